@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { conversationStatusSchema, localeSchema, MESSAGE_MAX_LENGTH, prioritySchema } from './domain.ts';
+import type { Agent, Conversation, Message, Organization } from './domain.ts';
+
+/** Request schemas (validated by the server, reused by clients) and response types for both API audiences. */
+
+const id = z.uuid();
+/** A client-chosen id that makes a send idempotent: retrying with the same id never stores a second message. */
+export const clientIdSchema = z.string().min(1).max(64);
+export const messageBodySchema = z.string().trim().min(1).max(MESSAGE_MAX_LENGTH);
+
+export const conversationParamsSchema = z.object({ conversationId: id });
+export const messagesQuerySchema = z.object({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+// ---------- Widget (customers) ----------
+
+export const widgetConfigQuerySchema = z.object({ org: z.string().min(1).max(64) });
+export type WidgetConfigResponse = {
+  org: { slug: string; name: string };
+  inbox: { id: string; name: string };
+  greeting: Record<'zh-CN' | 'zh-TW' | 'en', string>;
+};
+
+export const widgetSessionBodySchema = z.object({
+  org: z.string().min(1).max(64),
+  /** Token from a previous session in this browser: resumes the same visitor. */
+  visitorToken: z.string().max(2048).optional(),
+  /** Signed by the exchange (HMAC-SHA256) to bind the visitor to an exchange account. */
+  identityToken: z.string().max(4096).optional(),
+  locale: localeSchema.optional(),
+});
+export type WidgetSessionResponse = {
+  visitorToken: string;
+  contact: { id: string; name: string | null; verified: boolean };
+  conversation: Conversation | null;
+};
+
+export const widgetCreateConversationBodySchema = z.object({
+  body: messageBodySchema.optional(),
+  clientId: clientIdSchema.optional(),
+});
+
+export const sendMessageBodySchema = z.object({ body: messageBodySchema, clientId: clientIdSchema });
+
+// ---------- Agents (console) ----------
+
+export const loginBodySchema = z.object({
+  email: z.email().max(254),
+  password: z.string().min(1).max(256),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+});
+export type SessionResponse = { agent: Agent; org: Organization; csrfToken: string };
+
+export const totpEnableBodySchema = z.object({ code: z.string().regex(/^\d{6}$/) });
+export type TotpSetupResponse = { secret: string; otpauthUrl: string };
+
+export const ASSIGNEE_FILTERS = ['mine', 'unassigned', 'all'] as const;
+export const conversationListQuerySchema = z.object({
+  status: conversationStatusSchema.optional(),
+  assignee: z.enum(ASSIGNEE_FILTERS).default('all'),
+  priority: prioritySchema.optional(),
+  /** Opaque cursor from the previous page. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type ConversationListResponse = { conversations: Conversation[]; nextCursor: string | null };
+export type ConversationDetailResponse = { conversation: Conversation; messages: Message[] };
+export type MessagesResponse = { messages: Message[] };
+
+export const agentSendMessageBodySchema = z.object({
+  body: messageBodySchema,
+  clientId: clientIdSchema,
+  private: z.boolean().default(false),
+});
+
+export const updateConversationBodySchema = z
+  .object({ status: conversationStatusSchema.optional(), priority: prioritySchema.optional() })
+  .refine((v) => v.status !== undefined || v.priority !== undefined, { message: 'Nothing to change' });
+
+export const assignConversationBodySchema = z.object({ agentId: id.nullable() });
+
+export type AgentsResponse = { agents: (Pick<Agent, 'id' | 'name' | 'role'> & { online: boolean })[] };
+
+export type AuditEntry = {
+  id: string;
+  actorKind: 'agent' | 'system' | 'customer';
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, unknown>;
+  createdAt: string;
+};
+export type AuditLogResponse = { entries: AuditEntry[] };
+
+export type { Agent, Conversation, Message, Organization };

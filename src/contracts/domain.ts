@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Shapes shared by the server, the agent console and the widget. Dates travel as ISO-8601 strings. */
+
+export const LOCALES = ['zh-CN', 'zh-TW', 'en'] as const;
+export const localeSchema = z.enum(LOCALES);
+export type Locale = z.infer<typeof localeSchema>;
+
+export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved', 'closed'] as const;
+export const conversationStatusSchema = z.enum(CONVERSATION_STATUSES);
+export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
+
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const prioritySchema = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof prioritySchema>;
+
+export const AGENT_ROLES = ['admin', 'supervisor', 'agent'] as const;
+export const agentRoleSchema = z.enum(AGENT_ROLES);
+export type AgentRole = z.infer<typeof agentRoleSchema>;
+
+export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
+export type AuthorKind = (typeof AUTHOR_KINDS)[number];
+
+/** The most a single message body may hold; longer input is rejected, never truncated. */
+export const MESSAGE_MAX_LENGTH = 10_000;
+
+export type Attachment = { name: string; url: string; contentType: string; size: number };
+
+export type Message = {
+  id: string;
+  conversationId: string;
+  seq: number;
+  authorKind: AuthorKind;
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  private: boolean;
+  attachments: Attachment[];
+  clientId: string | null;
+  /** Bot decision, redaction findings and other machine-readable facts about the message. */
+  meta: Record<string, unknown>;
+  createdAt: string;
+};
+
+export type ContactSummary = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  exchangeUid: string | null;
+  locale: Locale | null;
+  vipLevel: number;
+};
+
+export type AgentSummary = { id: string; name: string };
+
+export type Conversation = {
+  id: string;
+  number: number;
+  inboxId: string;
+  status: ConversationStatus;
+  priority: Priority;
+  contact: ContactSummary;
+  assignee: AgentSummary | null;
+  teamId: string | null;
+  tags: string[];
+  lastSeq: number;
+  lastMessage: { body: string; authorKind: AuthorKind; private: boolean } | null;
+  firstReplyAt: string | null;
+  resolvedAt: string | null;
+  lastActivityAt: string;
+  createdAt: string;
+};
+
+export type Agent = {
+  id: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  locale: Locale;
+  totpEnabled: boolean;
+};
+
+export type Organization = { id: string; slug: string; name: string; requireTotp: boolean };

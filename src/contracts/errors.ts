@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Every error the API can return, by code. Clients branch on the code, never on the message.
+ * The HTTP status for each code lives in one place: src/server/errors.ts.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'malformed_json',
+  'payload_too_large',
+  'unauthenticated',
+  'session_expired',
+  'csrf_token_invalid',
+  'invalid_credentials',
+  'totp_required',
+  'totp_invalid',
+  'totp_enrollment_required',
+  'too_many_attempts',
+  'forbidden',
+  'identity_token_invalid',
+  'visitor_token_invalid',
+  'org_not_found',
+  'inbox_not_found',
+  'conversation_not_found',
+  'agent_not_found',
+  'message_not_found',
+  'message_blocked',
+  'conflict',
+  'not_found',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;

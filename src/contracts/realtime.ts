@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { clientIdSchema, messageBodySchema } from './api.ts';
+import type { Conversation, Message } from './domain.ts';
+
+/**
+ * The WebSocket protocol, for the widget (`/api/widget/ws?token=…`) and the console (`/api/agent/ws`, session cookie).
+ *
+ * Every message event carries its conversation's `seq`. A client that reconnects sends `subscribe` with the last seq
+ * it saw and receives exactly the messages after it (as `message.created` events with `replay: true`), then live ones:
+ * no gap, no duplicate.
+ */
+
+export const clientEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), conversationId: z.uuid(), afterSeq: z.number().int().min(0) }),
+  z.object({ type: z.literal('unsubscribe'), conversationId: z.uuid() }),
+  z.object({ type: z.literal('typing'), conversationId: z.uuid(), typing: z.boolean() }),
+  z.object({
+    type: z.literal('send'),
+    conversationId: z.uuid(),
+    body: messageBodySchema,
+    clientId: clientIdSchema,
+  }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientEvent = z.infer<typeof clientEventSchema>;
+
+export type ServerEvent =
+  | { type: 'hello'; role: 'customer' | 'agent'; serverTime: string }
+  | { type: 'message.created'; conversationId: string; seq: number; message: Message; replay?: boolean }
+  | { type: 'conversation.updated'; conversation: Conversation }
+  | { type: 'subscribed'; conversationId: string; lastSeq: number }
+  | { type: 'typing'; conversationId: string; author: { kind: 'customer' | 'agent'; name: string | null }; typing: boolean }
+  | { type: 'presence'; agentId: string; online: boolean }
+  | { type: 'ack'; clientId: string; conversationId: string; seq: number; messageId: string }
+  | { type: 'pong' }
+  | { type: 'error'; code: string; message: string; clientId?: string };

@@ -1,0 +1,111 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { registerAuthRoutes } from './auth/auth.routes.ts';
+import type { Config } from './config.ts';
+import { registerAgentConversationRoutes } from './conversations/conversations.routes.ts';
+import { registerWidgetRoutes } from './conversations/widget.routes.ts';
+import type { Db } from './db/db.ts';
+import type { EventBus } from './events/bus.ts';
+import { installErrorHandling } from './http/errors.ts';
+import type { App, AppDeps } from './http/types.ts';
+import { createMetrics } from './metrics.ts';
+import { ensureAppSecret } from './orgs/orgs.queries.ts';
+import { createGateway, type Gateway } from './realtime/gateway.ts';
+import { registerRealtimeRoutes } from './realtime/realtime.routes.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CONSOLE_DIST = path.join(ROOT, 'dist/console');
+const WIDGET_BUNDLE = path.join(ROOT, 'dist/widget/widget.js');
+const DEMO_PAGE = path.join(ROOT, 'src/widget/demo.html');
+
+export type CreateAppDeps = { config: Config; db: Db; log: Logger; events: EventBus };
+
+/** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
+export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gateway: Gateway }> {
+  const { config, db, log, events } = deps;
+  const app = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger,
+    // Per-request lines only when debugging: at 500 messages/s they would cost more than the requests.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    bodyLimit: 256 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('ctx', null as never);
+  app.decorateRequest('agentSession', undefined);
+  const consoleBuilt = fs.existsSync(path.join(CONSOLE_DIST, 'index.html'));
+  installErrorHandling(app, { spaFallback: consoleBuilt ? (_request, reply) => reply.sendFile('index.html') : undefined });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'kefu API',
+        description:
+          'Customer support for cryptocurrency exchanges. `/api/widget/*` is for customers (visitor token), ' +
+          '`/api/agent/*` for agents (session cookie + `x-csrf-token`). Errors are `{ "error": { "code", "message" } }`.',
+        version: '0.1.0',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  const gateway = createGateway({ db, log, events });
+  const visitorKey = await ensureAppSecret(db, 'visitor_token_key', () => crypto.randomBytes(32).toString('base64url'));
+  const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey };
+  const metrics = createMetrics(events);
+
+  app.get('/api/health', { schema: { hide: true } }, async () => {
+    await db.query('SELECT 1');
+    return { status: 'ok', database: db.kind };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', metrics.contentType);
+    return metrics.render();
+  });
+
+  registerAuthRoutes(app, appDeps);
+  registerAgentConversationRoutes(app, appDeps);
+  registerWidgetRoutes(app, appDeps);
+  registerRealtimeRoutes(app, appDeps);
+  await registerStaticRoutes(app, consoleBuilt);
+
+  app.addHook('onClose', async () => {
+    gateway.close();
+    metrics.close();
+  });
+  return { app, gateway };
+}
+
+/** The built console at /, the widget bundle at /widget.js, the demo exchange page at /demo. */
+async function registerStaticRoutes(app: App, consoleBuilt: boolean): Promise<void> {
+  app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
+    if (!fs.existsSync(WIDGET_BUNDLE)) return reply.status(503).send('// widget not built: run npm run build\n');
+    reply.header('content-type', 'application/javascript; charset=utf-8');
+    reply.header('cache-control', 'public, max-age=300');
+    reply.header('access-control-allow-origin', '*');
+    return fs.promises.readFile(WIDGET_BUNDLE);
+  });
+  app.get('/demo', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', 'text/html; charset=utf-8');
+    return fs.promises.readFile(DEMO_PAGE);
+  });
+  if (!consoleBuilt) {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply.status(503).type('text/plain').send('The console is not built yet: run `npm run build`.'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+}

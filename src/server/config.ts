@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+const envSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  KEFU_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),
+  KEFU_PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
+  KEFU_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
+  KEFU_LOGIN_MAX_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  publicUrl: string | undefined;
+  seedDemo: 'auto' | 'always' | 'never';
+  cookieSecure: 'auto' | 'true' | 'false';
+  /** Failed logins per account in 15 minutes before further attempts are refused. */
+  loginMaxFailures: number;
+};
+
+/** Parses the environment once at start; a bad variable stops the process with a message that names it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.KEFU_DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.KEFU_PUBLIC_URL,
+    seedDemo: e.KEFU_SEED_DEMO,
+    cookieSecure: e.KEFU_COOKIE_SECURE,
+    loginMaxFailures: e.KEFU_LOGIN_MAX_FAILURES,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

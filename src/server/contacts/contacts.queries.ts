@@ -1,0 +1,75 @@
+import type { Queryable } from '../db/db.ts';
+
+export type ContactRow = {
+  id: string;
+  org_id: string;
+  name: string | null;
+  email: string | null;
+  exchange_uid: string | null;
+  locale: string | null;
+  vip_level: number;
+  attributes: Record<string, unknown>;
+};
+
+const CONTACT_COLUMNS = 'id, org_id, name, email, exchange_uid, locale, vip_level, attributes';
+
+export async function selectContact(db: Queryable, orgId: string, contactId: string): Promise<ContactRow | undefined> {
+  const rows = await db.query<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE org_id = $1 AND id = $2`, [
+    orgId,
+    contactId,
+  ]);
+  return rows[0];
+}
+
+export async function selectContactByIdentity(
+  db: Queryable,
+  orgId: string,
+  kind: string,
+  value: string,
+): Promise<ContactRow | undefined> {
+  const rows = await db.query<ContactRow>(
+    `SELECT ${CONTACT_COLUMNS.replace(/(\w+)/g, 'c.$1')} FROM contacts c
+       JOIN contact_identities i ON i.contact_id = c.id
+      WHERE i.org_id = $1 AND i.kind = $2 AND i.value = $3`,
+    [orgId, kind, value],
+  );
+  return rows[0];
+}
+
+export async function insertContact(
+  db: Queryable,
+  c: { orgId: string; name?: string | null; email?: string | null; exchangeUid?: string | null; locale?: string | null; vipLevel?: number },
+): Promise<ContactRow> {
+  const rows = await db.query<ContactRow>(
+    `INSERT INTO contacts (org_id, name, email, exchange_uid, locale, vip_level) VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING ${CONTACT_COLUMNS}`,
+    [c.orgId, c.name ?? null, c.email ?? null, c.exchangeUid ?? null, c.locale ?? null, c.vipLevel ?? 0],
+  );
+  return rows[0];
+}
+
+export async function insertContactIdentity(
+  db: Queryable,
+  i: { orgId: string; contactId: string; kind: string; value: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO contact_identities (org_id, contact_id, kind, value) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (org_id, kind, value) DO NOTHING`,
+    [i.orgId, i.contactId, i.kind, i.value],
+  );
+}
+
+/** Fills in what the exchange told us about the customer; null leaves a field as it is. */
+export async function updateContactProfile(
+  db: Queryable,
+  orgId: string,
+  contactId: string,
+  p: { name?: string | null; email?: string | null; locale?: string | null; vipLevel?: number | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE contacts SET name = COALESCE($3, name), email = COALESCE($4, email), locale = COALESCE($5, locale),
+            vip_level = COALESCE($6, vip_level), updated_at = now()
+      WHERE org_id = $1 AND id = $2`,
+    [orgId, contactId, p.name ?? null, p.email ?? null, p.locale ?? null, p.vipLevel ?? null],
+  );
+}

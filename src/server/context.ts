@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { AgentRole } from '../contracts/domain.ts';
+import type { Db } from './db/db.ts';
+import type { EventBus } from './events/bus.ts';
+
+export type Actor =
+  | { kind: 'agent'; id: string; name: string; role: AgentRole }
+  | { kind: 'customer'; contactId: string; name: string | null }
+  | { kind: 'system' };
+
+/** Everything a service call needs, passed explicitly: who acts, in which organization, with which database. */
+export type Ctx = {
+  db: Db;
+  log: Logger;
+  events: EventBus;
+  org: { id: string };
+  actor: Actor;
+  ip?: string;
+};

@@ -1,0 +1,274 @@
+import type { ConversationStatus, Priority } from '../../contracts/domain.ts';
+import type { Queryable } from '../db/db.ts';
+
+/** SQL only. Every function takes the organization id and filters on it. */
+
+export type ConversationRow = {
+  id: string;
+  org_id: string;
+  number: number;
+  inbox_id: string;
+  contact_id: string;
+  status: ConversationStatus;
+  priority: Priority;
+  assignee_id: string | null;
+  team_id: string | null;
+  tags: string[];
+  last_seq: number;
+  last_message: { body: string; authorKind: string; private: boolean } | null;
+  first_reply_at: Date | null;
+  resolved_at: Date | null;
+  last_activity_at: Date;
+  created_at: Date;
+  /** Exact timestamp text, for keyset cursors (a JS Date drops the microseconds). */
+  activity_key: string;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_exchange_uid: string | null;
+  contact_locale: string | null;
+  contact_vip_level: number;
+  assignee_name: string | null;
+};
+
+const SELECT_CONVERSATION = `
+  SELECT c.id, c.org_id, c.number, c.inbox_id, c.contact_id, c.status, c.priority, c.assignee_id, c.team_id, c.tags,
+         c.last_seq, c.last_message, c.first_reply_at, c.resolved_at, c.last_activity_at, c.created_at,
+         c.last_activity_at::text AS activity_key,
+         ct.name AS contact_name, ct.email AS contact_email, ct.exchange_uid AS contact_exchange_uid,
+         ct.locale AS contact_locale, ct.vip_level AS contact_vip_level,
+         a.name AS assignee_name
+    FROM conversations c
+    JOIN contacts ct ON ct.id = c.contact_id
+    LEFT JOIN agents a ON a.id = c.assignee_id`;
+
+export async function selectConversation(db: Queryable, orgId: string, id: string): Promise<ConversationRow | undefined> {
+  const rows = await db.query<ConversationRow>(`${SELECT_CONVERSATION} WHERE c.org_id = $1 AND c.id = $2`, [orgId, id]);
+  return rows[0];
+}
+
+export type ConversationFilter = {
+  status?: ConversationStatus;
+  priority?: Priority;
+  /** undefined = anyone; null = unassigned. */
+  assigneeId?: string | null;
+  contactId?: string;
+  after?: { activityKey: string; id: string };
+  limit: number;
+};
+
+export async function selectConversations(db: Queryable, orgId: string, f: ConversationFilter): Promise<ConversationRow[]> {
+  const where = ['c.org_id = $1'];
+  const params: unknown[] = [orgId];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (f.status) add((p) => `c.status = ${p}`, f.status);
+  if (f.priority) add((p) => `c.priority = ${p}`, f.priority);
+  if (f.assigneeId === null) where.push('c.assignee_id IS NULL');
+  else if (f.assigneeId) add((p) => `c.assignee_id = ${p}`, f.assigneeId);
+  if (f.contactId) add((p) => `c.contact_id = ${p}`, f.contactId);
+  if (f.after) {
+    params.push(f.after.activityKey, f.after.id);
+    where.push(`(c.last_activity_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  params.push(f.limit);
+  return db.query<ConversationRow>(
+    `${SELECT_CONVERSATION} WHERE ${where.join(' AND ')} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT $${params.length}`,
+    params,
+  );
+}
+
+/** Takes the next display number for the organization (row lock on the organization serialises it). */
+export async function nextConversationNumber(db: Queryable, orgId: string): Promise<number> {
+  const rows = await db.query<{ conversation_counter: number }>(
+    'UPDATE organizations SET conversation_counter = conversation_counter + 1 WHERE id = $1 RETURNING conversation_counter',
+    [orgId],
+  );
+  return rows[0].conversation_counter;
+}
+
+export async function insertConversation(
+  db: Queryable,
+  orgId: string,
+  c: { number: number; inboxId: string; contactId: string; priority: Priority },
+): Promise<string> {
+  const rows = await db.query<{ id: string }>(
+    `INSERT INTO conversations (org_id, number, inbox_id, contact_id, priority) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [orgId, c.number, c.inboxId, c.contactId, c.priority],
+  );
+  return rows[0].id;
+}
+
+export type UpdateConversationFields = {
+  status?: ConversationStatus;
+  priority?: Priority;
+  assigneeId?: string | null;
+};
+
+/** Applies the changes and returns the previous values of what changed, or undefined when the row does not exist. */
+export async function updateConversationFields(
+  db: Queryable,
+  orgId: string,
+  id: string,
+  fields: UpdateConversationFields,
+): Promise<{ prev_status: string; prev_priority: string; prev_assignee_id: string | null } | undefined> {
+  const rows = await db.query<{ prev_status: string; prev_priority: string; prev_assignee_id: string | null }>(
+    `UPDATE conversations c
+        SET status = COALESCE($3, c.status),
+            priority = COALESCE($4, c.priority),
+            assignee_id = CASE WHEN $5::boolean THEN $6::uuid ELSE c.assignee_id END,
+            resolved_at = CASE WHEN $3 = 'resolved' AND c.status <> 'resolved' THEN now()
+                               WHEN $3 IS NOT NULL AND $3 NOT IN ('resolved', 'closed') THEN NULL
+                               ELSE c.resolved_at END,
+            updated_at = now()
+       FROM (SELECT id, status, priority, assignee_id FROM conversations WHERE id = $2 AND org_id = $1 FOR UPDATE) prev
+      WHERE c.id = prev.id
+  RETURNING prev.status AS prev_status, prev.priority AS prev_priority, prev.assignee_id AS prev_assignee_id`,
+    [
+      orgId,
+      id,
+      fields.status ?? null,
+      fields.priority ?? null,
+      fields.assigneeId !== undefined,
+      fields.assigneeId ?? null,
+    ],
+  );
+  return rows[0];
+}
+
+export type MessageRow = {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author_kind: 'customer' | 'agent' | 'bot' | 'system';
+  author_id: string | null;
+  author_name: string | null;
+  body: string;
+  private: boolean;
+  attachments: unknown[];
+  client_id: string | null;
+  meta: Record<string, unknown>;
+  created_at: Date;
+};
+
+const MESSAGE_COLUMNS =
+  'id, conversation_id, seq, author_kind, author_id, author_name, body, private, attachments, client_id, meta, created_at';
+
+export type NewMessage = {
+  authorKind: MessageRow['author_kind'];
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  private: boolean;
+  clientId: string | null;
+  meta: Record<string, unknown>;
+};
+
+export type SeqClaim = {
+  last_seq: number;
+  status: ConversationStatus;
+  prev_status: ConversationStatus;
+  first_reply_at: Date | null;
+  prev_first_reply_at: Date | null;
+  contact_id: string;
+  inbox_id: string;
+};
+
+/**
+ * Locks the conversation row and takes the next seq, updating the list preview and the timers a message moves:
+ * a customer's message reopens a pending/snoozed/resolved conversation; an agent's first public reply sets
+ * first_reply_at. Closed conversations take no messages (returns undefined, as for a missing one).
+ */
+export async function claimNextSeq(db: Queryable, orgId: string, conversationId: string, m: NewMessage): Promise<SeqClaim | undefined> {
+  const preview = JSON.stringify({ body: m.body.slice(0, 200), authorKind: m.authorKind, private: m.private });
+  const rows = await db.query<SeqClaim>(
+    `UPDATE conversations c
+        SET last_seq = c.last_seq + 1,
+            last_message = $3::jsonb,
+            last_activity_at = now(),
+            updated_at = now(),
+            status = CASE WHEN $4 = 'customer' AND c.status IN ('pending', 'snoozed', 'resolved') THEN 'open' ELSE c.status END,
+            resolved_at = CASE WHEN $4 = 'customer' AND c.status = 'resolved' THEN NULL ELSE c.resolved_at END,
+            first_reply_at = CASE WHEN $4 = 'agent' AND NOT $5::boolean AND c.first_reply_at IS NULL THEN now()
+                                  ELSE c.first_reply_at END
+       FROM (SELECT id, status, first_reply_at FROM conversations
+              WHERE id = $2 AND org_id = $1 AND status <> 'closed' FOR UPDATE) prev
+      WHERE c.id = prev.id
+  RETURNING c.last_seq, c.status, prev.status AS prev_status, c.first_reply_at,
+            prev.first_reply_at AS prev_first_reply_at, c.contact_id, c.inbox_id`,
+    [orgId, conversationId, preview, m.authorKind, m.private],
+  );
+  return rows[0];
+}
+
+/** Inserts the message with the claimed seq; undefined when a message with the same client_id already exists. */
+export async function insertMessage(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  seq: number,
+  m: NewMessage,
+): Promise<MessageRow | undefined> {
+  const rows = await db.query<MessageRow>(
+    `INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, private, client_id, meta)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (conversation_id, client_id) DO NOTHING
+     RETURNING ${MESSAGE_COLUMNS}`,
+    [
+      orgId,
+      conversationId,
+      seq,
+      m.authorKind,
+      m.authorId,
+      m.authorName,
+      m.body,
+      m.private,
+      m.clientId,
+      JSON.stringify(m.meta),
+    ],
+  );
+  return rows[0];
+}
+
+export async function selectMessageByClientId(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  clientId: string,
+): Promise<MessageRow | undefined> {
+  const rows = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND conversation_id = $2 AND client_id = $3`,
+    [orgId, conversationId, clientId],
+  );
+  return rows[0];
+}
+
+export async function selectMessagesAfter(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  opts: { afterSeq: number; limit: number; includePrivate: boolean },
+): Promise<MessageRow[]> {
+  return db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE org_id = $1 AND conversation_id = $2 AND seq > $3 AND ($4::boolean OR NOT private)
+      ORDER BY seq LIMIT $5`,
+    [orgId, conversationId, opts.afterSeq, opts.includePrivate, opts.limit],
+  );
+}
+
+export async function selectLatestMessages(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  opts: { limit: number; includePrivate: boolean },
+): Promise<MessageRow[]> {
+  const rows = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages
+      WHERE org_id = $1 AND conversation_id = $2 AND ($3::boolean OR NOT private)
+      ORDER BY seq DESC LIMIT $4`,
+    [orgId, conversationId, opts.includePrivate, opts.limit],
+  );
+  return rows.reverse();
+}

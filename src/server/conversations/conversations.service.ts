@@ -1,0 +1,311 @@
+import type { Conversation, ConversationStatus, Message, Priority } from '../../contracts/domain.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Actor, Ctx } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { selectAgentInOrg } from '../auth/auth.queries.ts';
+import {
+  type ConversationRow,
+  type MessageRow,
+  type NewMessage,
+  claimNextSeq,
+  insertConversation,
+  insertMessage,
+  nextConversationNumber,
+  selectConversation,
+  selectConversations,
+  selectLatestMessages,
+  selectMessageByClientId,
+  selectMessagesAfter,
+  updateConversationFields,
+} from './conversations.queries.ts';
+import { screenAgentMessage, screenCustomerMessage } from './message-policy.ts';
+
+export function toConversation(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    number: row.number,
+    inboxId: row.inbox_id,
+    status: row.status,
+    priority: row.priority,
+    contact: {
+      id: row.contact_id,
+      name: row.contact_name,
+      email: row.contact_email,
+      exchangeUid: row.contact_exchange_uid,
+      locale: row.contact_locale as Conversation['contact']['locale'],
+      vipLevel: row.contact_vip_level,
+    },
+    assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
+    teamId: row.team_id,
+    tags: row.tags,
+    lastSeq: row.last_seq,
+    lastMessage: row.last_message as Conversation['lastMessage'],
+    firstReplyAt: row.first_reply_at ? new Date(row.first_reply_at).toISOString() : null,
+    resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
+    lastActivityAt: new Date(row.last_activity_at).toISOString(),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    authorKind: row.author_kind,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    body: row.body,
+    private: row.private,
+    attachments: row.attachments as Message['attachments'],
+    clientId: row.client_id,
+    meta: row.meta,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Customers see only their own conversations; anyone else's is "not found", exactly like a missing one. */
+async function findAccessibleConversation(ctx: Ctx, conversationId: string): Promise<ConversationRow> {
+  const row = await selectConversation(ctx.db, ctx.org.id, conversationId);
+  if (!row) throw new AppError('conversation_not_found');
+  if (ctx.actor.kind === 'customer' && row.contact_id !== ctx.actor.contactId) throw new AppError('conversation_not_found');
+  return row;
+}
+
+export async function getConversation(ctx: Ctx, conversationId: string): Promise<Conversation> {
+  return toConversation(await findAccessibleConversation(ctx, conversationId));
+}
+
+export type ConversationListFilter = {
+  status?: ConversationStatus;
+  priority?: Priority;
+  assignee: 'mine' | 'unassigned' | 'all';
+  cursor?: string;
+  limit: number;
+};
+
+export async function listConversations(
+  ctx: Ctx,
+  filter: ConversationListFilter,
+): Promise<{ conversations: Conversation[]; nextCursor: string | null }> {
+  const actor = ctx.actor;
+  const assigneeId =
+    filter.assignee === 'unassigned' ? null : filter.assignee === 'mine' && actor.kind === 'agent' ? actor.id : undefined;
+  const rows = await selectConversations(ctx.db, ctx.org.id, {
+    status: filter.status,
+    priority: filter.priority,
+    assigneeId,
+    contactId: actor.kind === 'customer' ? actor.contactId : undefined,
+    after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
+    limit: filter.limit + 1,
+  });
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return {
+    conversations: page.map(toConversation),
+    nextCursor: rows.length > filter.limit && last ? encodeCursor(last.activity_key, last.id) : null,
+  };
+}
+
+function encodeCursor(activityKey: string, id: string): string {
+  return Buffer.from(`${activityKey}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { activityKey: string; id: string } {
+  const [activityKey, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!activityKey || !id || !uuid.test(id) || Number.isNaN(Date.parse(activityKey.replace(' ', 'T')))) {
+    throw new AppError('validation_failed', 'The cursor is not valid.');
+  }
+  return { activityKey, id };
+}
+
+export async function listMessages(
+  ctx: Ctx,
+  conversationId: string,
+  opts: { afterSeq: number; limit: number },
+): Promise<Message[]> {
+  await findAccessibleConversation(ctx, conversationId);
+  const rows = await selectMessagesAfter(ctx.db, ctx.org.id, conversationId, {
+    ...opts,
+    includePrivate: ctx.actor.kind === 'agent',
+  });
+  return rows.map(toMessage);
+}
+
+export async function getConversationWithMessages(
+  ctx: Ctx,
+  conversationId: string,
+  limit = 200,
+): Promise<{ conversation: Conversation; messages: Message[] }> {
+  const row = await findAccessibleConversation(ctx, conversationId);
+  const messages = await selectLatestMessages(ctx.db, ctx.org.id, conversationId, {
+    limit,
+    includePrivate: ctx.actor.kind === 'agent',
+  });
+  return { conversation: toConversation(row), messages: messages.map(toMessage) };
+}
+
+/** A sentinel that rolls the transaction back when the send turned out to be a retry. */
+class DuplicateClientId extends Error {}
+
+type PostInput = { body: string; clientId: string | null; private?: boolean; meta?: Record<string, unknown> };
+
+function authorOf(actor: Actor, isPrivate: boolean): Pick<NewMessage, 'authorKind' | 'authorId' | 'authorName' | 'private'> {
+  switch (actor.kind) {
+    case 'customer':
+      return { authorKind: 'customer', authorId: actor.contactId, authorName: actor.name, private: false };
+    case 'agent':
+      return { authorKind: 'agent', authorId: actor.id, authorName: actor.name, private: isPrivate };
+    case 'system':
+      return { authorKind: 'system', authorId: null, authorName: null, private: isPrivate };
+  }
+}
+
+/**
+ * Stores one message with the next seq of its conversation and publishes it. Idempotent by clientId: a retried
+ * send returns the message stored the first time (and publishes nothing new).
+ */
+export async function postMessage(ctx: Ctx, conversationId: string, input: PostInput): Promise<Message> {
+  const row = await findAccessibleConversation(ctx, conversationId);
+  return postMessageTo(ctx, row, input);
+}
+
+async function postMessageTo(ctx: Ctx, conversation: ConversationRow, input: PostInput): Promise<Message> {
+  const author = authorOf(ctx.actor, input.private ?? false);
+  let body = input.body;
+  let meta = input.meta ?? {};
+  if (author.authorKind === 'customer') {
+    const screened = screenCustomerMessage(body);
+    body = screened.body;
+    if (screened.meta) meta = { ...meta, ...screened.meta };
+  } else if (author.authorKind === 'agent' && !author.private) {
+    screenAgentMessage(body);
+  }
+  const message: NewMessage = { ...author, body, clientId: input.clientId, meta };
+  if (input.clientId) {
+    // Fast path for retries that arrive after the first send committed.
+    const existing = await selectMessageByClientId(ctx.db, ctx.org.id, conversation.id, input.clientId);
+    if (existing) return toMessage(existing);
+  }
+  let claim: Awaited<ReturnType<typeof claimNextSeq>>;
+  let stored: MessageRow;
+  try {
+    ({ claim, stored } = await ctx.db.transaction(async (tx) => {
+      const claim = await claimNextSeq(tx, ctx.org.id, conversation.id, message);
+      if (!claim) throw new AppError('conflict', 'This conversation is closed; start a new one.');
+      const stored = await insertMessage(tx, ctx.org.id, conversation.id, claim.last_seq, message);
+      if (!stored) throw new DuplicateClientId();
+      return { claim, stored };
+    }));
+  } catch (error) {
+    if (!(error instanceof DuplicateClientId)) throw error;
+    const existing = await selectMessageByClientId(ctx.db, ctx.org.id, conversation.id, input.clientId!);
+    if (!existing) throw new AppError('conflict', 'The message could not be stored; retry.');
+    return toMessage(existing);
+  }
+  const published = toMessage(stored);
+  ctx.events.publish({
+    type: 'message.created',
+    orgId: ctx.org.id,
+    conversationId: conversation.id,
+    contactId: claim.contact_id,
+    inboxId: claim.inbox_id,
+    message: published,
+  });
+  const changes: string[] = [];
+  if (claim.status !== claim.prev_status) changes.push('status');
+  if (!claim.prev_first_reply_at && claim.first_reply_at) changes.push('firstReplyAt');
+  if (changes.length > 0) await publishConversationUpdated(ctx, conversation.id, changes);
+  return published;
+}
+
+async function publishConversationUpdated(ctx: Ctx, conversationId: string, changes: string[]): Promise<Conversation> {
+  const row = await selectConversation(ctx.db, ctx.org.id, conversationId);
+  if (!row) throw new AppError('conversation_not_found');
+  const conversation = toConversation(row);
+  ctx.events.publish({ type: 'conversation.updated', orgId: ctx.org.id, conversation, changes });
+  return conversation;
+}
+
+/** A customer's new conversation, optionally with its first message, in the given inbox. */
+export async function startConversation(
+  ctx: Ctx,
+  input: { inboxId: string; contactId: string; firstMessage?: { body: string; clientId: string | null } },
+): Promise<{ conversation: Conversation; message: Message | null }> {
+  if (input.firstMessage?.clientId) {
+    // A retried "start with this message" finds the conversation the first attempt created.
+    const existing = await findConversationByFirstClientId(ctx, input.contactId, input.firstMessage.clientId);
+    if (existing) return existing;
+  }
+  const id = await ctx.db.transaction(async (tx) => {
+    const number = await nextConversationNumber(tx, ctx.org.id);
+    return insertConversation(tx, ctx.org.id, {
+      number,
+      inboxId: input.inboxId,
+      contactId: input.contactId,
+      priority: 'normal',
+    });
+  });
+  const row = await selectConversation(ctx.db, ctx.org.id, id);
+  if (!row) throw new AppError('conversation_not_found');
+  ctx.events.publish({ type: 'conversation.created', orgId: ctx.org.id, conversation: toConversation(row) });
+  const message = input.firstMessage ? await postMessageTo(ctx, row, input.firstMessage) : null;
+  return { conversation: await getConversation(ctx, id), message };
+}
+
+async function findConversationByFirstClientId(
+  ctx: Ctx,
+  contactId: string,
+  clientId: string,
+): Promise<{ conversation: Conversation; message: Message } | undefined> {
+  const rows = await ctx.db.query<MessageRow>(
+    `SELECT m.id, m.conversation_id, m.seq, m.author_kind, m.author_id, m.author_name, m.body, m.private,
+            m.attachments, m.client_id, m.meta, m.created_at
+       FROM messages m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.org_id = $1 AND c.contact_id = $2 AND m.client_id = $3 AND m.seq = 1`,
+    [ctx.org.id, contactId, clientId],
+  );
+  const first = rows[0];
+  if (!first) return undefined;
+  return { conversation: await getConversation(ctx, first.conversation_id), message: toMessage(first) };
+}
+
+export async function updateConversation(
+  ctx: Ctx,
+  conversationId: string,
+  changes: { status?: ConversationStatus; priority?: Priority },
+): Promise<Conversation> {
+  await ctx.db.transaction(async (tx) => {
+    const prev = await updateConversationFields(tx, ctx.org.id, conversationId, changes);
+    if (!prev) throw new AppError('conversation_not_found');
+    await recordAudit(ctx, tx, {
+      action: 'conversation.update',
+      targetType: 'conversation',
+      targetId: conversationId,
+      details: {
+        ...(changes.status ? { status: { from: prev.prev_status, to: changes.status } } : {}),
+        ...(changes.priority ? { priority: { from: prev.prev_priority, to: changes.priority } } : {}),
+      },
+    });
+  });
+  return publishConversationUpdated(ctx, conversationId, Object.keys(changes));
+}
+
+export async function assignConversation(ctx: Ctx, conversationId: string, agentId: string | null): Promise<Conversation> {
+  if (agentId) {
+    const agent = await selectAgentInOrg(ctx.db, ctx.org.id, agentId);
+    if (!agent || agent.disabled_at) throw new AppError('agent_not_found');
+  }
+  await ctx.db.transaction(async (tx) => {
+    const prev = await updateConversationFields(tx, ctx.org.id, conversationId, { assigneeId: agentId });
+    if (!prev) throw new AppError('conversation_not_found');
+    await recordAudit(ctx, tx, {
+      action: agentId ? 'conversation.assign' : 'conversation.unassign',
+      targetType: 'conversation',
+      targetId: conversationId,
+      details: { from: prev.prev_assignee_id, to: agentId },
+    });
+  });
+  return publishConversationUpdated(ctx, conversationId, ['assignee']);
+}

@@ -1,0 +1,62 @@
+import type { ErrorCode } from '../contracts/errors.ts';
+
+/** The one application error. Services throw it with a code; `statusForErrorCode` is the only place codes meet HTTP. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  override name = 'AppError';
+  constructor(code: ErrorCode, message?: string) {
+    super(message ?? defaultMessages[code] ?? code);
+    this.code = code;
+  }
+}
+
+const statusByCode: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  malformed_json: 400,
+  payload_too_large: 413,
+  unauthenticated: 401,
+  session_expired: 401,
+  csrf_token_invalid: 403,
+  invalid_credentials: 401,
+  totp_required: 401,
+  totp_invalid: 401,
+  totp_enrollment_required: 403,
+  too_many_attempts: 429,
+  forbidden: 403,
+  identity_token_invalid: 401,
+  visitor_token_invalid: 401,
+  org_not_found: 404,
+  inbox_not_found: 404,
+  conversation_not_found: 404,
+  agent_not_found: 404,
+  message_not_found: 404,
+  message_blocked: 422,
+  conflict: 409,
+  not_found: 404,
+  internal_error: 500,
+};
+
+const defaultMessages: Partial<Record<ErrorCode, string>> = {
+  unauthenticated: 'Sign in first.',
+  session_expired: 'Your session has expired; sign in again.',
+  csrf_token_invalid: 'Missing or wrong CSRF token.',
+  invalid_credentials: 'Wrong email or password.',
+  totp_required: 'Enter the 6-digit code from your authenticator app.',
+  totp_invalid: 'That authenticator code is not valid.',
+  totp_enrollment_required: 'This organization requires two-factor authentication: enrol an authenticator first.',
+  too_many_attempts: 'Too many failed attempts; wait a few minutes and try again.',
+  forbidden: 'Your role does not allow this.',
+  identity_token_invalid: 'The identity token is forged, malformed or expired.',
+  visitor_token_invalid: 'The visitor token is not valid; start a new session.',
+  org_not_found: 'No such organization.',
+  inbox_not_found: 'No such inbox.',
+  conversation_not_found: 'No such conversation.',
+  agent_not_found: 'No such agent.',
+  not_found: 'Not found.',
+  internal_error: 'Something went wrong on our side.',
+};
+
+export function statusForErrorCode(code: ErrorCode): number {
+  return statusByCode[code] ?? 500;
+}

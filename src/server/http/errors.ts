@@ -1,0 +1,53 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../contracts/errors.ts';
+import { AppError, statusForErrorCode } from '../errors.ts';
+
+type ValidationIssue = { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[] } } };
+
+/** The one place an error becomes an HTTP response: `{ error: { code, message } }`. */
+export function installErrorHandling(
+  app: FastifyInstance,
+  options: { spaFallback?: (request: FastifyRequest, reply: FastifyReply) => unknown } = {},
+): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const { status, code, message } = describeError(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    reply.status(status).send({ error: { code, message } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    // Client-side routes of the single-page console fall back to its index.html.
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    if (wantsPage && options.spaFallback) return options.spaFallback(request, reply);
+    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}
+
+export function describeError(error: unknown): { status: number; code: ErrorCode; message: string } {
+  if (error instanceof AppError) return { status: statusForErrorCode(error.code), code: error.code, message: error.message };
+  const e = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
+  if (e.validation) {
+    const where = e.validationContext ?? 'input';
+    const details = e.validation
+      .slice(0, 5)
+      .map((issue) => {
+        const path = (issue.params as { issue?: { path?: PropertyKey[] } } | undefined)?.issue?.path?.join('.') ?? issue.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+        return path ? `${where}.${path}: ${issue.message}` : `${where}: ${issue.message}`;
+      })
+      .join('; ');
+    return { status: 400, code: 'validation_failed', message: details || 'The input is not valid.' };
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'malformed_json', message: 'The request body is not valid JSON.' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'payload_too_large', message: 'The request body is too large.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'bad_request', message: 'Send JSON (Content-Type: application/json).' };
+  }
+  if (e instanceof SyntaxError) return { status: 400, code: 'malformed_json', message: 'The request body is not valid JSON.' };
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, code: 'bad_request', message: e.message };
+  }
+  return { status: 500, code: 'internal_error', message: 'Something went wrong on our side.' };
+}

@@ -1,0 +1,34 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { Ctx } from '../context.ts';
+import type { Db } from '../db/db.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { Gateway } from '../realtime/gateway.ts';
+import type { AgentSession } from '../auth/auth.service.ts';
+import type { Logger } from 'pino';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** What the route plugins get: the process-wide parts, created once in createApp. */
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  log: Logger;
+  events: EventBus;
+  gateway: Gateway;
+  visitorKey: string;
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: Ctx;
+    agentSession: AgentSession | undefined;
+  }
+}

@@ -1,0 +1,47 @@
+import pino, { type Logger } from 'pino';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/db.ts';
+import { migrate } from './db/migrate.ts';
+import { createInProcessBus } from './events/bus.ts';
+import type { App } from './http/types.ts';
+import { type DemoSeedResult, seedDemo } from './seed/demo.ts';
+
+export type RunningServer = { app: App; url: string; demo: DemoSeedResult; close(): Promise<void> };
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password', 'totp'], censor: '[redacted]' },
+  });
+}
+
+/** Opens the database, migrates, seeds the demo when asked, and listens. */
+export async function startServer(config: Config, log = createLogger(config)): Promise<RunningServer> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ applied }, 'migrated the database');
+    const events = createInProcessBus(log);
+    const demo = await seedDemo({ db, log, events }, config.seedDemo);
+    const { app } = await createApp({ config, db, log, events });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = config.publicUrl ?? `http://${host}:${port}`;
+    return {
+      app,
+      url,
+      demo,
+      async close() {
+        await app.close();
+        await events.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,345 @@
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import { type ClientEvent, clientEventSchema, type ServerEvent } from '../../contracts/realtime.ts';
+import type { Ctx } from '../context.ts';
+import { postMessage, toMessage } from '../conversations/conversations.service.ts';
+import { selectConversation, selectMessagesAfter } from '../conversations/conversations.queries.ts';
+import type { Db } from '../db/db.ts';
+import { AppError } from '../errors.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { DomainEvent } from '../events/domain-events.ts';
+
+type Identity =
+  | { role: 'agent'; orgId: string; agentId: string; name: string; agentRole: 'admin' | 'supervisor' | 'agent' }
+  | { role: 'customer'; orgId: string; contactId: string; name: string | null };
+
+type Connection = {
+  socket: WebSocket;
+  identity: Identity;
+  /** Per conversation, the highest seq this connection has been sent: nothing at or below it is sent twice. */
+  lastSent: Map<string, number>;
+  /** Conversations the client asked to follow exactly (subscribe); a gap in them triggers a catch-up from the DB. */
+  followed: Set<string>;
+  /** Live message events held back while a catch-up for that conversation is being read. */
+  catchingUp: Map<string, Extract<DomainEvent, { type: 'message.created' }>[]>;
+  alive: boolean;
+};
+
+const REPLAY_PAGE = 500;
+/** A client that cannot keep up is disconnected (it will reconnect and catch up) rather than buffered forever. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+
+export type Gateway = {
+  accept(socket: WebSocket, identity: Identity, earlyFrames?: RawData[]): void;
+  isAgentOnline(agentId: string): boolean;
+  close(): void;
+};
+
+/**
+ * Pushes domain events to WebSocket clients. Agents receive every event of their organization; customers only the
+ * public messages and updates of their own conversations. Message delivery is exact per connection: replays after a
+ * reconnect and live events are merged by seq, so a client gets each message once, in order.
+ */
+export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): Gateway {
+  const { db, log, events } = deps;
+  const agentsByOrg = new Map<string, Set<Connection>>();
+  const customersByContact = new Map<string, Set<Connection>>();
+  const agentConnectionCounts = new Map<string, number>();
+
+  const addTo = (index: Map<string, Set<Connection>>, key: string, conn: Connection) => {
+    let set = index.get(key);
+    if (!set) index.set(key, (set = new Set()));
+    set.add(conn);
+  };
+  const removeFrom = (index: Map<string, Set<Connection>>, key: string, conn: Connection) => {
+    const set = index.get(key);
+    set?.delete(conn);
+    if (set?.size === 0) index.delete(key);
+  };
+
+  function send(conn: Connection, event: ServerEvent | string): void {
+    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      conn.socket.close(1013, 'too slow');
+      return;
+    }
+    conn.socket.send(typeof event === 'string' ? event : JSON.stringify(event));
+  }
+
+  function deliverMessage(conn: Connection, event: Extract<DomainEvent, { type: 'message.created' }>, wire: string): void {
+    const { conversationId } = event;
+    const held = conn.catchingUp.get(conversationId);
+    if (held) {
+      held.push(event);
+      return;
+    }
+    const last = conn.lastSent.get(conversationId);
+    const seq = event.message.seq;
+    if (last !== undefined && seq <= last) return;
+    if (last !== undefined && seq > last + 1 && conn.followed.has(conversationId)) {
+      // Events can arrive out of order across app nodes, and customers never see private notes: read the gap from
+      // the database instead of guessing.
+      void catchUp(conn, conversationId, last, [event]);
+      return;
+    }
+    conn.lastSent.set(conversationId, seq);
+    send(conn, wire);
+  }
+
+  async function catchUp(
+    conn: Connection,
+    conversationId: string,
+    afterSeq: number,
+    pending: Extract<DomainEvent, { type: 'message.created' }>[] = [],
+  ): Promise<void> {
+    if (conn.catchingUp.has(conversationId)) {
+      conn.catchingUp.get(conversationId)!.push(...pending);
+      return;
+    }
+    const held = [...pending];
+    conn.catchingUp.set(conversationId, held);
+    conn.lastSent.set(conversationId, afterSeq);
+    try {
+      const includePrivate = conn.identity.role === 'agent';
+      let cursor = afterSeq;
+      for (;;) {
+        const rows = await selectMessagesAfter(db, conn.identity.orgId, conversationId, {
+          afterSeq: cursor,
+          limit: REPLAY_PAGE,
+          includePrivate,
+        });
+        for (const row of rows) {
+          send(conn, { type: 'message.created', conversationId, seq: row.seq, message: toMessage(row), replay: true });
+          cursor = row.seq;
+        }
+        if (rows.length < REPLAY_PAGE) break;
+      }
+      conn.lastSent.set(conversationId, cursor);
+    } finally {
+      conn.catchingUp.delete(conversationId);
+    }
+    for (const event of held.sort((a, b) => a.message.seq - b.message.seq)) {
+      const last = conn.lastSent.get(conversationId) ?? 0;
+      if (event.message.seq <= last) continue;
+      conn.lastSent.set(conversationId, event.message.seq);
+      send(conn, { type: 'message.created', conversationId, seq: event.message.seq, message: event.message });
+    }
+  }
+
+  function onDomainEvent(event: DomainEvent): void {
+    switch (event.type) {
+      case 'message.created': {
+        const wire = JSON.stringify({
+          type: 'message.created',
+          conversationId: event.conversationId,
+          seq: event.message.seq,
+          message: event.message,
+        } satisfies ServerEvent);
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) deliverMessage(conn, event, wire);
+        if (!event.message.private) {
+          for (const conn of customersByContact.get(event.contactId) ?? []) deliverMessage(conn, event, wire);
+        }
+        return;
+      }
+      case 'conversation.created':
+      case 'conversation.updated': {
+        const wire = JSON.stringify({ type: 'conversation.updated', conversation: event.conversation } satisfies ServerEvent);
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
+        for (const conn of customersByContact.get(event.conversation.contact.id) ?? []) {
+          if (conn.identity.orgId === event.orgId) send(conn, wire);
+        }
+        return;
+      }
+      case 'typing': {
+        const wire = JSON.stringify({
+          type: 'typing',
+          conversationId: event.conversationId,
+          author: { kind: event.author.kind, name: event.author.name },
+          typing: event.typing,
+        } satisfies ServerEvent);
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) {
+          if (conn.identity.role === 'agent' && conn.identity.agentId === event.author.id) continue;
+          send(conn, wire);
+        }
+        if (event.author.kind === 'agent') {
+          for (const conn of customersByContact.get(event.contactId) ?? []) send(conn, wire);
+        }
+        return;
+      }
+      case 'presence': {
+        const wire = JSON.stringify({ type: 'presence', agentId: event.agentId, online: event.online } satisfies ServerEvent);
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
+        return;
+      }
+    }
+  }
+
+  const unsubscribe = events.subscribe(onDomainEvent);
+
+  function ctxFor(conn: Connection): Ctx {
+    const id = conn.identity;
+    return {
+      db,
+      log,
+      events,
+      org: { id: id.orgId },
+      actor:
+        id.role === 'agent'
+          ? { kind: 'agent', id: id.agentId, name: id.name, role: id.agentRole }
+          : { kind: 'customer', contactId: id.contactId, name: id.name },
+    };
+  }
+
+  async function findConversationFor(conn: Connection, conversationId: string) {
+    const row = await selectConversation(db, conn.identity.orgId, conversationId);
+    if (!row) return undefined;
+    if (conn.identity.role === 'customer' && row.contact_id !== conn.identity.contactId) return undefined;
+    return row;
+  }
+
+  async function handleClientEvent(conn: Connection, event: ClientEvent): Promise<void> {
+    switch (event.type) {
+      case 'ping':
+        send(conn, { type: 'pong' });
+        return;
+      case 'subscribe': {
+        if (!(await findConversationFor(conn, event.conversationId))) throw new AppError('conversation_not_found');
+        conn.followed.add(event.conversationId);
+        await catchUp(conn, event.conversationId, event.afterSeq);
+        send(conn, {
+          type: 'subscribed',
+          conversationId: event.conversationId,
+          lastSeq: conn.lastSent.get(event.conversationId) ?? event.afterSeq,
+        });
+        return;
+      }
+      case 'unsubscribe':
+        conn.followed.delete(event.conversationId);
+        return;
+      case 'typing': {
+        const row = await findConversationFor(conn, event.conversationId);
+        if (!row) throw new AppError('conversation_not_found');
+        const id = conn.identity;
+        events.publish({
+          type: 'typing',
+          orgId: id.orgId,
+          conversationId: row.id,
+          contactId: row.contact_id,
+          author:
+            id.role === 'agent'
+              ? { kind: 'agent', id: id.agentId, name: id.name }
+              : { kind: 'customer', id: id.contactId, name: id.name },
+          typing: event.typing,
+        });
+        return;
+      }
+      case 'send': {
+        const message = await postMessage(ctxFor(conn), event.conversationId, {
+          body: event.body,
+          clientId: event.clientId,
+        });
+        send(conn, {
+          type: 'ack',
+          clientId: event.clientId,
+          conversationId: event.conversationId,
+          seq: message.seq,
+          messageId: message.id,
+        });
+        return;
+      }
+    }
+  }
+
+  function onRawMessage(conn: Connection, data: unknown): void {
+    let parsed: ClientEvent;
+    try {
+      const result = clientEventSchema.safeParse(JSON.parse(String(data)));
+      if (!result.success) {
+        send(conn, { type: 'error', code: 'validation_failed', message: result.error.issues[0]?.message ?? 'Invalid event' });
+        return;
+      }
+      parsed = result.data;
+    } catch {
+      send(conn, { type: 'error', code: 'malformed_json', message: 'Events must be JSON.' });
+      return;
+    }
+    handleClientEvent(conn, parsed).catch((error: unknown) => {
+      const clientId = parsed.type === 'send' ? parsed.clientId : undefined;
+      if (error instanceof AppError) {
+        send(conn, { type: 'error', code: error.code, message: error.message, clientId });
+      } else {
+        log.error({ err: error }, 'realtime event failed');
+        send(conn, { type: 'error', code: 'internal_error', message: 'Something went wrong on our side.', clientId });
+      }
+    });
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const set of [...agentsByOrg.values(), ...customersByContact.values()]) {
+      for (const conn of set) {
+        if (!conn.alive) {
+          conn.socket.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.socket.ping();
+      }
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    accept(socket, identity, earlyFrames = []) {
+      const conn: Connection = {
+        socket,
+        identity,
+        lastSent: new Map(),
+        followed: new Set(),
+        catchingUp: new Map(),
+        alive: true,
+      };
+      if (identity.role === 'agent') {
+        addTo(agentsByOrg, identity.orgId, conn);
+        const count = (agentConnectionCounts.get(identity.agentId) ?? 0) + 1;
+        agentConnectionCounts.set(identity.agentId, count);
+        if (count === 1) events.publish({ type: 'presence', orgId: identity.orgId, agentId: identity.agentId, online: true });
+      } else {
+        addTo(customersByContact, identity.contactId, conn);
+      }
+      socket.on('pong', () => {
+        conn.alive = true;
+      });
+      socket.on('message', (data) => {
+        conn.alive = true;
+        onRawMessage(conn, data);
+      });
+      socket.on('close', () => {
+        if (identity.role === 'agent') {
+          removeFrom(agentsByOrg, identity.orgId, conn);
+          const count = (agentConnectionCounts.get(identity.agentId) ?? 1) - 1;
+          if (count <= 0) {
+            agentConnectionCounts.delete(identity.agentId);
+            events.publish({ type: 'presence', orgId: identity.orgId, agentId: identity.agentId, online: false });
+          } else {
+            agentConnectionCounts.set(identity.agentId, count);
+          }
+        } else {
+          removeFrom(customersByContact, identity.contactId, conn);
+        }
+      });
+      send(conn, { type: 'hello', role: identity.role, serverTime: new Date().toISOString() });
+      for (const frame of earlyFrames) onRawMessage(conn, frame);
+    },
+    isAgentOnline(agentId) {
+      return (agentConnectionCounts.get(agentId) ?? 0) > 0;
+    },
+    close() {
+      clearInterval(heartbeat);
+      unsubscribe();
+      for (const set of [...agentsByOrg.values(), ...customersByContact.values()]) {
+        for (const conn of set) conn.socket.close(1001, 'server shutting down');
+      }
+    },
+  };
+}

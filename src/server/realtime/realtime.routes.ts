@@ -1,0 +1,76 @@
+import type { RawData, WebSocket } from 'ws';
+import { z } from 'zod';
+import { resolveSession } from '../auth/auth.service.ts';
+import { SESSION_COOKIE } from '../http/agent-auth.ts';
+import type { App, AppDeps } from '../http/types.ts';
+import { verifyVisitorToken } from '../visitors/tokens.ts';
+import { selectContact } from '../contacts/contacts.queries.ts';
+
+/** Close codes in the 4000 range tell the client not to retry with the same credentials. */
+const CLOSE_UNAUTHENTICATED = 4401;
+
+export function registerRealtimeRoutes(app: App, deps: AppDeps): void {
+  app.get(
+    '/api/widget/ws',
+    { websocket: true, schema: { hide: true, querystring: z.object({ token: z.string().max(2048) }) } },
+    async (socket, request) => {
+      const early = holdEarlyMessages(socket);
+      const visitor = verifyVisitorToken(deps.visitorKey, request.query.token);
+      const contact = visitor ? await selectContact(deps.db, visitor.orgId, visitor.contactId) : undefined;
+      if (!visitor || !contact) {
+        socket.close(CLOSE_UNAUTHENTICATED, 'visitor_token_invalid');
+        return;
+      }
+      deps.gateway.accept(
+        socket,
+        { role: 'customer', orgId: visitor.orgId, contactId: contact.id, name: contact.name },
+        early.release(),
+      );
+    },
+  );
+
+  app.get('/api/agent/ws', { websocket: true, schema: { hide: true } }, async (socket, request) => {
+    const early = holdEarlyMessages(socket);
+    // A cookie-authenticated socket must come from our own pages: refuse cross-site WebSocket hijacking.
+    if (!isSameOrigin(request.headers.origin, request.headers.host)) {
+      socket.close(CLOSE_UNAUTHENTICATED, 'origin_not_allowed');
+      return;
+    }
+    const session = await resolveSession(deps.db, request.cookies[SESSION_COOKIE]);
+    if (!session || session.enrollmentOnly) {
+      socket.close(CLOSE_UNAUTHENTICATED, 'unauthenticated');
+      return;
+    }
+    const agent = session.agent;
+    deps.gateway.accept(
+      socket,
+      { role: 'agent', orgId: agent.org_id, agentId: agent.id, name: agent.name, agentRole: agent.role },
+      early.release(),
+    );
+  });
+}
+
+function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Clients send `subscribe` the moment the socket opens, while we are still authenticating: keep those frames and
+ * hand them to the gateway instead of dropping them.
+ */
+function holdEarlyMessages(socket: WebSocket) {
+  const held: RawData[] = [];
+  const hold = (data: RawData) => held.push(data);
+  socket.on('message', hold);
+  return {
+    release() {
+      socket.off('message', hold);
+      return held;
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Locale, Priority } from '../../contracts/domain.ts';
+import { insertAgent, selectAgentByEmail, updateAgentTotp } from '../auth/auth.queries.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { createTotpSecret } from '../auth/totp.ts';
+import { insertContact, insertContactIdentity } from '../contacts/contacts.queries.ts';
+import type { Actor, Ctx } from '../context.ts';
+import { assignConversation, postMessage, startConversation, updateConversation } from '../conversations/conversations.service.ts';
+import type { Db } from '../db/db.ts';
+import type { EventBus } from '../events/bus.ts';
+import { insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
+
+export const DEMO_ORG_SLUG = 'demo';
+
+export type DemoLogin = { email: string; password: string; role: string; totpSecret?: string };
+
+/** Fixed demo passwords: this organization exists to be tried, never for real customers. */
+const DEMO_AGENTS = [
+  { email: 'admin@lumen.example', name: '王敏 (Admin)', password: 'demo-admin-2026', role: 'admin', locale: 'zh-CN', totp: false },
+  { email: 'agent@lumen.example', name: 'Alex Chen', password: 'demo-agent-2026', role: 'agent', locale: 'en', totp: false },
+  { email: 'secure@lumen.example', name: '李安 (Security)', password: 'demo-secure-2026', role: 'supervisor', locale: 'zh-CN', totp: true },
+] as const;
+
+type SampleConversation = {
+  contact: { name: string; email?: string; uid?: string; locale: Locale; vip?: number };
+  priority?: Priority;
+  status?: 'open' | 'pending' | 'resolved';
+  assignTo?: number;
+  messages: { from: 'customer' | 'agent' | 'note'; body: string }[];
+};
+
+const SAMPLES: SampleConversation[] = [
+  {
+    contact: { name: '张伟', uid: '28810375', locale: 'zh-CN', vip: 2 },
+    messages: [
+      {
+        from: 'customer',
+        body: '我从钱包充了 500 USDT（TRC20），已经一个小时了还没到账。哈希：7c2d9a4f1b3e8c6d5a2f9e0b4c7d1a3e6f8b2c5d9e1a4f7b0c3d6e9f2a5b8c1d',
+      },
+    ],
+  },
+  {
+    contact: { name: 'Maria Lopez', email: 'maria.lopez@example.com', uid: '30194422', locale: 'en', vip: 0 },
+    assignTo: 1,
+    messages: [
+      { from: 'customer', body: 'My BTC withdrawal has been "under review" for 6 hours. When will it be processed?' },
+      { from: 'agent', body: 'Hi Maria, I am checking the review status for you now. One moment please.' },
+    ],
+  },
+  {
+    contact: { name: '陈小姐', uid: '11873402', locale: 'zh-CN', vip: 5 },
+    priority: 'urgent',
+    messages: [
+      { from: 'customer', body: '我的账户被盗了！！刚收到提币通知但不是我操作的，赶紧帮我冻结账户！' },
+      { from: 'note', body: '高优先级：疑似盗号，已通知安全组。' },
+    ],
+  },
+  {
+    contact: { name: 'Tom Becker', email: 'tom.b@example.org', locale: 'en' },
+    messages: [{ from: 'customer', body: 'Locked out after too many password attempts. How do I unlock my account?' }],
+  },
+  {
+    contact: { name: '林先生', uid: '20455117', locale: 'zh-TW', vip: 1 },
+    messages: [{ from: 'customer', body: '限價單一直沒有成交，撤單也失敗，顯示系統錯誤，請問怎麼處理？' }],
+  },
+  {
+    contact: { name: 'Ahmed K.', email: 'ahmed.k@example.net', locale: 'en' },
+    priority: 'high',
+    messages: [
+      {
+        from: 'customer',
+        body: 'Someone on Telegram @lumen_support_help says they are your support and asked me to "verify my wallet". Is that you?',
+      },
+    ],
+  },
+  {
+    contact: { name: '刘洋', uid: '33012984', locale: 'zh-CN' },
+    assignTo: 0,
+    status: 'pending',
+    messages: [
+      { from: 'customer', body: 'P2P 买币付款了，卖家一直不放币，已经 40 分钟了' },
+      { from: 'agent', body: '您好，已为您提交申诉，请上传付款凭证截图，我们会在 30 分钟内介入处理。' },
+    ],
+  },
+  {
+    contact: { name: 'Sophie Martin', email: 'sophie.m@example.com', uid: '41200871', locale: 'en', vip: 3 },
+    messages: [{ from: 'customer', body: 'I sent ETH on Arbitrum but selected the Ethereum network on your deposit page. Can I recover it?' }],
+  },
+  {
+    contact: { name: '赵磊', locale: 'zh-CN' },
+    messages: [{ from: 'customer', body: '换了手机，谷歌验证器没了，登录不了，怎么重置二次验证？' }],
+  },
+  {
+    contact: { name: 'Kenji Watanabe', email: 'kenji@example.jp', locale: 'en' },
+    status: 'resolved',
+    assignTo: 1,
+    messages: [
+      { from: 'customer', body: 'What are the maker/taker fees for VIP 1?' },
+      { from: 'agent', body: 'VIP 1 pays 0.09% maker / 0.10% taker on spot. The full table is in the Help Centre under Fees.' },
+      { from: 'customer', body: 'Great, thanks!' },
+    ],
+  },
+  {
+    contact: { name: '周婷', uid: '50981233', locale: 'zh-CN', vip: 0 },
+    messages: [{ from: 'customer', body: 'XRP 充值忘记填 memo 了，钱还能找回吗？' }],
+  },
+  {
+    contact: { name: 'Liam O’Brien', email: 'liam@example.ie', locale: 'en' },
+    priority: 'high',
+    messages: [{ from: 'customer', body: 'My futures position was liquidated even though the mark price never reached my liquidation price. I want a formal complaint.' }],
+  },
+];
+
+export type DemoSeedResult = { seeded: boolean; logins: DemoLogin[]; orgSlug: string; identitySecret: string | null };
+
+/** Seeds the demo exchange when the database has no organization yet; always returns the demo logins. */
+export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, mode: 'auto' | 'always' | 'never') {
+  const { db } = deps;
+  const existing = await selectOrgBySlug(db, DEMO_ORG_SLUG);
+  if (existing || mode === 'never') return describeDemo(db);
+  if (mode === 'auto') {
+    const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM organizations');
+    if (count > 0) return describeDemo(db);
+  }
+  const orgId = await insertOrg(db, { slug: DEMO_ORG_SLUG, name: 'Lumen Exchange', requireTotp: false });
+  const inboxId = await insertInbox(db, {
+    orgId,
+    kind: 'web',
+    name: 'Website chat',
+    identitySecret: crypto.randomBytes(32).toString('base64url'),
+  });
+  const agentIds: string[] = [];
+  for (const a of DEMO_AGENTS) {
+    const id = await insertAgent(db, {
+      orgId,
+      email: a.email,
+      name: a.name,
+      passwordHash: await hashPassword(a.password),
+      role: a.role,
+      locale: a.locale,
+    });
+    if (a.totp) await updateAgentTotp(db, orgId, id, { secret: createTotpSecret(), enabled: true });
+    agentIds.push(id);
+  }
+  const system: Ctx = { ...deps, org: { id: orgId }, actor: { kind: 'system' } };
+  for (const sample of SAMPLES) {
+    const contact = await insertContact(db, {
+      orgId,
+      name: sample.contact.name,
+      email: sample.contact.email,
+      exchangeUid: sample.contact.uid,
+      locale: sample.contact.locale,
+      vipLevel: sample.contact.vip ?? 0,
+    });
+    if (sample.contact.uid) {
+      await insertContactIdentity(db, { orgId, contactId: contact.id, kind: 'exchange_uid', value: sample.contact.uid });
+    }
+    const customer: Ctx = { ...system, actor: { kind: 'customer', contactId: contact.id, name: contact.name } };
+    const [first, ...rest] = sample.messages;
+    const { conversation } = await startConversation(customer, {
+      inboxId,
+      contactId: contact.id,
+      firstMessage: { body: first.body, clientId: null },
+    });
+    const agentIndex = sample.assignTo ?? 0;
+    const agentActor: Actor = {
+      kind: 'agent',
+      id: agentIds[agentIndex],
+      name: DEMO_AGENTS[agentIndex].name,
+      role: DEMO_AGENTS[agentIndex].role,
+    };
+    for (const m of rest) {
+      const ctx = m.from === 'customer' ? customer : { ...system, actor: agentActor };
+      await postMessage(ctx, conversation.id, { body: m.body, clientId: null, private: m.from === 'note' });
+    }
+    if (sample.assignTo !== undefined) await assignConversation(system, conversation.id, agentIds[sample.assignTo]);
+    if (sample.priority) await updateConversation(system, conversation.id, { priority: sample.priority });
+    if (sample.status) await updateConversation(system, conversation.id, { status: sample.status });
+  }
+  deps.log.info({ org: DEMO_ORG_SLUG }, 'seeded the demo exchange');
+  return { ...(await describeDemo(db)), seeded: true };
+}
+
+async function describeDemo(db: Db): Promise<DemoSeedResult> {
+  const org = await selectOrgBySlug(db, DEMO_ORG_SLUG);
+  if (!org) return { seeded: false, logins: [], orgSlug: DEMO_ORG_SLUG, identitySecret: null };
+  const logins: DemoLogin[] = [];
+  for (const a of DEMO_AGENTS) {
+    const row = await selectAgentByEmail(db, a.email);
+    if (!row) continue;
+    logins.push({
+      email: a.email,
+      password: a.password,
+      role: a.role,
+      totpSecret: row.totp_enabled && row.totp_secret ? row.totp_secret : undefined,
+    });
+  }
+  const inbox = await selectWebInbox(db, org.id);
+  return { seeded: false, logins, orgSlug: org.slug, identitySecret: inbox?.identity_secret ?? null };
+}

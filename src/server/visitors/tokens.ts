@@ -1,0 +1,64 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Compact signed tokens: base64url(JSON payload) + "." + base64url(HMAC-SHA256(key, payload part)).
+ * Used for the visitor tokens kefu hands to the widget and for the identity tokens an exchange signs.
+ */
+export function signToken(key: string, payload: Record<string, unknown>): string {
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${hmac(key, body)}`;
+}
+
+export function verifyToken(key: string, token: string): Record<string, unknown> | undefined {
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) return undefined;
+  const body = token.slice(0, dot);
+  const expected = Buffer.from(hmac(key, body));
+  const given = Buffer.from(token.slice(dot + 1));
+  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hmac(key: string, data: string): string {
+  return crypto.createHmac('sha256', key).update(data).digest('base64url');
+}
+
+/** What an exchange asserts about its signed-in user. `exp` is seconds since the epoch. */
+export const identityClaimsSchema = z.object({
+  uid: z.string().min(1).max(128),
+  name: z.string().max(200).optional(),
+  email: z.email().max(254).optional(),
+  locale: z.enum(['zh-CN', 'zh-TW', 'en']).optional(),
+  vipLevel: z.number().int().min(0).max(20).optional(),
+  exp: z.number().int(),
+});
+export type IdentityClaims = z.infer<typeof identityClaimsSchema>;
+
+export function verifyIdentityToken(secret: string, token: string, now = Date.now()): IdentityClaims | undefined {
+  const payload = verifyToken(secret, token);
+  const claims = identityClaimsSchema.safeParse(payload);
+  if (!claims.success || claims.data.exp * 1000 <= now) return undefined;
+  return claims.data;
+}
+
+/** What an exchange's backend does to sign its user in to the widget (here for the demo page and the tests). */
+export function signIdentityToken(secret: string, claims: Omit<IdentityClaims, 'exp'> & { exp?: number }): string {
+  return signToken(secret, { ...claims, exp: claims.exp ?? Math.floor(Date.now() / 1000) + 3600 });
+}
+
+const visitorClaimsSchema = z.object({ o: z.string(), c: z.string(), v: z.literal(1) });
+
+export function signVisitorToken(key: string, orgId: string, contactId: string): string {
+  return signToken(key, { o: orgId, c: contactId, v: 1 });
+}
+
+export function verifyVisitorToken(key: string, token: string): { orgId: string; contactId: string } | undefined {
+  const claims = visitorClaimsSchema.safeParse(verifyToken(key, token));
+  return claims.success ? { orgId: claims.data.o, contactId: claims.data.c } : undefined;
+}

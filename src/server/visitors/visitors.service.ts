@@ -1,0 +1,111 @@
+import crypto from 'node:crypto';
+import type { WidgetConfigResponse, WidgetSessionResponse } from '../../contracts/api.ts';
+import type { Locale } from '../../contracts/domain.ts';
+import {
+  insertContact,
+  insertContactIdentity,
+  selectContact,
+  selectContactByIdentity,
+  updateContactProfile,
+} from '../contacts/contacts.queries.ts';
+import type { Ctx } from '../context.ts';
+import { selectConversations } from '../conversations/conversations.queries.ts';
+import { toConversation } from '../conversations/conversations.service.ts';
+import type { Db } from '../db/db.ts';
+import { AppError } from '../errors.ts';
+import { type OrgRow, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
+import { signVisitorToken, verifyIdentityToken, verifyVisitorToken } from './tokens.ts';
+
+const DEFAULT_GREETING: WidgetConfigResponse['greeting'] = {
+  'zh-CN': '您好！我们 24 小时在线。请描述您的问题，例如充值未到账、提币审核中或账户安全。',
+  'zh-TW': '您好！我們 24 小時在線。請描述您的問題，例如充值未到帳、提幣審核中或帳戶安全。',
+  en: 'Hi! We are here 24/7. Tell us what happened — a missing deposit, a withdrawal in review, account security…',
+};
+
+async function findOrgWithInbox(db: Db, slug: string) {
+  const org = await selectOrgBySlug(db, slug);
+  if (!org) throw new AppError('org_not_found');
+  const inbox = await selectWebInbox(db, org.id);
+  if (!inbox) throw new AppError('inbox_not_found');
+  return { org, inbox };
+}
+
+export async function getWidgetConfig(db: Db, slug: string): Promise<WidgetConfigResponse> {
+  const { org, inbox } = await findOrgWithInbox(db, slug);
+  const greeting = (inbox.settings.greeting as WidgetConfigResponse['greeting'] | undefined) ?? DEFAULT_GREETING;
+  return { org: { slug: org.slug, name: org.name }, inbox: { id: inbox.id, name: inbox.name }, greeting };
+}
+
+export type WidgetVisitor = { org: OrgRow; inboxId: string; contactId: string; name: string | null };
+
+/**
+ * Resolves who is chatting. An identity token signed by the exchange wins (the customer is that exchange account);
+ * otherwise a valid visitor token resumes the same anonymous visitor; otherwise a new visitor is created.
+ */
+export async function startWidgetSession(
+  deps: { db: Db; visitorKey: string },
+  input: { org: string; visitorToken?: string; identityToken?: string; locale?: Locale },
+): Promise<WidgetSessionResponse> {
+  const { db } = deps;
+  const { org, inbox } = await findOrgWithInbox(db, input.org);
+  let contactId: string | undefined;
+  let verified = false;
+  if (input.identityToken) {
+    const claims = inbox.identity_secret ? verifyIdentityToken(inbox.identity_secret, input.identityToken) : undefined;
+    if (!claims) throw new AppError('identity_token_invalid');
+    const existing = await selectContactByIdentity(db, org.id, 'exchange_uid', claims.uid);
+    const profile = { name: claims.name, email: claims.email, locale: claims.locale ?? input.locale, vipLevel: claims.vipLevel };
+    if (existing) {
+      contactId = existing.id;
+      await updateContactProfile(db, org.id, existing.id, profile);
+    } else {
+      const contact = await insertContact(db, { orgId: org.id, exchangeUid: claims.uid, ...profile });
+      await insertContactIdentity(db, { orgId: org.id, contactId: contact.id, kind: 'exchange_uid', value: claims.uid });
+      contactId = contact.id;
+    }
+    verified = true;
+  } else if (input.visitorToken) {
+    const visitor = verifyVisitorToken(deps.visitorKey, input.visitorToken);
+    // A token for another org, or for a contact that no longer exists, starts a fresh visitor rather than failing.
+    if (visitor && visitor.orgId === org.id && (await selectContact(db, org.id, visitor.contactId))) {
+      contactId = visitor.contactId;
+    }
+  }
+  if (!contactId) {
+    const contact = await insertContact(db, { orgId: org.id, locale: input.locale });
+    await insertContactIdentity(db, {
+      orgId: org.id,
+      contactId: contact.id,
+      kind: 'web_visitor',
+      value: crypto.randomUUID(),
+    });
+    contactId = contact.id;
+  }
+  const contact = await selectContact(db, org.id, contactId);
+  if (!contact) throw new AppError('internal_error');
+  const [latest] = await selectConversations(db, org.id, { contactId, limit: 5 });
+  const resumable = latest && latest.status !== 'closed' ? latest : undefined;
+  return {
+    visitorToken: signVisitorToken(deps.visitorKey, org.id, contactId),
+    contact: { id: contactId, name: contact.name, verified: verified || contact.exchange_uid !== null },
+    conversation: resumable ? toConversation(resumable) : null,
+  };
+}
+
+/** The customer behind a widget request's bearer token. */
+export async function authenticateVisitor(
+  deps: { db: Db; visitorKey: string },
+  token: string | undefined,
+): Promise<Pick<Ctx, 'org' | 'actor'> & { inboxId: string }> {
+  const visitor = token ? verifyVisitorToken(deps.visitorKey, token) : undefined;
+  if (!visitor) throw new AppError('visitor_token_invalid');
+  const contact = await selectContact(deps.db, visitor.orgId, visitor.contactId);
+  if (!contact) throw new AppError('visitor_token_invalid');
+  const inbox = await selectWebInbox(deps.db, visitor.orgId);
+  if (!inbox) throw new AppError('inbox_not_found');
+  return {
+    org: { id: visitor.orgId },
+    actor: { kind: 'customer', contactId: contact.id, name: contact.name },
+    inboxId: inbox.id,
+  };
+}
