@@ -71,7 +71,8 @@ function printBanner(
     lines.push('  Demo logins (organization "Lumen Exchange"):');
     for (const login of demo.logins) {
       lines.push(`    ${login.role.padEnd(10)} ${login.email.padEnd(24)} ${login.password}`);
-      if (login.totpSecret) lines.push(`               2FA enrolled: add TOTP secret ${login.totpSecret} to an authenticator app`);
+      if (login.totpSecret)
+        lines.push(`               2FA enrolled: add TOTP secret ${login.totpSecret} to an authenticator app`);
     }
     lines.push('');
   }

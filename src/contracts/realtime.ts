@@ -29,7 +29,12 @@ export type ServerEvent =
   | { type: 'message.created'; conversationId: string; seq: number; message: Message; replay?: boolean }
   | { type: 'conversation.updated'; conversation: Conversation }
   | { type: 'subscribed'; conversationId: string; lastSeq: number }
-  | { type: 'typing'; conversationId: string; author: { kind: 'customer' | 'agent'; name: string | null }; typing: boolean }
+  | {
+      type: 'typing';
+      conversationId: string;
+      author: { kind: 'customer' | 'agent'; name: string | null };
+      typing: boolean;
+    }
   | { type: 'presence'; agentId: string; online: boolean }
   | { type: 'ack'; clientId: string; conversationId: string; seq: number; messageId: string }
   | { type: 'pong' }

@@ -7,7 +7,12 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import type { Config } from './config.ts';
@@ -35,7 +40,9 @@ export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gatewa
   const app = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
     // Per-request lines only when debugging: at 500 messages/s they would cost more than the requests.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     bodyLimit: 256 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -43,7 +50,9 @@ export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gatewa
   app.decorateRequest('ctx', null as never);
   app.decorateRequest('agentSession', undefined);
   const consoleBuilt = fs.existsSync(path.join(CONSOLE_DIST, 'index.html'));
-  installErrorHandling(app, { spaFallback: consoleBuilt ? (_request, reply) => reply.sendFile('index.html') : undefined });
+  installErrorHandling(app, {
+    spaFallback: consoleBuilt ? (_request, reply) => reply.sendFile('index.html') : undefined,
+  });
 
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

@@ -56,12 +56,10 @@ export async function updateAgentTotp(
   agentId: string,
   t: { secret: string | null; enabled: boolean },
 ): Promise<void> {
-  await db.query('UPDATE agents SET totp_secret = $3, totp_enabled = $4, totp_last_step = NULL WHERE org_id = $1 AND id = $2', [
-    orgId,
-    agentId,
-    t.secret,
-    t.enabled,
-  ]);
+  await db.query(
+    'UPDATE agents SET totp_secret = $3, totp_enabled = $4, totp_last_step = NULL WHERE org_id = $1 AND id = $2',
+    [orgId, agentId, t.secret, t.enabled],
+  );
 }
 
 /** Records the accepted step only if it is newer than the last one: false means the code was already used. */
@@ -85,7 +83,12 @@ export async function countRecentLoginFailures(db: Queryable, email: string, sin
   return rows[0].failures;
 }
 
-export async function insertLoginAttempt(db: Queryable, email: string, ip: string | null, succeeded: boolean): Promise<void> {
+export async function insertLoginAttempt(
+  db: Queryable,
+  email: string,
+  ip: string | null,
+  succeeded: boolean,
+): Promise<void> {
   await db.query('INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)', [email, ip, succeeded]);
 }
 

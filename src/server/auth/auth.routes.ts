@@ -12,7 +12,8 @@ export function registerAuthRoutes(app: App, deps: AppDeps): void {
       { db: deps.db, maxFailures: deps.config.loginMaxFailures },
       { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
     );
-    const secure = deps.config.cookieSecure === 'auto' ? request.protocol === 'https' : deps.config.cookieSecure === 'true';
+    const secure =
+      deps.config.cookieSecure === 'auto' ? request.protocol === 'https' : deps.config.cookieSecure === 'true';
     reply.setCookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'lax',

@@ -51,7 +51,13 @@ function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('base64url');
 }
 
-export type LoginInput = { email: string; password: string; totp?: string; ip: string | null; userAgent: string | null };
+export type LoginInput = {
+  email: string;
+  password: string;
+  totp?: string;
+  ip: string | null;
+  userAgent: string | null;
+};
 
 /**
  * Password, then TOTP when enrolled. Failures are counted per account in a sliding window, in the database so the

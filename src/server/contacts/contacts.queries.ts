@@ -38,7 +38,14 @@ export async function selectContactByIdentity(
 
 export async function insertContact(
   db: Queryable,
-  c: { orgId: string; name?: string | null; email?: string | null; exchangeUid?: string | null; locale?: string | null; vipLevel?: number },
+  c: {
+    orgId: string;
+    name?: string | null;
+    email?: string | null;
+    exchangeUid?: string | null;
+    locale?: string | null;
+    vipLevel?: number;
+  },
 ): Promise<ContactRow> {
   const rows = await db.query<ContactRow>(
     `INSERT INTO contacts (org_id, name, email, exchange_uid, locale, vip_level) VALUES ($1, $2, $3, $4, $5, $6)

@@ -41,7 +41,11 @@ const SELECT_CONVERSATION = `
     JOIN contacts ct ON ct.id = c.contact_id
     LEFT JOIN agents a ON a.id = c.assignee_id`;
 
-export async function selectConversation(db: Queryable, orgId: string, id: string): Promise<ConversationRow | undefined> {
+export async function selectConversation(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<ConversationRow | undefined> {
   const rows = await db.query<ConversationRow>(`${SELECT_CONVERSATION} WHERE c.org_id = $1 AND c.id = $2`, [orgId, id]);
   return rows[0];
 }
@@ -56,7 +60,11 @@ export type ConversationFilter = {
   limit: number;
 };
 
-export async function selectConversations(db: Queryable, orgId: string, f: ConversationFilter): Promise<ConversationRow[]> {
+export async function selectConversations(
+  db: Queryable,
+  orgId: string,
+  f: ConversationFilter,
+): Promise<ConversationRow[]> {
   const where = ['c.org_id = $1'];
   const params: unknown[] = [orgId];
   const add = (clause: (p: string) => string, value: unknown) => {
@@ -180,7 +188,12 @@ export type SeqClaim = {
  * a customer's message reopens a pending/snoozed/resolved conversation; an agent's first public reply sets
  * first_reply_at. Closed conversations take no messages (returns undefined, as for a missing one).
  */
-export async function claimNextSeq(db: Queryable, orgId: string, conversationId: string, m: NewMessage): Promise<SeqClaim | undefined> {
+export async function claimNextSeq(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  m: NewMessage,
+): Promise<SeqClaim | undefined> {
   const preview = JSON.stringify({ body: m.body.slice(0, 200), authorKind: m.authorKind, private: m.private });
   const rows = await db.query<SeqClaim>(
     `UPDATE conversations c

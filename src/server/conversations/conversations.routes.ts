@@ -26,12 +26,16 @@ export function registerAgentConversationRoutes(app: App, deps: AppDeps): void {
   const preHandler = createAgentAuth(deps);
   const tags = ['agent: conversations'];
 
-  app.get('/api/agent/conversations', { schema: { tags, querystring: conversationListQuerySchema }, preHandler }, (request) =>
-    listConversations(request.ctx, request.query),
+  app.get(
+    '/api/agent/conversations',
+    { schema: { tags, querystring: conversationListQuerySchema }, preHandler },
+    (request) => listConversations(request.ctx, request.query),
   );
 
-  app.get('/api/agent/conversations/:conversationId', { schema: { tags, params: conversationParamsSchema }, preHandler }, (request) =>
-    getConversationWithMessages(request.ctx, request.params.conversationId),
+  app.get(
+    '/api/agent/conversations/:conversationId',
+    { schema: { tags, params: conversationParamsSchema }, preHandler },
+    (request) => getConversationWithMessages(request.ctx, request.params.conversationId),
   );
 
   app.get(
@@ -53,7 +57,9 @@ export function registerAgentConversationRoutes(app: App, deps: AppDeps): void {
   app.patch(
     '/api/agent/conversations/:conversationId',
     { schema: { tags, params: conversationParamsSchema, body: updateConversationBodySchema }, preHandler },
-    async (request) => ({ conversation: await updateConversation(request.ctx, request.params.conversationId, request.body) }),
+    async (request) => ({
+      conversation: await updateConversation(request.ctx, request.params.conversationId, request.body),
+    }),
   );
 
   app.post(

@@ -68,7 +68,8 @@ export function toMessage(row: MessageRow): Message {
 async function findAccessibleConversation(ctx: Ctx, conversationId: string): Promise<ConversationRow> {
   const row = await selectConversation(ctx.db, ctx.org.id, conversationId);
   if (!row) throw new AppError('conversation_not_found');
-  if (ctx.actor.kind === 'customer' && row.contact_id !== ctx.actor.contactId) throw new AppError('conversation_not_found');
+  if (ctx.actor.kind === 'customer' && row.contact_id !== ctx.actor.contactId)
+    throw new AppError('conversation_not_found');
   return row;
 }
 
@@ -90,7 +91,11 @@ export async function listConversations(
 ): Promise<{ conversations: Conversation[]; nextCursor: string | null }> {
   const actor = ctx.actor;
   const assigneeId =
-    filter.assignee === 'unassigned' ? null : filter.assignee === 'mine' && actor.kind === 'agent' ? actor.id : undefined;
+    filter.assignee === 'unassigned'
+      ? null
+      : filter.assignee === 'mine' && actor.kind === 'agent'
+        ? actor.id
+        : undefined;
   const rows = await selectConversations(ctx.db, ctx.org.id, {
     status: filter.status,
     priority: filter.priority,
@@ -151,7 +156,10 @@ class DuplicateClientId extends Error {}
 
 type PostInput = { body: string; clientId: string | null; private?: boolean; meta?: Record<string, unknown> };
 
-function authorOf(actor: Actor, isPrivate: boolean): Pick<NewMessage, 'authorKind' | 'authorId' | 'authorName' | 'private'> {
+function authorOf(
+  actor: Actor,
+  isPrivate: boolean,
+): Pick<NewMessage, 'authorKind' | 'authorId' | 'authorName' | 'private'> {
   switch (actor.kind) {
     case 'customer':
       return { authorKind: 'customer', authorId: actor.contactId, authorName: actor.name, private: false };
@@ -292,7 +300,11 @@ export async function updateConversation(
   return publishConversationUpdated(ctx, conversationId, Object.keys(changes));
 }
 
-export async function assignConversation(ctx: Ctx, conversationId: string, agentId: string | null): Promise<Conversation> {
+export async function assignConversation(
+  ctx: Ctx,
+  conversationId: string,
+  agentId: string | null,
+): Promise<Conversation> {
   if (agentId) {
     const agent = await selectAgentInOrg(ctx.db, ctx.org.id, agentId);
     if (!agent || agent.disabled_at) throw new AppError('agent_not_found');

@@ -36,18 +36,22 @@ export function registerWidgetRoutes(app: App, deps: AppDeps): void {
     return listConversations(ctx, { assignee: 'all', limit: 20 });
   });
 
-  app.post('/api/widget/conversations', { schema: { tags, body: widgetCreateConversationBodySchema } }, async (request, reply) => {
-    const ctx = await visitorCtx(request);
-    const { body, clientId } = request.body;
-    const contactId = ctx.actor.kind === 'customer' ? ctx.actor.contactId : '';
-    const result = await startConversation(ctx, {
-      inboxId: ctx.inboxId,
-      contactId,
-      firstMessage: body ? { body, clientId: clientId ?? null } : undefined,
-    });
-    reply.status(201);
-    return result;
-  });
+  app.post(
+    '/api/widget/conversations',
+    { schema: { tags, body: widgetCreateConversationBodySchema } },
+    async (request, reply) => {
+      const ctx = await visitorCtx(request);
+      const { body, clientId } = request.body;
+      const contactId = ctx.actor.kind === 'customer' ? ctx.actor.contactId : '';
+      const result = await startConversation(ctx, {
+        inboxId: ctx.inboxId,
+        contactId,
+        firstMessage: body ? { body, clientId: clientId ?? null } : undefined,
+      });
+      reply.status(201);
+      return result;
+    },
+  );
 
   app.get(
     '/api/widget/conversations/:conversationId/messages',

@@ -21,7 +21,8 @@ export function createInProcessBus(log: Logger): EventBus {
         // A failing listener must not break the request that published, nor the other listeners.
         try {
           const result = handler(event);
-          if (result instanceof Promise) result.catch((error) => log.error({ err: error, event: event.type }, 'listener failed'));
+          if (result instanceof Promise)
+            result.catch((error) => log.error({ err: error, event: event.type }, 'listener failed'));
         } catch (error) {
           log.error({ err: error, event: event.type }, 'listener failed');
         }

@@ -24,7 +24,8 @@ export function createAgentAuth(deps: AppDeps) {
     if (!session) throw new AppError(request.cookies[SESSION_COOKIE] ? 'session_expired' : 'unauthenticated');
     if (!SAFE_METHODS.has(request.method)) {
       const header = request.headers['x-csrf-token'];
-      if (!isCsrfTokenValid(session, Array.isArray(header) ? header[0] : header)) throw new AppError('csrf_token_invalid');
+      if (!isCsrfTokenValid(session, Array.isArray(header) ? header[0] : header))
+        throw new AppError('csrf_token_invalid');
     }
     if (session.enrollmentOnly && !ENROLMENT_ROUTES.has(request.routeOptions.url ?? '')) {
       throw new AppError('totp_enrollment_required');

@@ -16,21 +16,27 @@ export function installErrorHandling(
   });
   app.setNotFoundHandler((request, reply) => {
     // Client-side routes of the single-page console fall back to its index.html.
-    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    const wantsPage =
+      request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html');
     if (wantsPage && options.spaFallback) return options.spaFallback(request, reply);
-    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` } });
   });
 }
 
 export function describeError(error: unknown): { status: number; code: ErrorCode; message: string } {
-  if (error instanceof AppError) return { status: statusForErrorCode(error.code), code: error.code, message: error.message };
+  if (error instanceof AppError)
+    return { status: statusForErrorCode(error.code), code: error.code, message: error.message };
   const e = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (e.validation) {
     const where = e.validationContext ?? 'input';
     const details = e.validation
       .slice(0, 5)
       .map((issue) => {
-        const path = (issue.params as { issue?: { path?: PropertyKey[] } } | undefined)?.issue?.path?.join('.') ?? issue.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+        const path =
+          (issue.params as { issue?: { path?: PropertyKey[] } } | undefined)?.issue?.path?.join('.') ??
+          issue.instancePath?.replace(/^\//, '').replace(/\//g, '.');
         return path ? `${where}.${path}: ${issue.message}` : `${where}: ${issue.message}`;
       })
       .join('; ');
@@ -45,7 +51,8 @@ export function describeError(error: unknown): { status: number; code: ErrorCode
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, code: 'bad_request', message: 'Send JSON (Content-Type: application/json).' };
   }
-  if (e instanceof SyntaxError) return { status: 400, code: 'malformed_json', message: 'The request body is not valid JSON.' };
+  if (e instanceof SyntaxError)
+    return { status: 400, code: 'malformed_json', message: 'The request body is not valid JSON.' };
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return { status: e.statusCode, code: 'bad_request', message: e.message };
   }

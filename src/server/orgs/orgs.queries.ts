@@ -1,6 +1,12 @@
 import type { Queryable } from '../db/db.ts';
 
-export type OrgRow = { id: string; slug: string; name: string; require_totp: boolean; settings: Record<string, unknown> };
+export type OrgRow = {
+  id: string;
+  slug: string;
+  name: string;
+  require_totp: boolean;
+  settings: Record<string, unknown>;
+};
 export type InboxRow = {
   id: string;
   org_id: string;
@@ -11,20 +17,25 @@ export type InboxRow = {
 };
 
 export async function selectOrgById(db: Queryable, orgId: string): Promise<OrgRow | undefined> {
-  const rows = await db.query<OrgRow>('SELECT id, slug, name, require_totp, settings FROM organizations WHERE id = $1', [
-    orgId,
-  ]);
+  const rows = await db.query<OrgRow>(
+    'SELECT id, slug, name, require_totp, settings FROM organizations WHERE id = $1',
+    [orgId],
+  );
   return rows[0];
 }
 
 export async function selectOrgBySlug(db: Queryable, slug: string): Promise<OrgRow | undefined> {
-  const rows = await db.query<OrgRow>('SELECT id, slug, name, require_totp, settings FROM organizations WHERE slug = $1', [
-    slug,
-  ]);
+  const rows = await db.query<OrgRow>(
+    'SELECT id, slug, name, require_totp, settings FROM organizations WHERE slug = $1',
+    [slug],
+  );
   return rows[0];
 }
 
-export async function insertOrg(db: Queryable, o: { slug: string; name: string; requireTotp: boolean }): Promise<string> {
+export async function insertOrg(
+  db: Queryable,
+  o: { slug: string; name: string; requireTotp: boolean },
+): Promise<string> {
   const rows = await db.query<{ id: string }>(
     'INSERT INTO organizations (slug, name, require_totp) VALUES ($1, $2, $3) RETURNING id',
     [o.slug, o.name, o.requireTotp],
@@ -51,7 +62,13 @@ export async function selectInbox(db: Queryable, orgId: string, inboxId: string)
 
 export async function insertInbox(
   db: Queryable,
-  i: { orgId: string; kind: InboxRow['kind']; name: string; identitySecret: string | null; settings?: Record<string, unknown> },
+  i: {
+    orgId: string;
+    kind: InboxRow['kind'];
+    name: string;
+    identitySecret: string | null;
+    settings?: Record<string, unknown>;
+  },
 ): Promise<string> {
   const rows = await db.query<{ id: string }>(
     'INSERT INTO inboxes (org_id, kind, name, identity_secret, settings) VALUES ($1, $2, $3, $4, $5) RETURNING id',
@@ -62,7 +79,10 @@ export async function insertInbox(
 
 /** A process-wide secret, created once by whichever node gets there first, then shared by all. */
 export async function ensureAppSecret(db: Queryable, name: string, generate: () => string): Promise<string> {
-  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, generate()]);
+  await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+    name,
+    generate(),
+  ]);
   const rows = await db.query<{ value: string }>('SELECT value FROM app_secrets WHERE name = $1', [name]);
   return rows[0].value;
 }

@@ -48,8 +48,8 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
   const agentConnectionCounts = new Map<string, number>();
 
   const addTo = (index: Map<string, Set<Connection>>, key: string, conn: Connection) => {
-    let set = index.get(key);
-    if (!set) index.set(key, (set = new Set()));
+    const set = index.get(key) ?? new Set<Connection>();
+    index.set(key, set);
     set.add(conn);
   };
   const removeFrom = (index: Map<string, Set<Connection>>, key: string, conn: Connection) => {
@@ -67,7 +67,11 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
     conn.socket.send(typeof event === 'string' ? event : JSON.stringify(event));
   }
 
-  function deliverMessage(conn: Connection, event: Extract<DomainEvent, { type: 'message.created' }>, wire: string): void {
+  function deliverMessage(
+    conn: Connection,
+    event: Extract<DomainEvent, { type: 'message.created' }>,
+    wire: string,
+  ): void {
     const { conversationId } = event;
     const held = conn.catchingUp.get(conversationId);
     if (held) {
@@ -144,7 +148,10 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
       }
       case 'conversation.created':
       case 'conversation.updated': {
-        const wire = JSON.stringify({ type: 'conversation.updated', conversation: event.conversation } satisfies ServerEvent);
+        const wire = JSON.stringify({
+          type: 'conversation.updated',
+          conversation: event.conversation,
+        } satisfies ServerEvent);
         for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
         for (const conn of customersByContact.get(event.conversation.contact.id) ?? []) {
           if (conn.identity.orgId === event.orgId) send(conn, wire);
@@ -168,7 +175,11 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         return;
       }
       case 'presence': {
-        const wire = JSON.stringify({ type: 'presence', agentId: event.agentId, online: event.online } satisfies ServerEvent);
+        const wire = JSON.stringify({
+          type: 'presence',
+          agentId: event.agentId,
+          online: event.online,
+        } satisfies ServerEvent);
         for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
         return;
       }
@@ -256,7 +267,11 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
     try {
       const result = clientEventSchema.safeParse(JSON.parse(String(data)));
       if (!result.success) {
-        send(conn, { type: 'error', code: 'validation_failed', message: result.error.issues[0]?.message ?? 'Invalid event' });
+        send(conn, {
+          type: 'error',
+          code: 'validation_failed',
+          message: result.error.issues[0]?.message ?? 'Invalid event',
+        });
         return;
       }
       parsed = result.data;
@@ -303,7 +318,8 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         addTo(agentsByOrg, identity.orgId, conn);
         const count = (agentConnectionCounts.get(identity.agentId) ?? 0) + 1;
         agentConnectionCounts.set(identity.agentId, count);
-        if (count === 1) events.publish({ type: 'presence', orgId: identity.orgId, agentId: identity.agentId, online: true });
+        if (count === 1)
+          events.publish({ type: 'presence', orgId: identity.orgId, agentId: identity.agentId, online: true });
       } else {
         addTo(customersByContact, identity.contactId, conn);
       }

@@ -6,7 +6,12 @@ import { hashPassword } from '../auth/passwords.ts';
 import { createTotpSecret } from '../auth/totp.ts';
 import { insertContact, insertContactIdentity } from '../contacts/contacts.queries.ts';
 import type { Actor, Ctx } from '../context.ts';
-import { assignConversation, postMessage, startConversation, updateConversation } from '../conversations/conversations.service.ts';
+import {
+  assignConversation,
+  postMessage,
+  startConversation,
+  updateConversation,
+} from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import { insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
@@ -17,9 +22,30 @@ export type DemoLogin = { email: string; password: string; role: string; totpSec
 
 /** Fixed demo passwords: this organization exists to be tried, never for real customers. */
 const DEMO_AGENTS = [
-  { email: 'admin@lumen.example', name: '王敏 (Admin)', password: 'demo-admin-2026', role: 'admin', locale: 'zh-CN', totp: false },
-  { email: 'agent@lumen.example', name: 'Alex Chen', password: 'demo-agent-2026', role: 'agent', locale: 'en', totp: false },
-  { email: 'secure@lumen.example', name: '李安 (Security)', password: 'demo-secure-2026', role: 'supervisor', locale: 'zh-CN', totp: true },
+  {
+    email: 'admin@lumen.example',
+    name: '王敏 (Admin)',
+    password: 'demo-admin-2026',
+    role: 'admin',
+    locale: 'zh-CN',
+    totp: false,
+  },
+  {
+    email: 'agent@lumen.example',
+    name: 'Alex Chen',
+    password: 'demo-agent-2026',
+    role: 'agent',
+    locale: 'en',
+    totp: false,
+  },
+  {
+    email: 'secure@lumen.example',
+    name: '李安 (Security)',
+    password: 'demo-secure-2026',
+    role: 'supervisor',
+    locale: 'zh-CN',
+    totp: true,
+  },
 ] as const;
 
 type SampleConversation = {
@@ -85,7 +111,12 @@ const SAMPLES: SampleConversation[] = [
   },
   {
     contact: { name: 'Sophie Martin', email: 'sophie.m@example.com', uid: '41200871', locale: 'en', vip: 3 },
-    messages: [{ from: 'customer', body: 'I sent ETH on Arbitrum but selected the Ethereum network on your deposit page. Can I recover it?' }],
+    messages: [
+      {
+        from: 'customer',
+        body: 'I sent ETH on Arbitrum but selected the Ethereum network on your deposit page. Can I recover it?',
+      },
+    ],
   },
   {
     contact: { name: '赵磊', locale: 'zh-CN' },
@@ -97,7 +128,10 @@ const SAMPLES: SampleConversation[] = [
     assignTo: 1,
     messages: [
       { from: 'customer', body: 'What are the maker/taker fees for VIP 1?' },
-      { from: 'agent', body: 'VIP 1 pays 0.09% maker / 0.10% taker on spot. The full table is in the Help Centre under Fees.' },
+      {
+        from: 'agent',
+        body: 'VIP 1 pays 0.09% maker / 0.10% taker on spot. The full table is in the Help Centre under Fees.',
+      },
       { from: 'customer', body: 'Great, thanks!' },
     ],
   },
@@ -108,7 +142,12 @@ const SAMPLES: SampleConversation[] = [
   {
     contact: { name: 'Liam O’Brien', email: 'liam@example.ie', locale: 'en' },
     priority: 'high',
-    messages: [{ from: 'customer', body: 'My futures position was liquidated even though the mark price never reached my liquidation price. I want a formal complaint.' }],
+    messages: [
+      {
+        from: 'customer',
+        body: 'My futures position was liquidated even though the mark price never reached my liquidation price. I want a formal complaint.',
+      },
+    ],
   },
 ];
 
@@ -154,7 +193,12 @@ export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, 
       vipLevel: sample.contact.vip ?? 0,
     });
     if (sample.contact.uid) {
-      await insertContactIdentity(db, { orgId, contactId: contact.id, kind: 'exchange_uid', value: sample.contact.uid });
+      await insertContactIdentity(db, {
+        orgId,
+        contactId: contact.id,
+        kind: 'exchange_uid',
+        value: sample.contact.uid,
+      });
     }
     const customer: Ctx = { ...system, actor: { kind: 'customer', contactId: contact.id, name: contact.name } };
     const [first, ...rest] = sample.messages;

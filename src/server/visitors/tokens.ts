@@ -19,7 +19,9 @@ export function verifyToken(key: string, token: string): Record<string, unknown>
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return undefined;
   try {
     const payload: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : undefined;
+    return payload && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

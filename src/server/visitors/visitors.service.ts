@@ -54,13 +54,23 @@ export async function startWidgetSession(
     const claims = inbox.identity_secret ? verifyIdentityToken(inbox.identity_secret, input.identityToken) : undefined;
     if (!claims) throw new AppError('identity_token_invalid');
     const existing = await selectContactByIdentity(db, org.id, 'exchange_uid', claims.uid);
-    const profile = { name: claims.name, email: claims.email, locale: claims.locale ?? input.locale, vipLevel: claims.vipLevel };
+    const profile = {
+      name: claims.name,
+      email: claims.email,
+      locale: claims.locale ?? input.locale,
+      vipLevel: claims.vipLevel,
+    };
     if (existing) {
       contactId = existing.id;
       await updateContactProfile(db, org.id, existing.id, profile);
     } else {
       const contact = await insertContact(db, { orgId: org.id, exchangeUid: claims.uid, ...profile });
-      await insertContactIdentity(db, { orgId: org.id, contactId: contact.id, kind: 'exchange_uid', value: claims.uid });
+      await insertContactIdentity(db, {
+        orgId: org.id,
+        contactId: contact.id,
+        kind: 'exchange_uid',
+        value: claims.uid,
+      });
       contactId = contact.id;
     }
     verified = true;

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/server/config.ts';
+
+const cases: { name: string; env: Record<string, string>; expect: Partial<ReturnType<typeof loadConfig>> | RegExp }[] =
+  [
+    {
+      name: 'defaults need no configuration',
+      env: {},
+      expect: { port: 3000, host: '127.0.0.1', databaseUrl: undefined },
+    },
+    {
+      name: 'an empty variable counts as unset',
+      env: { PORT: '', DATABASE_URL: '' },
+      expect: { port: 3000, databaseUrl: undefined },
+    },
+    {
+      name: 'a PostgreSQL URL is taken',
+      env: { DATABASE_URL: 'postgres://u@h:5432/db' },
+      expect: { databaseUrl: 'postgres://u@h:5432/db' },
+    },
+    { name: 'a non-numeric port is refused by name', env: { PORT: 'abc' }, expect: /PORT/ },
+    { name: 'a MySQL URL is refused', env: { DATABASE_URL: 'mysql://x' }, expect: /DATABASE_URL: must be a postgres/ },
+    { name: 'a bad Redis URL is refused', env: { REDIS_URL: 'http://x' }, expect: /REDIS_URL/ },
+    { name: 'an unknown log level is refused', env: { LOG_LEVEL: 'loud' }, expect: /LOG_LEVEL/ },
+  ];
+
+for (const c of cases) {
+  test(`config: ${c.name}`, () => {
+    if (c.expect instanceof RegExp) {
+      assert.throws(
+        () => loadConfig(c.env),
+        (error: unknown) => error instanceof ConfigError && (c.expect as RegExp).test(error.message),
+      );
+    } else {
+      const config = loadConfig(c.env);
+      for (const [key, value] of Object.entries(c.expect))
+        assert.deepEqual(config[key as keyof typeof config], value, key);
+    }
+  });
+}
