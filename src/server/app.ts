@@ -50,6 +50,7 @@ export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gatewa
   app.decorateRequest('ctx', null as never);
   app.decorateRequest('agentSession', undefined);
   const consoleBuilt = fs.existsSync(path.join(CONSOLE_DIST, 'index.html'));
+  allowWidgetCrossOrigin(app);
   installErrorHandling(app, {
     spaFallback: consoleBuilt ? (_request, reply) => reply.sendFile('index.html') : undefined,
   });
@@ -95,6 +96,21 @@ export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gatewa
     metrics.close();
   });
   return { app, gateway };
+}
+
+/**
+ * The widget runs on the exchange's own site, so its API answers any origin. It is safe because the widget API never
+ * uses cookies: a request proves who it is with the visitor token in its Authorization header.
+ */
+function allowWidgetCrossOrigin(app: App): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/widget/')) return;
+    reply.header('access-control-allow-origin', '*');
+    reply.header('access-control-allow-headers', 'authorization, content-type');
+    reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+    reply.header('access-control-max-age', '600');
+    if (request.method === 'OPTIONS') return reply.status(204).send();
+  });
 }
 
 /** The built console at /, the widget bundle at /widget.js, the demo exchange page at /demo. */

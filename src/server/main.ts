@@ -13,6 +13,13 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
     level: config.logLevel,
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password', 'totp'], censor: '[redacted]' },
+    serializers: {
+      // The widget's WebSocket URL carries the visitor token: keep it out of the logs.
+      req: (req: { method: string; url: string }) => ({
+        method: req.method,
+        url: req.url.replace(/([?&]token=)[^&]+/, '$1[redacted]'),
+      }),
+    },
   });
 }
 

@@ -259,6 +259,25 @@ for (const database of await testDatabases()) {
       assert.equal(detail.body.conversation.lastSeq, 51);
     });
 
+    test('the widget API answers cross-origin requests from the exchange site, the agent API does not', async () => {
+      const preflight = await fetch(`${server.url}/api/widget/session`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://www.exchange.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, authorization',
+        },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /authorization/);
+      const agentPreflight = await fetch(`${server.url}/api/agent/auth/login`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
+      assert.equal(agentPreflight.headers.get('access-control-allow-origin'), null);
+    });
+
     test('the OpenAPI document describes both API audiences', async () => {
       const doc = await fetch(`${server.url}/api/docs/json`).then((r) => r.json());
       assert.equal(doc.openapi.startsWith('3.'), true);

@@ -79,6 +79,8 @@ export async function startWidgetSession(
     // A token for another org, or for a contact that no longer exists, starts a fresh visitor rather than failing.
     if (visitor && visitor.orgId === org.id && (await selectContact(db, org.id, visitor.contactId))) {
       contactId = visitor.contactId;
+      // The widget re-opens its session when the customer switches language: the bot and agents follow it.
+      if (input.locale) await updateContactProfile(db, org.id, contactId, { locale: input.locale });
     }
   }
   if (!contactId) {

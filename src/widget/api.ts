@@ -1,0 +1,147 @@
+import type { Conversation, Message, WidgetConfigResponse, WidgetSessionResponse } from '../contracts/api.ts';
+import type { Locale } from '../contracts/domain.ts';
+
+/** The widget's HTTP calls. Only types come from the contracts, so zod never ends up in the bundle. */
+
+/** `status` 0 means the request never got an HTTP answer (offline, DNS, CORS, timeout). */
+export type RequestError = Error & { status: number; code: string };
+
+const TIMEOUT_MS = 15_000;
+
+function createRequestError(status: number, code: string, message: string): RequestError {
+  const error = new Error(message) as RequestError;
+  error.status = status;
+  error.code = code;
+  return error;
+}
+
+export function toRequestError(error: unknown): RequestError {
+  if (error instanceof Error && typeof (error as RequestError).status === 'number') return error as RequestError;
+  return createRequestError(0, 'network_error', error instanceof Error ? error.message : String(error));
+}
+
+/** True when the server may or may not have acted on the request, so it must be retried (safe: sends are idempotent). */
+export function isRetryable(error: RequestError): boolean {
+  return error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500;
+}
+
+export function isAuthError(error: RequestError): boolean {
+  return (
+    error.status === 401 ||
+    error.code === 'unauthenticated' ||
+    error.code === 'visitor_token_invalid' ||
+    error.code === 'session_expired'
+  );
+}
+
+type RequestOptions = { method?: 'GET' | 'POST'; token?: string | null; body?: unknown };
+
+async function requestJson<T>(apiOrigin: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let response: Response;
+  try {
+    response = await fetch(apiOrigin + path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      // Bearer tokens only: never send the host page's (or our own origin's) cookies.
+      credentials: 'omit',
+      mode: 'cors',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw toRequestError(error);
+  }
+  const text = await response.text().catch(() => '');
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const body = (data as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    throw createRequestError(
+      response.status,
+      typeof body?.code === 'string' ? body.code : `http_${response.status}`,
+      typeof body?.message === 'string' ? body.message : response.statusText,
+    );
+  }
+  return data as T;
+}
+
+export function fetchConfig(apiOrigin: string, org: string): Promise<WidgetConfigResponse> {
+  return requestJson(apiOrigin, `/api/widget/config?org=${encodeURIComponent(org)}`);
+}
+
+export type SessionRequest = { org: string; visitorToken?: string; identityToken?: string; locale?: Locale };
+
+export function createSession(apiOrigin: string, body: SessionRequest): Promise<WidgetSessionResponse> {
+  return requestJson(apiOrigin, '/api/widget/session', { method: 'POST', body });
+}
+
+/** The contract does not fix these response shapes, so accept the likely ones. */
+type CreateConversationResponse = {
+  conversation?: Conversation;
+  message?: Message;
+  messages?: Message[];
+} & Partial<Conversation>;
+
+export async function createConversation(
+  apiOrigin: string,
+  token: string,
+  body: { body: string; clientId: string },
+): Promise<{ conversation: Conversation | null; messages: Message[] }> {
+  const data = await requestJson<CreateConversationResponse>(apiOrigin, '/api/widget/conversations', {
+    method: 'POST',
+    token,
+    body,
+  });
+  const conversation = data?.conversation ?? (typeof data?.id === 'string' ? (data as Conversation) : null);
+  const messages = Array.isArray(data?.messages) ? data.messages : data?.message ? [data.message] : [];
+  return { conversation, messages };
+}
+
+export async function sendMessage(
+  apiOrigin: string,
+  token: string,
+  conversationId: string,
+  body: { body: string; clientId: string },
+): Promise<Message | null> {
+  const data = await requestJson<{ message?: Message } & Partial<Message>>(
+    apiOrigin,
+    `/api/widget/conversations/${encodeURIComponent(conversationId)}/messages`,
+    { method: 'POST', token, body },
+  );
+  if (data?.message) return data.message;
+  return typeof data?.seq === 'number' ? (data as Message) : null;
+}
+
+const PAGE_SIZE = 500;
+
+/** Every message after `afterSeq`, following pages until a short one. */
+export async function fetchMessages(
+  apiOrigin: string,
+  token: string,
+  conversationId: string,
+  afterSeq: number,
+): Promise<Message[]> {
+  const all: Message[] = [];
+  let cursor = afterSeq;
+  for (;;) {
+    const data = await requestJson<{ messages: Message[] }>(
+      apiOrigin,
+      `/api/widget/conversations/${encodeURIComponent(conversationId)}/messages?afterSeq=${cursor}&limit=${PAGE_SIZE}`,
+      { token },
+    );
+    const page = Array.isArray(data?.messages) ? data.messages : [];
+    all.push(...page);
+    const last = page[page.length - 1];
+    if (page.length < PAGE_SIZE || !last || last.seq <= cursor) return all;
+    cursor = last.seq;
+  }
+}

@@ -1,0 +1,108 @@
+import type { Locale } from '../contracts/domain.ts';
+
+export const WIDGET_LOCALES: readonly Locale[] = ['zh-CN', 'zh-TW', 'en'];
+
+/** Shown in the language switch in each language's own script, so a reader can always find theirs. */
+export const LOCALE_NAMES: Record<Locale, string> = { 'zh-CN': '简体中文', 'zh-TW': '繁體中文', en: 'English' };
+
+const en = {
+  title: 'Support',
+  open: 'Open support chat',
+  close: 'Close support chat',
+  placeholder: 'Type your message…',
+  send: 'Send',
+  language: 'Language',
+  online: 'Online',
+  connecting: 'Connecting…',
+  offline: 'Offline — messages will be sent when you reconnect',
+  sending: 'Sending…',
+  retrying: 'Failed, retrying',
+  notSent: 'Not sent',
+  blocked: 'Not sent: never share your seed phrase, private key or 2FA code',
+  greeting: 'Hi! How can we help you today?',
+  tooLong: 'Message too long',
+  typing: 'is typing…',
+  agent: 'Agent',
+  bot: 'Assistant',
+  you: 'You',
+  safety: 'Support will never ask for your seed phrase, private key or 2FA code.',
+  newMessage: 'New message',
+  unread: 'unread messages',
+};
+
+export type Strings = typeof en;
+
+const STRINGS: Record<Locale, Strings> = {
+  en,
+  'zh-CN': {
+    title: '在线客服',
+    open: '打开在线客服',
+    close: '关闭在线客服',
+    placeholder: '请输入消息…',
+    send: '发送',
+    language: '语言',
+    online: '在线',
+    connecting: '连接中…',
+    offline: '离线 — 恢复连接后将自动发送',
+    sending: '发送中…',
+    retrying: '发送失败，正在重试',
+    notSent: '未发送',
+    blocked: '未发送：请勿透露助记词、私钥或两步验证码',
+    greeting: '您好！请问有什么可以帮您？',
+    tooLong: '消息过长',
+    typing: '正在输入…',
+    agent: '客服',
+    bot: '智能助手',
+    you: '我',
+    safety: '客服绝不会向您索要助记词、私钥或两步验证码。',
+    newMessage: '新消息',
+    unread: '条未读消息',
+  },
+  'zh-TW': {
+    title: '線上客服',
+    open: '開啟線上客服',
+    close: '關閉線上客服',
+    placeholder: '請輸入訊息…',
+    send: '傳送',
+    language: '語言',
+    online: '線上',
+    connecting: '連線中…',
+    offline: '離線 — 恢復連線後將自動傳送',
+    sending: '傳送中…',
+    retrying: '傳送失敗，正在重試',
+    notSent: '未傳送',
+    blocked: '未傳送：請勿透露助記詞、私鑰或兩步驟驗證碼',
+    greeting: '您好！請問有什麼可以幫您？',
+    tooLong: '訊息過長',
+    typing: '正在輸入…',
+    agent: '客服',
+    bot: '智慧助理',
+    you: '我',
+    safety: '客服絕不會向您索取助記詞、私鑰或兩步驟驗證碼。',
+    newMessage: '新訊息',
+    unread: '則未讀訊息',
+  },
+};
+
+export function getStrings(locale: Locale): Strings {
+  return STRINGS[locale];
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (WIDGET_LOCALES as readonly string[]).includes(value);
+}
+
+/** Maps any BCP 47 tag to a supported locale: Traditional-script regions to zh-TW, other Chinese to zh-CN. */
+export function normalizeLocale(tag: string | null | undefined): Locale | null {
+  if (!tag) return null;
+  const lower = tag.toLowerCase().replace(/_/g, '-');
+  if (lower === 'zh' || lower.startsWith('zh-')) {
+    return /(^|-)(tw|hk|mo|hant)(-|$)/.test(lower) ? 'zh-TW' : 'zh-CN';
+  }
+  if (lower === 'en' || lower.startsWith('en-')) return 'en';
+  return null;
+}
+
+export function detectLocale(): Locale {
+  return normalizeLocale(typeof navigator === 'undefined' ? null : navigator.language) ?? 'en';
+}
