@@ -37,7 +37,10 @@ export type Message = {
   private: boolean;
   attachments: Attachment[];
   clientId: string | null;
-  /** Bot decision, redaction findings and other machine-readable facts about the message. */
+  /**
+   * Machine-readable facts about the message: `redactions` (kinds of secrets removed before storage), `bot` (the bot's
+   * intent, confidence and action for a customer message), `handoff` (the summary on a hand-off note).
+   */
   meta: Record<string, unknown>;
   createdAt: string;
 };
@@ -69,6 +72,10 @@ export type Conversation = {
   resolvedAt: string | null;
   lastActivityAt: string;
   createdAt: string;
+  /** Changes on every update: of two snapshots of one conversation, the later updatedAt is the newer. */
+  updatedAt: string;
+  /** Why the bot handed this conversation to a human, when it did. */
+  handoffReason: string | null;
 };
 
 export type Agent = {

@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
+import { startBot } from './bot/bot.listener.ts';
 import type { Config } from './config.ts';
 import { registerAgentConversationRoutes } from './conversations/conversations.routes.ts';
 import { registerWidgetRoutes } from './conversations/widget.routes.ts';
@@ -35,7 +36,9 @@ const DEMO_PAGE = path.join(ROOT, 'src/widget/demo.html');
 export type CreateAppDeps = { config: Config; db: Db; log: Logger; events: EventBus };
 
 /** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
-export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gateway: Gateway }> {
+export async function createApp(
+  deps: CreateAppDeps,
+): Promise<{ app: App; gateway: Gateway; bot: ReturnType<typeof startBot> }> {
   const { config, db, log, events } = deps;
   const app = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
@@ -75,6 +78,7 @@ export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gatewa
   const visitorKey = await ensureAppSecret(db, 'visitor_token_key', () => crypto.randomBytes(32).toString('base64url'));
   const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey };
   const metrics = createMetrics(events);
+  const bot = startBot({ db, log, events });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await db.query('SELECT 1');
@@ -94,8 +98,9 @@ export async function createApp(deps: CreateAppDeps): Promise<{ app: App; gatewa
   app.addHook('onClose', async () => {
     gateway.close();
     metrics.close();
+    bot.close();
   });
-  return { app, gateway };
+  return { app, gateway, bot };
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import type { AgentRole } from '../contracts/domain.ts';
+import type { AgentRole, Locale } from '../contracts/domain.ts';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events/bus.ts';
 
 export type Actor =
-  | { kind: 'agent'; id: string; name: string; role: AgentRole }
+  | { kind: 'agent'; id: string; name: string; role: AgentRole; locale?: Locale }
   | { kind: 'customer'; contactId: string; name: string | null }
+  | { kind: 'bot'; name: string }
   | { kind: 'system' };
 
 /** Everything a service call needs, passed explicitly: who acts, in which organization, with which database. */

@@ -31,8 +31,9 @@ export async function startServer(config: Config, log = createLogger(config)): P
     if (applied.length) log.info({ applied }, 'migrated the database');
     const events = createInProcessBus(log);
     const demo = await seedDemo({ db, log, events }, config.seedDemo);
-    const { app } = await createApp({ config, db, log, events });
+    const { app, bot } = await createApp({ config, db, log, events });
     await app.listen({ port: config.port, host: config.host });
+    bot.ready().catch((error: unknown) => log.error({ err: error }, 'could not load the bot model'));
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

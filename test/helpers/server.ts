@@ -25,10 +25,20 @@ export type TestAgent = { id: string; email: string; password: string; totpSecre
 export const PASSWORD = 'correct horse battery staple';
 
 /** A small factory: an organization with a web inbox, an admin, an agent and a 2FA-enrolled supervisor. */
-export async function createTestOrg(db: Db, slug = `org-${crypto.randomBytes(4).toString('hex')}`): Promise<TestOrg> {
+export async function createTestOrg(
+  db: Db,
+  slug = `org-${crypto.randomBytes(4).toString('hex')}`,
+  options: { bot?: boolean } = {},
+): Promise<TestOrg> {
   const id = await insertOrg(db, { slug, name: `Exchange ${slug}`, requireTotp: false });
   const identitySecret = crypto.randomBytes(24).toString('base64url');
-  const inboxId = await insertInbox(db, { orgId: id, kind: 'web', name: 'Website', identitySecret });
+  const inboxId = await insertInbox(db, {
+    orgId: id,
+    kind: 'web',
+    name: 'Website',
+    identitySecret,
+    settings: { bot: { enabled: options.bot ?? false } },
+  });
   const passwordHash = await hashPassword(PASSWORD);
   const make = async (role: 'admin' | 'agent' | 'supervisor', totp: boolean): Promise<TestAgent> => {
     const email = `${role}-${slug}@example.test`;

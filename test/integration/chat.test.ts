@@ -259,6 +259,35 @@ for (const database of await testDatabases()) {
       assert.equal(detail.body.conversation.lastSeq, 51);
     });
 
+    test('the conversation list pages with its cursor, newest activity first, without gaps or repeats', async () => {
+      const pagingOrg = await createTestOrg(db);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const visitor = await startVisitor(server, pagingOrg);
+        const created = await visitor.call('POST', '/api/widget/conversations', {
+          body: `page ${i}`,
+          clientId: `p${i}`,
+        });
+        ids.push(created.body.conversation.id);
+      }
+      const agent = await loginAgent(server, pagingOrg.agents.agent);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: any } = await agent.call(
+          'GET',
+          `/api/agent/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        seen.push(...page.body.conversations.map((c: { id: string }) => c.id));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      assert.deepEqual(seen, [...ids].reverse());
+      const forged = await agent.call('GET', '/api/agent/conversations?cursor=bm90LWEtY3Vyc29y');
+      assert.equal(forged.status, 400);
+      assert.equal(forged.body.error.code, 'validation_failed');
+    });
+
     test('the widget API answers cross-origin requests from the exchange site, the agent API does not', async () => {
       const preflight = await fetch(`${server.url}/api/widget/session`, {
         method: 'OPTIONS',

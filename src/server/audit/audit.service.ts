@@ -12,7 +12,8 @@ export async function recordAudit(
   const actor = ctx.actor;
   await insertAuditEntry(db, {
     orgId: ctx.org.id,
-    actorKind: actor.kind,
+    // The bot acts for the platform: it is recorded as the system.
+    actorKind: actor.kind === 'bot' ? 'system' : actor.kind,
     actorId: actor.kind === 'agent' ? actor.id : actor.kind === 'customer' ? actor.contactId : null,
     action: entry.action,
     targetType: entry.targetType,

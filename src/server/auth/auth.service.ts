@@ -109,7 +109,7 @@ export async function login(
 }
 
 export function agentActor(agent: AgentRow) {
-  return { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role };
+  return { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role, locale: agent.locale };
 }
 
 export async function resolveSession(db: Db, token: string | undefined): Promise<AgentSession | undefined> {

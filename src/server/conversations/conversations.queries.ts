@@ -20,6 +20,8 @@ export type ConversationRow = {
   resolved_at: Date | null;
   last_activity_at: Date;
   created_at: Date;
+  updated_at: Date;
+  handoff_reason: string | null;
   /** Exact timestamp text, for keyset cursors (a JS Date drops the microseconds). */
   activity_key: string;
   contact_name: string | null;
@@ -33,6 +35,7 @@ export type ConversationRow = {
 const SELECT_CONVERSATION = `
   SELECT c.id, c.org_id, c.number, c.inbox_id, c.contact_id, c.status, c.priority, c.assignee_id, c.team_id, c.tags,
          c.last_seq, c.last_message, c.first_reply_at, c.resolved_at, c.last_activity_at, c.created_at,
+         c.updated_at, c.handoff_reason,
          c.last_activity_at::text AS activity_key,
          ct.name AS contact_name, ct.email AS contact_email, ct.exchange_uid AS contact_exchange_uid,
          ct.locale AS contact_locale, ct.vip_level AS contact_vip_level,

@@ -44,6 +44,8 @@ export function toConversation(row: ConversationRow): Conversation {
     resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
     lastActivityAt: new Date(row.last_activity_at).toISOString(),
     createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    handoffReason: row.handoff_reason,
   };
 }
 
@@ -119,7 +121,9 @@ function encodeCursor(activityKey: string, id: string): string {
 function decodeCursor(cursor: string): { activityKey: string; id: string } {
   const [activityKey, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!activityKey || !id || !uuid.test(id) || Number.isNaN(Date.parse(activityKey.replace(' ', 'T')))) {
+  // PostgreSQL's own timestamptz text, e.g. "2026-11-23 17:46:37.581234+00"; it goes back to SQL unchanged.
+  const timestamp = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+  if (!activityKey || !id || !uuid.test(id) || !timestamp.test(activityKey)) {
     throw new AppError('validation_failed', 'The cursor is not valid.');
   }
   return { activityKey, id };
@@ -165,6 +169,8 @@ function authorOf(
       return { authorKind: 'customer', authorId: actor.contactId, authorName: actor.name, private: false };
     case 'agent':
       return { authorKind: 'agent', authorId: actor.id, authorName: actor.name, private: isPrivate };
+    case 'bot':
+      return { authorKind: 'bot', authorId: null, authorName: actor.name, private: isPrivate };
     case 'system':
       return { authorKind: 'system', authorId: null, authorName: null, private: isPrivate };
   }
@@ -187,8 +193,8 @@ async function postMessageTo(ctx: Ctx, conversation: ConversationRow, input: Pos
     const screened = screenCustomerMessage(body);
     body = screened.body;
     if (screened.meta) meta = { ...meta, ...screened.meta };
-  } else if (author.authorKind === 'agent' && !author.private) {
-    screenAgentMessage(body);
+  } else if (ctx.actor.kind === 'agent' && !author.private) {
+    screenAgentMessage(body, ctx.actor.locale);
   }
   const message: NewMessage = { ...author, body, clientId: input.clientId, meta };
   if (input.clientId) {
@@ -228,7 +234,11 @@ async function postMessageTo(ctx: Ctx, conversation: ConversationRow, input: Pos
   return published;
 }
 
-async function publishConversationUpdated(ctx: Ctx, conversationId: string, changes: string[]): Promise<Conversation> {
+export async function publishConversationUpdated(
+  ctx: Ctx,
+  conversationId: string,
+  changes: string[],
+): Promise<Conversation> {
   const row = await selectConversation(ctx.db, ctx.org.id, conversationId);
   if (!row) throw new AppError('conversation_not_found');
   const conversation = toConversation(row);

@@ -1,14 +1,23 @@
+import type { Locale } from '../../contracts/domain.ts';
+import { detectSecretRequest, redactSecrets, secretRequestExplanation } from '../bot/secret-guard.ts';
 import { AppError } from '../errors.ts';
 
 /**
- * Rules every message passes before it is stored. Secrets a customer pastes (seed phrases, private keys, 2FA codes)
- * are redacted here, before the database, the logs or any listener can see them.
+ * Rules every message passes before it is stored. Secrets a customer pastes (seed phrases, private keys, 2FA codes,
+ * passwords) are redacted here, before the database, the logs or any listener can see them; `meta.redactions` says
+ * what was removed (the kinds only, never the values).
  */
-export function screenCustomerMessage(body: string): { body: string; meta?: Record<string, unknown> } {
-  return { body };
+export function screenCustomerMessage(
+  body: string,
+  options: { otpRequested?: boolean } = {},
+): { body: string; meta?: Record<string, unknown> } {
+  const { text, findings } = redactSecrets(body, { otpRequested: options.otpRequested });
+  if (findings.length === 0) return { body };
+  return { body: text, meta: { redactions: [...new Set(findings.map((f) => f.kind))] } };
 }
 
-/** An agent's public reply that asks the customer for a secret is refused. */
-export function screenAgentMessage(_body: string): void {
-  if (false as boolean) throw new AppError('message_blocked');
+/** An agent's public reply that asks the customer for a secret is refused, with the reason in the agent's language. */
+export function screenAgentMessage(body: string, agentLocale: Locale = 'en'): void {
+  const request = detectSecretRequest(body);
+  if (request) throw new AppError('message_blocked', secretRequestExplanation(request.kind, agentLocale));
 }

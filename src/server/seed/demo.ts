@@ -168,6 +168,7 @@ export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, 
     kind: 'web',
     name: 'Website chat',
     identitySecret: crypto.randomBytes(32).toString('base64url'),
+    settings: { bot: { enabled: true } },
   });
   const agentIds: string[] = [];
   for (const a of DEMO_AGENTS) {

@@ -1,0 +1,146 @@
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import type { SendFailure } from '../hooks/useConversation.ts';
+import { describeError, useI18n } from '../i18n/locale.tsx';
+import { LockIcon, SendIcon } from './icons.tsx';
+
+const MAX_LENGTH = 10_000;
+
+type Props = {
+  disabled: boolean;
+  onSend: (body: string, isPrivate: boolean) => Promise<SendFailure | null>;
+  /** Called on every edit of a customer-facing reply; the caller throttles what goes on the wire. */
+  onTyping: (typing: boolean) => void;
+};
+
+export function Composer({ disabled, onSend, onTyping }: Props) {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const [isPrivate, setPrivate] = useState(false);
+  const [failure, setFailure] = useState<SendFailure | null>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (!disabled) inputRef.current?.focus();
+  }, [disabled]);
+
+  // Grow with the text up to a cap, so long replies stay visible without a tiny scroll box.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the height depends on the text.
+  useEffect(() => {
+    const input = inputRef.current;
+    if (!input) return;
+    input.style.height = 'auto';
+    input.style.height = `${Math.min(input.scrollHeight, 220)}px`;
+  }, [text]);
+
+  async function submit() {
+    const body = text.trim();
+    if (!body || disabled) return;
+    const asPrivate = isPrivate;
+    setText('');
+    setFailure(null);
+    onTyping(false);
+    const result = await onSend(body, asPrivate);
+    if (result) {
+      setFailure(result);
+      // A refused message comes back to the composer so the agent can rephrase it instead of retyping.
+      if (result.body) {
+        setText((current) => (current.trim() ? current : result.body));
+        setPrivate(result.private);
+      }
+      inputRef.current?.focus();
+    }
+  }
+
+  function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    void submit();
+  }
+
+  function handleKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // Enter while an IME is composing (pinyin, zhuyin…) picks a candidate; it must not send.
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    void submit();
+  }
+
+  function handleChange(value: string) {
+    setText(value);
+    if (failure) setFailure(null);
+    // Never tell the customer someone is typing while the agent writes an internal note.
+    if (!isPrivate) onTyping(value.length > 0);
+  }
+
+  function togglePrivate(next: boolean) {
+    setPrivate(next);
+    if (next) onTyping(false);
+    inputRef.current?.focus();
+  }
+
+  const tooLong = text.length > MAX_LENGTH;
+
+  return (
+    <form className={`composer${isPrivate ? ' composer--private' : ''}`} onSubmit={handleSubmit}>
+      <div className="composer__tabs">
+        <button
+          type="button"
+          className={`composer__tab${isPrivate ? '' : ' composer__tab--active'}`}
+          aria-pressed={!isPrivate}
+          onClick={() => togglePrivate(false)}
+          data-testid="reply-public"
+        >
+          {t('composer.reply')}
+        </button>
+        <button
+          type="button"
+          className={`composer__tab composer__tab--note${isPrivate ? ' composer__tab--active' : ''}`}
+          aria-pressed={isPrivate}
+          onClick={() => togglePrivate(!isPrivate)}
+          data-testid="reply-private"
+        >
+          <LockIcon size={12} />
+          {t('composer.note')}
+        </button>
+      </div>
+      <textarea
+        ref={inputRef}
+        className="composer__input"
+        data-testid="reply-input"
+        rows={3}
+        value={text}
+        disabled={disabled}
+        placeholder={isPrivate ? t('composer.placeholderNote') : t('composer.placeholderReply')}
+        aria-label={isPrivate ? t('composer.note') : t('composer.reply')}
+        onChange={(event) => handleChange(event.target.value)}
+        onKeyDown={handleKeyDown}
+        onBlur={() => onTyping(false)}
+      />
+      {failure && (
+        <div
+          className="alert alert--error composer__error"
+          role="alert"
+          data-testid="send-error"
+          data-code={failure.code}
+        >
+          {/* The server explains a block in the agent's language and names what was asked for: show its words. */}
+          {failure.code === 'message_blocked' && failure.message
+            ? failure.message
+            : describeError(t, failure.code, failure.message)}
+        </div>
+      )}
+      <div className="composer__footer">
+        <span className={`composer__hint${tooLong ? ' composer__hint--error' : ''}`}>
+          {tooLong ? `${text.length} / ${MAX_LENGTH}` : t('composer.hint')}
+        </span>
+        <button
+          type="submit"
+          className={`button ${isPrivate ? 'button--note' : 'button--primary'}`}
+          data-testid="reply-send"
+          disabled={disabled || !text.trim() || tooLong}
+        >
+          <SendIcon size={14} />
+          {isPrivate ? t('composer.addNote') : t('composer.send')}
+        </button>
+      </div>
+    </form>
+  );
+}

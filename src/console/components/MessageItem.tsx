@@ -1,0 +1,167 @@
+import type { ReactNode } from 'react';
+import type { Agent, Message } from '../../contracts/domain.ts';
+import type { PendingMessage } from '../hooks/useConversation.ts';
+import { type Translate, useI18n } from '../i18n/locale.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
+import { formatClock, formatDateTime } from '../lib/format.ts';
+import { BotIcon, LockIcon, ShieldIcon } from './icons.tsx';
+
+const URL_PATTERN = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}。，；：！？）])/g;
+
+/** Plain text with bare links made clickable; no HTML from messages is ever interpreted. */
+function renderBody(body: string): ReactNode[] {
+  const parts = body.split(URL_PATTERN);
+  return parts.map((part, index) =>
+    index % 2 === 1 ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the split is positional and never reordered.
+      <a key={index} href={part} target="_blank" rel="noopener noreferrer nofollow">
+        {part}
+      </a>
+    ) : (
+      part
+    ),
+  );
+}
+
+function authorLabel(message: Message, me: Agent, contactName: string, t: Translate): string {
+  switch (message.authorKind) {
+    case 'customer':
+      return message.authorName || contactName;
+    case 'bot':
+      return message.authorName || t('author.bot');
+    case 'system':
+      return t('author.system');
+    default:
+      if (message.authorId === me.id) return `${message.authorName || me.name} (${t('author.you')})`;
+      return message.authorName || t('author.agent');
+  }
+}
+
+/** The server redacts secrets a customer pastes and lists the kinds (never the values) in `meta.redactions`. */
+function redactionsOf(message: Message): string[] {
+  const value = message.meta?.redactions;
+  return Array.isArray(value) ? value.filter((kind): kind is string => typeof kind === 'string') : [];
+}
+
+function describeRedactions(kinds: string[], t: Translate): string {
+  const known = new Set(['seed_phrase', 'seed_phrase_suspect', 'private_key', 'otp_code', 'password']);
+  const names = kinds.map((kind) => (known.has(kind) ? t(`redaction.${kind}` as MessageKey) : kind));
+  return t('view.redacted', { kinds: names.join(', ') });
+}
+
+type Props = { message: Message; me: Agent; contactName: string };
+
+export function MessageItem({ message, me, contactName }: Props) {
+  const { t, locale } = useI18n();
+  const common = {
+    'data-testid': 'message',
+    'data-author-kind': message.authorKind,
+    'data-seq': message.seq,
+    'data-private': message.private ? 'true' : 'false',
+  };
+
+  if (message.authorKind === 'system') {
+    return (
+      <div className="msg msg--system" {...common}>
+        <span className="msg__system-text">{message.body}</span>
+        <time className="msg__system-time" dateTime={message.createdAt}>
+          {formatClock(message.createdAt, locale)}
+        </time>
+      </div>
+    );
+  }
+
+  const outgoing = message.authorKind !== 'customer';
+  const redactions = redactionsOf(message);
+  const classes = ['msg', outgoing ? 'msg--out' : 'msg--in', `msg--${message.authorKind}`];
+  if (message.private) classes.push('msg--private');
+
+  return (
+    <div className={classes.join(' ')} {...common}>
+      <div className="msg__head">
+        {message.private && (
+          <span className="msg__note-label">
+            <LockIcon size={12} />
+            {t('view.note')}
+          </span>
+        )}
+        {message.authorKind === 'bot' && <BotIcon size={12} className="msg__bot-icon" />}
+        <span className="msg__author">{authorLabel(message, me, contactName, t)}</span>
+        <time className="msg__time" dateTime={message.createdAt} title={formatDateTime(message.createdAt, locale)}>
+          {formatClock(message.createdAt, locale)}
+        </time>
+      </div>
+      <div className="msg__bubble">
+        <div className="msg__body">{renderBody(message.body)}</div>
+        {message.attachments.length > 0 && (
+          <ul className="msg__attachments">
+            {message.attachments.map((attachment) => (
+              <li key={attachment.url}>
+                <a href={attachment.url} target="_blank" rel="noopener noreferrer">
+                  {attachment.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {redactions.length > 0 && (
+        <div className="msg__redacted" data-testid="message-redacted">
+          <ShieldIcon size={12} />
+          {describeRedactions(redactions, t)}
+        </div>
+      )}
+    </div>
+  );
+}
+
+type PendingProps = {
+  item: PendingMessage;
+  me: Agent;
+  onRetry: (item: PendingMessage) => void;
+  onDiscard: (clientId: string) => void;
+};
+
+/** An optimistic bubble: shown at once, replaced by the stored message when it arrives with the same clientId. */
+export function PendingMessageItem({ item, me, onRetry, onDiscard }: PendingProps) {
+  const { t } = useI18n();
+  const classes = ['msg', 'msg--out', 'msg--agent', 'msg--pending'];
+  if (item.private) classes.push('msg--private');
+  if (item.state === 'failed') classes.push('msg--failed');
+  return (
+    <div
+      className={classes.join(' ')}
+      data-testid="message"
+      data-author-kind="agent"
+      data-pending="true"
+      data-private={item.private ? 'true' : 'false'}
+      data-client-id={item.clientId}
+    >
+      <div className="msg__head">
+        {item.private && (
+          <span className="msg__note-label">
+            <LockIcon size={12} />
+            {t('view.note')}
+          </span>
+        )}
+        <span className="msg__author">
+          {me.name} ({t('author.you')})
+        </span>
+        <span className="msg__time">{item.state === 'sending' ? t('view.sending') : t('view.failed')}</span>
+      </div>
+      <div className="msg__bubble">
+        <div className="msg__body">{item.body}</div>
+      </div>
+      {item.state === 'failed' && (
+        <div className="msg__actions">
+          <button type="button" className="button button--link" onClick={() => onRetry(item)}>
+            {t('view.retry')}
+          </button>
+          <button type="button" className="button button--link" onClick={() => onDiscard(item.clientId)}>
+            {t('view.discard')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import { useCallback, useState } from 'react';
+import type { SessionResponse } from '../../contracts/api.ts';
+import type { Conversation, ConversationStatus, Priority } from '../../contracts/domain.ts';
+import {
+  ApiError,
+  assignConversation,
+  type ConversationFilters,
+  errorCodeOf,
+  updateConversation,
+} from '../api/client.ts';
+import { useAgents } from '../hooks/useAgents.ts';
+import { useConversation } from '../hooks/useConversation.ts';
+import { useConversationList } from '../hooks/useConversationList.ts';
+import { beginEdit, endEdit } from '../lib/local-edits.ts';
+import { useRoute } from '../lib/route.ts';
+import { ConversationList } from './ConversationList.tsx';
+import { ConversationView } from './ConversationView.tsx';
+import { CustomerPanel } from './CustomerPanel.tsx';
+import { Filters } from './Filters.tsx';
+
+export type ActionError = { code: string; message: string };
+
+/** The three panes: list (with filters), the open conversation, and the customer's details. */
+export function Workspace({ session }: { session: SessionResponse }) {
+  const [route, navigate] = useRoute();
+  const me = session.agent;
+  const list = useConversationList(route.filters, me.id);
+  const detail = useConversation(route.conversationId);
+  const agents = useAgents();
+  const [actionError, setActionError] = useState<ActionError | null>(null);
+
+  // Show the list's snapshot while the conversation itself loads, so the header and details appear at once.
+  const conversation = detail.conversation ?? list.items.find((item) => item.id === route.conversationId) ?? null;
+
+  const { upsert } = list;
+  const { setConversation } = detail;
+
+  const applyChange = useCallback(
+    async (current: Conversation, optimistic: Conversation, request: () => Promise<Conversation | null>) => {
+      setActionError(null);
+      setConversation(optimistic);
+      upsert(optimistic);
+      const token = beginEdit(current.id);
+      try {
+        const saved = await request();
+        if (endEdit(current.id, token) && saved) {
+          setConversation(saved);
+          upsert(saved);
+        }
+      } catch (error) {
+        if (endEdit(current.id, token)) {
+          setConversation(current);
+          upsert(current);
+        }
+        setActionError({ code: errorCodeOf(error), message: error instanceof ApiError ? error.message : '' });
+      }
+    },
+    [setConversation, upsert],
+  );
+
+  const changeStatus = useCallback(
+    (current: Conversation, status: ConversationStatus) =>
+      applyChange(current, { ...current, status }, () => updateConversation(current.id, { status })),
+    [applyChange],
+  );
+
+  const changePriority = useCallback(
+    (current: Conversation, priority: Priority) =>
+      applyChange(current, { ...current, priority }, () => updateConversation(current.id, { priority })),
+    [applyChange],
+  );
+
+  const assign = useCallback(
+    (current: Conversation, agentId: string | null) => {
+      const name = agentId === me.id ? me.name : (agents.find((agent) => agent.id === agentId)?.name ?? '');
+      const assignee = agentId ? { id: agentId, name } : null;
+      return applyChange(current, { ...current, assignee }, () => assignConversation(current.id, agentId));
+    },
+    [applyChange, agents, me.id, me.name],
+  );
+
+  function changeFilters(filters: ConversationFilters) {
+    navigate({ ...route, filters }, { replace: true });
+  }
+
+  function openConversation(conversationId: string | null) {
+    setActionError(null);
+    navigate({ ...route, conversationId });
+  }
+
+  return (
+    <div className={`workspace${route.conversationId ? ' workspace--open' : ''}`}>
+      <aside className="pane pane--list">
+        <Filters filters={route.filters} onChange={changeFilters} />
+        <ConversationList
+          list={list}
+          selectedId={route.conversationId}
+          meId={me.id}
+          onSelect={(id) => openConversation(id)}
+        />
+      </aside>
+      <main className="pane pane--conversation">
+        <ConversationView
+          key={route.conversationId ?? 'none'}
+          conversationId={route.conversationId}
+          conversation={conversation}
+          detail={detail}
+          me={me}
+          agents={agents}
+          actionError={actionError}
+          onDismissError={() => setActionError(null)}
+          onStatus={changeStatus}
+          onPriority={changePriority}
+          onAssign={assign}
+          onClose={() => openConversation(null)}
+        />
+      </main>
+      <aside className="pane pane--details">
+        <CustomerPanel conversation={conversation} />
+      </aside>
+    </div>
+  );
+}

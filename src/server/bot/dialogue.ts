@@ -1,0 +1,295 @@
+import type { Locale, Priority } from '../../contracts/domain.ts';
+import { type Entities, networkFamily, validateTxHashForNetwork } from './entities.ts';
+import { joinList, reply } from './replies.ts';
+import type { SecretKind } from './secret-guard.ts';
+
+/**
+ * The bot's dialogue, as a pure function of its state and what it understood of one customer message. It answers,
+ * asks only for what is missing, and hands over to a human the moment it should — never looping.
+ */
+
+export type Slots = { coin?: string; network?: string; txHash?: string; withdrawalId?: string };
+
+export type BotState = {
+  /** False once a human has the conversation; the bot then stays silent. */
+  active: boolean;
+  flow: { intent: 'deposit_missing' | 'withdrawal_status'; slots: Slots; asks: number } | null;
+  lowConfidenceStreak: number;
+  /** Intents already answered from the knowledge base: asking again means the answer did not help. */
+  answered: string[];
+  turns: number;
+  /** The bot's last replies, shortened, for the hand-off summary. */
+  said: string[];
+};
+
+export const INITIAL_BOT_STATE: BotState = {
+  active: true,
+  flow: null,
+  lowConfidenceStreak: 0,
+  answered: [],
+  turns: 0,
+  said: [],
+};
+
+export type HandoffReason =
+  | 'customer_asked'
+  | 'account_compromised'
+  | 'secret_shared'
+  | 'complaint'
+  | 'negative_sentiment'
+  | 'low_confidence'
+  | 'repeated_question'
+  | 'no_answer'
+  | 'deposit_details_collected'
+  | 'withdrawal_details_collected'
+  | 'details_incomplete';
+
+export type Handoff = { reason: HandoffReason; priority: Priority; tags: string[]; securityFlag: boolean };
+
+export type Understanding = {
+  text: string;
+  locale: Locale;
+  intent: string;
+  confidence: number;
+  outOfScope: boolean;
+  entities: Entities;
+  sentiment: { score: number; label: 'very_negative' | 'negative' | 'neutral' | 'positive' };
+  /** Secrets removed from the message before it was stored. */
+  redactions: SecretKind[];
+  kb: { title: string; snippet: string; url: string } | null;
+  orgName: string;
+};
+
+export type TurnResult = {
+  replies: string[];
+  state: BotState;
+  handoff: Handoff | null;
+  /** What the bot decided, stored with the customer's message for analytics and retraining. */
+  action: string;
+  /** A security flag without a hand-off (a 2FA code or password was pasted). */
+  securityFlag: boolean;
+};
+
+/** Said in any language: the customer wants a person. Checked before the classifier so it always works. */
+const HUMAN_REQUEST =
+  /[转轉]人工|人工客服|人工服[务務]|找人工|要人工|真人|活人|^\s*人工\s*[!！。.?？]*\s*$|\b(human|real person|live (agent|person|chat)|talk to (an? |a real )?(agent|person|someone|human)|speak (to|with) (an? )?(agent|person|someone|human|representative)|representative|operator)\b|^\s*agent\s*[!.?]*\s*$/i;
+
+const CONFIDENCE_FLOOR = 0.35;
+
+/** Coins that live on one network only: no need to ask which. */
+const SINGLE_NETWORK_COINS: Record<string, string> = {
+  BTC: 'BTC',
+  ETH: 'ERC20',
+  TRX: 'TRC20',
+  SOL: 'SOL',
+  TON: 'TON',
+};
+
+export function wantsHuman(text: string): boolean {
+  return HUMAN_REQUEST.test(text);
+}
+
+export function decideTurn(previous: BotState, u: Understanding): TurnResult {
+  const state: BotState = { ...previous, turns: previous.turns + 1, said: [...previous.said] };
+  const replies: string[] = [];
+  let securityFlag = false;
+  const finish = (action: string, handoff: Handoff | null = null): TurnResult => {
+    if (handoff) state.active = false;
+    state.said = [...state.said, ...replies.map((r) => r.slice(0, 160))].slice(-6);
+    return { replies, state, handoff, action, securityFlag };
+  };
+  const handOff = (
+    reason: HandoffReason,
+    key: Parameters<typeof reply>[0],
+    extra: Partial<Handoff> = {},
+    vars = {},
+  ) => {
+    replies.push(reply(key, u.locale, vars));
+    return finish(`handoff:${reason}`, { reason, priority: 'normal', tags: [], securityFlag: false, ...extra });
+  };
+
+  // 1. A pasted secret comes first, whatever else the message says. (The warning itself is posted by the platform,
+  // bot or no bot; here the bot only decides that a leaked wallet key needs the security team now.)
+  if (u.redactions.length > 0) {
+    const worst = mostSevere(u.redactions);
+    if (worst === 'seed_phrase' || worst === 'seed_phrase_suspect' || worst === 'private_key') {
+      return handOff('secret_shared', 'handoff', {
+        priority: 'urgent',
+        tags: ['security', 'secret-shared'],
+        securityFlag: true,
+      });
+    }
+    securityFlag = true;
+  }
+
+  // 2. The reasons to hand over at once.
+  if (wantsHuman(u.text) || (u.intent === 'human_agent' && u.confidence >= CONFIDENCE_FLOOR)) {
+    return handOff('customer_asked', 'handoff');
+  }
+  if (u.intent === 'account_compromised' && u.confidence >= CONFIDENCE_FLOOR) {
+    return handOff('account_compromised', 'handoffCompromised', {
+      priority: 'urgent',
+      tags: ['security', 'account-compromised'],
+      securityFlag: true,
+    });
+  }
+  if (u.intent === 'complaint' && u.confidence >= CONFIDENCE_FLOOR) {
+    return handOff('complaint', 'handoffComplaint', { priority: 'high', tags: ['complaint'] });
+  }
+  if (u.sentiment.label === 'very_negative') {
+    return handOff('negative_sentiment', 'handoffUpset', { priority: 'high', tags: ['upset'] });
+  }
+
+  // 3. A flow in progress takes the answer to its question, whatever the classifier thinks of a bare TxID.
+  const continuing = state.flow && (providesSlots(u.entities) || u.intent === state.flow.intent || u.outOfScope);
+  if (continuing && state.flow) return continueFlow(state, u, replies, finish, handOff);
+
+  // 4. Not understood: ask once to rephrase, then hand over.
+  if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR) {
+    state.lowConfidenceStreak += 1;
+    if (state.lowConfidenceStreak >= 2) return handOff('low_confidence', 'handoff');
+    replies.push(reply('clarify', u.locale));
+    return finish('clarify');
+  }
+  state.lowConfidenceStreak = 0;
+
+  switch (u.intent) {
+    case 'greeting':
+      replies.push(reply('greeting', u.locale, { org: u.orgName }));
+      return finish('greet');
+    case 'thanks_bye':
+      replies.push(reply('thanks', u.locale));
+      return finish('thank');
+    case 'investment_advice':
+      replies.push(reply('investmentAdvice', u.locale));
+      return finish('decline_advice');
+    case 'deposit_missing':
+      state.flow = { intent: 'deposit_missing', slots: {}, asks: 0 };
+      return continueFlow(state, u, replies, finish, handOff);
+    case 'withdrawal_status':
+      state.flow = { intent: 'withdrawal_status', slots: {}, asks: 0 };
+      return continueFlow(state, u, replies, finish, handOff);
+  }
+
+  if (state.answered.includes(u.intent)) return handOff('repeated_question', 'handoffRepeat');
+  if (!u.kb) return handOff('no_answer', 'handoff');
+  state.answered = [...state.answered, u.intent];
+  replies.push(reply('kbAnswer', u.locale, u.kb));
+  return finish('kb_answer');
+}
+
+type Finish = (action: string, handoff?: Handoff | null) => TurnResult;
+type HandOff = (
+  reason: HandoffReason,
+  key: Parameters<typeof reply>[0],
+  extra?: Partial<Handoff>,
+  vars?: Record<string, string>,
+) => TurnResult;
+
+function continueFlow(
+  state: BotState,
+  u: Understanding,
+  replies: string[],
+  finish: Finish,
+  handOff: HandOff,
+): TurnResult {
+  const flow = state.flow!;
+  const slots: Slots = { ...flow.slots };
+  const e = u.entities;
+  slots.coin ??= e.coins[0];
+  slots.network ??= e.networks[0];
+  if (!slots.network && slots.coin && SINGLE_NETWORK_COINS[slots.coin])
+    slots.network = SINGLE_NETWORK_COINS[slots.coin];
+  if (e.txHashes[0]) slots.txHash = e.txHashes[0].value;
+  if (flow.intent === 'withdrawal_status' && e.orderIds[0]) slots.withdrawalId ??= e.orderIds[0];
+  state.flow = { ...flow, slots };
+
+  for (const invalid of e.invalidAddresses.slice(0, 1))
+    replies.push(reply('invalidAddress', u.locale, { value: invalid.value }));
+
+  if (flow.intent === 'deposit_missing') {
+    if (slots.txHash && slots.network && networkFamily(slots.network)) {
+      const check = validateTxHashForNetwork(slots.txHash, slots.network);
+      if (!check.ok) {
+        replies.push(reply('invalidTxHash', u.locale, { network: slots.network }));
+        state.flow = { ...state.flow, slots: { ...slots, txHash: undefined }, asks: flow.asks + 1 };
+        if (state.flow.asks > 2)
+          return handOff('details_incomplete', 'handoffIncomplete', {}, { summary: describeSlots(slots) });
+        return finish('reject_tx_hash');
+      }
+      slots.txHash = check.normalized;
+    }
+    const missing = (['coin', 'network', 'txHash'] as const).filter((slot) => !slots[slot]);
+    if (missing.length === 0) {
+      return handOff(
+        'deposit_details_collected',
+        'handoffDeposit',
+        { tags: ['deposit'] },
+        { summary: describeSlots(slots) },
+      );
+    }
+    if (flow.asks >= 2) {
+      return handOff(
+        'details_incomplete',
+        'handoffIncomplete',
+        { tags: ['deposit'] },
+        { summary: describeSlots(slots) || '—' },
+      );
+    }
+    const names = { coin: 'slotCoin', network: 'slotNetwork', txHash: 'slotTxHash' } as const;
+    replies.push(
+      reply(flow.asks === 0 ? 'askDeposit' : 'askDepositAgain', u.locale, {
+        missing: joinList(
+          missing.map((slot) => reply(names[slot], u.locale)),
+          u.locale,
+        ),
+      }),
+    );
+    state.flow = { ...state.flow, asks: flow.asks + 1 };
+    return finish('ask_slots');
+  }
+
+  // withdrawal_status: any identifying detail is enough for a human (or, later, the exchange connector) to look it up.
+  if (slots.withdrawalId || slots.txHash) {
+    return handOff(
+      'withdrawal_details_collected',
+      'handoffDeposit',
+      { tags: ['withdrawal'] },
+      { summary: describeSlots(slots) },
+    );
+  }
+  if (flow.asks >= 2) {
+    return handOff(
+      'details_incomplete',
+      'handoffIncomplete',
+      { tags: ['withdrawal'] },
+      { summary: describeSlots(slots) || '—' },
+    );
+  }
+  replies.push(reply('askWithdrawal', u.locale));
+  state.flow = { ...state.flow, asks: flow.asks + 1 };
+  return finish('ask_slots');
+}
+
+function providesSlots(e: Entities): boolean {
+  return e.coins.length > 0 || e.networks.length > 0 || e.txHashes.length > 0 || e.orderIds.length > 0;
+}
+
+export function describeSlots(slots: Slots): string {
+  const parts: string[] = [];
+  if (slots.coin) parts.push(slots.coin);
+  if (slots.network) parts.push(slots.network);
+  if (slots.withdrawalId) parts.push(`#${slots.withdrawalId}`);
+  if (slots.txHash) parts.push(`TxID ${shorten(slots.txHash)}`);
+  return parts.join(' · ');
+}
+
+export function shorten(value: string): string {
+  return value.length > 20 ? `${value.slice(0, 10)}…${value.slice(-6)}` : value;
+}
+
+const SEVERITY: SecretKind[] = ['seed_phrase', 'private_key', 'seed_phrase_suspect', 'password', 'otp_code'];
+
+function mostSevere(kinds: SecretKind[]): SecretKind {
+  return SEVERITY.find((kind) => kinds.includes(kind)) ?? kinds[0];
+}
