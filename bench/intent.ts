@@ -4,7 +4,7 @@
  *   npm run bench:intent -- --train FILE --valid-split 0.2          (score a seeded stratified slice of train)
  *   npm run bench:intent -- --builtin [--test FILE]                  (shipped model; default test: its 20% split)
  * FILE: CSV with a `text` and `label`/`category` header, a directory with `seq.in` + `label`, or a data/intents dir.
- * Tuning flags: --seed N --C X --word-weight X --char-weight X --min-df N --prune X --calibration X.
+ * Tuning flags: --seed N --C X --word-weight X --char-weight X --min-df N --prune X --calibration X --oos-cost X.
  * A gold label `oos` means "must be judged out of scope". The last line printed is one JSON object.
  */
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import {
   trainIntentModel,
 } from '../src/server/bot/nlu/classifier.ts';
 import { type LabelledExample, readLabelledExamples, splitDataset } from '../src/server/bot/nlu/dataset.ts';
-import { BUILTIN_SEED, loadBuiltinTrainingData } from '../src/server/bot/nlu/builtin-model.ts';
+import { BUILTIN_SEED, BUILTIN_TRAIN_OPTIONS, loadBuiltinTrainingData } from '../src/server/bot/nlu/builtin-model.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     'min-df': { type: 'string' },
     prune: { type: 'string' },
     calibration: { type: 'string' },
+    'oos-cost': { type: 'string' },
     errors: { type: 'string' },
     'latin-range': { type: 'string' },
     'no-bigrams': { type: 'boolean', default: false },
@@ -46,14 +47,16 @@ const { values } = parseArgs({
 const num = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 const seed = num(values.seed) ?? (values.builtin ? BUILTIN_SEED : 1);
 const trainOptions: TrainOptions = {
+  ...(values.builtin ? BUILTIN_TRAIN_OPTIONS : {}),
   seed,
-  C: num(values.C),
+  C: num(values.C) ?? (values.builtin ? BUILTIN_TRAIN_OPTIONS.C : undefined),
   wordWeight: num(values['word-weight']),
   charWeight: num(values['char-weight']),
   phraseWeight: num(values['phrase-weight']),
   minDf: num(values['min-df']),
   pruneRatio: num(values.prune),
   calibrationFraction: num(values.calibration),
+  oosMissCost: num(values['oos-cost']) ?? (values.builtin ? BUILTIN_TRAIN_OPTIONS.oosMissCost : undefined),
   tokenize: {
     latinCharRange: values['latin-range']
       ? (values['latin-range'].split(',').map(Number) as [number, number])

@@ -2,6 +2,25 @@ import { loadSeedFaq } from '../kb/faq.ts';
 import { buildKbIndex, type KbIndex } from '../kb/search.ts';
 import { answerCustomerMessage, type BotDeps } from './bot.service.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
+import type { Db } from '../db/db.ts';
+import { selectInbox } from '../orgs/orgs.queries.ts';
+
+const SWITCH_TTL_MS = 30_000;
+
+/** Whether an inbox has its bot on, remembered for half a minute (a switch flipped in settings applies within it). */
+function createInboxBotSwitch(db: Db) {
+  const cache = new Map<string, { enabled: boolean; until: number }>();
+  return {
+    async isEnabled(orgId: string, inboxId: string): Promise<boolean> {
+      const hit = cache.get(inboxId);
+      if (hit && hit.until > Date.now()) return hit.enabled;
+      const inbox = await selectInbox(db, orgId, inboxId);
+      const enabled = (inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true;
+      cache.set(inboxId, { enabled, until: Date.now() + SWITCH_TTL_MS });
+      return enabled;
+    },
+  };
+}
 
 /**
  * Subscribes the bot to customer messages. Turns of one conversation run one after another (a customer who sends
@@ -14,11 +33,16 @@ export function startBot(deps: Omit<BotDeps, 'kb'>): { close(): void; ready(): P
     return kbIndex;
   };
   const turns = new Map<string, Promise<void>>();
+  const botSwitch = createInboxBotSwitch(deps.db);
   const unsubscribe = deps.events.subscribe((event) => {
     if (event.type !== 'message.created' || event.message.authorKind !== 'customer') return;
     const previous = turns.get(event.conversationId) ?? Promise.resolve();
     const next = previous
-      .then(() => answerCustomerMessage({ ...deps, kb }, event))
+      .then(async () => {
+        // Most messages in a busy org go to conversations the bot is not part of: skip them without a query.
+        if (!event.message.meta.redactions && !(await botSwitch.isEnabled(event.orgId, event.inboxId))) return;
+        await answerCustomerMessage({ ...deps, kb }, event);
+      })
       .catch((error: unknown) =>
         deps.log.error({ err: error, conversationId: event.conversationId }, 'bot turn failed'),
       )

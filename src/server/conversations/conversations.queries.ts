@@ -176,8 +176,7 @@ export type NewMessage = {
   meta: Record<string, unknown>;
 };
 
-export type SeqClaim = {
-  last_seq: number;
+export type StoredMessage = MessageRow & {
   status: ConversationStatus;
   prev_status: ConversationStatus;
   first_reply_at: Date | null;
@@ -187,54 +186,55 @@ export type SeqClaim = {
 };
 
 /**
- * Locks the conversation row and takes the next seq, updating the list preview and the timers a message moves:
- * a customer's message reopens a pending/snoozed/resolved conversation; an agent's first public reply sets
- * first_reply_at. Closed conversations take no messages (returns undefined, as for a missing one).
+ * Stores a message in ONE statement (one round trip, no explicit transaction): lock the conversation row, take
+ * `last_seq + 1`, update the list preview and the timers a message moves, insert the message. A customer's message
+ * reopens a pending/snoozed/resolved conversation; an agent's first public reply sets first_reply_at.
+ *
+ * The statement is atomic, so a retried send whose client_id already exists fails the INSERT with a unique violation
+ * and the seq increment rolls back with it: seqs stay gap-free. Returns undefined when the conversation does not
+ * exist, is closed, or (for `onlyContactId`) belongs to someone else.
  */
-export async function claimNextSeq(
+export async function insertMessageWithNextSeq(
   db: Queryable,
   orgId: string,
   conversationId: string,
   m: NewMessage,
-): Promise<SeqClaim | undefined> {
+  onlyContactId: string | null,
+): Promise<StoredMessage | undefined> {
   const preview = JSON.stringify({ body: m.body.slice(0, 200), authorKind: m.authorKind, private: m.private });
-  const rows = await db.query<SeqClaim>(
-    `UPDATE conversations c
-        SET last_seq = c.last_seq + 1,
-            last_message = $3::jsonb,
-            last_activity_at = now(),
-            updated_at = now(),
-            status = CASE WHEN $4 = 'customer' AND c.status IN ('pending', 'snoozed', 'resolved') THEN 'open' ELSE c.status END,
-            resolved_at = CASE WHEN $4 = 'customer' AND c.status = 'resolved' THEN NULL ELSE c.resolved_at END,
-            first_reply_at = CASE WHEN $4 = 'agent' AND NOT $5::boolean AND c.first_reply_at IS NULL THEN now()
-                                  ELSE c.first_reply_at END
-       FROM (SELECT id, status, first_reply_at FROM conversations
-              WHERE id = $2 AND org_id = $1 AND status <> 'closed' FOR UPDATE) prev
-      WHERE c.id = prev.id
-  RETURNING c.last_seq, c.status, prev.status AS prev_status, c.first_reply_at,
-            prev.first_reply_at AS prev_first_reply_at, c.contact_id, c.inbox_id`,
-    [orgId, conversationId, preview, m.authorKind, m.private],
-  );
-  return rows[0];
-}
-
-/** Inserts the message with the claimed seq; undefined when a message with the same client_id already exists. */
-export async function insertMessage(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  seq: number,
-  m: NewMessage,
-): Promise<MessageRow | undefined> {
-  const rows = await db.query<MessageRow>(
-    `INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, private, client_id, meta)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (conversation_id, client_id) DO NOTHING
-     RETURNING ${MESSAGE_COLUMNS}`,
+  const rows = await db.query<StoredMessage>(
+    `WITH prev AS (
+       SELECT id, status, first_reply_at FROM conversations
+        WHERE id = $2 AND org_id = $1 AND status <> 'closed' AND ($11::uuid IS NULL OR contact_id = $11)
+        FOR UPDATE
+     ), claim AS (
+       UPDATE conversations c
+          SET last_seq = c.last_seq + 1,
+              last_message = $3::jsonb,
+              last_activity_at = now(),
+              updated_at = now(),
+              status = CASE WHEN $4 = 'customer' AND c.status IN ('pending', 'snoozed', 'resolved') THEN 'open'
+                            ELSE c.status END,
+              resolved_at = CASE WHEN $4 = 'customer' AND c.status = 'resolved' THEN NULL ELSE c.resolved_at END,
+              first_reply_at = CASE WHEN $4 = 'agent' AND NOT $8::boolean AND c.first_reply_at IS NULL THEN now()
+                                    ELSE c.first_reply_at END
+         FROM prev
+        WHERE c.id = prev.id
+    RETURNING c.id, c.org_id, c.last_seq, c.status, prev.status AS prev_status, c.first_reply_at,
+              prev.first_reply_at AS prev_first_reply_at, c.contact_id, c.inbox_id
+     ), inserted AS (
+       INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, private,
+                             client_id, meta)
+       SELECT claim.org_id, claim.id, claim.last_seq, $4, $5, $6, $7, $8, $9, $10::jsonb FROM claim
+       RETURNING ${MESSAGE_COLUMNS}
+     )
+     SELECT inserted.*, claim.status, claim.prev_status, claim.first_reply_at AS first_reply_at_after,
+            claim.prev_first_reply_at, claim.contact_id, claim.inbox_id
+       FROM inserted, claim`,
     [
       orgId,
       conversationId,
-      seq,
+      preview,
       m.authorKind,
       m.authorId,
       m.authorName,
@@ -242,9 +242,26 @@ export async function insertMessage(
       m.private,
       m.clientId,
       JSON.stringify(m.meta),
+      onlyContactId,
     ],
   );
-  return rows[0];
+  const row = rows[0] as (StoredMessage & { first_reply_at_after: Date | null }) | undefined;
+  if (!row) return undefined;
+  return { ...row, first_reply_at: row.first_reply_at_after };
+}
+
+/** Whether a conversation exists and is closed (to tell "closed" from "not found" after a refused send). */
+export async function selectConversationStatus(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  onlyContactId: string | null,
+): Promise<ConversationStatus | undefined> {
+  const rows = await db.query<{ status: ConversationStatus }>(
+    'SELECT status FROM conversations WHERE org_id = $1 AND id = $2 AND ($3::uuid IS NULL OR contact_id = $3)',
+    [orgId, conversationId, onlyContactId],
+  );
+  return rows[0]?.status;
 }
 
 export async function selectMessageByClientId(

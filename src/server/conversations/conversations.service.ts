@@ -7,15 +7,16 @@ import {
   type ConversationRow,
   type MessageRow,
   type NewMessage,
-  claimNextSeq,
   insertConversation,
-  insertMessage,
+  insertMessageWithNextSeq,
   nextConversationNumber,
   selectConversation,
   selectConversations,
   selectLatestMessages,
   selectMessageByClientId,
+  selectConversationStatus,
   selectMessagesAfter,
+  type StoredMessage,
   updateConversationFields,
 } from './conversations.queries.ts';
 import { screenAgentMessage, screenCustomerMessage } from './message-policy.ts';
@@ -155,9 +156,6 @@ export async function getConversationWithMessages(
   return { conversation: toConversation(row), messages: messages.map(toMessage) };
 }
 
-/** A sentinel that rolls the transaction back when the send turned out to be a retry. */
-class DuplicateClientId extends Error {}
-
 type PostInput = { body: string; clientId: string | null; private?: boolean; meta?: Record<string, unknown> };
 
 function authorOf(
@@ -181,11 +179,6 @@ function authorOf(
  * send returns the message stored the first time (and publishes nothing new).
  */
 export async function postMessage(ctx: Ctx, conversationId: string, input: PostInput): Promise<Message> {
-  const row = await findAccessibleConversation(ctx, conversationId);
-  return postMessageTo(ctx, row, input);
-}
-
-async function postMessageTo(ctx: Ctx, conversation: ConversationRow, input: PostInput): Promise<Message> {
   const author = authorOf(ctx.actor, input.private ?? false);
   let body = input.body;
   let meta = input.meta ?? {};
@@ -197,41 +190,40 @@ async function postMessageTo(ctx: Ctx, conversation: ConversationRow, input: Pos
     screenAgentMessage(body, ctx.actor.locale);
   }
   const message: NewMessage = { ...author, body, clientId: input.clientId, meta };
-  if (input.clientId) {
-    // Fast path for retries that arrive after the first send committed.
-    const existing = await selectMessageByClientId(ctx.db, ctx.org.id, conversation.id, input.clientId);
-    if (existing) return toMessage(existing);
-  }
-  let claim: Awaited<ReturnType<typeof claimNextSeq>>;
-  let stored: MessageRow;
+  // A customer may only write to their own conversations; the check rides along in the insert's WHERE clause.
+  const onlyContactId = ctx.actor.kind === 'customer' ? ctx.actor.contactId : null;
+  let stored: StoredMessage | undefined;
   try {
-    ({ claim, stored } = await ctx.db.transaction(async (tx) => {
-      const claim = await claimNextSeq(tx, ctx.org.id, conversation.id, message);
-      if (!claim) throw new AppError('conflict', 'This conversation is closed; start a new one.');
-      const stored = await insertMessage(tx, ctx.org.id, conversation.id, claim.last_seq, message);
-      if (!stored) throw new DuplicateClientId();
-      return { claim, stored };
-    }));
+    stored = await insertMessageWithNextSeq(ctx.db, ctx.org.id, conversationId, message, onlyContactId);
   } catch (error) {
-    if (!(error instanceof DuplicateClientId)) throw error;
-    const existing = await selectMessageByClientId(ctx.db, ctx.org.id, conversation.id, input.clientId!);
-    if (!existing) throw new AppError('conflict', 'The message could not be stored; retry.');
+    if (!isUniqueViolation(error) || !input.clientId) throw error;
+    const existing = await selectMessageByClientId(ctx.db, ctx.org.id, conversationId, input.clientId);
+    if (!existing) throw error;
     return toMessage(existing);
+  }
+  if (!stored) {
+    const status = await selectConversationStatus(ctx.db, ctx.org.id, conversationId, onlyContactId);
+    if (status === 'closed') throw new AppError('conflict', 'This conversation is closed; start a new one.');
+    throw new AppError('conversation_not_found');
   }
   const published = toMessage(stored);
   ctx.events.publish({
     type: 'message.created',
     orgId: ctx.org.id,
-    conversationId: conversation.id,
-    contactId: claim.contact_id,
-    inboxId: claim.inbox_id,
+    conversationId,
+    contactId: stored.contact_id,
+    inboxId: stored.inbox_id,
     message: published,
   });
   const changes: string[] = [];
-  if (claim.status !== claim.prev_status) changes.push('status');
-  if (!claim.prev_first_reply_at && claim.first_reply_at) changes.push('firstReplyAt');
-  if (changes.length > 0) await publishConversationUpdated(ctx, conversation.id, changes);
+  if (stored.status !== stored.prev_status) changes.push('status');
+  if (!stored.prev_first_reply_at && stored.first_reply_at) changes.push('firstReplyAt');
+  if (changes.length > 0) await publishConversationUpdated(ctx, conversationId, changes);
   return published;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 export async function publishConversationUpdated(
@@ -268,7 +260,7 @@ export async function startConversation(
   const row = await selectConversation(ctx.db, ctx.org.id, id);
   if (!row) throw new AppError('conversation_not_found');
   ctx.events.publish({ type: 'conversation.created', orgId: ctx.org.id, conversation: toConversation(row) });
-  const message = input.firstMessage ? await postMessageTo(ctx, row, input.firstMessage) : null;
+  const message = input.firstMessage ? await postMessage(ctx, row.id, input.firstMessage) : null;
   return { conversation: await getConversation(ctx, id), message };
 }
 

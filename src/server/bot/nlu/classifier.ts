@@ -44,6 +44,8 @@ export type TrainOptions = {
   oosLabel?: string;
   /** Drop weights smaller than this fraction of their class's largest weight. Default 0.01. */
   pruneRatio?: number;
+  /** Cost of missing an oos example relative to a wrong in-scope answer when tuning the threshold. Default 2. */
+  oosMissCost?: number;
   tokenize?: TokenizeOptions;
 };
 
@@ -99,6 +101,7 @@ const DEFAULTS = {
   calibrationFolds: 5,
   oosLabel: 'oos',
   pruneRatio: 0.01,
+  oosMissCost: 2,
 };
 
 type ResolvedOptions = typeof DEFAULTS & { tokenize: TokenizeOptions };
@@ -151,6 +154,7 @@ export function trainIntentModel(examples: LabelledExample[], options: TrainOpti
       validScores.map((scores) => softmax(scores, temperature)),
       validTargets,
       oosIndex,
+      opts.oosMissCost,
     );
   }
   const core = fitCore(features, targets, labels.length, opts);
@@ -459,7 +463,7 @@ function rawOutOfScope(probabilities: Float64Array, oosIndex: number): number {
  * ones (answering nonsense confidently is worse than handing a fair question to a human).
  * Without one: hand off when answering is more likely wrong than right — maximise (#correct kept − #wrong kept).
  */
-function fitOosThreshold(probabilities: Float64Array[], targets: number[], oosIndex: number): number {
+function fitOosThreshold(probabilities: Float64Array[], targets: number[], oosIndex: number, missCost: number): number {
   const rows = probabilities.map((p, i) => {
     let argmax = 0;
     for (let c = 1; c < p.length; c++) if (p[c] > p[argmax]) argmax = c;
@@ -482,14 +486,12 @@ function fitOosThreshold(probabilities: Float64Array[], targets: number[], oosIn
         objective += row.argmax === row.target ? 1 : -1;
       }
     }
-    if (oosIndex >= 0) objective = correctIn + OOS_MISS_COST * caught;
+    if (oosIndex >= 0) objective = correctIn + missCost * caught;
     // Ties: prefer the higher threshold (hand off less when it costs nothing).
     if (objective >= best.objective) best = { objective, threshold: cut };
   }
   return Math.min(0.98, Math.max(0.02, best.threshold));
 }
-
-const OOS_MISS_COST = 2;
 
 /** Map the raw score so that the model's tuned threshold lands on 0.5 (piecewise linear, monotone, 0..1). */
 function scaleOutOfScope(raw: number, threshold: number): number {

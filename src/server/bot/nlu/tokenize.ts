@@ -174,7 +174,7 @@ const ZH_LEXICON_SORTED = [...ZH_LEXICON].sort((a, b) => b.length - a.length);
 // Concepts shared across languages; each matching pattern adds one `k:` token.
 const CONCEPTS: [string, RegExp][] = [
   ['deposit', /充值|充币|入金|转入|存入|打币|deposit|top ?up/],
-  ['withdraw', /提币|出金|转出|withdraw/],
+  ['withdraw', /提币|出金|转出|提出去|提走|withdraw/],
   ['arrive', /到账|没到|未到|没收到|收到|不到账|credited|arriv|receiv|show(?:ing|s)? up|reflect/],
   ['network', /链|网络|主网|network|chain|trc|erc|bep|bsc|arbitrum|polygon|solana/],
   ['memo', /memo|备注|标签|\btag\b|destination tag|payment id/],
