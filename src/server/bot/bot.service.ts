@@ -114,10 +114,9 @@ async function understand(
     entities: extractEntities(message.body),
     sentiment: analyzeSentiment(message.body),
     redactions,
-    kb:
-      hit && hit.article.intents.includes(result.intent)
-        ? { title: hit.article.title, snippet: hit.snippet, url: hit.article.url }
-        : null,
+    kb: hit?.article.intents.includes(result.intent)
+      ? { title: hit.article.title, snippet: hit.snippet, url: hit.article.url }
+      : null,
     orgName: conversation.org_name,
   };
 }
