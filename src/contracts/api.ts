@@ -65,6 +65,22 @@ export const conversationListQuerySchema = z.object({
   status: conversationStatusSchema.optional(),
   assignee: z.enum(ASSIGNEE_FILTERS).default('all'),
   priority: prioritySchema.optional(),
+  teamId: id.optional(),
+  /** One tag (stored lower-case). */
+  tag: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .transform((t) => t.toLowerCase())
+    .optional(),
+  /** The bot's last intent for the conversation, e.g. deposit_not_credited. */
+  intent: z
+    .string()
+    .regex(/^[a-z0-9_]{1,60}$/)
+    .optional(),
+  language: localeSchema.optional(),
+  slaRisk: z.enum(['at_risk', 'breached']).optional(),
   /** Opaque cursor from the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -80,7 +96,12 @@ export const agentSendMessageBodySchema = z.object({
 });
 
 export const updateConversationBodySchema = z
-  .object({ status: conversationStatusSchema.optional(), priority: prioritySchema.optional() })
+  .object({
+    status: conversationStatusSchema.optional(),
+    priority: prioritySchema.optional(),
+    /** Why the priority changes; required when it overrides a priority the rules or an SLA escalation set. */
+    reason: z.string().trim().min(3).max(500).optional(),
+  })
   .refine((v) => v.status !== undefined || v.priority !== undefined, { message: 'Nothing to change' });
 
 export const assignConversationBodySchema = z.object({ agentId: id.nullable() });

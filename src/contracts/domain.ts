@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConversationSla } from './sla.ts';
 
 /** Shapes shared by the server, the agent console and the widget. Dates travel as ISO-8601 strings. */
 
@@ -76,6 +77,19 @@ export type Conversation = {
   updatedAt: string;
   /** Why the bot handed this conversation to a human, when it did. */
   handoffReason: string | null;
+  /** While snoozed: when it wakes (null = when the customer writes again). Null when not snoozed. */
+  snoozedUntil?: string | null;
+  /** Set on a conversation merged into another: the survivor, which holds the history from now on. */
+  mergedIntoId?: string | null;
+  /** Custom attributes, typed by the organization's attribute definitions. */
+  attributes?: Record<string, string | number | boolean>;
+  /** The bot's last reading of the customer: intent and language (for filters and routing). */
+  lastIntent?: string | null;
+  lastLanguage?: string | null;
+  /** SLA clocks (null when no SLA applies); the console counts down from the due times. */
+  sla?: ConversationSla | null;
+  /** Who set the priority: 'rule', 'agent' (by hand, with a reason), 'escalation' (an SLA breach) or 'default'. */
+  prioritySource?: 'default' | 'rule' | 'agent' | 'escalation';
 };
 
 export type Agent = {

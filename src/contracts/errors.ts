@@ -29,6 +29,17 @@ export const ERROR_CODES = [
   'conflict',
   'not_found',
   'internal_error',
+  'team_not_found',
+  'agent_at_capacity',
+  'macro_not_found',
+  'view_not_found',
+  'attribute_unknown',
+  'attribute_invalid',
+  'merge_refused',
+  'filter_unavailable',
+  'priority_reason_required',
+  'exchange_not_linked',
+  'exchange_unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { clientIdSchema, messageBodySchema } from './api.ts';
 import type { Conversation, Message } from './domain.ts';
+import type { QueuePositionEvent } from './routing.ts';
+import type { Notification } from './tools.ts';
 
 /**
  * The WebSocket protocol, for the widget (`/api/widget/ws?token=…`) and the console (`/api/agent/ws`, session cookie).
@@ -21,6 +23,8 @@ export const clientEventSchema = z.discriminatedUnion('type', [
     clientId: clientIdSchema,
   }),
   z.object({ type: z.literal('ping') }),
+  /** The console tells who else has this conversation open (agents only). */
+  z.object({ type: z.literal('viewing'), conversationId: z.uuid(), viewing: z.boolean() }),
 ]);
 export type ClientEvent = z.infer<typeof clientEventSchema>;
 
@@ -38,4 +42,7 @@ export type ServerEvent =
   | { type: 'presence'; agentId: string; online: boolean }
   | { type: 'ack'; clientId: string; conversationId: string; seq: number; messageId: string }
   | { type: 'pong' }
+  | { type: 'notification'; notification: Notification }
+  | { type: 'viewing'; conversationId: string; agent: { id: string; name: string }; viewing: boolean }
+  | QueuePositionEvent
   | { type: 'error'; code: string; message: string; clientId?: string };

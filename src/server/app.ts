@@ -16,29 +16,55 @@ import {
 import type { Logger } from 'pino';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { startBot } from './bot/bot.listener.ts';
+import { createMailer } from './mail/mailer.ts';
+import { createFactSources } from './self-service/fact-sources.ts';
+import type { FactSources } from './self-service/self-service.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { registerAgentConversationRoutes } from './conversations/conversations.routes.ts';
+import { startAgentTools, scheduleSnoozeWakeups } from './conversations/conversations.tools.listener.ts';
+import { registerAgentToolRoutes } from './conversations/conversations.tools.routes.ts';
 import { registerWidgetRoutes } from './conversations/widget.routes.ts';
+import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events/bus.ts';
 import { installErrorHandling } from './http/errors.ts';
 import type { App, AppDeps } from './http/types.ts';
+import { startJobQueue } from './jobs/job-queue.ts';
+import type { JobQueue } from './jobs/jobs.types.ts';
 import { createMetrics } from './metrics.ts';
 import { ensureAppSecret } from './orgs/orgs.queries.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { registerRealtimeRoutes } from './realtime/realtime.routes.ts';
+import { startPriorityRules } from './priorities/priorities.service.ts';
+import { startSlaClocks } from './sla/sla.listener.ts';
+import { registerSlaRoutes } from './sla/sla.routes.ts';
+import { startRouting } from './routing/routing.listener.ts';
+import { registerRoutingRoutes } from './routing/routing.routes.ts';
+import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONSOLE_DIST = path.join(ROOT, 'dist/console');
 const WIDGET_BUNDLE = path.join(ROOT, 'dist/widget/widget.js');
 const DEMO_PAGE = path.join(ROOT, 'src/widget/demo.html');
 
-export type CreateAppDeps = { config: Config; db: Db; log: Logger; events: EventBus };
+export type CreateAppDeps = {
+  config: Config;
+  db: Db;
+  log: Logger;
+  events: EventBus;
+  /** "Now" for SLA clocks and scheduled jobs; tests pass a manual clock. */
+  clock?: Clock;
+  /** Job queue polling and the SLA sweep period (seconds); tests make them short. */
+  jobQueue?: { pollingIntervalSeconds?: number; slaSweepSeconds?: number };
+  /** Where the bot and agents read the exchange's records and the chains (tests inject their own). */
+  sources?: FactSources;
+};
 
 /** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
 export async function createApp(
   deps: CreateAppDeps,
-): Promise<{ app: App; gateway: Gateway; bot: ReturnType<typeof startBot> }> {
+): Promise<{ app: App; gateway: Gateway; bot: ReturnType<typeof startBot>; jobs: JobQueue }> {
   const { config, db, log, events } = deps;
   const app = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
@@ -76,9 +102,38 @@ export async function createApp(
 
   const gateway = createGateway({ db, log, events });
   const visitorKey = await ensureAppSecret(db, 'visitor_token_key', () => crypto.randomBytes(32).toString('base64url'));
-  const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey };
+  const clock = deps.clock ?? systemClock;
+  const jobs = await startJobQueue({ db, log, clock, pollingIntervalSeconds: deps.jobQueue?.pollingIntervalSeconds });
+  try {
+    return await wireApp(app, deps, { gateway, visitorKey, jobs, clock, consoleBuilt });
+  } catch (error) {
+    // A half-built app must not keep the process alive: the queue's pollers are the one thing already running.
+    gateway.close();
+    await jobs.stop();
+    throw error;
+  }
+}
+
+async function wireApp(
+  app: App,
+  deps: CreateAppDeps,
+  parts: { gateway: Gateway; visitorKey: string; jobs: JobQueue; clock: Clock; consoleBuilt: boolean },
+): Promise<{ app: App; gateway: Gateway; bot: ReturnType<typeof startBot>; jobs: JobQueue }> {
+  const { config, db, log, events } = deps;
+  const { gateway, visitorKey, jobs, clock, consoleBuilt } = parts;
+  const sources = deps.sources ?? createFactSources(db, log);
+  const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey, jobs, sources };
   const metrics = createMetrics(events);
-  const bot = startBot({ db, log, events });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
+  const bot = startBot({ db, log, events, mailer, sources, jobs });
+  const stopPriorityRules = startPriorityRules({ db, log, events });
+  const stopSlaClocks = await startSlaClocks(
+    { db, log, events, jobs, clock },
+    { sweepSeconds: deps.jobQueue?.slaSweepSeconds },
+  );
+  const agentTools = startAgentTools({ db, log, events });
+  await scheduleSnoozeWakeups(jobs, { db, log, events }, { clock });
+  const routing = startRouting({ db, log, events, jobs, clock });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await db.query('SELECT 1');
@@ -91,16 +146,26 @@ export async function createApp(
 
   registerAuthRoutes(app, appDeps);
   registerAgentConversationRoutes(app, appDeps);
+  registerAgentToolRoutes(app, appDeps);
   registerWidgetRoutes(app, appDeps);
   registerRealtimeRoutes(app, appDeps);
+  registerSlaRoutes(app, appDeps);
+  registerRoutingRoutes(app, appDeps);
+  registerSelfServiceRoutes(app, appDeps);
+  registerExchangeRoutes(app, appDeps);
   await registerStaticRoutes(app, consoleBuilt);
 
   app.addHook('onClose', async () => {
     gateway.close();
     metrics.close();
     bot.close();
+    stopPriorityRules();
+    stopSlaClocks();
+    await jobs.stop();
+    agentTools.close();
+    routing.close();
   });
-  return { app, gateway, bot };
+  return { app, gateway, bot, jobs };
 }
 
 /**

@@ -28,6 +28,14 @@ const envSchema = z.object({
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   KEFU_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   KEFU_LOGIN_MAX_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
+  KEFU_MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('kefu <no-reply@kefu.invalid>')),
 });
 
 export type Config = {
@@ -42,6 +50,8 @@ export type Config = {
   cookieSecure: 'auto' | 'true' | 'false';
   /** Failed logins per account in 15 minutes before further attempts are refused. */
   loginMaxFailures: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 /** Parses the environment once at start; a bad variable stops the process with a message that names it. */
@@ -63,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.KEFU_SEED_DEMO,
     cookieSecure: e.KEFU_COOKIE_SECURE,
     loginMaxFailures: e.KEFU_LOGIN_MAX_FAILURES,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.KEFU_MAIL_FROM,
   };
 }
 

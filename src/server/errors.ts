@@ -35,6 +35,17 @@ const statusByCode: Record<ErrorCode, number> = {
   conflict: 409,
   not_found: 404,
   internal_error: 500,
+  team_not_found: 404,
+  agent_at_capacity: 409,
+  macro_not_found: 404,
+  view_not_found: 404,
+  attribute_unknown: 400,
+  attribute_invalid: 400,
+  merge_refused: 409,
+  filter_unavailable: 400,
+  priority_reason_required: 400,
+  exchange_not_linked: 409,
+  exchange_unavailable: 503,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
@@ -55,6 +66,17 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   agent_not_found: 'No such agent.',
   not_found: 'Not found.',
   internal_error: 'Something went wrong on our side.',
+  team_not_found: 'No such team.',
+  agent_at_capacity: 'You already have as many open conversations as your capacity allows.',
+  macro_not_found: 'No such macro.',
+  view_not_found: 'No such saved view.',
+  attribute_unknown: 'No such attribute; an admin defines attributes first.',
+  attribute_invalid: 'That value does not fit the attribute.',
+  merge_refused: 'These conversations cannot be merged.',
+  filter_unavailable: 'That filter is not available on this server yet.',
+  priority_reason_required: 'Say why: this priority was set by the priority rules or an SLA escalation.',
+  exchange_not_linked: 'This customer is not linked to an exchange account.',
+  exchange_unavailable: 'The exchange did not answer; try again in a moment.',
 };
 
 export function statusForErrorCode(code: ErrorCode): number {

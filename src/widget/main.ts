@@ -12,6 +12,7 @@ import {
   toRequestError,
 } from './api.ts';
 import { detectLocale, getStrings, isLocale, normalizeLocale } from './i18n.ts';
+import { queueNotice } from './queue.ts';
 import { computeBackoff, createSocket } from './realtime.ts';
 import {
   loadLocale,
@@ -330,6 +331,11 @@ function startWidget(setup: Setup): KefuApi {
         break;
       case 'conversation.updated':
         if (conversation && event.conversation?.id === conversation.id) conversation = event.conversation;
+        break;
+      case 'queue.position':
+        if (conversation && event.conversationId === conversation.id) {
+          view.setQueue(queueNotice(locale, event.position, event.estimatedWaitSeconds));
+        }
         break;
       case 'typing':
         if (conversation && event.conversationId === conversation.id && event.author?.kind === 'agent') {

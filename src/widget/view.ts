@@ -36,6 +36,8 @@ export type View = {
   clearMessages: () => void;
   setBusy: (busy: boolean) => void;
   setTyping: (name: string | null) => void;
+  /** The customer's place in the queue for a human ('' hides it). */
+  setQueue: (text: string) => void;
   setUnread: (count: number) => void;
   destroy: () => void;
 };
@@ -145,6 +147,12 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
   const greetingEl = createElement('div', { class: 'msg bot greeting', 'data-testid': 'kefu-greeting' });
   list.append(greetingEl);
   const typing = createElement('div', { class: 'typing', 'aria-live': 'polite' });
+  const queue = createElement('div', {
+    class: 'typing',
+    'data-testid': 'kefu-queue',
+    'aria-live': 'polite',
+    hidden: '',
+  });
 
   const composer = createElement('form', { class: 'composer', novalidate: '' });
   const inputLabel = createElement('label', { class: 'sr', for: 'kefu-input' });
@@ -159,7 +167,7 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
   const counter = createElement('div', { id: 'kefu-counter', class: 'counter', 'aria-live': 'polite', hidden: '' });
   composer.append(inputLabel, input, sendButton, counter);
 
-  panel.append(head, safety, list, typing, composer);
+  panel.append(head, safety, list, queue, typing, composer);
   root.append(launcher, panel);
   shadow.append(style, root);
 
@@ -405,6 +413,10 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
     setTyping(name) {
       typingName = name;
       renderTyping();
+    },
+    setQueue(text) {
+      queue.textContent = text;
+      queue.hidden = text === '';
     },
     setUnread(count) {
       unread = count;

@@ -29,6 +29,8 @@ export async function testDatabases(): Promise<TestDatabase[]> {
         await migrate(db);
         return Object.assign(db, {
           async drop() {
+            // The job queue (pg-boss) keeps its tables in a sibling schema named after ours.
+            await db.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
             await db.query(`DROP SCHEMA "${schema}" CASCADE`);
             await db.close();
           },

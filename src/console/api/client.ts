@@ -206,7 +206,7 @@ function unwrapConversation(result: { conversation?: Conversation } | Conversati
 
 export async function updateConversation(
   id: string,
-  change: { status?: ConversationStatus; priority?: Priority },
+  change: { status?: ConversationStatus; priority?: Priority; reason?: string },
 ): Promise<Conversation | null> {
   const result = await request<{ conversation?: Conversation } | Conversation>(
     `/api/agent/conversations/${encodeURIComponent(id)}`,
@@ -225,4 +225,11 @@ export async function assignConversation(id: string, agentId: string | null): Pr
 
 export function listAgents(): Promise<AgentsResponse> {
   return request<AgentsResponse>('/api/agent/agents');
+}
+
+// ---------- Routing (src/console/components/routing) ----------
+
+/** The authenticated JSON call (CSRF, retry on a stale token, 401 handling) for feature modules of the console. */
+export function callApi<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return request<T>(path, options);
 }

@@ -1,7 +1,9 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import type { Conversation } from '../../contracts/domain.ts';
 import type { SendFailure } from '../hooks/useConversation.ts';
 import { describeError, useI18n } from '../i18n/locale.tsx';
 import { LockIcon, SendIcon } from './icons.tsx';
+import { useComposerSuggestions } from './tools/ComposerSuggestions.tsx';
 
 const MAX_LENGTH = 10_000;
 
@@ -10,14 +12,27 @@ type Props = {
   onSend: (body: string, isPrivate: boolean) => Promise<SendFailure | null>;
   /** Called on every edit of a customer-facing reply; the caller throttles what goes on the wire. */
   onTyping: (typing: boolean) => void;
+  /** For the `/` canned-reply and `@` mention pickers. */
+  conversation?: Conversation | null;
+  agentName?: string;
+  agents?: { id: string; name: string }[];
 };
 
-export function Composer({ disabled, onSend, onTyping }: Props) {
+export function Composer({ disabled, onSend, onTyping, conversation = null, agentName = '', agents = [] }: Props) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [isPrivate, setPrivate] = useState(false);
   const [failure, setFailure] = useState<SendFailure | null>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const suggestions = useComposerSuggestions({
+    text,
+    setText: (value) => handleChange(value),
+    isPrivate,
+    conversation,
+    agentName,
+    agents,
+    inputRef,
+  });
 
   useEffect(() => {
     if (!disabled) inputRef.current?.focus();
@@ -57,6 +72,7 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
   }
 
   function handleKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (suggestions.handleKeyDown(event)) return;
     // Enter while an IME is composing (pinyin, zhuyin…) picks a candidate; it must not send.
     if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229) return;
     event.preventDefault();
@@ -101,6 +117,7 @@ export function Composer({ disabled, onSend, onTyping }: Props) {
           {t('composer.note')}
         </button>
       </div>
+      {suggestions.panel}
       <textarea
         ref={inputRef}
         className="composer__input"

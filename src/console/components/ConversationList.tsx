@@ -6,6 +6,7 @@ import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
 import { ContactAvatar } from './Avatar.tsx';
 import { NoteIcon } from './icons.tsx';
 import { PriorityBadge, StatusBadge } from './badges.tsx';
+import { SlaBadge } from './sla/SlaBadge.tsx';
 
 type Props = {
   list: ConversationListState & { loadMore: () => void; reload: (options: { keepItems: boolean }) => void };
@@ -86,6 +87,7 @@ export function ConversationList({ list, selectedId, meId, onSelect }: Props) {
                   <span className="item__meta">
                     <span className="item__number">#{conversation.number}</span>
                     <PriorityBadge priority={conversation.priority} />
+                    <SlaBadge conversation={conversation} />
                     <StatusBadge status={conversation.status} />
                     <span
                       className={`item__assignee${conversation.assignee ? '' : ' item__assignee--none'}`}

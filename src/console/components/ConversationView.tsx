@@ -7,8 +7,10 @@ import { CONVERSATION_STATUSES, PRIORITIES } from '../lib/constants.ts';
 import { useRealtime } from '../realtime/context.tsx';
 import { contactNameOf } from './ConversationList.tsx';
 import { Composer } from './Composer.tsx';
+import { CollisionWarning } from './tools/CollisionWarning.tsx';
 import { ChatIcon } from './icons.tsx';
 import { MessageItem, PendingMessageItem } from './MessageItem.tsx';
+import { SlaBadge } from './sla/SlaBadge.tsx';
 import type { ActionError } from './Workspace.tsx';
 
 type Props = {
@@ -160,7 +162,9 @@ export function ConversationView(props: Props) {
               <span className="conversation__name">{contactName}</span>
             </h2>
             {conversation?.contact.email && <div className="conversation__sub">{conversation.contact.email}</div>}
+            {conversation && <SlaBadge conversation={conversation} />}
           </div>
+          {conversationId && <CollisionWarning conversationId={conversationId} meId={me.id} />}
         </div>
         {conversation && (
           <div className="conversation__controls">
@@ -294,7 +298,14 @@ export function ConversationView(props: Props) {
         )}
       </div>
 
-      <Composer disabled={detail.status !== 'ready'} onSend={send} onTyping={notifyTyping} />
+      <Composer
+        disabled={detail.status !== 'ready'}
+        onSend={send}
+        onTyping={notifyTyping}
+        conversation={conversation}
+        agentName={me.name}
+        agents={agents.filter((a) => a.id !== me.id)}
+      />
     </section>
   );
 }

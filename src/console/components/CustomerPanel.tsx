@@ -7,6 +7,7 @@ import { ContactAvatar } from './Avatar.tsx';
 import { PriorityBadge, StatusBadge } from './badges.tsx';
 import { PersonIcon } from './icons.tsx';
 import { contactNameOf } from './ConversationList.tsx';
+import { ConversationTools } from './tools/ConversationTools.tsx';
 
 function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -100,6 +101,7 @@ export function CustomerPanel({ conversation }: { conversation: Conversation | n
           </Row>
         </dl>
       </section>
+      <ConversationTools conversation={conversation} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { ConversationFilters } from '../api/client.ts';
 import { useI18n } from '../i18n/locale.tsx';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../lib/constants.ts';
+import { NotificationBell } from './tools/NotificationBell.tsx';
 
 type Props = { filters: ConversationFilters; onChange: (filters: ConversationFilters) => void };
 
@@ -57,6 +58,13 @@ export function Filters({ filters, onChange }: Props) {
           ))}
         </select>
       </label>
+      <NotificationBell onOpenConversation={openFromNotification} />
     </div>
   );
+}
+
+/** Opens a conversation the way the list does: a new history entry the console's router picks up. */
+function openFromNotification(conversationId: string): void {
+  history.pushState(null, '', `/conversations/${encodeURIComponent(conversationId)}${location.search}`);
+  window.dispatchEvent(new PopStateEvent('popstate'));
 }

@@ -6,6 +6,7 @@ import { initialsOf } from '../lib/format.ts';
 import { useConnectionState } from '../realtime/context.tsx';
 import { LogoutIcon } from './icons.tsx';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
+import { RoutingControls } from './routing/RoutingControls.tsx';
 
 type Props = { session: SessionResponse; onLoggedOut: () => void };
 
@@ -47,6 +48,7 @@ export function Header({ session, onLoggedOut }: Props) {
           <span className="connection__dot" aria-hidden="true" />
           {t(`conn.${connection}`)}
         </span>
+        <RoutingControls agentId={session.agent.id} />
         <LocaleSwitch />
         <span className="agent-chip" title={session.agent.email}>
           <span className="avatar avatar--small avatar--agent" aria-hidden="true">

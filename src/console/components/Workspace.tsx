@@ -17,6 +17,8 @@ import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { Filters } from './Filters.tsx';
+import { askPriorityReason } from './sla/SlaBadge.tsx';
+import { TeamFilter } from './routing/TeamFilter.tsx';
 
 export type ActionError = { code: string; message: string };
 
@@ -28,6 +30,7 @@ export function Workspace({ session }: { session: SessionResponse }) {
   const detail = useConversation(route.conversationId);
   const agents = useAgents();
   const [actionError, setActionError] = useState<ActionError | null>(null);
+  const [teamId, setTeamId] = useState<string | null>(null);
 
   // Show the list's snapshot while the conversation itself loads, so the header and details appear at once.
   const conversation = detail.conversation ?? list.items.find((item) => item.id === route.conversationId) ?? null;
@@ -65,8 +68,11 @@ export function Workspace({ session }: { session: SessionResponse }) {
   );
 
   const changePriority = useCallback(
-    (current: Conversation, priority: Priority) =>
-      applyChange(current, { ...current, priority }, () => updateConversation(current.id, { priority })),
+    (current: Conversation, priority: Priority) => {
+      const reason = askPriorityReason(document.documentElement.lang);
+      if (!reason) return;
+      return applyChange(current, { ...current, priority }, () => updateConversation(current.id, { priority, reason }));
+    },
     [applyChange],
   );
 
@@ -92,8 +98,9 @@ export function Workspace({ session }: { session: SessionResponse }) {
     <div className={`workspace${route.conversationId ? ' workspace--open' : ''}`}>
       <aside className="pane pane--list">
         <Filters filters={route.filters} onChange={changeFilters} />
+        <TeamFilter teamId={teamId} onChange={setTeamId} />
         <ConversationList
-          list={list}
+          list={teamId ? { ...list, items: list.items.filter((item) => item.teamId === teamId) } : list}
           selectedId={route.conversationId}
           meId={me.id}
           onSelect={(id) => openConversation(id)}

@@ -3,9 +3,13 @@ import { buildKbIndex, type KbIndex } from '../kb/search.ts';
 import { answerCustomerMessage, type BotDeps } from './bot.service.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import type { Db } from '../db/db.ts';
+import type { JobQueue } from '../jobs/jobs.types.ts';
 import { selectInbox } from '../orgs/orgs.queries.ts';
+import { mayBeFreezeStep } from '../self-service/emergency-freeze.ts';
+import { sweepWithdrawalWatches } from '../self-service/withdrawal-watch.ts';
 
 const SWITCH_TTL_MS = 30_000;
+export const WITHDRAWAL_WATCH_JOB = 'self-service.withdrawal-watch';
 
 /** Whether an inbox has its bot on, remembered for half a minute (a switch flipped in settings applies within it). */
 function createInboxBotSwitch(db: Db) {
@@ -26,7 +30,7 @@ function createInboxBotSwitch(db: Db) {
  * Subscribes the bot to customer messages. Turns of one conversation run one after another (a customer who sends
  * three lines quickly gets answers in order); different conversations run independently.
  */
-export function startBot(deps: Omit<BotDeps, 'kb'>): { close(): void; ready(): Promise<void> } {
+export function startBot(deps: Omit<BotDeps, 'kb'> & { jobs?: JobQueue }): { close(): void; ready(): Promise<void> } {
   let kbIndex: KbIndex | undefined;
   const kb = () => {
     kbIndex ??= buildKbIndex(loadSeedFaq());
@@ -40,7 +44,8 @@ export function startBot(deps: Omit<BotDeps, 'kb'>): { close(): void; ready(): P
     const next = previous
       .then(async () => {
         // Most messages in a busy org go to conversations the bot is not part of: skip them without a query.
-        if (!event.message.meta.redactions && !(await botSwitch.isEnabled(event.orgId, event.inboxId))) return;
+        const platformMatter = event.message.meta.redactions || mayBeFreezeStep(event.message.body, event.message.meta);
+        if (!platformMatter && !(await botSwitch.isEnabled(event.orgId, event.inboxId))) return;
         await answerCustomerMessage({ ...deps, kb }, event);
       })
       .catch((error: unknown) =>
@@ -51,6 +56,15 @@ export function startBot(deps: Omit<BotDeps, 'kb'>): { close(): void; ready(): P
       });
     turns.set(event.conversationId, next);
   });
+  // Withdrawal updates are pushed to customers who asked; one pass a minute, on one node, is plenty for review states.
+  const sources = deps.sources;
+  if (sources && deps.jobs) {
+    deps.jobs
+      .every(WITHDRAWAL_WATCH_JOB, 60, async () => {
+        await sweepWithdrawalWatches({ ...deps, sources });
+      })
+      .catch((error: unknown) => deps.log.error({ err: error }, 'could not schedule the withdrawal watch'));
+  }
   return {
     close: unsubscribe,
     /** Loads the model and the knowledge base ahead of the first customer, so nobody waits for training. */

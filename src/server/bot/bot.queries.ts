@@ -15,6 +15,7 @@ export type BotConversationRow = {
   first_reply_at: Date | null;
   contact_locale: string | null;
   contact_name: string | null;
+  contact_exchange_uid: string | null;
   org_name: string;
   bot_enabled: boolean;
 };
@@ -23,7 +24,8 @@ export type BotConversationRow = {
 export async function selectBotConversation(db: Queryable, orgId: string, conversationId: string) {
   const rows = await db.query<BotConversationRow>(
     `SELECT c.id, c.contact_id, c.inbox_id, c.status, c.priority, c.assignee_id, c.tags, c.bot_state, c.handoff_at,
-            c.first_reply_at, ct.locale AS contact_locale, ct.name AS contact_name, o.name AS org_name,
+            c.first_reply_at, ct.locale AS contact_locale, ct.name AS contact_name, ct.exchange_uid AS contact_exchange_uid,
+            o.name AS org_name,
             COALESCE((i.settings->'bot'->>'enabled')::boolean, false) AS bot_enabled
        FROM conversations c
        JOIN contacts ct ON ct.id = c.contact_id

@@ -28,47 +28,134 @@ import { classifyIntent, isOutOfScope } from './nlu/classifier.ts';
 import { detectLanguage } from './nlu/language.ts';
 import { type SecretKind, secretWarning } from './secret-guard.ts';
 import { analyzeSentiment } from './sentiment.ts';
+import { reply } from './replies.ts';
+import type { NetworkId } from './entities.ts';
+import { openCase } from '../cases/cases.service.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { asksForFreeze, continueFreeze } from '../self-service/emergency-freeze.ts';
+import {
+  checkDeposit,
+  describeDepositFinding,
+  describePlatformStatus,
+  describeWithdrawal,
+  type FactSources,
+  findWithdrawal,
+  followUpForDeposit,
+  isUnavailable,
+  networkNotice,
+} from '../self-service/self-service.ts';
+import { watchWithdrawal } from '../self-service/withdrawal-watch.ts';
+import { checkChannels, claimsToBeStaff, extractChannelCandidates } from '../trust/official-channels.ts';
 
-export type BotDeps = { db: Db; log: Ctx['log']; events: EventBus; kb: () => KbIndex };
+export type BotDeps = {
+  db: Db;
+  log: Ctx['log'];
+  events: EventBus;
+  kb: () => KbIndex;
+  /** Where the facts come from; without it the bot collects details and hands over instead of looking them up. */
+  sources?: FactSources;
+  mailer: Mailer;
+};
 
 const DEFAULT_BOT_NAME = '智能客服 · Assistant';
 
-/** Replies in the language the customer writes in; the Chinese variant follows their chosen locale. */
-export function chooseReplyLocale(text: string, contactLocale: string | null): Locale {
-  const language = detectLanguage(text);
-  if (language === 'en') return 'en';
-  if (language === 'zh') return contactLocale === 'zh-TW' ? 'zh-TW' : 'zh-CN';
-  return contactLocale === 'zh-TW' || contactLocale === 'en' || contactLocale === 'zh-CN' ? contactLocale : 'zh-CN';
+/**
+ * Replies in the language the customer writes in; the Chinese variant follows their chosen locale. A message with
+ * no words of its own (an email address, a code, a hash) keeps the language the conversation already has.
+ */
+export function chooseReplyLocale(text: string, previousLocale: string | null): Locale {
+  const words = text
+    .replace(/[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi, ' ')
+    .replace(/\b(0x)?[0-9a-f]{16,}\b/gi, ' ')
+    .replace(/https?:\/\/\S+/gi, ' ')
+    .replace(/\[redacted: [^\]]+\]/g, ' ');
+  const language = detectLanguage(words);
+  const known =
+    previousLocale === 'zh-TW' || previousLocale === 'en' || previousLocale === 'zh-CN' ? previousLocale : null;
+  if (language === 'en' && /[a-z]{2,}/i.test(words)) return 'en';
+  if (language === 'zh') return known === 'zh-TW' ? 'zh-TW' : 'zh-CN';
+  return known ?? 'zh-CN';
 }
 
 /**
- * One customer message, as the platform answers it: a pasted secret is always warned about and flagged (bot on or
- * off); then, while no human has the conversation, the bot understands the message and takes its turn.
+ * One customer message, as the platform answers it: a pasted secret is always warned about and flagged, and an
+ * emergency freeze always works (bot on or off); then, while no human has the conversation, the bot understands the
+ * message, takes its turn, and looks up the facts it needs.
  */
 export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<'message.created'>): Promise<void> {
   const { db } = deps;
   const message = event.message;
   const conversation = await selectBotConversation(db, event.orgId, event.conversationId);
   if (!conversation) return;
-  const locale = chooseReplyLocale(message.body, conversation.contact_locale);
-  const botName = DEFAULT_BOT_NAME;
+  const locale = chooseReplyLocale(message.body, conversation.bot_state.locale ?? conversation.contact_locale);
   const ctx: Ctx = {
     db,
     log: deps.log,
     events: deps.events,
     org: { id: event.orgId },
-    actor: { kind: 'bot', name: botName },
+    actor: { kind: 'bot', name: DEFAULT_BOT_NAME },
   };
+  const say = (body: string, key: string, meta: Record<string, unknown> = {}) =>
+    postMessage(ctx, conversation.id, {
+      body,
+      clientId: `${key}:${message.id}`,
+      meta: { bot: { inReplyTo: message.id, ...meta } },
+    });
   const redactions = (message.meta.redactions as SecretKind[] | undefined) ?? [];
-
   if (redactions.length > 0) await warnAboutSecret(ctx, conversation, message, redactions, locale);
+
+  const previous: BotState = { ...INITIAL_BOT_STATE, ...conversation.bot_state };
+  if (deps.sources && (previous.freeze || asksForFreeze(message.body))) {
+    const freezeTurn = await continueFreeze(
+      { ...ctx, actor: { kind: 'customer', contactId: conversation.contact_id, name: conversation.contact_name } },
+      { sources: deps.sources, mailer: deps.mailer },
+      {
+        conversationId: conversation.id,
+        contactId: conversation.contact_id,
+        uid: conversation.contact_exchange_uid,
+        locale,
+        text: message.body,
+        codeDigest: message.meta.oneTimeCodeDigest as string | undefined,
+        state: previous.freeze ?? { stage: 'confirm', attempts: 0 },
+      },
+    );
+    const started = !previous.freeze && freezeTurn.replies.length === 0;
+    const next = {
+      ...previous,
+      locale,
+      freeze: started ? { stage: 'confirm' as const, attempts: 0 } : freezeTurn.freeze,
+    };
+    await updateBotState(db, event.orgId, conversation.id, next);
+    for (const [i, text] of (started ? [reply('freezeOffer', locale)] : freezeTurn.replies).entries()) {
+      await say(text, `freeze${i}`, { action: 'emergency_freeze' });
+    }
+    if (freezeTurn.frozen) {
+      await markHandedOff(db, event.orgId, conversation.id, {
+        reason: 'account_compromised',
+        priority: 'urgent',
+        tags: ['security', 'account-frozen'],
+        securityFlag: true,
+      });
+      await publishConversationUpdated(ctx, conversation.id, ['handoff', 'priority', 'tags']);
+    }
+    if (started || freezeTurn.replies.length > 0) return;
+  }
 
   const botInCharge =
     conversation.bot_enabled && !conversation.assignee_id && !conversation.handoff_at && !conversation.first_reply_at;
-  const previous: BotState = { ...INITIAL_BOT_STATE, ...conversation.bot_state };
   if (!botInCharge || !previous.active) return;
 
   const understanding = await understand(deps, message, locale, redactions, conversation);
+  deps.events.publish({
+    type: 'message.understood',
+    orgId: event.orgId,
+    conversationId: conversation.id,
+    messageId: message.id,
+    intent: understanding.intent,
+    confidence: understanding.confidence,
+    sentiment: { label: understanding.sentiment.label, score: understanding.sentiment.score },
+    entities: understanding.entities,
+  });
   const turn = decideTurn(previous, understanding);
   await mergeMessageMeta(db, event.orgId, message.id, {
     bot: {
@@ -81,15 +168,123 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
       action: turn.action,
     },
   });
-  await updateBotState(db, event.orgId, conversation.id, turn.state);
-  for (const [index, text] of turn.replies.entries()) {
-    await postMessage(ctx, conversation.id, {
-      body: text,
-      clientId: `bot:${message.id}:${index}`,
-      meta: { bot: { inReplyTo: message.id, action: turn.action } },
-    });
+  await updateBotState(db, event.orgId, conversation.id, { ...turn.state, locale });
+  for (const [index, text] of turn.replies.entries()) await say(text, `bot${index}`, { action: turn.action });
+
+  // Impersonators: a contact that claims to be our staff but is not in the official registry gets a warning.
+  const candidates = extractChannelCandidates(message.body);
+  if (turn.lookup?.kind !== 'official_channel' && candidates.length > 0 && claimsToBeStaff(message.body)) {
+    const verdicts = await checkChannels(db, event.orgId, candidates);
+    for (const v of verdicts.filter((x) => !x.official).slice(0, 2)) {
+      await say(reply('officialNo', locale, { value: v.raw, org: conversation.org_name }), `impostor:${v.value}`, {
+        action: 'impersonation_warning',
+      });
+    }
   }
-  if (turn.handoff) await handOff(ctx, conversation, turn, understanding, turn.handoff);
+
+  let handoff = turn.handoff;
+  if (turn.lookup) {
+    const result = await runLookup(deps, ctx, conversation, understanding, turn.lookup, locale);
+    for (const [index, text] of result.replies.entries())
+      await say(text, `lookup${index}`, { action: `lookup:${turn.lookup.kind}` });
+    handoff = handoff ?? result.handoff;
+  }
+  if (handoff) await handOff(ctx, conversation, turn, understanding, handoff);
+}
+
+/** Fetches the facts a turn asked for and words the answer; any source that fails means a hand-off, never a guess. */
+async function runLookup(
+  deps: BotDeps,
+  ctx: Ctx,
+  conversation: BotConversationRow,
+  u: Understanding,
+  lookup: NonNullable<TurnResult['lookup']>,
+  locale: Locale,
+): Promise<{ replies: string[]; handoff: Handoff | null }> {
+  const orgId = ctx.org.id;
+  const uid = conversation.contact_exchange_uid;
+  const unavailable = (what: 'chain' | 'exchange') => ({
+    replies: [
+      reply('lookupUnavailable', locale, { what: reply(what === 'chain' ? 'whatChain' : 'whatExchange', locale) }),
+    ],
+    handoff: {
+      reason: 'lookup_unavailable',
+      priority: 'normal',
+      tags: ['lookup-failed'],
+      securityFlag: false,
+    } satisfies Handoff,
+  });
+  switch (lookup.kind) {
+    case 'platform_status':
+      return { replies: [await describePlatformStatus(deps.db, orgId, locale)], handoff: null };
+    case 'official_channel': {
+      const candidates = extractChannelCandidates(u.text);
+      if (candidates.length === 0) return { replies: [reply('officialAsk', locale)], handoff: null };
+      const verdicts = await checkChannels(deps.db, orgId, candidates);
+      return {
+        replies: verdicts.map((v) =>
+          v.official
+            ? reply('officialYes', locale, { value: v.raw, org: conversation.org_name, label: v.label ?? '' })
+            : reply('officialNo', locale, { value: v.raw, org: conversation.org_name }),
+        ),
+        handoff: null,
+      };
+    }
+    case 'deposit': {
+      const { coin, network, txHash } = lookup.slots;
+      if (!deps.sources || !coin || !network || !txHash) return { replies: [], handoff: null };
+      const notice = await networkNotice(deps.db, orgId, coin, network, 'deposits', locale);
+      const checked = await checkDeposit(deps.sources, orgId, { uid, coin, network: network as NetworkId, txHash });
+      if ('notConfigured' in checked) {
+        return {
+          replies: [reply('handoffDeposit', locale, { summary: describeSlots(lookup.slots) })],
+          handoff: { reason: 'deposit_details_collected', priority: 'normal', tags: ['deposit'], securityFlag: false },
+        };
+      }
+      if (isUnavailable(checked)) return unavailable(checked.unavailable);
+      const follow = followUpForDeposit(checked.finding);
+      let ref: string | undefined;
+      if (follow.openCase) {
+        const opened = await openCase(ctx, {
+          ...follow.openCase,
+          conversationId: conversation.id,
+          contactId: conversation.contact_id,
+          exchangeUid: uid,
+          evidence: { finding: checked.finding, ...checked.evidence },
+        });
+        ref = opened.ref;
+      }
+      const text = describeDepositFinding(checked.finding, locale, { txHash, caseRef: ref });
+      return { replies: notice ? [notice, text] : [text], handoff: follow.handoff };
+    }
+    case 'withdrawal': {
+      if (!deps.sources || !uid) return { replies: [reply('withdrawalNeedsSignIn', locale)], handoff: null };
+      const found = await findWithdrawal(deps.sources, orgId, {
+        uid,
+        withdrawalId: lookup.slots.withdrawalId,
+        txHash: lookup.slots.txHash,
+        coin: lookup.slots.coin,
+      });
+      if (isUnavailable(found)) return unavailable(found.unavailable);
+      if (!found) {
+        const ref = lookup.slots.withdrawalId ?? lookup.slots.txHash ?? lookup.slots.coin ?? '—';
+        return { replies: [reply('withdrawalNotFound', locale, { ref })], handoff: null };
+      }
+      let chain: { confirmations: number; required: number } | undefined;
+      if (found.state === 'broadcast' && found.txHash) {
+        const lookedUp = await deps.sources
+          .chainsFor(orgId)
+          .then((c) => c.lookupTransaction(found.network as NetworkId, found.txHash!))
+          .catch(() => undefined);
+        if (lookedUp?.found)
+          chain = { confirmations: lookedUp.confirmations, required: lookedUp.requiredConfirmations };
+      }
+      await watchWithdrawal(deps.db, orgId, { conversationId: conversation.id, uid, withdrawal: found, locale, chain });
+      const notice = await networkNotice(deps.db, orgId, found.coin, found.network, 'withdrawals', locale);
+      const text = describeWithdrawal(found, locale, chain);
+      return { replies: notice ? [notice, text] : [text], handoff: null };
+    }
+  }
 }
 
 async function understand(
@@ -118,6 +313,8 @@ async function understand(
       ? { title: hit.article.title, snippet: hit.snippet, url: hit.article.url }
       : null,
     orgName: conversation.org_name,
+    verified: conversation.contact_exchange_uid !== null,
+    canLookUp: deps.sources !== undefined,
   };
 }
 
@@ -154,12 +351,19 @@ async function handOff(
   u: Understanding,
   handoff: Handoff,
 ): Promise<void> {
-  const slots = turn.state.flow?.slots ?? {};
+  const slots = turn.state.flow?.slots ?? turn.lookup?.slots ?? {};
   const e = u.entities;
   // Inside a flow the last message is often just an answer ("TRC20"): the flow says what the customer came for.
-  const intent = turn.state.flow?.intent ?? u.intent;
+  const flowIntent =
+    turn.state.flow?.intent ??
+    (turn.lookup?.kind === 'deposit'
+      ? 'deposit_missing'
+      : turn.lookup?.kind === 'withdrawal'
+        ? 'withdrawal_status'
+        : null);
+  const intent = flowIntent ?? u.intent;
   const facts = [
-    turn.state.flow
+    flowIntent
       ? `Intent: ${intent}`
       : `Intent: ${intent} (${Math.round(u.confidence * 100)}%)${u.outOfScope ? ', out of scope' : ''}`,
     `Sentiment: ${u.sentiment.label} (${round(u.sentiment.score)})`,

@@ -20,6 +20,10 @@ export type BotState = {
   turns: number;
   /** The bot's last replies, shortened, for the hand-off summary. */
   said: string[];
+  /** An emergency freeze in progress (it runs even after a hand-off: see self-service/emergency-freeze.ts). */
+  freeze?: { stage: 'confirm' | 'email' | 'code'; attempts: number };
+  /** The language of the conversation so far, for messages that have none of their own. */
+  locale?: Locale;
 };
 
 export const INITIAL_BOT_STATE: BotState = {
@@ -42,7 +46,12 @@ export type HandoffReason =
   | 'no_answer'
   | 'deposit_details_collected'
   | 'withdrawal_details_collected'
-  | 'details_incomplete';
+  | 'details_incomplete'
+  | 'deposit_recovery'
+  | 'deposit_not_credited'
+  | 'deposit_not_user_address'
+  | 'deposit_below_minimum'
+  | 'lookup_unavailable';
 
 export type Handoff = { reason: HandoffReason; priority: Priority; tags: string[]; securityFlag: boolean };
 
@@ -58,6 +67,10 @@ export type Understanding = {
   redactions: SecretKind[];
   kb: { title: string; snippet: string; url: string } | null;
   orgName: string;
+  /** The customer is signed in (an exchange identity token): their records can be read and actions taken. */
+  verified: boolean;
+  /** The organization has fact sources (exchange connector, chain endpoints): deposits can be looked up. */
+  canLookUp: boolean;
 };
 
 export type TurnResult = {
@@ -68,6 +81,8 @@ export type TurnResult = {
   action: string;
   /** A security flag without a hand-off (a 2FA code or password was pasted). */
   securityFlag: boolean;
+  /** Facts to fetch before answering; the service looks them up and replies (see self-service/). */
+  lookup?: { kind: 'deposit' | 'withdrawal' | 'official_channel' | 'platform_status'; slots: Slots };
 };
 
 /** Said in any language: the customer wants a person. Checked before the classifier so it always works. */
@@ -93,10 +108,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   const state: BotState = { ...previous, turns: previous.turns + 1, said: [...previous.said] };
   const replies: string[] = [];
   let securityFlag = false;
-  const finish = (action: string, handoff: Handoff | null = null): TurnResult => {
+  const finish = (action: string, handoff: Handoff | null = null, lookup?: TurnResult['lookup']): TurnResult => {
     if (handoff) state.active = false;
     state.said = [...state.said, ...replies.map((r) => r.slice(0, 160))].slice(-6);
-    return { replies, state, handoff, action, securityFlag };
+    return { replies, state, handoff, action, securityFlag, ...(lookup ? { lookup } : {}) };
   };
   const handOff = (
     reason: HandoffReason,
@@ -127,7 +142,12 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     return handOff('customer_asked', 'handoff');
   }
   if (u.intent === 'account_compromised' && u.confidence >= CONFIDENCE_FLOOR) {
-    return handOff('account_compromised', 'handoffCompromised', {
+    // A human is brought in at once, and the customer can freeze the account themselves while they wait.
+    replies.push(reply('handoffCompromised', u.locale));
+    state.freeze = { stage: 'confirm', attempts: 0 };
+    replies.push(reply('freezeOffer', u.locale));
+    return finish('handoff:account_compromised', {
+      reason: 'account_compromised',
       priority: 'urgent',
       tags: ['security', 'account-compromised'],
       securityFlag: true,
@@ -169,6 +189,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     case 'withdrawal_status':
       state.flow = { intent: 'withdrawal_status', slots: {}, asks: 0 };
       return continueFlow(state, u, replies, finish, handOff);
+    case 'verify_official':
+      return finish('check_official', null, { kind: 'official_channel', slots: {} });
+    case 'platform_status':
+      return finish('platform_status', null, { kind: 'platform_status', slots: {} });
   }
 
   if (state.answered.includes(u.intent)) return handOff('repeated_question', 'handoffRepeat');
@@ -178,7 +202,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   return finish('kb_answer');
 }
 
-type Finish = (action: string, handoff?: Handoff | null) => TurnResult;
+type Finish = (action: string, handoff?: Handoff | null, lookup?: TurnResult['lookup']) => TurnResult;
 type HandOff = (
   reason: HandoffReason,
   key: Parameters<typeof reply>[0],
@@ -221,6 +245,10 @@ function continueFlow(
     }
     const missing = (['coin', 'network', 'txHash'] as const).filter((slot) => !slots[slot]);
     if (missing.length === 0) {
+      if (u.canLookUp) {
+        state.flow = null;
+        return finish('lookup_deposit', null, { kind: 'deposit', slots });
+      }
       return handOff(
         'deposit_details_collected',
         'handoffDeposit',
@@ -249,7 +277,16 @@ function continueFlow(
     return finish('ask_slots');
   }
 
-  // withdrawal_status: any identifying detail is enough for a human (or, later, the exchange connector) to look it up.
+  // withdrawal_status: a signed-in customer's withdrawals can be read directly (the latest, or the one they name).
+  if (u.canLookUp && u.verified) {
+    state.flow = null;
+    return finish('lookup_withdrawal', null, { kind: 'withdrawal', slots });
+  }
+  if (u.canLookUp && !u.verified) {
+    state.flow = null;
+    replies.push(reply('withdrawalNeedsSignIn', u.locale));
+    return finish('ask_sign_in');
+  }
   if (slots.withdrawalId || slots.txHash) {
     return handOff(
       'withdrawal_details_collected',

@@ -77,6 +77,121 @@ const REPLIES = {
     'zh-CN': '看来刚才的回答没有解决您的问题，我为您转接人工客服。',
     en: 'It looks like my answer did not solve it — I am connecting you with our support team.',
   },
+  depositNotFound: {
+    'zh-CN':
+      '在 {network} 网络上没有找到这笔交易（{tx}）。请确认哈希是否完整、网络是否选对；刚发出的交易可能还没有广播，请几分钟后再试。',
+    en: 'I could not find this transaction ({tx}) on the {network} network. Please check the hash is complete and the network is right; a transaction sent moments ago may not be broadcast yet, so try again in a few minutes.',
+  },
+  depositWrongNetwork: {
+    'zh-CN':
+      '这笔交易不在 {network} 网络上，而是在 {foundOn} 网络上——这是常见的“充错网络”情况。我已为您创建找回工单（{caseRef}），客服会核实能否找回并告诉您步骤和费用。',
+    en: 'This transaction is not on {network} but on {foundOn} — the classic wrong-network deposit. I have opened a recovery case ({caseRef}); our team will check whether it can be recovered and tell you the steps and any fee.',
+  },
+  depositFailed: {
+    'zh-CN': '这笔交易在链上执行失败（状态为 failed），资产没有转出，仍在您的钱包里。请在钱包中重新发起转账。',
+    en: 'This transaction failed on chain, so the funds never left your wallet. Please send it again from your wallet.',
+  },
+  depositNotYourAddress: {
+    'zh-CN':
+      '这笔交易已上链，但收款地址（{to}）不是您在本平台的充值地址。请核对您复制的地址；如果是转给了别人，平台无法追回。我为您转接人工进一步确认。',
+    en: 'This transaction is on chain, but it was sent to {to}, which is not one of your deposit addresses here. Please check the address you used; funds sent to someone else cannot be recovered by us. I am passing you to our team to confirm.',
+  },
+  depositPending: {
+    'zh-CN':
+      '找到了！这笔充值正在确认中：{confirmations}/{required} 个区块确认，预计还需约 {eta}。达到确认数后会自动入账，无需任何操作。',
+    en: 'Found it! Your deposit is confirming: {confirmations} of {required} confirmations, about {eta} to go. It will be credited automatically once it reaches {required}; nothing else to do.',
+  },
+  depositCredited: {
+    'zh-CN':
+      '这笔充值（{amount} {coin}）已于 {creditedAt} 入账。请在“资产 → 资金账户”中查看；如果看不到，请刷新或检查是否在其他子账户。',
+    en: 'This deposit ({amount} {coin}) was credited at {creditedAt}. Check Assets → Funding; if you do not see it, refresh or check your sub-accounts.',
+  },
+  depositBelowMinimum: {
+    'zh-CN':
+      '这笔充值金额为 {amount} {coin}，低于该网络的最小充值额 {minimum} {coin}，因此不会自动入账。我已为您转接人工处理。',
+    en: 'This deposit of {amount} {coin} is below the minimum deposit of {minimum} {coin} on this network, so it is not credited automatically. I am passing you to our team.',
+  },
+  depositMemoMissing: {
+    'zh-CN':
+      '这个网络充值需要填写 Memo/标签，但这笔交易没有带上正确的 Memo。我已为您创建找回工单（{caseRef}），请按客服指引提交证明，通常 1–3 个工作日处理。',
+    en: "Deposits on this network need a memo/tag, and this transaction did not carry the right one. I have opened a recovery case ({caseRef}); follow our team's instructions to submit proof — it usually takes 1–3 business days.",
+  },
+  depositNotCredited: {
+    'zh-CN':
+      '这笔充值已在链上确认（{confirmations} 个确认），但还没有入账。我已创建充值核查工单（{caseRef}，高优先级）并附上链上证据，正在为您转接人工。',
+    en: 'This deposit is confirmed on chain ({confirmations} confirmations) but not credited yet. I have opened a deposit investigation ({caseRef}, high priority) with the on-chain evidence and am passing you to our team.',
+  },
+  depositUnverified: {
+    'zh-CN':
+      '这笔交易已在链上确认（{confirmations} 个确认）。由于您当前未登录，我无法核对入账情况，已为您转接人工客服，链上信息会一并转交。',
+    en: 'This transaction is confirmed on chain ({confirmations} confirmations). As you are not signed in, I cannot check the crediting myself, so I am passing you to our team with the on-chain details.',
+  },
+  lookupUnavailable: {
+    'zh-CN': '抱歉，暂时无法查询{what}（系统繁忙）。我不会猜测结果，已为您转接人工客服，您提供的信息会一并转交。',
+    en: 'Sorry, I cannot check {what} right now (the system is busy). Rather than guess, I am passing you to our team with everything you told me.',
+  },
+  whatChain: { 'zh-CN': '链上记录', en: 'the blockchain' },
+  whatExchange: { 'zh-CN': '账户记录', en: 'your account records' },
+  networkCongested: {
+    'zh-CN': '提示：{coin} 的 {network} 网络目前拥堵，到账会比平时慢。{note}',
+    en: 'Note: the {network} network for {coin} is congested right now, so it is slower than usual. {note}',
+  },
+  networkSuspended: {
+    'zh-CN': '提示：{coin} 的 {network} 网络{direction}目前暂停。{note}',
+    en: 'Note: {direction} of {coin} on {network} are suspended right now. {note}',
+  },
+  platformAllNormal: {
+    'zh-CN': '目前所有币种的充值和提币都正常运行。如果您遇到具体问题，请告诉我币种和网络。',
+    en: 'All deposits and withdrawals are running normally right now. If something is not working for you, tell me the coin and network.',
+  },
+  withdrawalState: {
+    'zh-CN': '您的提币 #{id}（{amount} {coin}）{state}',
+    en: 'Your withdrawal #{id} ({amount} {coin}) {state}',
+  },
+  withdrawalNotFound: {
+    'zh-CN': '没有找到这笔提币（{ref}）。请确认提币单号，或告诉我币种，我来查您最近的提币。',
+    en: 'I could not find that withdrawal ({ref}). Please check the withdrawal ID, or tell me the coin and I will look at your recent ones.',
+  },
+  withdrawalNeedsSignIn: {
+    'zh-CN': '查询提币进度需要先登录您的账户。请在网站登录后再打开客服窗口，或回复“人工”由客服为您核实身份后查询。',
+    en: 'To check a withdrawal I need you to be signed in. Please sign in on the website and open the chat again, or reply "agent" and our team will verify you.',
+  },
+  freezeOffer: {
+    'zh-CN':
+      '如果您怀疑账户被盗，我可以立即为您冻结账户：冻结后所有登录会话和 API Key 会被撤销，任何人（包括您）都无法交易或提币，直到核实身份后解冻。确认冻结请回复“冻结”。',
+    en: 'If you think your account was taken over, I can freeze it right now: all sessions and API keys are revoked and nobody (you included) can trade or withdraw until it is unfrozen after identity checks. Reply "FREEZE" to confirm.',
+  },
+  freezeAskEmail: {
+    'zh-CN': '为了确认是您本人，请发送您注册账户的邮箱地址。我们会向该邮箱发送一个 6 位一次性验证码。',
+    en: 'To confirm it is you, please send the email address of your account. We will email you a 6-digit one-time code.',
+  },
+  freezeCodeSent: {
+    'zh-CN':
+      '如果该邮箱对应一个账户，我们已发送 6 位一次性验证码（10 分钟内有效）。请把验证码发在这里——这是本次冻结专用的一次性码，不是您的谷歌验证码。',
+    en: 'If that email belongs to an account, we have sent a 6-digit one-time code (valid for 10 minutes). Please send it here — it is a one-time code for this freeze only, not your authenticator code.',
+  },
+  freezeCodeWrong: {
+    'zh-CN': '验证码不正确或已过期。请重新发送邮件中的 6 位验证码，或回复“人工”。',
+    en: 'That code is wrong or has expired. Please send the 6-digit code from the email again, or reply "agent".',
+  },
+  freezeDone: {
+    'zh-CN':
+      '已冻结您的账户（UID {uid}），撤销了 {sessions} 个登录会话和 {keys} 个 API Key，并创建了紧急安全工单（{caseRef}）。安全专员正在接手。解冻需要核实身份并由两名工作人员审批。',
+    en: 'Your account (UID {uid}) is frozen: {sessions} sessions and {keys} API keys were revoked, and an urgent security case ({caseRef}) is open. A security specialist is taking over. Unfreezing needs identity checks and approval by two staff members.',
+  },
+  officialYes: {
+    'zh-CN': '✅ {value} 是{org}的官方渠道（{label}）。',
+    en: '✅ {value} is an official {org} channel ({label}).',
+  },
+  officialNo: {
+    'zh-CN':
+      '⚠️ {value} 不是{org}的官方渠道。请不要向其转账、提供验证码或助记词，也不要点击其发送的链接。官方客服绝不会私信您索要这些信息。如已泄露信息，请立即修改密码并联系我们。',
+    en: '⚠️ {value} is NOT an official {org} channel. Do not send it funds, codes or your seed phrase, and do not click its links. Our support never DMs you first or asks for these. If you shared anything, change your password now and tell us.',
+  },
+  officialAsk: {
+    'zh-CN': '请把您想核实的网址、邮箱、Telegram 账号、电话号码或钱包地址发给我，我来确认它是否为官方渠道。',
+    en: 'Send me the website, email address, Telegram handle, phone number or wallet address you want to check, and I will tell you whether it is official.',
+  },
   slotCoin: { 'zh-CN': '币种（如 USDT）', en: 'the coin (e.g. USDT)' },
   slotNetwork: { 'zh-CN': '充值网络（如 TRC20、ERC20、BEP20）', en: 'the network (e.g. TRC20, ERC20, BEP20)' },
   slotTxHash: { 'zh-CN': '交易哈希（TxID）', en: 'the transaction hash (TxID)' },

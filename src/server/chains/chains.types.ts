@@ -9,6 +9,8 @@ export type NetworkConfig = {
   chainId?: number;
   /** JSON-RPC (EVM), Esplora base URL (BTC) or TronGrid base URL (TRON). Unset: lookups on this network are unavailable. */
   endpoint?: string;
+  /** Extra HTTP headers for the endpoint, e.g. TronGrid's `TRON-PRO-API-KEY`. */
+  headers?: Record<string, string>;
   requiredConfirmations: number;
   blockTimeSeconds: number;
   nativeCoin: string;
@@ -53,6 +55,24 @@ export type ChainLookup = {
   networkConfig(network: NetworkId): NetworkConfig | undefined;
 };
 
+/**
+ * Why a lookup could not answer. The bot hands off either way; `not_configured` and `wrong_chain` are set-up mistakes
+ * an admin must fix, the others are outages that may pass.
+ */
+export type ChainUnavailableReason =
+  | 'not_configured'
+  | 'unsupported'
+  | 'wrong_chain'
+  | 'timeout'
+  | 'network'
+  | 'server_error'
+  | 'malformed_response';
+
 export class ChainUnavailableError extends Error {
   override name = 'ChainUnavailableError';
+  readonly reason: ChainUnavailableReason;
+  constructor(message: string, reason: ChainUnavailableReason = 'network') {
+    super(message);
+    this.reason = reason;
+  }
 }

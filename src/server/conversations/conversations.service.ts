@@ -18,8 +18,20 @@ import {
   selectMessagesAfter,
   type StoredMessage,
   updateConversationFields,
+  hasConversationColumn,
 } from './conversations.queries.ts';
-import { screenAgentMessage, screenCustomerMessage } from './message-policy.ts';
+import { ONE_TIME_CODE, screenAgentMessage, screenCustomerMessage } from './message-policy.ts';
+
+/** Only messages holding six digits pay for this look-up: is an emergency freeze waiting for its mailed code? */
+async function isAwaitingOneTimeCode(ctx: Ctx, conversationId: string): Promise<boolean> {
+  const rows = await ctx.db.query<{ stage: string | null }>(
+    "SELECT bot_state->'freeze'->>'stage' AS stage FROM conversations WHERE org_id = $1 AND id = $2",
+    [ctx.org.id, conversationId],
+  );
+  return rows[0]?.stage === 'code';
+}
+import { toConversationSla } from '../sla/sla-timers.ts';
+import { setManualPriority } from '../priorities/manual-priority.ts';
 
 export function toConversation(row: ConversationRow): Conversation {
   return {
@@ -47,6 +59,13 @@ export function toConversation(row: ConversationRow): Conversation {
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
     handoffReason: row.handoff_reason,
+    snoozedUntil: row.status === 'snoozed' && row.snoozed_until ? new Date(row.snoozed_until).toISOString() : null,
+    mergedIntoId: row.merged_into_id,
+    attributes: row.attributes ?? {},
+    lastIntent: row.last_intent,
+    lastLanguage: row.last_language,
+    sla: row.sla_started ? toConversationSla(row) : null,
+    prioritySource: row.priority_source,
   };
 }
 
@@ -84,6 +103,11 @@ export type ConversationListFilter = {
   status?: ConversationStatus;
   priority?: Priority;
   assignee: 'mine' | 'unassigned' | 'all';
+  teamId?: string;
+  tag?: string;
+  intent?: string;
+  language?: string;
+  slaRisk?: string;
   cursor?: string;
   limit: number;
 };
@@ -99,10 +123,18 @@ export async function listConversations(
       : filter.assignee === 'mine' && actor.kind === 'agent'
         ? actor.id
         : undefined;
+  if (filter.slaRisk && !(await hasConversationColumn(ctx.db, 'sla_risk'))) {
+    throw new AppError('filter_unavailable', 'SLA risk is not tracked on this server yet.');
+  }
   const rows = await selectConversations(ctx.db, ctx.org.id, {
     status: filter.status,
     priority: filter.priority,
     assigneeId,
+    teamId: filter.teamId,
+    tag: filter.tag,
+    intent: filter.intent,
+    language: filter.language,
+    slaRisk: filter.slaRisk,
     contactId: actor.kind === 'customer' ? actor.contactId : undefined,
     after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
     limit: filter.limit + 1,
@@ -183,7 +215,8 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
   let body = input.body;
   let meta = input.meta ?? {};
   if (author.authorKind === 'customer') {
-    const screened = screenCustomerMessage(body);
+    const expectingCode = ONE_TIME_CODE.test(body) && (await isAwaitingOneTimeCode(ctx, conversationId));
+    const screened = screenCustomerMessage(body, expectingCode ? { expectingOneTimeCodeFor: conversationId } : {});
     body = screened.body;
     if (screened.meta) meta = { ...meta, ...screened.meta };
   } else if (ctx.actor.kind === 'agent' && !author.private) {
@@ -284,22 +317,26 @@ async function findConversationByFirstClientId(
 export async function updateConversation(
   ctx: Ctx,
   conversationId: string,
-  changes: { status?: ConversationStatus; priority?: Priority },
+  changes: { status?: ConversationStatus; priority?: Priority; reason?: string },
 ): Promise<Conversation> {
+  const { reason, ...fields } = changes;
   await ctx.db.transaction(async (tx) => {
-    const prev = await updateConversationFields(tx, ctx.org.id, conversationId, changes);
+    // A priority set by hand wins over the rules from now on; overriding a rule's or an escalation's needs a reason.
+    if (fields.priority) await setManualPriority(ctx, tx, conversationId, fields.priority, reason);
+    const prev = await updateConversationFields(tx, ctx.org.id, conversationId, fields);
     if (!prev) throw new AppError('conversation_not_found');
     await recordAudit(ctx, tx, {
       action: 'conversation.update',
       targetType: 'conversation',
       targetId: conversationId,
       details: {
-        ...(changes.status ? { status: { from: prev.prev_status, to: changes.status } } : {}),
-        ...(changes.priority ? { priority: { from: prev.prev_priority, to: changes.priority } } : {}),
+        ...(fields.status ? { status: { from: prev.prev_status, to: fields.status } } : {}),
+        ...(fields.priority ? { priority: { from: prev.prev_priority, to: fields.priority } } : {}),
+        ...(fields.priority && reason ? { reason } : {}),
       },
     });
   });
-  return publishConversationUpdated(ctx, conversationId, Object.keys(changes));
+  return publishConversationUpdated(ctx, conversationId, Object.keys(fields));
 }
 
 export async function assignConversation(

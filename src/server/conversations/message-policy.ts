@@ -1,6 +1,9 @@
 import type { Locale } from '../../contracts/domain.ts';
 import { detectSecretRequest, redactSecrets, secretRequestExplanation } from '../bot/secret-guard.ts';
 import { AppError } from '../errors.ts';
+import { oneTimeCodeDigest } from '../self-service/emergency-freeze.ts';
+
+export const ONE_TIME_CODE = /(?<!\d)\d{6}(?!\d)/;
 
 /**
  * Rules every message passes before it is stored. Secrets a customer pastes (seed phrases, private keys, 2FA codes,
@@ -9,9 +12,21 @@ import { AppError } from '../errors.ts';
  */
 export function screenCustomerMessage(
   body: string,
-  options: { otpRequested?: boolean } = {},
+  options: { expectingOneTimeCodeFor?: string } = {},
 ): { body: string; meta?: Record<string, unknown> } {
-  const { text, findings } = redactSecrets(body, { otpRequested: options.otpRequested });
+  if (options.expectingOneTimeCodeFor) {
+    // We asked for a one-time code (emergency freeze): it is expected here, not a leak to warn about; still, only
+    // a digest bound to this conversation is kept.
+    const code = body.match(ONE_TIME_CODE)?.[0];
+    if (code) {
+      const rest = screenCustomerMessage(body.replace(ONE_TIME_CODE, '[redacted: one-time code]'));
+      return {
+        body: rest.body,
+        meta: { ...rest.meta, oneTimeCodeDigest: oneTimeCodeDigest(options.expectingOneTimeCodeFor, code) },
+      };
+    }
+  }
+  const { text, findings } = redactSecrets(body);
   if (findings.length === 0) return { body };
   return { body: text, meta: { redactions: [...new Set(findings.map((f) => f.kind))] } };
 }

@@ -1,4 +1,6 @@
 import type { Conversation, Message } from '../../contracts/domain.ts';
+import type { Notification } from '../../contracts/tools.ts';
+import type { SlaMetric } from '../../contracts/sla.ts';
 
 /**
  * What happened, published by the domain services after the transaction commits. Side effects (realtime push, bot
@@ -23,7 +25,50 @@ export type DomainEvent =
       author: { kind: 'customer' | 'agent'; id: string; name: string | null };
       typing: boolean;
     }
-  | { type: 'presence'; orgId: string; agentId: string; online: boolean };
+  | { type: 'presence'; orgId: string; agentId: string; online: boolean }
+  | { type: 'notification.created'; orgId: string; agentId: string; notification: Notification }
+  | {
+      /** An agent opened or left a conversation in the console (collision warning). */
+      type: 'viewing';
+      orgId: string;
+      conversationId: string;
+      agent: { id: string; name: string };
+      viewing: boolean;
+      /** A node re-announcing its viewers to a newcomer; answering it again would loop. */
+      echo?: boolean;
+    }
+  | {
+      /** The bot's reading of a customer message (published right after it understood it): drives priority rules. */
+      type: 'message.understood';
+      orgId: string;
+      conversationId: string;
+      messageId: string;
+      intent: string;
+      confidence: number;
+      sentiment: { label: string; score: number };
+      entities: { amounts: { value: string; coin?: string }[] } & Record<string, unknown>;
+    }
+  /** A conversation used the warning share of SLA targets (warning) or missed them (breached). */
+  | { type: 'sla.warning'; orgId: string; conversationId: string; metrics: SlaMetric[] }
+  | { type: 'sla.breached'; orgId: string; conversationId: string; metrics: SlaMetric[] }
+  | {
+      /** A waiting customer's place in the queue changed (position null: they left it). */
+      type: 'queue.position';
+      orgId: string;
+      conversationId: string;
+      contactId: string;
+      position: number | null;
+      estimatedWaitSeconds: number | null;
+    }
+  | {
+      /** An agent froze the customer's exchange account from the console (once per request id). */
+      type: 'exchange.account_frozen';
+      orgId: string;
+      conversationId: string;
+      uid: string;
+      requestId: string;
+      agent: { id: string; name: string };
+    };
 
 export type DomainEventType = DomainEvent['type'];
 export type DomainEventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

@@ -31,9 +31,19 @@ export type ExchangeDeposit = {
   status: 'pending' | 'credited' | 'failed';
   creditedAt: string | null;
   createdAt: string;
+  /** Optional: the confirmations the exchange's node has seen, and needs to credit; pending past them = stuck. */
+  confirmations?: number | null;
+  requiredConfirmations?: number | null;
 };
 
-export const WITHDRAWAL_STATES = ['under_review', 'processing', 'broadcast', 'completed', 'rejected', 'cancelled'] as const;
+export const WITHDRAWAL_STATES = [
+  'under_review',
+  'processing',
+  'broadcast',
+  'completed',
+  'rejected',
+  'cancelled',
+] as const;
 export type WithdrawalState = (typeof WITHDRAWAL_STATES)[number];
 
 export type ExchangeWithdrawal = {
@@ -64,9 +74,15 @@ export type ExchangeConnector = {
   listRecentLogins(uid: string, options?: { limit?: number }): Promise<LoginRecord[]>;
   /** Idempotent by requestId: a retried freeze freezes once. */
   freezeAccount(uid: string, request: { requestId: string; reason: string }): Promise<{ status: AccountStatus }>;
-  revokeSessionsAndApiKeys(uid: string, request: { requestId: string }): Promise<{ sessionsRevoked: number; apiKeysRevoked: number }>;
+  revokeSessionsAndApiKeys(
+    uid: string,
+    request: { requestId: string },
+  ): Promise<{ sessionsRevoked: number; apiKeysRevoked: number }>;
   /** Called only after kefu's own four-eyes approval; `approvedBy` names the two staff. */
-  unfreezeAccount(uid: string, request: { requestId: string; approvedBy: [string, string] }): Promise<{ status: AccountStatus }>;
+  unfreezeAccount(
+    uid: string,
+    request: { requestId: string; approvedBy: [string, string] },
+  ): Promise<{ status: AccountStatus }>;
 };
 
 /**
@@ -81,3 +97,5 @@ export class ExchangeUnavailableError extends Error {
     this.reason = reason;
   }
 }
+
+export type ExchangeUnavailableReason = ExchangeUnavailableError['reason'];

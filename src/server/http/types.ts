@@ -11,8 +11,10 @@ import type { Ctx } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Gateway } from '../realtime/gateway.ts';
+import type { JobQueue } from '../jobs/jobs.types.ts';
 import type { AgentSession } from '../auth/auth.service.ts';
 import type { Logger } from 'pino';
+import type { FactSources } from '../self-service/self-service.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -30,6 +32,10 @@ export type AppDeps = {
   events: EventBus;
   gateway: Gateway;
   visitorKey: string;
+  /** The exchange's records and the chains; absent when the organization has none configured. */
+  sources?: FactSources;
+  /** Durable background work (SLA checks, follow-ups), shared by every node through the database. */
+  jobs: JobQueue;
 };
 
 declare module 'fastify' {

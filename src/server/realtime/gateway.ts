@@ -22,6 +22,8 @@ type Connection = {
   followed: Set<string>;
   /** Live message events held back while a catch-up for that conversation is being read. */
   catchingUp: Map<string, Extract<DomainEvent, { type: 'message.created' }>[]>;
+  /** Conversations this agent has open in the console (collision warning for the others). */
+  viewing: Set<string>;
   alive: boolean;
 };
 
@@ -174,6 +176,18 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         }
         return;
       }
+      case 'queue.position': {
+        const wire = JSON.stringify({
+          type: 'queue.position',
+          conversationId: event.conversationId,
+          position: event.position,
+          estimatedWaitSeconds: event.estimatedWaitSeconds,
+        } satisfies ServerEvent);
+        for (const conn of customersByContact.get(event.contactId) ?? []) {
+          if (conn.identity.orgId === event.orgId) send(conn, wire);
+        }
+        return;
+      }
       case 'presence': {
         const wire = JSON.stringify({
           type: 'presence',
@@ -183,7 +197,64 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
         return;
       }
+      case 'notification.created': {
+        const wire = JSON.stringify({ type: 'notification', notification: event.notification } satisfies ServerEvent);
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) {
+          if (conn.identity.role === 'agent' && conn.identity.agentId === event.agentId) send(conn, wire);
+        }
+        return;
+      }
+      case 'viewing': {
+        const wire = JSON.stringify({
+          type: 'viewing',
+          conversationId: event.conversationId,
+          agent: event.agent,
+          viewing: event.viewing,
+        } satisfies ServerEvent);
+        const echoed = new Set<string>();
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) {
+          if (conn.identity.role !== 'agent' || conn.identity.agentId === event.agent.id) continue;
+          send(conn, wire);
+          // A newcomer learns who was already there: every node answers for its own viewers, once per agent.
+          if (event.viewing && !event.echo && conn.viewing.has(event.conversationId)) {
+            if (echoed.has(conn.identity.agentId)) continue;
+            echoed.add(conn.identity.agentId);
+            events.publish({
+              type: 'viewing',
+              orgId: event.orgId,
+              conversationId: event.conversationId,
+              agent: { id: conn.identity.agentId, name: conn.identity.name },
+              viewing: true,
+              echo: true,
+            });
+          }
+        }
+        return;
+      }
     }
+  }
+
+  /** Whether another connection of the same agent still has the conversation open. */
+  function agentStillViewing(conn: Connection, conversationId: string): boolean {
+    if (conn.identity.role !== 'agent') return false;
+    const agentId = conn.identity.agentId;
+    for (const other of agentsByOrg.get(conn.identity.orgId) ?? []) {
+      if (other !== conn && other.identity.role === 'agent' && other.identity.agentId === agentId) {
+        if (other.viewing.has(conversationId)) return true;
+      }
+    }
+    return false;
+  }
+
+  function publishViewing(conn: Connection, conversationId: string, viewing: boolean): void {
+    if (conn.identity.role !== 'agent') return;
+    events.publish({
+      type: 'viewing',
+      orgId: conn.identity.orgId,
+      conversationId,
+      agent: { id: conn.identity.agentId, name: conn.identity.name },
+      viewing,
+    });
   }
 
   const unsubscribe = events.subscribe(onDomainEvent);
@@ -243,6 +314,18 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
               : { kind: 'customer', id: id.contactId, name: id.name },
           typing: event.typing,
         });
+        return;
+      }
+      case 'viewing': {
+        if (conn.identity.role !== 'agent') throw new AppError('forbidden');
+        if (event.viewing) {
+          if (conn.viewing.has(event.conversationId)) return;
+          if (!(await findConversationFor(conn, event.conversationId))) throw new AppError('conversation_not_found');
+          conn.viewing.add(event.conversationId);
+          publishViewing(conn, event.conversationId, true);
+        } else if (conn.viewing.delete(event.conversationId) && !agentStillViewing(conn, event.conversationId)) {
+          publishViewing(conn, event.conversationId, false);
+        }
         return;
       }
       case 'send': {
@@ -312,6 +395,7 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         lastSent: new Map(),
         followed: new Set(),
         catchingUp: new Map(),
+        viewing: new Set(),
         alive: true,
       };
       if (identity.role === 'agent') {
@@ -333,6 +417,9 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
       socket.on('close', () => {
         if (identity.role === 'agent') {
           removeFrom(agentsByOrg, identity.orgId, conn);
+          for (const conversationId of conn.viewing) {
+            if (!agentStillViewing(conn, conversationId)) publishViewing(conn, conversationId, false);
+          }
           const count = (agentConnectionCounts.get(identity.agentId) ?? 1) - 1;
           if (count <= 0) {
             agentConnectionCounts.delete(identity.agentId);

@@ -15,6 +15,10 @@ import {
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import { insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
+import { upsertPlatformStatus } from '../platform-status/platform-status.ts';
+import { insertOfficialChannel } from '../trust/official-channels.ts';
+import { seedSandboxExchange } from '../exchange/sandbox.ts';
+import { updateAgentRouting } from '../routing/routing.queries.ts';
 
 export const DEMO_ORG_SLUG = 'demo';
 
@@ -151,6 +155,15 @@ const SAMPLES: SampleConversation[] = [
   },
 ];
 
+/** The demo exchange's real channels; anything else claiming to be Lumen support is an impersonator. */
+const DEMO_OFFICIAL_CHANNELS = [
+  { kind: 'url', value: 'lumen.example', label: 'Website' },
+  { kind: 'url', value: 'help.lumen.example', label: 'Help centre' },
+  { kind: 'email', value: 'support@lumen.example', label: 'Support email' },
+  { kind: 'telegram', value: 'LumenExchange', label: 'Official Telegram channel' },
+  { kind: 'phone', value: '+864001234567', label: 'Hotline' },
+] as const;
+
 export type DemoSeedResult = { seeded: boolean; logins: DemoLogin[]; orgSlug: string; identitySecret: string | null };
 
 /** Seeds the demo exchange when the database has no organization yet; always returns the demo logins. */
@@ -168,8 +181,9 @@ export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, 
     kind: 'web',
     name: 'Website chat',
     identitySecret: crypto.randomBytes(32).toString('base64url'),
-    settings: { bot: { enabled: true } },
+    settings: { bot: { enabled: true }, routing: { enabled: true } },
   });
+  await seedSandboxExchange(db, orgId);
   const agentIds: string[] = [];
   for (const a of DEMO_AGENTS) {
     const id = await insertAgent(db, {
@@ -181,6 +195,13 @@ export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, 
       locale: a.locale,
     });
     if (a.totp) await updateAgentTotp(db, orgId, id, { secret: createTotpSecret(), enabled: true });
+    // Routing skills: both languages for everyone, security for the supervisor. They start offline and go online
+    // from the console header, so nothing is routed to an agent who is not there.
+    await updateAgentRouting(db, orgId, id, {
+      skills: a.role === 'supervisor' ? ['zh', 'en', 'security', 'VIP'] : ['zh', 'en'],
+      capacity: 5,
+      now: new Date(),
+    });
     agentIds.push(id);
   }
   const system: Ctx = { ...deps, org: { id: orgId }, actor: { kind: 'system' } };
@@ -223,6 +244,17 @@ export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, 
     if (sample.priority) await updateConversation(system, conversation.id, { priority: sample.priority });
     if (sample.status) await updateConversation(system, conversation.id, { status: sample.status });
   }
+  for (const channel of DEMO_OFFICIAL_CHANNELS) await insertOfficialChannel(db, orgId, channel);
+  await upsertPlatformStatus(db, orgId, {
+    coin: 'USDT',
+    network: 'ERC20',
+    deposits: 'congested',
+    withdrawals: 'enabled',
+    note: {
+      'zh-CN': 'Ethereum 网络拥堵，ERC20 充值确认较慢，预计延迟 30 分钟左右，资产安全。',
+      en: 'The Ethereum network is congested: ERC20 deposits confirm slowly, about 30 minutes late. Funds are safe.',
+    },
+  });
   deps.log.info({ org: DEMO_ORG_SLUG }, 'seeded the demo exchange');
   return { ...(await describeDemo(db)), seeded: true };
 }

@@ -1,0 +1,104 @@
+import type { Priority } from '../../contracts/domain.ts';
+import type { Queryable } from '../db/db.ts';
+
+export type CaseKind =
+  | 'deposit_investigation'
+  | 'deposit_recovery'
+  | 'security_incident'
+  | 'identity_verification'
+  | 'unfreeze_request';
+export type CaseStatus = 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'rejected';
+
+export type CaseRow = {
+  id: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  priority: Priority;
+  conversation_id: string | null;
+  contact_id: string | null;
+  exchange_uid: string | null;
+  title: string;
+  evidence: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  approvers: string[];
+};
+
+const CASE_COLUMNS = `c.id, c.kind, c.status, c.priority, c.conversation_id, c.contact_id, c.exchange_uid, c.title, c.evidence,
+  c.created_at, c.updated_at, c.resolved_at,
+  COALESCE((SELECT array_agg(a.agent_id::text ORDER BY a.created_at) FROM case_approvals a WHERE a.case_id = c.id), '{}') AS approvers`;
+
+export async function insertCase(
+  db: Queryable,
+  orgId: string,
+  c: {
+    kind: CaseKind;
+    priority: Priority;
+    conversationId: string | null;
+    contactId: string | null;
+    exchangeUid: string | null;
+    title: string;
+    evidence: Record<string, unknown>;
+  },
+): Promise<string> {
+  const rows = await db.query<{ id: string }>(
+    `INSERT INTO support_cases (org_id, kind, priority, conversation_id, contact_id, exchange_uid, title, evidence)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [orgId, c.kind, c.priority, c.conversationId, c.contactId, c.exchangeUid, c.title, JSON.stringify(c.evidence)],
+  );
+  return rows[0].id;
+}
+
+export async function selectCase(db: Queryable, orgId: string, caseId: string): Promise<CaseRow | undefined> {
+  const rows = await db.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM support_cases c WHERE c.org_id = $1 AND c.id = $2`,
+    [orgId, caseId],
+  );
+  return rows[0];
+}
+
+export async function selectCases(
+  db: Queryable,
+  orgId: string,
+  f: { status?: CaseStatus; kind?: CaseKind; contactId?: string; conversationId?: string; limit: number },
+): Promise<CaseRow[]> {
+  return db.query<CaseRow>(
+    `SELECT ${CASE_COLUMNS} FROM support_cases c
+      WHERE c.org_id = $1 AND ($2::text IS NULL OR c.status = $2) AND ($3::text IS NULL OR c.kind = $3)
+        AND ($4::uuid IS NULL OR c.contact_id = $4) AND ($5::uuid IS NULL OR c.conversation_id = $5)
+      ORDER BY c.created_at DESC LIMIT $6`,
+    [orgId, f.status ?? null, f.kind ?? null, f.contactId ?? null, f.conversationId ?? null, f.limit],
+  );
+}
+
+export async function updateCaseStatus(
+  db: Queryable,
+  orgId: string,
+  caseId: string,
+  status: CaseStatus,
+): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE support_cases SET status = $3, updated_at = now(),
+            resolved_at = CASE WHEN $3 IN ('resolved', 'rejected') THEN now() ELSE NULL END
+      WHERE org_id = $1 AND id = $2 RETURNING id`,
+    [orgId, caseId, status],
+  );
+  return rows.length === 1;
+}
+
+/** Records one approver; false when this agent had already approved (the same person twice is not four eyes). */
+export async function insertApproval(db: Queryable, orgId: string, caseId: string, agentId: string): Promise<boolean> {
+  const rows = await db.query(
+    `INSERT INTO case_approvals (org_id, case_id, agent_id) VALUES ($1, $2, $3)
+     ON CONFLICT (case_id, agent_id) DO NOTHING RETURNING agent_id`,
+    [orgId, caseId, agentId],
+  );
+  return rows.length === 1;
+}
+
+/** Locks the case for the approval step so two approvals arriving together are counted one after the other. */
+export async function lockCase(db: Queryable, orgId: string, caseId: string): Promise<CaseRow | undefined> {
+  await db.query('SELECT id FROM support_cases WHERE org_id = $1 AND id = $2 FOR UPDATE', [orgId, caseId]);
+  return selectCase(db, orgId, caseId);
+}

@@ -1,0 +1,157 @@
+import type { Priority } from '../../contracts/domain.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Ctx } from '../context.ts';
+import { AppError } from '../errors.ts';
+import type { ExchangeConnector } from '../exchange/exchange.types.ts';
+import {
+  type CaseKind,
+  type CaseRow,
+  type CaseStatus,
+  insertApproval,
+  insertCase,
+  lockCase,
+  selectCase,
+  selectCases,
+  updateCaseStatus,
+} from './cases.queries.ts';
+
+export type SupportCase = {
+  id: string;
+  ref: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  priority: Priority;
+  conversationId: string | null;
+  contactId: string | null;
+  exchangeUid: string | null;
+  title: string;
+  evidence: Record<string, unknown>;
+  approvers: string[];
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+};
+
+/** The short reference customers and agents quote ("CASE-3F2A9C1D"). */
+export function caseRef(id: string): string {
+  return `CASE-${id.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+}
+
+export function toSupportCase(row: CaseRow): SupportCase {
+  return {
+    id: row.id,
+    ref: caseRef(row.id),
+    kind: row.kind,
+    status: row.status,
+    priority: row.priority,
+    conversationId: row.conversation_id,
+    contactId: row.contact_id,
+    exchangeUid: row.exchange_uid,
+    title: row.title,
+    evidence: row.evidence,
+    approvers: row.approvers,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,
+  };
+}
+
+export async function openCase(
+  ctx: Ctx,
+  c: {
+    kind: CaseKind;
+    priority: Priority;
+    conversationId: string | null;
+    contactId: string | null;
+    exchangeUid: string | null;
+    title: string;
+    evidence: Record<string, unknown>;
+  },
+): Promise<SupportCase> {
+  const id = await ctx.db.transaction(async (tx) => {
+    const id = await insertCase(tx, ctx.org.id, c);
+    await recordAudit(ctx, tx, { action: 'case.open', targetType: 'case', targetId: id, details: { kind: c.kind } });
+    return id;
+  });
+  const row = await selectCase(ctx.db, ctx.org.id, id);
+  return toSupportCase(row!);
+}
+
+export async function listCases(
+  ctx: Ctx,
+  f: { status?: CaseStatus; kind?: CaseKind; contactId?: string; conversationId?: string; limit?: number },
+): Promise<SupportCase[]> {
+  const rows = await selectCases(ctx.db, ctx.org.id, { ...f, limit: f.limit ?? 100 });
+  return rows.map(toSupportCase);
+}
+
+export async function getCase(ctx: Ctx, caseId: string): Promise<SupportCase> {
+  const row = await selectCase(ctx.db, ctx.org.id, caseId);
+  if (!row) throw new AppError('not_found', 'No such case.');
+  return toSupportCase(row);
+}
+
+export async function setCaseStatus(ctx: Ctx, caseId: string, status: CaseStatus): Promise<SupportCase> {
+  const current = await getCase(ctx, caseId);
+  if (current.kind === 'unfreeze_request' && status === 'resolved') {
+    throw new AppError('conflict', 'An unfreeze is resolved by two approvals, not by a status change.');
+  }
+  await ctx.db.transaction(async (tx) => {
+    if (!(await updateCaseStatus(tx, ctx.org.id, caseId, status))) throw new AppError('not_found', 'No such case.');
+    await recordAudit(ctx, tx, {
+      action: 'case.status',
+      targetType: 'case',
+      targetId: caseId,
+      details: { from: current.status, to: status },
+    });
+  });
+  return getCase(ctx, caseId);
+}
+
+const APPROVER_ROLES = new Set(['supervisor', 'admin']);
+export const REQUIRED_APPROVALS = 2;
+
+/**
+ * Four eyes: an unfreeze runs only when two different staff with the supervisor or admin role have approved it.
+ * Each approval is audited; the second one performs the unfreeze through the exchange connector.
+ */
+export async function approveUnfreeze(
+  ctx: Ctx,
+  caseId: string,
+  connector: ExchangeConnector,
+): Promise<{ case: SupportCase; unfrozen: boolean }> {
+  const actor = ctx.actor;
+  if (actor.kind !== 'agent' || !APPROVER_ROLES.has(actor.role)) throw new AppError('forbidden');
+  const approvers = await ctx.db.transaction(async (tx) => {
+    const row = await lockCase(tx, ctx.org.id, caseId);
+    if (!row) throw new AppError('not_found', 'No such case.');
+    if (row.kind !== 'unfreeze_request') throw new AppError('conflict', 'Only unfreeze requests take approvals.');
+    if (row.status === 'resolved' || row.status === 'rejected') throw new AppError('conflict', 'This case is closed.');
+    if (!row.exchange_uid) throw new AppError('conflict', 'The case names no exchange account.');
+    if (!(await insertApproval(tx, ctx.org.id, caseId, actor.id))) {
+      throw new AppError(
+        'conflict',
+        'You have already approved this unfreeze; a second, different approver is needed.',
+      );
+    }
+    await recordAudit(ctx, tx, { action: 'case.unfreeze_approved', targetType: 'case', targetId: caseId });
+    return [...row.approvers, actor.id];
+  });
+  if (approvers.length < REQUIRED_APPROVALS) return { case: await getCase(ctx, caseId), unfrozen: false };
+
+  const current = await getCase(ctx, caseId);
+  await connector.unfreezeAccount(current.exchangeUid!, {
+    requestId: caseId,
+    approvedBy: [approvers[0], approvers[1]],
+  });
+  await ctx.db.transaction(async (tx) => {
+    await updateCaseStatus(tx, ctx.org.id, caseId, 'resolved');
+    await recordAudit(ctx, tx, {
+      action: 'account.unfrozen',
+      targetType: 'exchange_account',
+      targetId: current.exchangeUid,
+      details: { caseId, approvedBy: approvers },
+    });
+  });
+  return { case: await getCase(ctx, caseId), unfrozen: true };
+}

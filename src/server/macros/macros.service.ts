@@ -1,0 +1,192 @@
+import type { Conversation, Locale, Message } from '../../contracts/domain.ts';
+import {
+  chooseMacroLanguage,
+  type Macro,
+  type MacroActions,
+  type MacroLanguage,
+  type MacroValues,
+  renderTemplate,
+} from '../../contracts/tools.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Ctx } from '../context.ts';
+import {
+  type ConversationRow,
+  selectConversation,
+  updateConversationFields,
+} from '../conversations/conversations.queries.ts';
+import { getConversation, postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';
+import { updateConversationTags } from '../conversations/conversations.tools.queries.ts';
+import { AppError } from '../errors.ts';
+import {
+  deleteMacroRow,
+  insertMacro,
+  type MacroRow,
+  selectMacro,
+  selectMacros,
+  updateMacroRow,
+} from './macros.queries.ts';
+
+/** Canned replies: admins and supervisors manage them, every agent applies them. */
+
+function toMacro(row: MacroRow): Macro {
+  return {
+    id: row.id,
+    name: row.name,
+    shortcut: row.shortcut,
+    bodies: row.bodies,
+    actions: row.actions,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+function requireAgent(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
+  if (ctx.actor.kind !== 'agent') throw new AppError('forbidden');
+  return ctx.actor;
+}
+
+function requireManager(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
+  const actor = requireAgent(ctx);
+  if (actor.role === 'agent') throw new AppError('forbidden', 'Only admins and supervisors manage macros.');
+  return actor;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
+
+export async function listMacros(ctx: Ctx): Promise<Macro[]> {
+  requireAgent(ctx);
+  return (await selectMacros(ctx.db, ctx.org.id)).map(toMacro);
+}
+
+type MacroInput = {
+  name: string;
+  shortcut: string;
+  bodies: Partial<Record<MacroLanguage, string>>;
+  actions: MacroActions;
+};
+
+export async function createMacro(ctx: Ctx, input: MacroInput): Promise<Macro> {
+  const actor = requireManager(ctx);
+  try {
+    return toMacro(
+      await ctx.db.transaction(async (tx) => {
+        const row = await insertMacro(tx, ctx.org.id, { ...input, createdBy: actor.id });
+        await recordAudit(ctx, tx, { action: 'macro.create', targetType: 'macro', targetId: row.id, details: input });
+        return row;
+      }),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('conflict', `The shortcut /${input.shortcut} is taken.`);
+    throw error;
+  }
+}
+
+export async function updateMacro(ctx: Ctx, macroId: string, input: Partial<MacroInput>): Promise<Macro> {
+  requireManager(ctx);
+  try {
+    return toMacro(
+      await ctx.db.transaction(async (tx) => {
+        const row = await updateMacroRow(tx, ctx.org.id, macroId, input);
+        if (!row) throw new AppError('macro_not_found');
+        await recordAudit(ctx, tx, { action: 'macro.update', targetType: 'macro', targetId: macroId, details: input });
+        return row;
+      }),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('conflict', `The shortcut /${input.shortcut} is taken.`);
+    throw error;
+  }
+}
+
+export async function deleteMacro(ctx: Ctx, macroId: string): Promise<void> {
+  requireManager(ctx);
+  await ctx.db.transaction(async (tx) => {
+    if (!(await deleteMacroRow(tx, ctx.org.id, macroId))) throw new AppError('macro_not_found');
+    await recordAudit(ctx, tx, { action: 'macro.delete', targetType: 'macro', targetId: macroId });
+  });
+}
+
+/** The values a macro may use for this conversation and agent. */
+export function macroValuesFor(row: ConversationRow, agentName: string): MacroValues {
+  return {
+    'contact.name': row.contact_name,
+    'contact.uid': row.contact_exchange_uid,
+    'contact.email': row.contact_email,
+    'contact.vip': row.contact_vip_level,
+    'conversation.number': row.number,
+    'agent.name': agentName,
+  };
+}
+
+export type AppliedMacro = { message: Message | null; conversation: Conversation; unknownVariables: string[] };
+
+/**
+ * Renders the macro for this customer (their language, their name, this conversation) and posts it through the normal
+ * message path, so the secret guard refuses it exactly like a typed reply and nothing else changes. Then its actions
+ * and one audit entry commit together. A retried apply (same clientId) finds the reply already posted and completes
+ * the actions.
+ */
+export async function applyMacro(
+  ctx: Ctx,
+  conversationId: string,
+  macroId: string,
+  input: { clientId: string; language?: MacroLanguage },
+): Promise<AppliedMacro> {
+  const actor = requireAgent(ctx);
+  const macro = await selectMacro(ctx.db, ctx.org.id, macroId);
+  if (!macro) throw new AppError('macro_not_found');
+  const row = await selectConversation(ctx.db, ctx.org.id, conversationId);
+  if (!row) throw new AppError('conversation_not_found');
+  const language = chooseMacroLanguage(macro.bodies, row.contact_locale as Locale | null, input.language);
+  const rendered = language
+    ? renderTemplate(macro.bodies[language] ?? '', macroValuesFor(row, actor.name))
+    : { text: '', unknownVariables: [] };
+  const body = rendered.text.trim();
+  const message = body
+    ? await postMessage(ctx, conversationId, {
+        body,
+        clientId: `macro:${input.clientId}`,
+        meta: { macro: { id: macro.id, shortcut: macro.shortcut, language } },
+      })
+    : null;
+
+  const actions = macro.actions;
+  const changes: string[] = [];
+  await ctx.db.transaction(async (tx) => {
+    if (actions.status || actions.priority) {
+      const prev = await updateConversationFields(tx, ctx.org.id, conversationId, {
+        status: actions.status,
+        priority: actions.priority,
+      });
+      if (!prev) throw new AppError('conversation_not_found');
+      if (actions.status) changes.push('status');
+      if (actions.priority) changes.push('priority');
+    }
+    if (actions.addTags?.length || actions.removeTags?.length) {
+      await updateConversationTags(tx, ctx.org.id, conversationId, {
+        add: actions.addTags ?? [],
+        remove: actions.removeTags ?? [],
+      });
+      changes.push('tags');
+    }
+    await recordAudit(ctx, tx, {
+      action: 'macro.apply',
+      targetType: 'conversation',
+      targetId: conversationId,
+      details: {
+        macroId: macro.id,
+        shortcut: macro.shortcut,
+        language,
+        messageId: message?.id ?? null,
+        actions,
+        ...(rendered.unknownVariables.length ? { unknownVariables: rendered.unknownVariables } : {}),
+      },
+    });
+  });
+  const conversation = changes.length
+    ? await publishConversationUpdated(ctx, conversationId, changes)
+    : await getConversation(ctx, conversationId);
+  return { message, conversation, unknownVariables: rendered.unknownVariables };
+}

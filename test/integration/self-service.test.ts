@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type Hex, parseUnits } from 'viem';
+import { insertSandboxDeposit } from '../../src/server/exchange/sandbox.queries.ts';
+import { addSandboxCustomer, createSandboxExchange } from '../../src/server/exchange/sandbox.ts';
+import { botReplies, waitForMessages } from '../helpers/conversation.ts';
+import { testDatabases } from '../helpers/databases.ts';
+import { deployToken, type EvmNode, sendToken, startEvmNode, wallet } from '../helpers/evm-node.ts';
+import {
+  createTestOrg,
+  loginAgent,
+  startTestServer,
+  startVisitor,
+  type TestOrg,
+  type TestServer,
+} from '../helpers/server.ts';
+
+const DEPOSIT_ADDRESS = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const STRANGER = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+
+function customer(uid: string, email: string) {
+  return {
+    account: {
+      uid,
+      email,
+      kycLevel: 2,
+      vipLevel: 1,
+      status: 'active' as const,
+      registeredAt: '2025-01-01T00:00:00Z',
+      locale: 'zh-CN' as const,
+      antiPhishingCode: 'LUMEN42',
+      activeSessions: 3,
+      apiKeys: 2,
+    },
+    addresses: [
+      { coin: 'USDT', network: 'ERC20', address: DEPOSIT_ADDRESS, memo: null },
+      { coin: 'ETH', network: 'ERC20', address: DEPOSIT_ADDRESS, memo: null },
+    ],
+  };
+}
+
+// One database is enough here: the flows are the same on both, and each EVM node costs a second of the suite.
+const [database] = await testDatabases();
+
+describe('crypto self-service against a real local EVM node and the sandbox exchange', () => {
+  let db: Awaited<ReturnType<typeof database.open>>;
+  let server: TestServer;
+  let org: TestOrg;
+  let ethereum: EvmNode;
+  let bsc: EvmNode;
+  let usdt: Hex;
+
+  before(async () => {
+    [ethereum, bsc] = await Promise.all([startEvmNode({ chainId: 31337 }), startEvmNode({ chainId: 56 })]);
+    usdt = await deployToken(ethereum, 'Tether USD', 'USDT', 6);
+    const usdtOnBsc = await deployToken(bsc, 'Tether USD', 'USDT', 18);
+    db = await database.open();
+    server = await startTestServer(db);
+    org = await createTestOrg(db, undefined, { bot: true });
+    await db.query(`UPDATE organizations SET settings = $2 WHERE id = $1`, [
+      org.id,
+      JSON.stringify({
+        chains: {
+          ERC20: { endpoint: ethereum.url, chainId: 31337, tokens: { USDT: usdt }, requiredConfirmations: 12 },
+          BEP20: { endpoint: bsc.url, chainId: 56, tokens: { USDT: usdtOnBsc } },
+        },
+      }),
+    ]);
+    await addSandboxCustomer(db, org.id, customer('7001', 'depositor@example.test'));
+    await addSandboxCustomer(db, org.id, customer('7002', 'victim@example.test'));
+    await addSandboxCustomer(db, org.id, customer('7003', 'forgetful@example.test'));
+  });
+  after(async () => {
+    await server?.close();
+    await db?.drop();
+    await Promise.all([ethereum?.stop(), bsc?.stop()]);
+  });
+
+  test('a USDT deposit goes from "2 of 12 confirmations" to "credited" as blocks are mined and the exchange credits it', async () => {
+    const hash = await sendToken(ethereum, usdt, DEPOSIT_ADDRESS, parseUnits('500', 6));
+    await ethereum.mine(1);
+    const visitor = await startVisitor(server, org, { uid: '7001', name: '张伟' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: `我的 USDT 充值还没到账，ERC20 网络，哈希 ${hash}`,
+      clientId: 'd1',
+    });
+    const id = created.body.conversation.id as string;
+    const first = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 1);
+    assert.match(botReplies(first).at(-1)!.body, /2\/12 个区块确认/);
+
+    await ethereum.mine(10);
+    await insertSandboxDeposit(db, org.id, {
+      id: 'dep-7001-1',
+      uid: '7001',
+      coin: 'USDT',
+      network: 'ERC20',
+      amount: '500',
+      txHash: hash,
+      address: DEPOSIT_ADDRESS,
+      memo: null,
+      status: 'credited',
+      creditedAt: new Date().toISOString(),
+      createdAt: new Date().toISOString(),
+    });
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, {
+      body: `现在呢？USDT ERC20 ${hash} 还是没看到到账`,
+      clientId: 'd2',
+    });
+    const second = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 2);
+    assert.match(botReplies(second).at(-1)!.body, /500 USDT）已于 .* 入账/);
+  });
+
+  test('a native ETH deposit is looked up on its only network and, confirmed but not credited, opens an investigation', async () => {
+    const hash = await wallet(ethereum).sendTransaction({
+      to: DEPOSIT_ADDRESS,
+      value: parseUnits('0.75', 18),
+      chain: null,
+    });
+    await ethereum.mine(12);
+    const visitor = await startVisitor(server, org, { uid: '7001' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: `ETH deposit not credited, tx ${hash}`,
+      clientId: 'e1',
+    });
+    const id = created.body.conversation.id as string;
+    const messages = await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /investigation/.test(x.body)));
+    assert.match(botReplies(messages).at(-1)!.body, /CASE-[0-9A-F]{8}/);
+    const cases = await visitor.call('GET', '/api/widget/cases');
+    assert.equal(cases.body.cases[0].kind, 'deposit_investigation');
+    assert.equal(cases.body.cases[0].status, 'open');
+    assert.equal('evidence' in cases.body.cases[0], false, 'customers see the case, not the evidence');
+    const agent = await loginAgent(server, org.agents.agent);
+    const detail = await agent.call('GET', `/api/agent/conversations/${id}`);
+    assert.equal(detail.body.conversation.priority, 'high');
+  });
+
+  test('a deposit sent on another chain is reported as the wrong network, with a recovery case', async () => {
+    const hash = await sendToken(bsc, (await bscToken()) as Hex, DEPOSIT_ADDRESS, parseUnits('20', 18));
+    const visitor = await startVisitor(server, org, { uid: '7001' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: `充了 20 USDT 到 ERC20 地址，一直没到，交易哈希 ${hash}`,
+      clientId: 'w1',
+    });
+    const id = created.body.conversation.id as string;
+    const messages = await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /BEP20/.test(x.body)));
+    assert.match(botReplies(messages).at(-1)!.body, /不在 ERC20 网络上，而是在 BEP20 网络上/);
+    const cases = await visitor.call('GET', '/api/widget/cases');
+    assert.ok(cases.body.cases.some((c: { kind: string }) => c.kind === 'deposit_recovery'));
+  });
+
+  test('a transfer to an address that is not the customer’s is said plainly', async () => {
+    const hash = await sendToken(ethereum, usdt, STRANGER, parseUnits('10', 6));
+    await ethereum.mine(12);
+    const visitor = await startVisitor(server, org, { uid: '7001' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: `USDT ERC20 deposit missing ${hash}`,
+      clientId: 's1',
+    });
+    const messages = await waitForMessages(visitor, created.body.conversation.id, (m) => botReplies(m).length >= 1);
+    assert.match(botReplies(messages).at(-1)!.body, /not one of your deposit addresses/);
+  });
+
+  test('a malformed hash for the chosen network gets a clear answer, not a lookup', async () => {
+    const visitor = await startVisitor(server, org, { uid: '7001' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: 'USDT TRC20 充值没到账 哈希 0x1234abcd',
+      clientId: 'b1',
+    });
+    const messages = await waitForMessages(visitor, created.body.conversation.id, (m) => botReplies(m).length >= 1);
+    assert.doesNotMatch(botReplies(messages)[0].body, /找到了|没有找到这笔交易/);
+  });
+
+  test('a signed-in customer freezes a stolen account at once; unfreezing needs two different approvers, all audited', async () => {
+    const visitor = await startVisitor(server, org, { uid: '7002', name: 'Victim' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: '我的账户被盗了，有人在提币！',
+      clientId: 'f1',
+    });
+    const id = created.body.conversation.id as string;
+    await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /冻结/.test(x.body)));
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, { body: '冻结', clientId: 'f2' });
+    const done = await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /已冻结您的账户/.test(x.body)));
+    assert.match(botReplies(done).at(-1)!.body, /撤销了 3 个登录会话和 2 个 API Key/);
+    const sandbox = createSandboxExchange(db, org.id);
+    assert.equal((await sandbox.getAccount('7002'))?.status, 'frozen');
+
+    const agent = await loginAgent(server, org.agents.agent);
+    const detail = await agent.call('GET', `/api/agent/conversations/${id}`);
+    assert.equal(detail.body.conversation.priority, 'urgent');
+    const request = await agent.call('POST', '/api/agent/unfreeze-requests', {
+      conversationId: id,
+      reason: 'Identity verified by video call',
+    });
+    assert.equal(request.status, 201);
+    const caseId = request.body.case.id as string;
+    assert.equal((await agent.call('POST', `/api/agent/cases/${caseId}/approve`)).status, 403, 'agents cannot approve');
+
+    const supervisor = await loginAgent(server, org.agents.secure);
+    const first = await supervisor.call('POST', `/api/agent/cases/${caseId}/approve`);
+    assert.equal(first.body.unfrozen, false, 'one approver is not enough');
+    const again = await supervisor.call('POST', `/api/agent/cases/${caseId}/approve`);
+    assert.equal(again.status, 409, 'the same person twice is not enough');
+    assert.equal((await sandbox.getAccount('7002'))?.status, 'frozen');
+
+    const admin = await loginAgent(server, org.agents.admin);
+    const second = await admin.call('POST', `/api/agent/cases/${caseId}/approve`);
+    assert.equal(second.body.unfrozen, true);
+    assert.equal(second.body.case.status, 'resolved');
+    assert.equal((await sandbox.getAccount('7002'))?.status, 'active');
+
+    const audit = await admin.call('GET', '/api/agent/audit?limit=200');
+    const actions = audit.body.entries.map((e: { action: string }) => e.action);
+    assert.equal(actions.filter((a: string) => a === 'case.unfreeze_approved').length, 2);
+    for (const action of ['account.frozen', 'account.unfrozen', 'case.open'])
+      assert.ok(actions.includes(action), action);
+  });
+
+  test('without signing in, the freeze is authenticated by a one-time code mailed to the account', async () => {
+    const visitor = await startVisitor(server, org);
+    const created = await visitor.call('POST', '/api/widget/conversations', { body: '紧急冻结账户', clientId: 'o1' });
+    const id = created.body.conversation.id as string;
+    await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /确认冻结请回复/.test(x.body)));
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, { body: '冻结', clientId: 'o2' });
+    await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /邮箱地址/.test(x.body)));
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, {
+      body: 'forgetful@example.test',
+      clientId: 'o3',
+    });
+    await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /一次性验证码/.test(x.body)));
+
+    const [mail] = await db.query<{ to_address: string; body: string }>(
+      'SELECT to_address, body FROM outbound_emails WHERE org_id = $1 ORDER BY created_at DESC LIMIT 1',
+      [org.id],
+    );
+    assert.equal(mail.to_address, 'forgetful@example.test');
+    const code = mail.body.match(/\d{6}/)![0];
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, { body: wrong, clientId: 'o4' });
+    await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /验证码不正确/.test(x.body)));
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, { body: code, clientId: 'o5' });
+    const done = await waitForMessages(visitor, id, (m) =>
+      botReplies(m).some((x) => /已冻结您的账户（UID 7003）/.test(x.body)),
+    );
+    assert.ok(
+      done.every((m) => !m.body.includes(code)),
+      'the code is never stored in the conversation',
+    );
+    assert.ok(
+      !done.some((m) => /谷歌验证码/.test(m.body) && m.authorKind === 'bot' && /请不要向任何人提供/.test(m.body)),
+    );
+    assert.equal((await createSandboxExchange(db, org.id).getAccount('7003'))?.status, 'frozen');
+  });
+
+  async function bscToken(): Promise<string> {
+    const rows = await db.query<{ settings: { chains: { BEP20: { tokens: { USDT: string } } } } }>(
+      'SELECT settings FROM organizations WHERE id = $1',
+      [org.id],
+    );
+    return rows[0].settings.chains.BEP20.tokens.USDT;
+  }
+});
