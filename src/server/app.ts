@@ -18,6 +18,11 @@ import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { startBot } from './bot/bot.listener.ts';
 import { createMailer } from './mail/mailer.ts';
 import { createFactSources } from './self-service/fact-sources.ts';
+import { createSandboxExchange } from './exchange/sandbox.ts';
+import { ensureAppSecret, selectOrgBySlug, selectWebInbox } from './orgs/orgs.queries.ts';
+import { DEMO_ORG_SLUG } from './seed/demo.ts';
+import { signIdentityToken } from './visitors/tokens.ts';
+import { z } from 'zod';
 import type { FactSources } from './self-service/self-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -33,7 +38,6 @@ import type { App, AppDeps } from './http/types.ts';
 import { startJobQueue } from './jobs/job-queue.ts';
 import type { JobQueue } from './jobs/jobs.types.ts';
 import { createMetrics } from './metrics.ts';
-import { ensureAppSecret } from './orgs/orgs.queries.ts';
 import { createGateway, type Gateway } from './realtime/gateway.ts';
 import { registerRealtimeRoutes } from './realtime/realtime.routes.ts';
 import { startPriorityRules } from './priorities/priorities.service.ts';
@@ -153,7 +157,7 @@ async function wireApp(
   registerRoutingRoutes(app, appDeps);
   registerSelfServiceRoutes(app, appDeps);
   registerExchangeRoutes(app, appDeps);
-  await registerStaticRoutes(app, consoleBuilt);
+  await registerStaticRoutes(app, db, consoleBuilt);
 
   app.addHook('onClose', async () => {
     gateway.close();
@@ -183,8 +187,23 @@ function allowWidgetCrossOrigin(app: App): void {
   });
 }
 
+/** Signs an identity token for a customer of the demo exchange's sandbox, only for the demo organization. */
+async function signDemoIdentity(db: Db, uid: string): Promise<string | null> {
+  const org = await selectOrgBySlug(db, DEMO_ORG_SLUG);
+  const inbox = org ? await selectWebInbox(db, org.id) : undefined;
+  if (!org || !inbox?.identity_secret) return null;
+  const account = await createSandboxExchange(db, org.id).getAccount(uid);
+  if (!account) return null;
+  return signIdentityToken(inbox.identity_secret, {
+    uid,
+    email: account.email,
+    locale: account.locale,
+    vipLevel: account.vipLevel,
+  });
+}
+
 /** The built console at /, the widget bundle at /widget.js, the demo exchange page at /demo. */
-async function registerStaticRoutes(app: App, consoleBuilt: boolean): Promise<void> {
+async function registerStaticRoutes(app: App, db: Db, consoleBuilt: boolean): Promise<void> {
   app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
     if (!fs.existsSync(WIDGET_BUNDLE)) return reply.status(503).send('// widget not built: run npm run build\n');
     reply.header('content-type', 'application/javascript; charset=utf-8');
@@ -192,10 +211,27 @@ async function registerStaticRoutes(app: App, consoleBuilt: boolean): Promise<vo
     reply.header('access-control-allow-origin', '*');
     return fs.promises.readFile(WIDGET_BUNDLE);
   });
-  app.get('/demo', { schema: { hide: true } }, async (_request, reply) => {
-    reply.header('content-type', 'text/html; charset=utf-8');
-    return fs.promises.readFile(DEMO_PAGE);
-  });
+  app.get(
+    '/demo',
+    {
+      schema: {
+        hide: true,
+        querystring: z.object({
+          user: z
+            .string()
+            .regex(/^\d{4,20}$/)
+            .optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      reply.header('content-type', 'text/html; charset=utf-8');
+      const page = await fs.promises.readFile(DEMO_PAGE, 'utf8');
+      const token = request.query.user ? await signDemoIdentity(db, request.query.user) : null;
+      // /demo?user=28810375 plays a signed-in customer of the demo exchange, as the exchange's own backend would.
+      return token ? page.replace('data-org="demo"', `data-org="demo" data-identity-token="${token}"`) : page;
+    },
+  );
   if (!consoleBuilt) {
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
       reply.status(503).type('text/plain').send('The console is not built yet: run `npm run build`.'),

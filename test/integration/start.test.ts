@@ -52,6 +52,10 @@ describe('npm start on the embedded database', () => {
 
     const list = await fetch(`${url}/api/widget/config?org=demo`);
     assert.equal(list.status, 200);
+    const signedIn = await fetch(`${url}/demo?user=28810375`).then((r) => r.text());
+    assert.match(signedIn, /data-identity-token="[\w-]+\.[\w-]+"/, 'the demo page can play a sandbox customer');
+    const stranger = await fetch(`${url}/demo?user=99999999`).then((r) => r.text());
+    assert.doesNotMatch(stranger, /data-identity-token/, 'but only one the sandbox exchange knows');
     const session = await fetch(`${url}/api/widget/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

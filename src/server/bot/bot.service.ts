@@ -236,8 +236,9 @@ async function runLookup(
       const notice = await networkNotice(deps.db, orgId, coin, network, 'deposits', locale);
       const checked = await checkDeposit(deps.sources, orgId, { uid, coin, network: network as NetworkId, txHash });
       if ('notConfigured' in checked) {
+        const collected = reply('handoffDeposit', locale, { summary: describeSlots(lookup.slots) });
         return {
-          replies: [reply('handoffDeposit', locale, { summary: describeSlots(lookup.slots) })],
+          replies: notice ? [notice, collected] : [collected],
           handoff: { reason: 'deposit_details_collected', priority: 'normal', tags: ['deposit'], securityFlag: false },
         };
       }
