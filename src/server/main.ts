@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { openDatabase } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { createInProcessBus } from './events/bus.ts';
+import { createRedisBus } from './events/redis-bus.ts';
 import type { App } from './http/types.ts';
 import { type DemoSeedResult, seedDemo } from './seed/demo.ts';
 
@@ -29,7 +30,7 @@ export async function startServer(config: Config, log = createLogger(config)): P
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'migrated the database');
-    const events = createInProcessBus(log);
+    const events = config.redisUrl ? await createRedisBus({ url: config.redisUrl, log }) : createInProcessBus(log);
     const demo = await seedDemo({ db, log, events }, config.seedDemo);
     const { app, bot } = await createApp({ config, db, log, events });
     await app.listen({ port: config.port, host: config.host });

@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { createTotpSecret, currentTotp } from '../../src/server/auth/totp.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/db.ts';
-import { createInProcessBus } from '../../src/server/events/bus.ts';
+import { createInProcessBus, type EventBus } from '../../src/server/events/bus.ts';
 import type { App } from '../../src/server/http/types.ts';
 import { insertInbox, insertOrg } from '../../src/server/orgs/orgs.queries.ts';
 import { signIdentityToken } from '../../src/server/visitors/tokens.ts';
@@ -72,7 +72,11 @@ export async function createTestOrg(
 
 export type TestServer = { app: App; url: string; wsUrl: string; db: Db; close(): Promise<void> };
 
-export async function startTestServer(db: Db, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: Db,
+  env: Record<string, string> = {},
+  options: { events?: EventBus } = {},
+): Promise<TestServer> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -81,7 +85,7 @@ export async function startTestServer(db: Db, env: Record<string, string> = {}):
     ...env,
   });
   const log = pino({ level: 'silent' });
-  const events = createInProcessBus(log);
+  const events = options.events ?? createInProcessBus(log);
   const { app } = await createApp({ config, db, log, events });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -93,6 +97,7 @@ export async function startTestServer(db: Db, env: Record<string, string> = {}):
     wsUrl: `ws://127.0.0.1:${port}`,
     async close() {
       await app.close();
+      await events.close();
     },
   };
 }

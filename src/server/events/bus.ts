@@ -4,29 +4,37 @@ import type { DomainEvent } from './domain-events.ts';
 export type DomainEventHandler = (event: DomainEvent) => void | Promise<void>;
 
 /**
- * The one interface between publishers and listeners. In-process today; a Redis-backed bus that fans events out
- * across app nodes implements the same two methods.
+ * Who hears an event. `local` (the default): listeners that act on it — the bot, SLA clocks, routing, metrics — hear
+ * it only on the node where it happened, so nothing acts twice. `cluster`: listeners that only pass it on — the
+ * realtime gateway — hear it from every node, so a customer on one node reaches an agent on another.
  */
+export type SubscribeOptions = { scope?: 'local' | 'cluster' };
+
+/** The one interface between publishers and listeners: in-process, or fanned out across app nodes by Redis. */
 export type EventBus = {
   publish(event: DomainEvent): void;
-  subscribe(handler: DomainEventHandler): () => void;
+  subscribe(handler: DomainEventHandler, options?: SubscribeOptions): () => void;
   close(): Promise<void>;
 };
+
+/** Calls each handler, isolating failures: a failing listener must not break the publisher or the other listeners. */
+export function deliver(handlers: Iterable<DomainEventHandler>, event: DomainEvent, log: Logger): void {
+  for (const handler of handlers) {
+    try {
+      const result = handler(event);
+      if (result instanceof Promise)
+        result.catch((error) => log.error({ err: error, event: event.type }, 'listener failed'));
+    } catch (error) {
+      log.error({ err: error, event: event.type }, 'listener failed');
+    }
+  }
+}
 
 export function createInProcessBus(log: Logger): EventBus {
   const handlers = new Set<DomainEventHandler>();
   return {
     publish(event) {
-      for (const handler of handlers) {
-        // A failing listener must not break the request that published, nor the other listeners.
-        try {
-          const result = handler(event);
-          if (result instanceof Promise)
-            result.catch((error) => log.error({ err: error, event: event.type }, 'listener failed'));
-        } catch (error) {
-          log.error({ err: error, event: event.type }, 'listener failed');
-        }
-      }
+      deliver(handlers, event, log);
     },
     subscribe(handler) {
       handlers.add(handler);

@@ -68,6 +68,30 @@ export type DomainEvent =
       uid: string;
       requestId: string;
       agent: { id: string; name: string };
+    }
+  | {
+      /** The rating request went out to a resolved conversation's customer (feedback). */
+      type: 'csat.requested';
+      orgId: string;
+      conversationId: string;
+      contactId: string;
+      locale: 'zh-CN' | 'zh-TW' | 'en';
+    }
+  | {
+      /** A conversation became a complaint; supervisors are told (a customer report reaches nobody else). */
+      type: 'complaint.opened';
+      orgId: string;
+      conversationId: string;
+      complaintId: string;
+      source: 'bot' | 'agent' | 'customer_report';
+    }
+  | {
+      /** A complaint follow-up appeared, or passed its due time unclosed (supervisors only). */
+      type: 'followup.changed';
+      orgId: string;
+      followUpId: string;
+      conversationId: string;
+      state: 'created' | 'overdue' | 'closed';
     };
 
 export type DomainEventType = DomainEvent['type'];

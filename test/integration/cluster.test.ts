@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { openPostgres } from '../../src/server/db/db.ts';
+import { migrate } from '../../src/server/db/migrate.ts';
+import { createRedisBus } from '../../src/server/events/redis-bus.ts';
+import {
+  connectSocket,
+  createTestOrg,
+  loginAgent,
+  messageEvents,
+  startTestServer,
+  startVisitor,
+  type TestOrg,
+  type TestServer,
+} from '../helpers/server.ts';
+import { isAvailable, servicesRequired, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/services.ts';
+
+const available = (await isAvailable('postgres')) && (await isAvailable('redis'));
+if (!available && servicesRequired()) throw new Error('PostgreSQL and Redis are required under CI=true');
+
+describe('two app nodes behind Redis share one PostgreSQL', {
+  skip: available ? false : 'PostgreSQL or Redis is not reachable',
+}, () => {
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  // Each test run gets its own channel, so parallel runs on one Redis never hear each other.
+  const channel = `kefu:test:${schema}`;
+  const log = pino({ level: 'silent' });
+  let nodeA: TestServer;
+  let nodeB: TestServer;
+  let org: TestOrg;
+  let dbA: Awaited<ReturnType<typeof openPostgres>>;
+  let dbB: Awaited<ReturnType<typeof openPostgres>>;
+
+  before(async () => {
+    dbA = await openPostgres({ url: TEST_POSTGRES_URL, schema, max: 6 });
+    dbB = await openPostgres({ url: TEST_POSTGRES_URL, schema, max: 6 });
+    await migrate(dbA);
+    nodeA = await startTestServer(dbA, {}, { events: await createRedisBus({ url: TEST_REDIS_URL, log, channel }) });
+    nodeB = await startTestServer(dbB, {}, { events: await createRedisBus({ url: TEST_REDIS_URL, log, channel }) });
+    org = await createTestOrg(dbA, undefined, { bot: true });
+  });
+  after(async () => {
+    await nodeA?.close();
+    await nodeB?.close();
+    await dbA?.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
+    await dbA?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dbA?.close();
+    await dbB?.close();
+  });
+
+  test('a customer on node A reaches an agent on node B live, and the agent’s reply comes back; the bot answers once', async () => {
+    const agent = await loginAgent(nodeB, org.agents.agent);
+    const agentSocket = await connectSocket(`${nodeB.wsUrl}/api/agent/ws`, { cookie: agent.cookie });
+    const visitor = await startVisitor(nodeA, org);
+    const customerSocket = await connectSocket(
+      `${nodeA.wsUrl}/api/widget/ws?token=${encodeURIComponent(visitor.token)}`,
+    );
+
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: 'hello, anyone there?',
+      clientId: 'x1',
+    });
+    const id = created.body.conversation.id as string;
+    // The socket was open before the conversation existed, so its first message came live: follow on from it.
+    await customerSocket.waitFor((e) => e.type === 'message.created' && e.conversationId === id && e.seq === 1);
+    customerSocket.send({ type: 'subscribe', conversationId: id, afterSeq: 1 });
+    await agentSocket.waitFor((e) => e.type === 'message.created' && e.conversationId === id && e.seq === 1);
+    // The bot (one node only) greets back: exactly one bot reply, seen by the agent on the other node.
+    await agentSocket.waitFor(
+      (e) => e.type === 'message.created' && e.conversationId === id && e.message.authorKind === 'bot',
+      20_000,
+    );
+
+    const reply = await agent.call('POST', `/api/agent/conversations/${id}/messages`, {
+      body: 'Hi, I am here.',
+      clientId: 'r1',
+    });
+    assert.equal(reply.status, 201);
+    await customerSocket.waitFor(
+      (e) => e.type === 'message.created' && e.conversationId === id && e.message.authorKind === 'agent',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = messageEvents(customerSocket.events, id).map((e) => e.seq);
+    assert.deepEqual(
+      seen,
+      [...new Set(seen)].sort((a, b) => a - b),
+      'no duplicates, in order',
+    );
+    const stored = await dbA.query<{ author_kind: string }>(
+      'SELECT author_kind FROM messages WHERE conversation_id = $1',
+      [id],
+    );
+    assert.equal(stored.filter((m) => m.author_kind === 'bot').length, 1, 'the bot answered once, not once per node');
+    await agentSocket.close();
+    await customerSocket.close();
+  });
+});
