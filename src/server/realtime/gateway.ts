@@ -204,6 +204,27 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         }
         return;
       }
+      case 'csat.requested': {
+        const wire = JSON.stringify({
+          type: 'csat.requested',
+          conversationId: event.conversationId,
+          locale: event.locale,
+        } satisfies ServerEvent);
+        for (const conn of customersByContact.get(event.contactId) ?? []) {
+          if (conn.identity.orgId === event.orgId) send(conn, wire);
+        }
+        return;
+      }
+      case 'complaint.opened':
+      case 'followup.changed': {
+        const { orgId, type: _type, ...rest } = event;
+        const wire = JSON.stringify({ type: event.type, ...rest } as ServerEvent);
+        // Reports about an agent must never reach that agent: complaints go to supervisors and admins only.
+        for (const conn of agentsByOrg.get(orgId) ?? []) {
+          if (conn.identity.role === 'agent' && conn.identity.agentRole !== 'agent') send(conn, wire);
+        }
+        return;
+      }
       case 'viewing': {
         const wire = JSON.stringify({
           type: 'viewing',
@@ -257,7 +278,8 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
     });
   }
 
-  const unsubscribe = events.subscribe(onDomainEvent);
+  // Cluster scope: a customer connected to another node still reaches the agents connected here.
+  const unsubscribe = events.subscribe(onDomainEvent, { scope: 'cluster' });
 
   function ctxFor(conn: Connection): Ctx {
     const id = conn.identity;
