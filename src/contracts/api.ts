@@ -81,6 +81,8 @@ export const conversationListQuerySchema = z.object({
     .optional(),
   language: localeSchema.optional(),
   slaRisk: z.enum(['at_risk', 'breached']).optional(),
+  /** One customer's conversations (the customer view, merge targets). */
+  contactId: id.optional(),
   /** Opaque cursor from the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

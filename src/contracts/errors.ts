@@ -40,6 +40,10 @@ export const ERROR_CODES = [
   'priority_reason_required',
   'exchange_not_linked',
   'exchange_unavailable',
+  'csat_not_requested',
+  'csat_already_answered',
+  'followup_not_found',
+  'followup_already_closed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -31,6 +31,8 @@ import { startAgentTools, scheduleSnoozeWakeups } from './conversations/conversa
 import { registerAgentToolRoutes } from './conversations/conversations.tools.routes.ts';
 import { registerWidgetRoutes } from './conversations/widget.routes.ts';
 import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
+import { startFeedback } from './feedback/feedback.listener.ts';
+import { registerFeedbackRoutes } from './feedback/feedback.routes.ts';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events/bus.ts';
 import { installErrorHandling } from './http/errors.ts';
@@ -138,6 +140,7 @@ async function wireApp(
   const agentTools = startAgentTools({ db, log, events });
   await scheduleSnoozeWakeups(jobs, { db, log, events }, { clock });
   const routing = startRouting({ db, log, events, jobs, clock });
+  const feedback = await startFeedback({ db, log, events, jobs, clock });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await db.query('SELECT 1');
@@ -157,6 +160,7 @@ async function wireApp(
   registerRoutingRoutes(app, appDeps);
   registerSelfServiceRoutes(app, appDeps);
   registerExchangeRoutes(app, appDeps);
+  registerFeedbackRoutes(app, { ...appDeps, clock });
   await registerStaticRoutes(app, db, consoleBuilt);
 
   app.addHook('onClose', async () => {
@@ -168,6 +172,7 @@ async function wireApp(
     await jobs.stop();
     agentTools.close();
     routing.close();
+    feedback.close();
   });
   return { app, gateway, bot, jobs };
 }

@@ -46,6 +46,10 @@ const statusByCode: Record<ErrorCode, number> = {
   priority_reason_required: 400,
   exchange_not_linked: 409,
   exchange_unavailable: 503,
+  csat_not_requested: 409,
+  csat_already_answered: 409,
+  followup_not_found: 404,
+  followup_already_closed: 409,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
@@ -77,6 +81,10 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   priority_reason_required: 'Say why: this priority was set by the priority rules or an SLA escalation.',
   exchange_not_linked: 'This customer is not linked to an exchange account.',
   exchange_unavailable: 'The exchange did not answer; try again in a moment.',
+  csat_not_requested: 'This conversation has not been offered a rating yet.',
+  csat_already_answered: 'This conversation has already been rated.',
+  followup_not_found: 'No such follow-up.',
+  followup_already_closed: 'This follow-up is already closed.',
 };
 
 export function statusForErrorCode(code: ErrorCode): number {

@@ -13,6 +13,7 @@ import {
 } from './api.ts';
 import { detectLocale, getStrings, isLocale, normalizeLocale } from './i18n.ts';
 import { queueNotice } from './queue.ts';
+import { createFeedbackView, isRatingRequest, submitRating, submitReport } from './rating.ts';
 import { computeBackoff, createSocket } from './realtime.ts';
 import {
   loadLocale,
@@ -140,6 +141,16 @@ function startWidget(setup: Setup): KefuApi {
     onTyping: () => noteTyping(),
   });
 
+  const feedback = createFeedbackView(locale, {
+    onRate: (rating, comment) =>
+      token && conversation
+        ? submitRating(apiOrigin, token, conversation.id, rating, comment)
+        : Promise.resolve('error'),
+    onReport: (reason) =>
+      token && conversation ? submitReport(apiOrigin, token, conversation.id, reason) : Promise.resolve(false),
+  });
+  view.mountFeedback(feedback.el);
+
   const socket = createSocket({
     getUrl: () => (token ? `${wsOrigin}/api/widget/ws?token=${encodeURIComponent(token)}` : null),
     onOpen: () => {
@@ -263,6 +274,7 @@ function startWidget(setup: Setup): KefuApi {
     }
     subscribedTo = null;
     conversation = next;
+    feedback.setConversation(next?.id ?? null);
     // Seqs are per conversation: a different conversation starts a fresh timeline.
     messages.clear();
     lastSeq = 0;
@@ -310,6 +322,7 @@ function startWidget(setup: Setup): KefuApi {
     // Internal notes must never reach a customer even if a server bug sent one.
     if (known || message.private) return;
     messages.set(message.seq, message);
+    if (message.authorKind === 'system' && isRatingRequest(message.meta)) feedback.askRating(message.conversationId);
     if (message.clientId) settle(message.clientId);
     const live = source !== 'history';
     view.addMessage(message, live);
@@ -331,6 +344,9 @@ function startWidget(setup: Setup): KefuApi {
         break;
       case 'conversation.updated':
         if (conversation && event.conversation?.id === conversation.id) conversation = event.conversation;
+        break;
+      case 'csat.requested':
+        if (conversation && event.conversationId === conversation.id) feedback.askRating(conversation.id);
         break;
       case 'queue.position':
         if (conversation && event.conversationId === conversation.id) {
@@ -524,6 +540,7 @@ function startWidget(setup: Setup): KefuApi {
     if (next === locale) return;
     locale = next;
     view.setLocale(next);
+    feedback.setLocale(next);
     // Let the server know too, so bot replies and the agent's view follow the customer's language.
     if (sessionReady) {
       clearTimeout(localeSyncTimer);

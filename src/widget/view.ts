@@ -39,6 +39,8 @@ export type View = {
   /** The customer's place in the queue for a human ('' hides it). */
   setQueue: (text: string) => void;
   setUnread: (count: number) => void;
+  /** Places the feedback area (rating card, report) above the reply box (src/widget/rating.ts). */
+  mountFeedback: (el: HTMLElement) => void;
   destroy: () => void;
 };
 
@@ -421,6 +423,9 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
     setUnread(count) {
       unread = count;
       renderLauncher();
+    },
+    mountFeedback(el) {
+      panel.insertBefore(el, composer);
     },
     destroy() {
       host.remove();

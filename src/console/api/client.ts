@@ -42,7 +42,7 @@ export function onUnauthorized(handler: ((code: string) => void) | null): void {
 }
 
 type RequestOptions = {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Login and session probes answer 401 as a normal outcome; they must not bounce the app to the login page. */
   expectUnauthorized?: boolean;
@@ -161,7 +161,7 @@ export type ConversationFilters = {
   status: ConversationStatus | 'any';
   assignee: AssigneeFilter;
   priority: Priority | 'any';
-};
+} & HelpdeskFilters;
 
 export function listConversations(
   filters: ConversationFilters,
@@ -171,6 +171,7 @@ export function listConversations(
   const query = new URLSearchParams({ assignee: filters.assignee, limit: '50' });
   if (filters.status !== 'any') query.set('status', filters.status);
   if (filters.priority !== 'any') query.set('priority', filters.priority);
+  appendHelpdeskFilters(query, filters);
   if (cursor) query.set('cursor', cursor);
   return request<ConversationListResponse>(`/api/agent/conversations?${query}`, { signal });
 }
@@ -232,4 +233,24 @@ export function listAgents(): Promise<AgentsResponse> {
 /** The authenticated JSON call (CSRF, retry on a stale token, 401 handling) for feature modules of the console. */
 export function callApi<T>(path: string, options: RequestOptions = {}): Promise<T> {
   return request<T>(path, options);
+}
+
+// ---------- Helpdesk list filters (src/console/components/views) ----------
+
+/** The list filters beyond status/assignee/priority; absent means "any". Same names as the list query's. */
+export type HelpdeskFilters = {
+  tag?: string;
+  intent?: string;
+  language?: 'zh-CN' | 'zh-TW' | 'en';
+  teamId?: string;
+  slaRisk?: 'at_risk' | 'breached';
+};
+
+export const HELPDESK_FILTER_KEYS = ['tag', 'intent', 'language', 'teamId', 'slaRisk'] as const;
+
+function appendHelpdeskFilters(query: URLSearchParams, filters: HelpdeskFilters): void {
+  for (const key of HELPDESK_FILTER_KEYS) {
+    const value = filters[key];
+    if (value) query.set(key, value);
+  }
 }

@@ -7,6 +7,7 @@ import { ContactAvatar } from './Avatar.tsx';
 import { NoteIcon } from './icons.tsx';
 import { PriorityBadge, StatusBadge } from './badges.tsx';
 import { SlaBadge } from './sla/SlaBadge.tsx';
+import { useHelpdeskList } from './views/useHelpdeskList.ts';
 
 type Props = {
   list: ConversationListState & { loadMore: () => void; reload: (options: { keepItems: boolean }) => void };
@@ -30,7 +31,8 @@ function previewOf(conversation: Conversation, t: Translate): string {
   return body;
 }
 
-export function ConversationList({ list, selectedId, meId, onSelect }: Props) {
+export function ConversationList({ list: liveList, selectedId, meId, onSelect }: Props) {
+  const list = useHelpdeskList(liveList);
   const { t, locale } = useI18n();
   const now = useNow();
 

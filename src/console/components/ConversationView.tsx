@@ -11,6 +11,8 @@ import { CollisionWarning } from './tools/CollisionWarning.tsx';
 import { ChatIcon } from './icons.tsx';
 import { MessageItem, PendingMessageItem } from './MessageItem.tsx';
 import { SlaBadge } from './sla/SlaBadge.tsx';
+import { ConversationFeedback } from './feedback/ConversationFeedback.tsx';
+import { MergeControl, MergedNotice } from './views/MergeControl.tsx';
 import type { ActionError } from './Workspace.tsx';
 
 type Props = {
@@ -163,6 +165,7 @@ export function ConversationView(props: Props) {
             </h2>
             {conversation?.contact.email && <div className="conversation__sub">{conversation.contact.email}</div>}
             {conversation && <SlaBadge conversation={conversation} />}
+            {conversation && <ConversationFeedback conversation={conversation} />}
           </div>
           {conversationId && <CollisionWarning conversationId={conversationId} meId={me.id} />}
         </div>
@@ -231,10 +234,12 @@ export function ConversationView(props: Props) {
             >
               {t('ctl.assignMe')}
             </button>
+            <MergeControl conversation={conversation} />
           </div>
         )}
       </header>
 
+      {conversation && <MergedNotice conversation={conversation} />}
       {actionError && (
         <div className="alert alert--error alert--bar" role="alert" data-testid="action-error">
           <span>{describeError(t, actionError.code, actionError.message)}</span>

@@ -7,6 +7,7 @@ import { ContactAvatar } from './Avatar.tsx';
 import { PriorityBadge, StatusBadge } from './badges.tsx';
 import { PersonIcon } from './icons.tsx';
 import { contactNameOf } from './ConversationList.tsx';
+import { ExchangePanel } from './exchange/ExchangePanel.tsx';
 import { ConversationTools } from './tools/ConversationTools.tsx';
 
 function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -67,6 +68,8 @@ export function CustomerPanel({ conversation }: { conversation: Conversation | n
           </Row>
         </dl>
       </section>
+
+      <ExchangePanel key={conversation.id} conversation={conversation} />
 
       <section className="details__section">
         <h3 className="details__heading">

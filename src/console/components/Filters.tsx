@@ -2,6 +2,8 @@ import type { ConversationFilters } from '../api/client.ts';
 import { useI18n } from '../i18n/locale.tsx';
 import { CONVERSATION_STATUSES, PRIORITIES } from '../lib/constants.ts';
 import { NotificationBell } from './tools/NotificationBell.tsx';
+import { HelpdeskFilters } from './views/HelpdeskFilters.tsx';
+import { SavedViews } from './views/SavedViews.tsx';
 
 type Props = { filters: ConversationFilters; onChange: (filters: ConversationFilters) => void };
 
@@ -58,6 +60,8 @@ export function Filters({ filters, onChange }: Props) {
           ))}
         </select>
       </label>
+      <HelpdeskFilters filters={filters} onChange={onChange} />
+      <SavedViews filters={filters} onApply={onChange} />
       <NotificationBell onOpenConversation={openFromNotification} />
     </div>
   );

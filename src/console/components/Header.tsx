@@ -4,9 +4,12 @@ import { logOut } from '../api/client.ts';
 import { useI18n } from '../i18n/locale.tsx';
 import { initialsOf } from '../lib/format.ts';
 import { useConnectionState } from '../realtime/context.tsx';
+import { AdminLink } from './admin/AdminLink.tsx';
+import { AdminMenu } from './admin-helpdesk/AdminHelpdesk.tsx';
 import { LogoutIcon } from './icons.tsx';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
 import { RoutingControls } from './routing/RoutingControls.tsx';
+import { SupervisorPanel } from './feedback/SupervisorPanel.tsx';
 
 type Props = { session: SessionResponse; onLoggedOut: () => void };
 
@@ -49,6 +52,9 @@ export function Header({ session, onLoggedOut }: Props) {
           {t(`conn.${connection}`)}
         </span>
         <RoutingControls agentId={session.agent.id} />
+        <SupervisorPanel role={session.agent.role} />
+        <AdminMenu session={session} />
+        <AdminLink role={session.agent.role} />
         <LocaleSwitch />
         <span className="agent-chip" title={session.agent.email}>
           <span className="avatar avatar--small avatar--agent" aria-hidden="true">

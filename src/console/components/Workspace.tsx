@@ -13,12 +13,13 @@ import { useConversation } from '../hooks/useConversation.ts';
 import { useConversationList } from '../hooks/useConversationList.ts';
 import { beginEdit, endEdit } from '../lib/local-edits.ts';
 import { useRoute } from '../lib/route.ts';
+import { AdminPages } from './admin/AdminPages.tsx';
+import { useAdminPage } from './admin/admin-route.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { Filters } from './Filters.tsx';
 import { askPriorityReason } from './sla/SlaBadge.tsx';
-import { TeamFilter } from './routing/TeamFilter.tsx';
 
 export type ActionError = { code: string; message: string };
 
@@ -30,7 +31,7 @@ export function Workspace({ session }: { session: SessionResponse }) {
   const detail = useConversation(route.conversationId);
   const agents = useAgents();
   const [actionError, setActionError] = useState<ActionError | null>(null);
-  const [teamId, setTeamId] = useState<string | null>(null);
+  const adminPage = useAdminPage();
 
   // Show the list's snapshot while the conversation itself loads, so the header and details appear at once.
   const conversation = detail.conversation ?? list.items.find((item) => item.id === route.conversationId) ?? null;
@@ -94,13 +95,13 @@ export function Workspace({ session }: { session: SessionResponse }) {
     navigate({ ...route, conversationId });
   }
 
+  if (adminPage) return <AdminPages page={adminPage} role={me.role} />;
   return (
     <div className={`workspace${route.conversationId ? ' workspace--open' : ''}`}>
       <aside className="pane pane--list">
         <Filters filters={route.filters} onChange={changeFilters} />
-        <TeamFilter teamId={teamId} onChange={setTeamId} />
         <ConversationList
-          list={teamId ? { ...list, items: list.items.filter((item) => item.teamId === teamId) } : list}
+          list={list}
           selectedId={route.conversationId}
           meId={me.id}
           onSelect={(id) => openConversation(id)}

@@ -92,3 +92,12 @@ export function ShieldIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function BellIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4 11.5V7a4 4 0 0 1 8 0v4.5l1 1.5H3z" />
+      <path d="M6.5 14a1.5 1.5 0 0 0 3 0" />
+    </Svg>
+  );
+}

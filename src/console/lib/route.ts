@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ConversationFilters } from '../api/client.ts';
+import { readHelpdeskFilters, writeHelpdeskFilters } from '../components/views/filters.ts';
 import { CONVERSATION_STATUSES, PRIORITIES } from './constants.ts';
 
 /**
@@ -25,6 +26,7 @@ function parseRoute(): Route {
       status: pickOne(query.get('status'), [...CONVERSATION_STATUSES, 'any'] as const, DEFAULT_FILTERS.status),
       assignee: pickOne(query.get('assignee'), ASSIGNEES, DEFAULT_FILTERS.assignee),
       priority: pickOne(query.get('priority'), [...PRIORITIES, 'any'] as const, DEFAULT_FILTERS.priority),
+      ...readHelpdeskFilters(query),
     },
   };
 }
@@ -36,6 +38,7 @@ export function formatRoute(route: Route): string {
   query.set('status', route.filters.status);
   query.set('assignee', route.filters.assignee);
   query.set('priority', route.filters.priority);
+  writeHelpdeskFilters(query, route.filters);
   return `${path}?${query}`;
 }
 

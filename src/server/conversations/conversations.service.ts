@@ -108,6 +108,7 @@ export type ConversationListFilter = {
   intent?: string;
   language?: string;
   slaRisk?: string;
+  contactId?: string;
   cursor?: string;
   limit: number;
 };
@@ -135,7 +136,8 @@ export async function listConversations(
     intent: filter.intent,
     language: filter.language,
     slaRisk: filter.slaRisk,
-    contactId: actor.kind === 'customer' ? actor.contactId : undefined,
+    // A customer only ever lists their own; an agent may narrow to one customer.
+    contactId: actor.kind === 'customer' ? actor.contactId : filter.contactId,
     after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
     limit: filter.limit + 1,
   });

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/locale.tsx';
 import { useRealtimeEvent, useReconnect } from '../../realtime/context.tsx';
 import { listNotifications, markNotificationsRead, type Notification } from './api.ts';
 import { toolText } from './strings.ts';
+import { BellIcon } from '../icons.tsx';
 
 /** The header's bell: mentions arrive live over the socket; opening one marks it read and goes to the conversation. */
 export function NotificationBell({ onOpenConversation }: { onOpenConversation: (conversationId: string) => void }) {
@@ -58,7 +59,7 @@ export function NotificationBell({ onOpenConversation }: { onOpenConversation: (
         data-testid="notifications-bell"
         onClick={() => setOpen(!open)}
       >
-        <span aria-hidden="true">🔔</span>
+        <BellIcon />
         {unread > 0 && (
           <span className="bell__count" data-testid="notifications-unread">
             {unread > 99 ? '99+' : unread}

@@ -1,0 +1,263 @@
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { PRIORITIES } from '../../../contracts/domain.ts';
+import { MACRO_VARIABLES, type Macro, type MacroActions } from '../../../contracts/tools.ts';
+import { useI18n } from '../../i18n/locale.tsx';
+import { deleteMacro, describeFailure, fetchMacros, type MacroInput, saveMacro } from './admin-api.ts';
+import { adminText } from './strings.ts';
+
+type Draft = {
+  name: string;
+  shortcut: string;
+  zh: string;
+  en: string;
+  status: '' | NonNullable<MacroActions['status']>;
+  priority: '' | NonNullable<MacroActions['priority']>;
+  addTags: string;
+  removeTags: string;
+};
+
+const EMPTY: Draft = { name: '', shortcut: '', zh: '', en: '', status: '', priority: '', addTags: '', removeTags: '' };
+
+function draftOf(macro: Macro): Draft {
+  return {
+    name: macro.name,
+    shortcut: macro.shortcut,
+    zh: macro.bodies.zh ?? '',
+    en: macro.bodies.en ?? '',
+    status: macro.actions.status ?? '',
+    priority: macro.actions.priority ?? '',
+    addTags: (macro.actions.addTags ?? []).join(', '),
+    removeTags: (macro.actions.removeTags ?? []).join(', '),
+  };
+}
+
+function splitList(text: string): string[] | undefined {
+  const items = text
+    .split(/[,，\s]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
+}
+
+/** An empty field means "no such body/action": the server gets exactly what the form shows. */
+function inputOf(draft: Draft): MacroInput {
+  const bodies: MacroInput['bodies'] = {};
+  if (draft.zh.trim()) bodies.zh = draft.zh;
+  if (draft.en.trim()) bodies.en = draft.en;
+  const actions: MacroActions = {};
+  if (draft.status) actions.status = draft.status;
+  if (draft.priority) actions.priority = draft.priority;
+  const addTags = splitList(draft.addTags);
+  const removeTags = splitList(draft.removeTags);
+  if (addTags) actions.addTags = addTags;
+  if (removeTags) actions.removeTags = removeTags;
+  return { name: draft.name, shortcut: draft.shortcut, bodies, actions };
+}
+
+export function MacrosAdmin() {
+  const { locale, t } = useI18n();
+  const s = (key: Parameters<typeof adminText>[1], vars?: Record<string, string>) => adminText(locale, key, vars);
+  const [macros, setMacros] = useState<Macro[] | null>(null);
+  const [editing, setEditing] = useState<string | 'new'>('new');
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const lastBody = useRef<'zh' | 'en'>('zh');
+
+  const load = useCallback(() => {
+    fetchMacros()
+      .then(setMacros)
+      .catch((failure: unknown) => setMessage({ kind: 'error', text: describeFailure(t, failure) }));
+  }, [t]);
+  useEffect(load, [load]);
+
+  function pick(macro: Macro | null) {
+    setEditing(macro ? macro.id : 'new');
+    setDraft(macro ? draftOf(macro) : EMPTY);
+    setMessage(null);
+  }
+
+  function insertVariable(name: string) {
+    const field = lastBody.current;
+    setDraft((current) => ({ ...current, [field]: `${current[field]}{{${name}}}` }));
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    try {
+      const saved = await saveMacro(editing === 'new' ? null : editing, inputOf(draft));
+      setEditing(saved.id);
+      setDraft(draftOf(saved));
+      setMessage({ kind: 'ok', text: s('saved') });
+      load();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describeFailure(t, failure) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    if (editing === 'new' || !window.confirm(s('confirmDelete', { name: draft.name }))) return;
+    try {
+      await deleteMacro(editing);
+      pick(null);
+      load();
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describeFailure(t, failure) });
+    }
+  }
+
+  const set = (key: keyof Draft) => (event: { target: { value: string } }) =>
+    setDraft((current) => ({ ...current, [key]: event.target.value }));
+
+  return (
+    <div className="admin-split" data-testid="macros-admin">
+      <section className="admin-card">
+        <button type="button" className="button button--small button--primary" onClick={() => pick(null)}>
+          + {s('new')}
+        </button>
+        {macros === null && <p className="muted">{s('loading')}</p>}
+        {macros?.length === 0 && <p className="muted">{s('noMacros')}</p>}
+        <ul className="admin-list">
+          {macros?.map((macro) => (
+            <li key={macro.id}>
+              <button
+                type="button"
+                className="admin-list__item"
+                data-testid="macro-row"
+                aria-current={editing === macro.id}
+                onClick={() => pick(macro)}
+              >
+                <span>{macro.name}</span>
+                <span className="admin-list__sub">
+                  /{macro.shortcut} · {Object.keys(macro.bodies).join(' + ') || '—'}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <form className="admin-card admin-form" noValidate onSubmit={submit}>
+        <div className="admin-form__row">
+          <label className="field">
+            <span className="field__label">{s('name')}</span>
+            <input type="text" data-testid="macro-name" value={draft.name} onChange={set('name')} maxLength={80} />
+          </label>
+          <label className="field">
+            <span className="field__label">{s('shortcut')}</span>
+            <input
+              type="text"
+              data-testid="macro-shortcut"
+              value={draft.shortcut}
+              onChange={set('shortcut')}
+              placeholder="/deposit-delay"
+            />
+          </label>
+        </div>
+        <label className="field">
+          <span className="field__label">{s('bodyZh')}</span>
+          <textarea
+            data-testid="macro-body-zh"
+            lang="zh-CN"
+            value={draft.zh}
+            onFocus={() => {
+              lastBody.current = 'zh';
+            }}
+            onChange={set('zh')}
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">{s('bodyEn')}</span>
+          <textarea
+            data-testid="macro-body-en"
+            lang="en"
+            value={draft.en}
+            onFocus={() => {
+              lastBody.current = 'en';
+            }}
+            onChange={set('en')}
+          />
+        </label>
+        <div className="field__hint">
+          {s('bodyHint')}
+          <div className="admin-vars">
+            {MACRO_VARIABLES.map((name) => (
+              <button key={name} type="button" className="admin-var" onClick={() => insertVariable(name)}>
+                {`{{${name}}}`}
+              </button>
+            ))}
+          </div>
+          {s('fallbackHint')}
+        </div>
+        <fieldset>
+          <legend>{s('actions')}</legend>
+          <div className="admin-form__row">
+            <label className="field">
+              <span className="field__label">{s('setStatus')}</span>
+              <select className="select" data-testid="macro-status" value={draft.status} onChange={set('status')}>
+                <option value="">{s('unchanged')}</option>
+                {(['open', 'pending', 'resolved'] as const).map((status) => (
+                  <option key={status} value={status}>
+                    {t(`status.${status}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field__label">{s('setPriority')}</span>
+              <select className="select" data-testid="macro-priority" value={draft.priority} onChange={set('priority')}>
+                <option value="">{s('unchanged')}</option>
+                {PRIORITIES.map((priority) => (
+                  <option key={priority} value={priority}>
+                    {t(`priority.${priority}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field__label">{s('addTags')}</span>
+              <input
+                type="text"
+                data-testid="macro-add-tags"
+                value={draft.addTags}
+                onChange={set('addTags')}
+                placeholder={s('commaSeparated')}
+              />
+            </label>
+            <label className="field">
+              <span className="field__label">{s('removeTags')}</span>
+              <input
+                type="text"
+                value={draft.removeTags}
+                onChange={set('removeTags')}
+                placeholder={s('commaSeparated')}
+              />
+            </label>
+          </div>
+        </fieldset>
+        {message && (
+          <div
+            className={`alert${message.kind === 'error' ? ' alert--error' : ''}`}
+            role={message.kind === 'error' ? 'alert' : 'status'}
+            data-testid="admin-message"
+          >
+            {message.text}
+          </div>
+        )}
+        <div className="admin-form__actions">
+          <button type="submit" className="button button--primary" data-testid="macro-save" disabled={busy}>
+            {s('save')}
+          </button>
+          {editing !== 'new' && (
+            <button type="button" className="button button--ghost" onClick={() => void remove()}>
+              {s('delete')}
+            </button>
+          )}
+        </div>
+      </form>
+    </div>
+  );
+}

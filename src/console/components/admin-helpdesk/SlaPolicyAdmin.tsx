@@ -1,0 +1,236 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { PRIORITIES, type Priority } from '../../../contracts/domain.ts';
+import type { SlaPolicy } from '../../../contracts/sla.ts';
+import { useI18n } from '../../i18n/locale.tsx';
+import { formatDateTime } from '../../lib/format.ts';
+import { describeFailure, fetchSlaPolicy, saveSlaPolicy } from './admin-api.ts';
+import { draftOfPolicy, policyOfDraft, type SlaDraft, type TargetDraft } from './sla-form.ts';
+import { adminText } from './strings.ts';
+
+const TARGET_FIELDS = ['first', 'next', 'resolution', 'peakFirst', 'peakNext'] as const;
+const FIELD_LABELS = {
+  first: 'firstResponse',
+  next: 'nextResponse',
+  resolution: 'resolution',
+  peakFirst: 'peakFirst',
+  peakNext: 'peakNext',
+} as const;
+
+export function SlaPolicyAdmin() {
+  const { locale, t } = useI18n();
+  const s = (key: Parameters<typeof adminText>[1], vars?: Record<string, string | number>) =>
+    adminText(locale, key, vars);
+  const [loaded, setLoaded] = useState<{ policy: SlaPolicy; updatedAt: string | null } | null>(null);
+  const [draft, setDraft] = useState<SlaDraft | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+
+  useEffect(() => {
+    fetchSlaPolicy()
+      .then((response) => {
+        setLoaded(response);
+        setDraft(draftOfPolicy(response.policy));
+      })
+      .catch((failure: unknown) => setMessage({ kind: 'error', text: describeFailure(t, failure) }));
+  }, [t]);
+
+  if (!draft || !loaded) {
+    return (
+      <div className="admin-card" data-testid="sla-admin">
+        {message ? (
+          <div className="alert alert--error" role="alert" data-testid="admin-message">
+            {message.text}
+          </div>
+        ) : (
+          <p className="muted">{s('loading')}</p>
+        )}
+      </div>
+    );
+  }
+
+  const change = (patch: Partial<SlaDraft>) => setDraft({ ...draft, ...patch });
+  const changeTarget = (priority: Priority, field: keyof TargetDraft, value: string) =>
+    change({ targets: { ...draft.targets, [priority]: { ...draft.targets[priority], [field]: value } } });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!draft || !loaded) return;
+    const result = policyOfDraft(draft, loaded.policy);
+    if (!result.ok) {
+      setMessage({ kind: 'error', text: s('badLine', { line: result.badLine }) });
+      return;
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      const saved = await saveSlaPolicy(result.policy);
+      setLoaded(saved);
+      setDraft(draftOfPolicy(saved.policy));
+      setMessage({ kind: 'ok', text: s('saved') });
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describeFailure(t, failure) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="admin-card admin-form"
+      style={{ maxWidth: 900 }}
+      noValidate
+      onSubmit={submit}
+      data-testid="sla-admin"
+    >
+      <label className="admin-check">
+        <input
+          type="checkbox"
+          data-testid="sla-enabled"
+          checked={draft.enabled}
+          onChange={(event) => change({ enabled: event.target.checked })}
+        />
+        {s('enabled')}
+        {loaded.updatedAt && <span className="muted"> · {formatDateTime(loaded.updatedAt, locale)}</span>}
+      </label>
+      <fieldset>
+        <legend>{s('minutesHint')}</legend>
+        <table className="admin-table">
+          <thead>
+            <tr>
+              <th>{s('priority')}</th>
+              {TARGET_FIELDS.map((field) => (
+                <th key={field}>{s(FIELD_LABELS[field])}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {PRIORITIES.map((priority) => (
+              <tr key={priority}>
+                <td>{t(`priority.${priority}`)}</td>
+                {TARGET_FIELDS.map((field) => (
+                  <td key={field}>
+                    {/* Funds at risk keep their target under surge: no peak for urgent. */}
+                    {priority === 'urgent' && field.startsWith('peak') ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      <input
+                        type="number"
+                        min={1}
+                        data-testid={`sla-${priority}-${field}`}
+                        aria-label={`${t(`priority.${priority}`)} ${s(FIELD_LABELS[field])}`}
+                        value={draft.targets[priority][field]}
+                        onChange={(event) => changeTarget(priority, field, event.target.value)}
+                      />
+                    )}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </fieldset>
+      <fieldset>
+        <legend>{s('calendar')}</legend>
+        <div className="admin-form__row">
+          <label className="field">
+            <span className="field__label">{s('calendar')}</span>
+            <select
+              className="select"
+              data-testid="sla-calendar"
+              value={draft.calendarKind}
+              onChange={(event) => change({ calendarKind: event.target.value as SlaDraft['calendarKind'] })}
+            >
+              <option value="24/7">{s('allDay')}</option>
+              <option value="business_hours">{s('businessHours')}</option>
+            </select>
+          </label>
+          {draft.calendarKind === 'business_hours' && (
+            <label className="field">
+              <span className="field__label">{s('timeZone')}</span>
+              <input
+                type="text"
+                data-testid="sla-timezone"
+                value={draft.timeZone}
+                onChange={(event) => change({ timeZone: event.target.value })}
+              />
+            </label>
+          )}
+        </div>
+        {draft.calendarKind === 'business_hours' && (
+          <div className="admin-form__row">
+            <label className="field">
+              <span className="field__label">{s('hours')}</span>
+              <textarea
+                data-testid="sla-hours"
+                value={draft.hours}
+                onChange={(event) => change({ hours: event.target.value })}
+              />
+              <span className="field__hint">{s('hoursHint')}</span>
+            </label>
+            <label className="field">
+              <span className="field__label">{s('holidays')}</span>
+              <textarea
+                data-testid="sla-holidays"
+                value={draft.holidays}
+                onChange={(event) => change({ holidays: event.target.value })}
+              />
+              <span className="field__hint">{s('holidaysHint')}</span>
+            </label>
+          </div>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>{s('surge')}</legend>
+        <div className="admin-form__row">
+          <label className="field">
+            <span className="field__label">{s('surgeUnassigned')}</span>
+            <input
+              type="number"
+              min={1}
+              data-testid="sla-surge-unassigned"
+              value={draft.surgeUnassigned}
+              placeholder={s('off')}
+              onChange={(event) => change({ surgeUnassigned: event.target.value })}
+            />
+          </label>
+          <label className="field">
+            <span className="field__label">{s('surgeArrivals')}</span>
+            <input
+              type="number"
+              min={1}
+              data-testid="sla-surge-arrivals"
+              value={draft.surgeArrivals}
+              placeholder={s('off')}
+              onChange={(event) => change({ surgeArrivals: event.target.value })}
+            />
+          </label>
+          <label className="field">
+            <span className="field__label">{s('warnAt')}</span>
+            <input
+              type="number"
+              min={1}
+              max={99}
+              data-testid="sla-warn"
+              value={draft.warnAtPercent}
+              onChange={(event) => change({ warnAtPercent: event.target.value })}
+            />
+          </label>
+        </div>
+      </fieldset>
+      {message && (
+        <div
+          className={`alert${message.kind === 'error' ? ' alert--error' : ''}`}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          data-testid="admin-message"
+        >
+          {message.text}
+        </div>
+      )}
+      <div className="admin-form__actions">
+        <button type="submit" className="button button--primary" data-testid="sla-save" disabled={busy}>
+          {s('save')}
+        </button>
+      </div>
+    </form>
+  );
+}

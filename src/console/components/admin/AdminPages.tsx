@@ -1,0 +1,37 @@
+import './admin.css';
+import { useI18n } from '../../i18n/locale.tsx';
+import { ADMIN_PAGES, type AdminPage, openAdminPage } from './admin-route.ts';
+import { OfficialChannels } from './OfficialChannels.tsx';
+import { PlatformStatus } from './PlatformStatus.tsx';
+import { adminText } from './strings.ts';
+
+const TITLES = { 'official-channels': 'channels', 'platform-status': 'status' } as const;
+
+/** Replaces the three panes while an admin page is open; the inbox keeps its state underneath. */
+export function AdminPages({ page, role }: { page: AdminPage; role: string }) {
+  const { locale } = useI18n();
+  return (
+    <div className="admin">
+      <nav className="admin__nav" aria-label={adminText(locale, 'admin')}>
+        <button type="button" className="button button--ghost button--small" onClick={() => openAdminPage(null)}>
+          ← {adminText(locale, 'back')}
+        </button>
+        {ADMIN_PAGES.map((p) => (
+          <button
+            key={p}
+            type="button"
+            className={`admin__tab${p === page ? ' admin__tab--active' : ''}`}
+            aria-current={p === page ? 'page' : undefined}
+            data-testid={`admin-tab-${p}`}
+            onClick={() => openAdminPage(p)}
+          >
+            {adminText(locale, TITLES[p])}
+          </button>
+        ))}
+      </nav>
+      <main className="admin__main">
+        {page === 'official-channels' ? <OfficialChannels canEdit={role === 'admin'} /> : <PlatformStatus />}
+      </main>
+    </div>
+  );
+}

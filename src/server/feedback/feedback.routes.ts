@@ -1,0 +1,94 @@
+import type { FastifyRequest } from 'fastify';
+import { conversationParamsSchema } from '../../contracts/api.ts';
+import {
+  closeFollowUpBodySchema,
+  complaintReasonBodySchema,
+  csatAnswerBodySchema,
+  csatReportQuerySchema,
+  followUpParamsSchema,
+  followUpsQuerySchema,
+} from '../../contracts/feedback.ts';
+import type { Clock } from '../clock.ts';
+import type { Ctx } from '../context.ts';
+import { createAgentAuth } from '../http/agent-auth.ts';
+import type { App, AppDeps } from '../http/types.ts';
+import { authenticateVisitor } from '../visitors/visitors.service.ts';
+import {
+  closeFollowUp,
+  getConversationFeedback,
+  getCsatReport,
+  listFollowUps,
+  markComplaint,
+  rateConversation,
+  reportAgent,
+} from './feedback.service.ts';
+
+/** CSAT and complaints: the widget's rating and report, the agents' complaint mark, supervisors' results. */
+export function registerFeedbackRoutes(app: App, deps: AppDeps & { clock: Clock }): void {
+  const preHandler = createAgentAuth(deps);
+  const now = () => deps.clock.now();
+  const params = conversationParamsSchema;
+  const widgetTags = ['widget'];
+  const tags = ['agent: feedback'];
+
+  const visitorCtx = async (request: FastifyRequest): Promise<Ctx> => {
+    const header = request.headers.authorization;
+    const visitor = await authenticateVisitor(deps, header?.startsWith('Bearer ') ? header.slice(7) : undefined);
+    return { db: deps.db, log: deps.log, events: deps.events, ip: request.ip, ...visitor };
+  };
+
+  app.post(
+    '/api/widget/conversations/:conversationId/csat',
+    { schema: { tags: widgetTags, params, body: csatAnswerBodySchema } },
+    async (request, reply) => {
+      const ctx = await visitorCtx(request);
+      reply.status(201);
+      return { csat: await rateConversation(ctx, request.params.conversationId, request.body, now()) };
+    },
+  );
+
+  app.post(
+    '/api/widget/conversations/:conversationId/report',
+    { schema: { tags: widgetTags, params, body: complaintReasonBodySchema } },
+    async (request, reply) => {
+      const ctx = await visitorCtx(request);
+      reply.status(201);
+      return reportAgent(ctx, request.params.conversationId, request.body.reason, now());
+    },
+  );
+
+  app.post(
+    '/api/agent/conversations/:conversationId/complaint',
+    { schema: { tags, params, body: complaintReasonBodySchema }, preHandler },
+    async (request, reply) => {
+      reply.status(201);
+      return {
+        complaint: await markComplaint(request.ctx, request.params.conversationId, request.body.reason, now()),
+      };
+    },
+  );
+
+  app.get('/api/agent/conversations/:conversationId/feedback', { schema: { tags, params }, preHandler }, (request) =>
+    getConversationFeedback(request.ctx, request.params.conversationId),
+  );
+
+  app.get('/api/agent/reports/csat', { schema: { tags, querystring: csatReportQuerySchema }, preHandler }, (request) =>
+    getCsatReport(request.ctx, request.query, now()),
+  );
+
+  app.get(
+    '/api/agent/followups',
+    { schema: { tags, querystring: followUpsQuerySchema }, preHandler },
+    async (request) => ({
+      followUps: await listFollowUps(request.ctx, request.query.state, now()),
+    }),
+  );
+
+  app.post(
+    '/api/agent/followups/:followUpId/close',
+    { schema: { tags, params: followUpParamsSchema, body: closeFollowUpBodySchema }, preHandler },
+    async (request) => ({
+      followUp: await closeFollowUp(request.ctx, request.params.followUpId, request.body.note, now()),
+    }),
+  );
+}
