@@ -212,6 +212,55 @@ for (const database of await testDatabases()) {
       assert.match(botReplies(second)[1].body, /人工客服/);
     });
 
+    test('a wrong-network deposit gets the steps, then a recovery case the customer can follow', async () => {
+      const visitor = await startVisitor(server, org);
+      const created = await visitor.call('POST', '/api/widget/conversations', {
+        body: '我充币的时候选错网络了，怎么找回',
+        clientId: 'r1',
+      });
+      const id = created.body.conversation.id as string;
+      const asked = await waitForMessages(visitor, id, (m) =>
+        m.some((x) => x.authorKind === 'bot' && /找回工单/.test(x.body)),
+      );
+      assert.ok(
+        botReplies(asked).some((m) => /币种/.test(m.body)),
+        'it asks for what the case needs',
+      );
+      await visitor.call('POST', `/api/widget/conversations/${id}/messages`, {
+        body: `USDT，哈希 ${TRON_TX}`,
+        clientId: 'r2',
+      });
+      const opened = await waitForMessages(visitor, id, (m) => m.some((x) => /已为您创建找回工单 CASE-/.test(x.body)));
+      assert.ok(opened.length > 0);
+      const cases = await visitor.call('GET', '/api/widget/cases');
+      assert.equal(cases.body.cases[0].kind, 'deposit_recovery');
+      assert.equal(cases.body.cases[0].status, 'open');
+
+      const agent = await loginAgent(server, org.agents.agent);
+      const [recovery] = (await agent.call('GET', `/api/agent/cases?conversationId=${id}`)).body.cases;
+      await agent.call('PATCH', `/api/agent/cases/${recovery.id}`, { status: 'in_progress' });
+      await waitForMessages(visitor, id, (m) =>
+        m.some((x) => x.authorKind === 'system' && x.body.includes(`${recovery.ref} 当前状态：处理中`)),
+      );
+      const followed = await visitor.call('GET', '/api/widget/cases');
+      assert.equal(followed.body.cases[0].status, 'in_progress');
+    });
+
+    test('a lost authenticator opens an identity-verification case and brings in a human', async () => {
+      const visitor = await startVisitor(server, org);
+      const created = await visitor.call('POST', '/api/widget/conversations', {
+        body: 'I lost my Google Authenticator, need to reset 2FA',
+        clientId: 't1',
+      });
+      const id = created.body.conversation.id as string;
+      await waitForMessages(visitor, id, (m) => m.some((x) => /identity-verification case CASE-/.test(x.body)));
+      const agent = await loginAgent(server, org.agents.agent);
+      const cases = await agent.call('GET', `/api/agent/cases?conversationId=${id}`);
+      assert.equal(cases.body.cases[0].kind, 'identity_verification');
+      const detail = await agent.call('GET', `/api/agent/conversations/${id}`);
+      assert.equal(detail.body.conversation.handoffReason, 'identity_verification');
+    });
+
     test('a greeting is answered in kind, in English', async () => {
       const visitor = await startVisitor(server, org);
       const created = await visitor.call('POST', '/api/widget/conversations', { body: 'hello there', clientId: 'g1' });

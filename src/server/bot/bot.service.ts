@@ -258,6 +258,52 @@ async function runLookup(
       const text = describeDepositFinding(checked.finding, locale, { txHash, caseRef: ref });
       return { replies: notice ? [notice, text] : [text], handoff: follow.handoff };
     }
+    case 'recovery': {
+      const { coin, network, txHash } = lookup.slots;
+      // Evidence when the chain can be asked; the case opens either way, since people do the recovery.
+      const checked =
+        deps.sources && coin && network && txHash
+          ? await checkDeposit(deps.sources, orgId, { uid, coin, network: network as NetworkId, txHash }).catch(
+              () => null,
+            )
+          : null;
+      const finding = checked && 'finding' in checked ? checked.finding : null;
+      const opened = await openCase(ctx, {
+        kind: 'deposit_recovery',
+        priority: 'normal',
+        conversationId: conversation.id,
+        contactId: conversation.contact_id,
+        exchangeUid: uid,
+        title: `${lookup.about === 'deposit_missing_memo' ? 'Missing memo' : 'Wrong network'}: ${describeSlots(lookup.slots)}`,
+        evidence: { reported: lookup.about, slots: lookup.slots, finding },
+      });
+      return {
+        replies: [
+          reply('recoveryOpened', locale, { caseRef: opened.ref, summary: describeSlots(lookup.slots) || '—' }),
+        ],
+        handoff: { reason: 'deposit_recovery', priority: 'normal', tags: ['deposit', 'recovery'], securityFlag: false },
+      };
+    }
+    case 'identity_verification': {
+      const opened = await openCase(ctx, {
+        kind: 'identity_verification',
+        priority: 'high',
+        conversationId: conversation.id,
+        contactId: conversation.contact_id,
+        exchangeUid: uid,
+        title: `2FA reset: verify identity${uid ? ` of UID ${uid}` : ''}`,
+        evidence: { reported: lookup.about, signedIn: uid !== null },
+      });
+      return {
+        replies: [reply('verificationOpened', locale, { caseRef: opened.ref })],
+        handoff: {
+          reason: 'identity_verification',
+          priority: 'high',
+          tags: ['security', '2fa-reset'],
+          securityFlag: true,
+        },
+      };
+    }
     case 'withdrawal': {
       if (!deps.sources || !uid) return { replies: [reply('withdrawalNeedsSignIn', locale)], handoff: null };
       const found = await findWithdrawal(deps.sources, orgId, {

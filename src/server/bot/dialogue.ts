@@ -8,12 +8,12 @@ import type { SecretKind } from './secret-guard.ts';
  * asks only for what is missing, and hands over to a human the moment it should — never looping.
  */
 
-export type Slots = { coin?: string; network?: string; txHash?: string; withdrawalId?: string };
+export type Slots = { coin?: string; network?: string; txHash?: string; withdrawalId?: string; about?: string };
 
 export type BotState = {
   /** False once a human has the conversation; the bot then stays silent. */
   active: boolean;
-  flow: { intent: 'deposit_missing' | 'withdrawal_status'; slots: Slots; asks: number } | null;
+  flow: { intent: 'deposit_missing' | 'withdrawal_status' | 'deposit_recovery'; slots: Slots; asks: number } | null;
   lowConfidenceStreak: number;
   /** Intents already answered from the knowledge base: asking again means the answer did not help. */
   answered: string[];
@@ -51,7 +51,8 @@ export type HandoffReason =
   | 'deposit_not_credited'
   | 'deposit_not_user_address'
   | 'deposit_below_minimum'
-  | 'lookup_unavailable';
+  | 'lookup_unavailable'
+  | 'identity_verification';
 
 export type Handoff = { reason: HandoffReason; priority: Priority; tags: string[]; securityFlag: boolean };
 
@@ -82,7 +83,12 @@ export type TurnResult = {
   /** A security flag without a hand-off (a 2FA code or password was pasted). */
   securityFlag: boolean;
   /** Facts to fetch before answering; the service looks them up and replies (see self-service/). */
-  lookup?: { kind: 'deposit' | 'withdrawal' | 'official_channel' | 'platform_status'; slots: Slots };
+  lookup?: {
+    kind: 'deposit' | 'withdrawal' | 'official_channel' | 'platform_status' | 'recovery' | 'identity_verification';
+    slots: Slots;
+    /** What the customer came for, when the lookup serves an intent (e.g. deposit_missing_memo). */
+    about?: string;
+  };
 };
 
 /** Said in any language: the customer wants a person. Checked before the classifier so it always works. */
@@ -189,6 +195,16 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     case 'withdrawal_status':
       state.flow = { intent: 'withdrawal_status', slots: {}, asks: 0 };
       return continueFlow(state, u, replies, finish, handOff);
+    case 'deposit_wrong_network':
+    case 'deposit_missing_memo':
+      // Recovery needs people and evidence: show the steps, collect the details, open a case the customer can follow.
+      if (u.kb) replies.push(reply('recoverySteps', u.locale, u.kb));
+      state.flow = { intent: 'deposit_recovery', slots: { about: u.intent }, asks: 0 };
+      return continueFlow(state, u, replies, finish, handOff);
+    case 'twofa_reset':
+      if (u.kb) replies.push(reply('recoverySteps', u.locale, u.kb));
+      if (!u.canLookUp) return handOff('identity_verification', 'handoff');
+      return finish('open_identity_verification', null, { kind: 'identity_verification', slots: {}, about: u.intent });
     case 'verify_official':
       return finish('check_official', null, { kind: 'official_channel', slots: {} });
     case 'platform_status':
@@ -230,6 +246,33 @@ function continueFlow(
 
   for (const invalid of e.invalidAddresses.slice(0, 1))
     replies.push(reply('invalidAddress', u.locale, { value: invalid.value }));
+
+  if (flow.intent === 'deposit_recovery') {
+    const missing = (['coin', 'txHash'] as const).filter((slot) => !slots[slot]);
+    if (missing.length === 0 || flow.asks >= 2) {
+      state.flow = null;
+      if (!u.canLookUp) {
+        return handOff(
+          'deposit_recovery',
+          'handoffIncomplete',
+          { tags: ['recovery'] },
+          { summary: describeSlots(slots) || '—' },
+        );
+      }
+      return finish('open_recovery', null, { kind: 'recovery', slots, about: slots.about });
+    }
+    const names = { coin: 'slotCoin', txHash: 'slotTxHash' } as const;
+    replies.push(
+      reply('askRecovery', u.locale, {
+        missing: joinList(
+          missing.map((slot) => reply(names[slot], u.locale)),
+          u.locale,
+        ),
+      }),
+    );
+    state.flow = { ...state.flow, asks: flow.asks + 1 };
+    return finish('ask_slots');
+  }
 
   if (flow.intent === 'deposit_missing') {
     if (slots.txHash && slots.network && networkFamily(slots.network)) {

@@ -192,6 +192,24 @@ const REPLIES = {
     'zh-CN': '请把您想核实的网址、邮箱、Telegram 账号、电话号码或钱包地址发给我，我来确认它是否为官方渠道。',
     en: 'Send me the website, email address, Telegram handle, phone number or wallet address you want to check, and I will tell you whether it is official.',
   },
+  recoverySteps: {
+    'zh-CN': '{title}\n{snippet}\n详情：{url}',
+    en: '{title}\n{snippet}\nMore: {url}',
+  },
+  askRecovery: {
+    'zh-CN': '我来为您创建找回工单，请提供：{missing}（如果知道，也请告诉我您转出时选择的网络）。',
+    en: 'I will open a recovery case for you. Please send: {missing} (and, if you know it, the network you sent on).',
+  },
+  recoveryOpened: {
+    'zh-CN':
+      '已为您创建找回工单 {caseRef}（{summary}）。客服会核实链上记录，告诉您能否找回以及所需步骤和费用；您可以随时在这里查看进度。',
+    en: 'I have opened recovery case {caseRef} ({summary}). Our team will check the on-chain record and tell you whether it can be recovered, the steps and any fee; you can follow its status here any time.',
+  },
+  verificationOpened: {
+    'zh-CN':
+      '已为您创建身份验证工单 {caseRef}。重置两步验证需要人工核实身份（通常需要证件照片和手持证件自拍），客服会在这里指引您。请勿向任何人提供密码或验证码。',
+    en: 'I have opened identity-verification case {caseRef}. Resetting 2FA needs a person to verify your identity (usually an ID photo and a selfie holding it); our team will guide you here. Never give anyone your password or codes.',
+  },
   slotCoin: { 'zh-CN': '币种（如 USDT）', en: 'the coin (e.g. USDT)' },
   slotNetwork: { 'zh-CN': '充值网络（如 TRC20、ERC20、BEP20）', en: 'the network (e.g. TRC20, ERC20, BEP20)' },
   slotTxHash: { 'zh-CN': '交易哈希（TxID）', en: 'the transaction hash (TxID)' },

@@ -1,4 +1,5 @@
-import type { Priority } from '../../contracts/domain.ts';
+import type { Locale, Priority } from '../../contracts/domain.ts';
+import { postMessage } from '../conversations/conversations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -105,7 +106,39 @@ export async function setCaseStatus(ctx: Ctx, caseId: string, status: CaseStatus
       details: { from: current.status, to: status },
     });
   });
-  return getCase(ctx, caseId);
+  const updated = await getCase(ctx, caseId);
+  await tellCustomerAboutCase(ctx, updated);
+  return updated;
+}
+
+const CASE_STATUS_WORDS: Record<CaseStatus, Record<Locale, string>> = {
+  open: { 'zh-CN': '已受理', 'zh-TW': '已受理', en: 'open' },
+  in_progress: { 'zh-CN': '处理中', 'zh-TW': '處理中', en: 'in progress' },
+  waiting_customer: { 'zh-CN': '等待您补充信息', 'zh-TW': '等待您補充資訊', en: 'waiting for your reply' },
+  resolved: { 'zh-CN': '已解决', 'zh-TW': '已解決', en: 'resolved' },
+  rejected: {
+    'zh-CN': '未能处理（详见客服说明）',
+    'zh-TW': '未能處理（詳見客服說明）',
+    en: 'closed without a fix (see our note)',
+  },
+};
+
+/** The customer follows their case where they asked about it: each status change is said in that conversation. */
+async function tellCustomerAboutCase(ctx: Ctx, supportCase: SupportCase): Promise<void> {
+  if (!supportCase.conversationId || supportCase.kind === 'unfreeze_request') return;
+  const rows = await ctx.db.query<{ locale: string | null }>(
+    `SELECT ct.locale FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.org_id = $1 AND c.id = $2`,
+    [ctx.org.id, supportCase.conversationId],
+  );
+  const locale: Locale = rows[0]?.locale === 'en' || rows[0]?.locale === 'zh-TW' ? rows[0].locale : 'zh-CN';
+  const status = CASE_STATUS_WORDS[supportCase.status][locale];
+  const body =
+    locale === 'en' ? `Case ${supportCase.ref} is now ${status}.` : `工单 ${supportCase.ref} 当前状态：${status}。`;
+  await postMessage({ ...ctx, actor: { kind: 'system' } }, supportCase.conversationId, {
+    body,
+    clientId: `case:${supportCase.id}:${supportCase.status}:${supportCase.updatedAt}`,
+    meta: { case: { id: supportCase.id, ref: supportCase.ref, status: supportCase.status } },
+  }).catch((error: unknown) => ctx.log.warn({ err: error, caseId: supportCase.id }, 'could not tell the customer'));
 }
 
 const APPROVER_ROLES = new Set(['supervisor', 'admin']);
