@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import type { Message } from '../../src/contracts/domain.ts';
+import { botReplies, waitForMessages } from '../helpers/conversation.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import {
   connectSocket,
@@ -12,29 +13,9 @@ import {
   startVisitor,
   type TestOrg,
   type TestServer,
-  type VisitorClient,
 } from '../helpers/server.ts';
 
 const TRON_TX = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
-
-async function waitForMessages(
-  visitor: VisitorClient,
-  conversationId: string,
-  done: (messages: Message[]) => boolean,
-  timeoutMs = 15_000,
-): Promise<Message[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await visitor.call('GET', `/api/widget/conversations/${conversationId}/messages`);
-    const messages = result.body.messages as Message[];
-    if (done(messages)) return messages;
-    if (Date.now() > deadline)
-      throw new Error(`timed out; messages: ${JSON.stringify(messages.map((m) => [m.authorKind, m.body]))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const botReplies = (messages: Message[]) => messages.filter((m) => m.authorKind === 'bot');
 
 for (const database of await testDatabases()) {
   describe(`the bot answers first and hands over honestly (${database.name})`, () => {
