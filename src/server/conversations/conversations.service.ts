@@ -217,7 +217,9 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
   let body = input.body;
   let meta = input.meta ?? {};
   if (author.authorKind === 'customer') {
-    const expectingCode = ONE_TIME_CODE.test(body) && (await isAwaitingOneTimeCode(ctx, conversationId));
+    // A freeze code arrives as a short message ("123456", "验证码是 123456"); longer texts with digits are not looked up.
+    const expectingCode =
+      body.length <= 40 && ONE_TIME_CODE.test(body) && (await isAwaitingOneTimeCode(ctx, conversationId));
     const screened = screenCustomerMessage(body, expectingCode ? { expectingOneTimeCodeFor: conversationId } : {});
     body = screened.body;
     if (screened.meta) meta = { ...meta, ...screened.meta };

@@ -38,7 +38,24 @@ export const SLA_CHECK_JOB = 'sla-check';
 // ---------- The policy (admin API) ----------
 
 /** The organization's policy, or the built-in one. A stored policy that no longer validates falls back, loudly. */
+/**
+ * Policies are read on every customer message but change rarely: kept a few seconds per organization. A change made
+ * on this node applies at once; one made on another node within POLICY_TTL_MS.
+ */
+const POLICY_TTL_MS = 5_000;
+const policyCache = new WeakMap<Db, Map<string, { policy: SlaPolicy; until: number }>>();
+
 export async function loadSlaPolicy(db: Db, orgId: string, log?: Logger): Promise<SlaPolicy> {
+  const perDb = policyCache.get(db) ?? new Map<string, { policy: SlaPolicy; until: number }>();
+  policyCache.set(db, perDb);
+  const cached = perDb.get(orgId);
+  if (cached && cached.until > Date.now()) return cached.policy;
+  const policy = await readSlaPolicy(db, orgId, log);
+  perDb.set(orgId, { policy, until: Date.now() + POLICY_TTL_MS });
+  return policy;
+}
+
+async function readSlaPolicy(db: Db, orgId: string, log?: Logger): Promise<SlaPolicy> {
   const row = await selectSlaPolicy(db, orgId);
   if (!row) return DEFAULT_SLA_POLICY;
   const parsed = slaPolicySchema.safeParse(row.policy);
@@ -78,6 +95,7 @@ export async function updateSlaPolicy(
     });
     return row.updated_at;
   });
+  policyCache.get(ctx.db)?.delete(ctx.org.id);
   return { policy, updatedAt: new Date(updatedAt).toISOString() };
 }
 
@@ -118,7 +136,15 @@ export async function advanceSla(
     if (!row) return undefined;
     const calendar = calendarFor(policy, row.team_id);
     const targets = targetsFor(policy, row.priority, row.peak);
-    const check = checkTimers(transition(toTimers(row), calendar, now), targets, calendar, policy.warnAtPercent, now);
+    const before = toTimers(row);
+    const check = checkTimers(transition(before, calendar, now), targets, calendar, policy.warnAtPercent, now);
+    // Most customer messages leave the clocks as they were (the reply timer already runs): nothing to store,
+    // reschedule or announce.
+    const unchanged =
+      JSON.stringify(check.timers) === JSON.stringify(before) &&
+      check.warned.length === 0 &&
+      check.breached.length === 0;
+    if (unchanged && alsoChanged.length === 0 && (row.check_job_id || !check.nextCheckAt)) return null;
     await updateSlaTimers(
       tx,
       orgId,
