@@ -99,12 +99,22 @@ export async function selectSlaForUpdate(
   orgId: string,
   conversationId: string,
 ): Promise<SlaRow | undefined> {
+  return selectSla(db, orgId, conversationId, { lock: true });
+}
+
+/** The clocks without a lock: to see cheaply whether anything changes before locking to change it. */
+export async function selectSla(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  options: { lock?: boolean } = {},
+): Promise<SlaRow | undefined> {
   const rows = await db.query<SlaRow>(
     `SELECT s.conversation_id, s.peak, s.started_at, s.first_response_at, s.next_started_at, s.next_paused_baseline_ms,
             s.paused_at, s.paused_ms, s.warned, s.breached, s.check_job_id, c.priority, c.team_id, c.status
        FROM conversation_slas s JOIN conversations c ON c.id = s.conversation_id
       WHERE s.org_id = $1 AND s.conversation_id = $2
-        FOR UPDATE OF s`,
+      ${options.lock ? 'FOR UPDATE OF s' : ''}`,
     [orgId, conversationId],
   );
   return rows[0];

@@ -13,6 +13,8 @@ import {
   escalateConversation,
   insertSlaTimers,
   selectQueueLoad,
+  selectSla,
+  type SlaRow,
   selectSlaForUpdate,
   selectSlaPolicy,
   toTimers,
@@ -131,20 +133,16 @@ export async function advanceSla(
 ): Promise<void> {
   const policy = await loadSlaPolicy(deps.db, orgId, deps.log);
   const now = deps.clock.now();
+  // Look before locking: most customer messages change nothing, and then no transaction is needed at all.
+  const peek = await selectSla(deps.db, orgId, conversationId);
+  if (!peek) return;
+  if (alsoChanged.length === 0 && leavesClocksAsTheyAre(peek, policy, transition, now)) return;
   const outcome = await deps.db.transaction(async (tx) => {
     const row = await selectSlaForUpdate(tx, orgId, conversationId);
     if (!row) return undefined;
     const calendar = calendarFor(policy, row.team_id);
     const targets = targetsFor(policy, row.priority, row.peak);
-    const before = toTimers(row);
-    const check = checkTimers(transition(before, calendar, now), targets, calendar, policy.warnAtPercent, now);
-    // Most customer messages leave the clocks as they were (the reply timer already runs): nothing to store,
-    // reschedule or announce.
-    const unchanged =
-      JSON.stringify(check.timers) === JSON.stringify(before) &&
-      check.warned.length === 0 &&
-      check.breached.length === 0;
-    if (unchanged && alsoChanged.length === 0 && (row.check_job_id || !check.nextCheckAt)) return null;
+    const check = checkTimers(transition(toTimers(row), calendar, now), targets, calendar, policy.warnAtPercent, now);
     await updateSlaTimers(
       tx,
       orgId,
@@ -175,6 +173,18 @@ export async function advanceSla(
     if (changed) return advanceSla(deps, orgId, conversationId, (t) => t, [...alsoChanged, 'priority', 'escalation']);
   }
   await publishConversationUpdated(ctx, conversationId, ['sla', ...new Set(alsoChanged)]);
+}
+
+/** True when the transition keeps the timers, fires nothing, and a check job (if one is needed) is already queued. */
+function leavesClocksAsTheyAre(row: SlaRow, policy: SlaPolicy, transition: Transition, now: Date): boolean {
+  const calendar = calendarFor(policy, row.team_id);
+  const targets = targetsFor(policy, row.priority, row.peak);
+  const before = toTimers(row);
+  const check = checkTimers(transition(before, calendar, now), targets, calendar, policy.warnAtPercent, now);
+  const same = JSON.stringify(check.timers) === JSON.stringify(before);
+  return (
+    same && check.warned.length === 0 && check.breached.length === 0 && Boolean(row.check_job_id || !check.nextCheckAt)
+  );
 }
 
 /** Raises the priority and moves the conversation to the escalation team, audited as the system. */
