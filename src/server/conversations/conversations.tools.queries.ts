@@ -85,7 +85,11 @@ export async function snoozeConversationRow(
   return rows[0];
 }
 
-/** Wakes the org's snoozes that are due at `now` (the caller's clock, not the database's). */
+/**
+ * Wakes the org's snoozes that are due at `now` (the caller's clock, not the database's). It waits for rows another transaction holds (the SLA clocks touch the same row when it was
+ * snoozed) instead of skipping them; two nodes waking at once stay exactly-once because the waiting one re-reads the
+ * row and no longer finds it snoozed.
+ */
 export async function wakeDueSnoozes(
   db: Queryable,
   orgId: string,
@@ -96,7 +100,7 @@ export async function wakeDueSnoozes(
         SET status = 'open', snoozed_until = NULL, updated_at = now()
        FROM (SELECT id, snoozed_until FROM conversations
               WHERE org_id = $1 AND status = 'snoozed' AND snoozed_until <= $2
-              ORDER BY snoozed_until LIMIT 500 FOR UPDATE SKIP LOCKED) due
+              ORDER BY snoozed_until LIMIT 500 FOR UPDATE) due
       WHERE c.id = due.id
   RETURNING c.id, due.snoozed_until`,
     [orgId, now],
