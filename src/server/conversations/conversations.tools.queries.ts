@@ -86,9 +86,9 @@ export async function snoozeConversationRow(
 }
 
 /**
- * Wakes the org's snoozes that are due at `now` (the caller's clock, not the database's). It waits for rows another transaction holds (the SLA clocks touch the same row when it was
- * snoozed) instead of skipping them; two nodes waking at once stay exactly-once because the waiting one re-reads the
- * row and no longer finds it snoozed.
+ * Wakes the org's snoozes that are due at `now` (the caller's clock, not the database's). It waits for rows another
+ * transaction holds (the SLA clocks touch the same row when it was snoozed) instead of skipping them; two nodes waking
+ * at once stay exactly-once because the waiting one re-reads the row and no longer finds it snoozed.
  */
 export async function wakeDueSnoozes(
   db: Queryable,
