@@ -19,6 +19,7 @@ import { upsertPlatformStatus } from '../platform-status/platform-status.ts';
 import { insertOfficialChannel } from '../trust/official-channels.ts';
 import { seedSandboxExchange } from '../exchange/sandbox.ts';
 import { updateAgentRouting } from '../routing/routing.queries.ts';
+import { upsertAttributeDefinition } from '../conversations/conversations.tools.queries.ts';
 
 export const DEMO_ORG_SLUG = 'demo';
 
@@ -245,6 +246,18 @@ export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, 
     if (sample.status) await updateConversation(system, conversation.id, { status: sample.status });
   }
   for (const channel of DEMO_OFFICIAL_CHANNELS) await insertOfficialChannel(db, orgId, channel);
+  await upsertAttributeDefinition(db, orgId, {
+    key: 'region',
+    label: 'Region 地区',
+    type: 'list',
+    options: ['CN', 'TW', 'HK', 'SEA', 'EU'],
+  });
+  await upsertAttributeDefinition(db, orgId, {
+    key: 'loss_usd',
+    label: 'Reported loss (USD)',
+    type: 'number',
+    options: null,
+  });
   await upsertPlatformStatus(db, orgId, {
     coin: 'USDT',
     network: 'ERC20',

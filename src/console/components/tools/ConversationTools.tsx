@@ -4,9 +4,10 @@ import type { Conversation } from '../../../contracts/domain.ts';
 import { useI18n } from '../../i18n/locale.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { changeTags, snooze, ToolError, transcriptUrl } from './api.ts';
+import { AttributesEditor } from './AttributesEditor.tsx';
 import { toolText } from './strings.ts';
 
-/** Tags, snooze and transcript export for the open conversation, in the customer panel. */
+/** Tags, snooze, custom attributes and transcript export for the open conversation, in the customer panel. */
 export function ConversationTools({ conversation }: { conversation: Conversation }) {
   const { locale } = useI18n();
   const [tag, setTag] = useState('');
@@ -105,6 +106,8 @@ export function ConversationTools({ conversation }: { conversation: Conversation
           {toolText(locale, 'snoozeReply')}
         </button>
       </div>
+      <h3 className="tools__title">{toolText(locale, 'attributes')}</h3>
+      <AttributesEditor conversation={conversation} />
       <h3 className="tools__title">{toolText(locale, 'transcript')}</h3>
       <div className="tools__row">
         <a className="button button--small" href={transcriptUrl(conversation.id, 'txt')} download>

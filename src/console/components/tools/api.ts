@@ -1,5 +1,11 @@
 import type { Conversation } from '../../../contracts/domain.ts';
-import type { Macro, Notification, NotificationsResponse } from '../../../contracts/tools.ts';
+import type {
+  AttributeDefinition,
+  AttributeValue,
+  Macro,
+  Notification,
+  NotificationsResponse,
+} from '../../../contracts/tools.ts';
 
 /**
  * The agent tools' calls. The console's client keeps its CSRF token private, so this asks the session for one the
@@ -62,3 +68,12 @@ export const transcriptUrl = (id: string, format: 'txt' | 'json') =>
   `${conversationPath(id)}/transcript?format=${format}`;
 
 export type { Macro, Notification };
+
+export const listAttributeDefinitions = () =>
+  call<{ definitions: AttributeDefinition[] }>('GET', '/api/agent/attribute-definitions').then((r) => r.definitions);
+
+/** `null` removes a value; the server checks each against its definition. */
+export const setAttributes = (id: string, values: Record<string, AttributeValue | null>) =>
+  call<{ conversation: Conversation }>('PATCH', `${conversationPath(id)}/attributes`, { values }).then(
+    (r) => r.conversation,
+  );

@@ -20,6 +20,9 @@ const STRINGS = {
     snoozedReply: 'Snoozed until the customer replies',
     transcript: 'Transcript',
     mergedInto: 'Merged into another conversation',
+    attributes: 'Attributes',
+    attributeSave: 'Save',
+    attributeNone: 'No attributes are defined for this organization.',
   },
   zh: {
     macros: '快捷回复',
@@ -41,6 +44,9 @@ const STRINGS = {
     snoozedReply: '等待客户回复后恢复',
     transcript: '导出记录',
     mergedInto: '已合并到其他会话',
+    attributes: '自定义属性',
+    attributeSave: '保存',
+    attributeNone: '本组织尚未定义自定义属性。',
   },
 } as const;
 
