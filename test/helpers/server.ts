@@ -86,7 +86,8 @@ export async function startTestServer(
   });
   const log = pino({ level: 'silent' });
   const events = options.events ?? createInProcessBus(log);
-  const { app } = await createApp({ config, db, log, events });
+  // Short polls keep shutdowns (which wait one poll) quick.
+  const { app } = await createApp({ config, db, log, events, jobQueue: { pollingIntervalSeconds: 0.5 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -71,6 +71,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     return created;
   };
   const timers = new Set<NodeJS.Timeout>();
+  let activeBatches = 0;
   let stopped = false;
 
   // A controllable clock does not move the database's now(): jobs whose runAt the clock has passed are made due.
@@ -92,6 +93,14 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     // A batch per poll (pg-boss waits a polling interval between fetches); each job succeeds or fails on its own:
     // pg-boss completes the batch afterwards, which leaves the jobs failed here as they are.
     await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds, batchSize: BATCH_SIZE }, async (jobs) => {
+      activeBatches++;
+      try {
+        await runBatch(jobs);
+      } finally {
+        activeBatches--;
+      }
+    });
+    async function runBatch(jobs: { id: string; data?: Record<string, unknown> }[]) {
       await Promise.all(
         jobs.map(async (job) => {
           const { [RUN_AT]: _runAt, ...payload } = job.data ?? {};
@@ -103,7 +112,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
           }
         }),
       );
-    });
+    }
   };
 
   return {
@@ -138,6 +147,11 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
       for (const timer of timers) clearInterval(timer);
       // Graceful: running jobs finish (their handlers may still touch the database), then workers stop.
       await boss.stop({ graceful: true, close: false, wait: true, timeout: 10_000 });
+      // pg-boss returns while a worker's last fetch may still be in flight, and what it fetches then runs: wait one
+      // polling interval and for those batches, so nothing touches the database after stop() resolves.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pollingIntervalSeconds, 2) * 1000));
+      const deadline = Date.now() + 10_000;
+      while (activeBatches > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
 }
