@@ -4,6 +4,7 @@ import { MACRO_VARIABLES, type Macro, type MacroActions } from '../../../contrac
 import { useI18n } from '../../i18n/locale.tsx';
 import { deleteMacro, describeFailure, fetchMacros, type MacroInput, saveMacro } from './admin-api.ts';
 import { adminText } from './strings.ts';
+import { FormMessage } from './FormMessage.tsx';
 
 type Draft = {
   name: string;
@@ -238,15 +239,7 @@ export function MacrosAdmin() {
             </label>
           </div>
         </fieldset>
-        {message && (
-          <div
-            className={`alert${message.kind === 'error' ? ' alert--error' : ''}`}
-            role={message.kind === 'error' ? 'alert' : 'status'}
-            data-testid="admin-message"
-          >
-            {message.text}
-          </div>
-        )}
+        <FormMessage message={message} />
         <div className="admin-form__actions">
           <button type="submit" className="button button--primary" data-testid="macro-save" disabled={busy}>
             {s('save')}

@@ -6,6 +6,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { describeFailure, fetchSlaPolicy, saveSlaPolicy } from './admin-api.ts';
 import { draftOfPolicy, policyOfDraft, type SlaDraft, type TargetDraft } from './sla-form.ts';
 import { adminText } from './strings.ts';
+import { FormMessage } from './FormMessage.tsx';
 
 const TARGET_FIELDS = ['first', 'next', 'resolution', 'peakFirst', 'peakNext'] as const;
 const FIELD_LABELS = {
@@ -217,15 +218,7 @@ export function SlaPolicyAdmin() {
           </label>
         </div>
       </fieldset>
-      {message && (
-        <div
-          className={`alert${message.kind === 'error' ? ' alert--error' : ''}`}
-          role={message.kind === 'error' ? 'alert' : 'status'}
-          data-testid="admin-message"
-        >
-          {message.text}
-        </div>
-      )}
+      <FormMessage message={message} />
       <div className="admin-form__actions">
         <button type="submit" className="button button--primary" data-testid="sla-save" disabled={busy}>
           {s('save')}

@@ -4,6 +4,7 @@ import type { Team } from '../../../contracts/routing.ts';
 import { useI18n } from '../../i18n/locale.tsx';
 import { deleteTeam, describeFailure, fetchAgents, fetchTeams, saveTeam, type TeamInput } from './admin-api.ts';
 import { adminText } from './strings.ts';
+import { FormMessage } from './FormMessage.tsx';
 
 type Draft = { name: string; skills: string; memberIds: string[]; overflowTeamId: string; overflowAfter: string };
 
@@ -195,15 +196,7 @@ export function TeamsAdmin() {
             />
           </label>
         </div>
-        {message && (
-          <div
-            className={`alert${message.kind === 'error' ? ' alert--error' : ''}`}
-            role={message.kind === 'error' ? 'alert' : 'status'}
-            data-testid="admin-message"
-          >
-            {message.text}
-          </div>
-        )}
+        <FormMessage message={message} />
         <div className="admin-form__actions">
           <button type="submit" className="button button--primary" data-testid="team-save" disabled={busy}>
             {s('save')}
