@@ -97,6 +97,10 @@ const HUMAN_REQUEST =
 
 const CONFIDENCE_FLOOR = 0.35;
 
+/** What a customer says when the deposit went wrong, not just late: a wrong network or a forgotten memo/tag. */
+const MISTAKE_CUE =
+  /错|錯|不对|不對|忘|漏|没填|沒填|没写|沒寫|没有填|没带|沒帶|不小心|wrong|mistak|incorrect|forgot|without (a |the )?(memo|tag)|no (memo|tag)|missing (memo|tag)|instead of|by accident|accidentally/i;
+
 /** Coins that live on one network only: no need to ask which. */
 const SINGLE_NETWORK_COINS: Record<string, string> = {
   BTC: 'BTC',
@@ -197,6 +201,11 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
       return continueFlow(state, u, replies, finish, handOff);
     case 'deposit_wrong_network':
     case 'deposit_missing_memo':
+      // Naming a network is not admitting a mistake: without a word of one, this is a deposit that has not arrived.
+      if (!MISTAKE_CUE.test(u.text)) {
+        state.flow = { intent: 'deposit_missing', slots: {}, asks: 0 };
+        return continueFlow(state, u, replies, finish, handOff);
+      }
       // Recovery needs people and evidence: show the steps, collect the details, open a case the customer can follow.
       if (u.kb) replies.push(reply('recoverySteps', u.locale, u.kb));
       state.flow = { intent: 'deposit_recovery', slots: { about: u.intent }, asks: 0 };

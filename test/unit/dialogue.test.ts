@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  type BotState,
+  decideTurn,
+  INITIAL_BOT_STATE,
+  type Understanding,
+  wantsHuman,
+} from '../../src/server/bot/dialogue.ts';
+import { extractEntities } from '../../src/server/bot/entities.ts';
+
+const TRON_TX = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+function understand(text: string, over: Partial<Understanding> = {}): Understanding {
+  return {
+    text,
+    locale: /[\u4e00-\u9fff]/.test(text) ? 'zh-CN' : 'en',
+    intent: 'oos',
+    confidence: 0.9,
+    outOfScope: false,
+    entities: extractEntities(text),
+    sentiment: { score: 0, label: 'neutral' },
+    redactions: [],
+    kb: { title: 'How deposits work', snippet: 'Deposits are credited after confirmations.', url: '/help/en/deposits' },
+    orgName: 'Lumen',
+    verified: false,
+    canLookUp: false,
+    ...over,
+  };
+}
+
+type Row = {
+  name: string;
+  state?: Partial<BotState>;
+  u: Understanding;
+  action: string | RegExp;
+  handoff?: { reason: string; priority?: string } | null;
+  reply?: RegExp;
+  lookup?: string;
+};
+
+const rows: Row[] = [
+  {
+    name: '"转人工" hands over whatever the classifier says',
+    u: understand('转人工', { intent: 'greeting' }),
+    action: 'handoff:customer_asked',
+    handoff: { reason: 'customer_asked' },
+  },
+  {
+    name: 'a compromised account is urgent and offers the freeze',
+    u: understand('my account was hacked', { intent: 'account_compromised' }),
+    action: 'handoff:account_compromised',
+    handoff: { reason: 'account_compromised', priority: 'urgent' },
+    reply: /FREEZE/,
+  },
+  {
+    name: 'a complaint goes to a human, high',
+    u: understand('I want to file a complaint', { intent: 'complaint' }),
+    action: 'handoff:complaint',
+    handoff: { reason: 'complaint', priority: 'high' },
+  },
+  {
+    name: 'strong anger hands over even on a known intent',
+    u: understand('SCAM!!!', { intent: 'withdrawal_status', sentiment: { score: -0.9, label: 'very_negative' } }),
+    action: 'handoff:negative_sentiment',
+    handoff: { reason: 'negative_sentiment', priority: 'high' },
+  },
+  {
+    name: 'the first unclear message is asked again',
+    u: understand('asdf qwer', { outOfScope: true }),
+    action: 'clarify',
+    handoff: null,
+  },
+  {
+    name: 'the second unclear message in a row hands over',
+    state: { lowConfidenceStreak: 1 },
+    u: understand('zzz', { outOfScope: true }),
+    action: 'handoff:low_confidence',
+    handoff: { reason: 'low_confidence' },
+  },
+  {
+    name: 'a deposit question with coin and hash asks only for the network',
+    u: understand(`USDT deposit missing, hash ${TRON_TX}`, { intent: 'deposit_missing' }),
+    action: 'ask_slots',
+    reply: /network/,
+  },
+  {
+    name: 'with everything given and sources configured, the deposit is looked up',
+    u: understand(`USDT TRC20 deposit missing ${TRON_TX}`, { intent: 'deposit_missing', canLookUp: true }),
+    action: 'lookup_deposit',
+    lookup: 'deposit',
+  },
+  {
+    name: 'naming a network is not a wrong-network deposit',
+    u: understand('我的 USDT 充值还没到账，ERC20 网络', { intent: 'deposit_wrong_network' }),
+    action: 'ask_slots',
+    reply: /交易哈希/,
+  },
+  {
+    name: 'a real wrong-network deposit starts a recovery',
+    u: understand('我充币的时候选错网络了', { intent: 'deposit_wrong_network' }),
+    action: 'ask_slots',
+    reply: /找回工单/,
+  },
+  {
+    name: 'investment advice is declined',
+    u: understand('which coin will go up?', { intent: 'investment_advice' }),
+    action: 'decline_advice',
+    reply: /cannot give investment advice/,
+  },
+  {
+    name: 'a greeting is answered in kind',
+    u: understand('hi', { intent: 'greeting' }),
+    action: 'greet',
+    reply: /Lumen/,
+  },
+  {
+    name: 'the same question answered before goes to a human instead of looping',
+    state: { answered: ['fees_trading'] },
+    u: understand('what are the fees?', { intent: 'fees_trading' }),
+    action: 'handoff:repeated_question',
+    handoff: { reason: 'repeated_question' },
+  },
+  {
+    name: 'a lost authenticator asks for an identity-verification case',
+    u: understand('lost my google authenticator', { intent: 'twofa_reset', canLookUp: true }),
+    action: 'open_identity_verification',
+    lookup: 'identity_verification',
+  },
+];
+
+for (const row of rows) {
+  test(`dialogue: ${row.name}`, () => {
+    const turn = decideTurn({ ...INITIAL_BOT_STATE, ...row.state }, row.u);
+    if (row.action instanceof RegExp) assert.match(turn.action, row.action);
+    else assert.equal(turn.action, row.action);
+    if (row.handoff === null) assert.equal(turn.handoff, null);
+    if (row.handoff) {
+      assert.equal(turn.handoff?.reason, row.handoff.reason);
+      if (row.handoff.priority) assert.equal(turn.handoff?.priority, row.handoff.priority);
+      assert.equal(turn.state.active, false, 'the bot steps back after a hand-off');
+    }
+    if (row.reply)
+      assert.ok(
+        turn.replies.some((r) => row.reply!.test(r)),
+        JSON.stringify(turn.replies),
+      );
+    if (row.lookup) assert.equal(turn.lookup?.kind, row.lookup);
+  });
+}
+
+test('a slot flow re-asks at most twice, then hands over with what it has', () => {
+  let state: BotState = { ...INITIAL_BOT_STATE };
+  const actions: string[] = [];
+  for (const text of ['my USDT deposit is missing', 'still missing', 'help', 'hello?']) {
+    const turn = decideTurn(state, understand(text, { intent: 'deposit_missing' }));
+    actions.push(turn.action);
+    state = turn.state;
+    if (turn.handoff) break;
+  }
+  assert.deepEqual(actions, ['ask_slots', 'ask_slots', 'handoff:details_incomplete']);
+});
+
+const humanRequests: [string, boolean][] = [
+  ['转人工', true],
+  ['人工', true],
+  ['can I talk to a real person', true],
+  ['agent', true],
+  ['I am an agent of change', false],
+  ['我的充值没到账', false],
+];
+for (const [text, expected] of humanRequests) {
+  test(`"${text}" ${expected ? 'asks' : 'does not ask'} for a human`, () => assert.equal(wantsHuman(text), expected));
+}
