@@ -5,6 +5,8 @@ import { advanceSla, SLA_CHECK_JOB, type SlaDeps, startSla } from './sla.service
 import { pauseTimers, recordAgentReply, recordCustomerMessage, resumeTimers } from './sla-timers.ts';
 
 const SWEEP_JOB = 'sla-sweep';
+/** How long a "nothing to do" verdict for customer messages is trusted without any other event. */
+const QUIET_TTL_MS = 60_000;
 const PAUSED_STATUSES = new Set(['pending', 'snoozed', 'resolved', 'closed']);
 /** Changes that move the targets or the calendar: priority and team. */
 const RETARGETING_CHANGES = new Set(['priority', 'team', 'teamId', 'escalation']);
@@ -15,8 +17,11 @@ const RETARGETING_CHANGES = new Set(['priority', 'team', 'teamId', 'escalation']
  * conversation are handled one after another, in the order they were published.
  */
 export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: number } = {}): Promise<() => void> {
-  await deps.jobs.handle<{ orgId: string; conversationId: string }>(SLA_CHECK_JOB, ({ orgId, conversationId }) =>
-    advanceSla(deps, orgId, conversationId, (t) => t),
+  await deps.jobs.handle<{ orgId: string; conversationId: string }>(
+    SLA_CHECK_JOB,
+    async ({ orgId, conversationId }) => {
+      await advanceSla(deps, orgId, conversationId, (t) => t);
+    },
   );
   await deps.jobs.every(SWEEP_JOB, options.sweepSeconds ?? 60, async () => {
     for (const row of await selectOverdueSlas(deps.db, deps.clock.now(), 100)) {
@@ -25,9 +30,16 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
   });
 
   const chains = new Map<string, Promise<void>>();
-  const enqueue = (conversationId: string, work: () => Promise<void>) => {
+  /**
+   * Conversations whose next customer message is known to change no clock, until the mark expires. A mark only stands
+   * if nothing else happened to the conversation while its verdict was being worked out (the `moves` counter).
+   */
+  const quiet = createQuietMarks(QUIET_TTL_MS);
+  const enqueue = (conversationId: string, work: () => Promise<unknown>) => {
     const next = (chains.get(conversationId) ?? Promise.resolve())
-      .then(work)
+      .then(async () => {
+        await work();
+      })
       .catch((error: unknown) => deps.log.error({ err: error, conversationId }, 'SLA update failed'))
       .finally(() => {
         if (chains.get(conversationId) === next) chains.delete(conversationId);
@@ -66,9 +78,15 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
       case 'message.created': {
         const { orgId, conversationId, message } = event;
         if (message.authorKind === 'customer') {
-          enqueue(conversationId, () =>
-            advanceSla(deps, orgId, conversationId, (t, calendar, now) => recordCustomerMessage(t, calendar, now)),
-          );
+          // A customer writing again while already waiting changes no clock: once seen, skip until something moves.
+          if (quiet.isQuiet(conversationId)) return;
+          const seen = quiet.moves(conversationId);
+          enqueue(conversationId, async () => {
+            const outcome = await advanceSla(deps, orgId, conversationId, (t, calendar, now) =>
+              recordCustomerMessage(t, calendar, now),
+            );
+            if (outcome !== 'changed') quiet.markIfStill(conversationId, seen);
+          });
         } else if (message.authorKind === 'agent' && !message.private) {
           enqueue(conversationId, () =>
             advanceSla(deps, orgId, conversationId, (t, _c, now) => recordAgentReply(t, now)),
@@ -80,5 +98,46 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
         return;
     }
   };
-  return deps.events.subscribe(onEvent);
+  // Anything but another customer message may start or stop a clock: forget the "quiet" mark. Cluster scope, so an
+  // agent's reply on another node is heard here too.
+  const forgetQuiet = (event: DomainEvent) => {
+    if (event.type === 'message.created' && event.message.authorKind !== 'customer') quiet.moved(event.conversationId);
+    if (event.type === 'conversation.updated' && !(event.changes.length === 1 && event.changes[0] === 'sla')) {
+      quiet.moved(event.conversation.id);
+    }
+  };
+  const stopForgetting = deps.events.subscribe(forgetQuiet, { scope: 'cluster' });
+  const stopListening = deps.events.subscribe(onEvent);
+  return () => {
+    stopListening();
+    stopForgetting();
+  };
+}
+
+/** The "nothing to do for customer messages" marks, with a move counter so a late verdict cannot undo a change. */
+function createQuietMarks(ttlMs: number) {
+  const until = new Map<string, number>();
+  const moveCount = new Map<string, number>();
+  // Pruning forgets the counters; the generation makes every verdict taken before it void.
+  let generation = 0;
+  const prune = () => {
+    if (until.size + moveCount.size < 20_000) return;
+    until.clear();
+    moveCount.clear();
+    generation++;
+  };
+  return {
+    isQuiet: (id: string) => (until.get(id) ?? 0) > Date.now(),
+    moves: (id: string) => `${generation}:${moveCount.get(id) ?? 0}`,
+    moved(id: string) {
+      until.delete(id);
+      moveCount.set(id, (moveCount.get(id) ?? 0) + 1);
+      prune();
+    },
+    markIfStill(id: string, seenMoves: string) {
+      if (`${generation}:${moveCount.get(id) ?? 0}` !== seenMoves) return;
+      until.set(id, Date.now() + ttlMs);
+      prune();
+    },
+  };
 }

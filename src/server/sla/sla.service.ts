@@ -130,13 +130,13 @@ export async function advanceSla(
   transition: Transition,
   /** Besides 'sla', what the published conversation.updated says changed (an escalation's priority and team). */
   alsoChanged: string[] = [],
-): Promise<void> {
+): Promise<'changed' | 'unchanged' | 'no_clocks'> {
   const policy = await loadSlaPolicy(deps.db, orgId, deps.log);
   const now = deps.clock.now();
   // Look before locking: most customer messages change nothing, and then no transaction is needed at all.
   const peek = await selectSla(deps.db, orgId, conversationId);
-  if (!peek) return;
-  if (alsoChanged.length === 0 && leavesClocksAsTheyAre(peek, policy, transition, now)) return;
+  if (!peek) return 'no_clocks';
+  if (alsoChanged.length === 0 && leavesClocksAsTheyAre(peek, policy, transition, now)) return 'unchanged';
   const outcome = await deps.db.transaction(async (tx) => {
     const row = await selectSlaForUpdate(tx, orgId, conversationId);
     if (!row) return undefined;
@@ -153,7 +153,7 @@ export async function advanceSla(
     );
     return { check, previousJobId: row.check_job_id };
   });
-  if (!outcome) return;
+  if (!outcome) return 'no_clocks';
   const { check, previousJobId } = outcome;
 
   if (previousJobId) await deps.jobs.cancel(SLA_CHECK_JOB, previousJobId);
@@ -173,6 +173,7 @@ export async function advanceSla(
     if (changed) return advanceSla(deps, orgId, conversationId, (t) => t, [...alsoChanged, 'priority', 'escalation']);
   }
   await publishConversationUpdated(ctx, conversationId, ['sla', ...new Set(alsoChanged)]);
+  return 'changed';
 }
 
 /** True when the transition keeps the timers, fires nothing, and a check job (if one is needed) is already queued. */
