@@ -7,7 +7,6 @@ import { ContactAvatar } from './Avatar.tsx';
 import { NoteIcon } from './icons.tsx';
 import { PriorityBadge, StatusBadge } from './badges.tsx';
 import { SlaBadge } from './sla/SlaBadge.tsx';
-import { useHelpdeskList } from './views/useHelpdeskList.ts';
 
 type Props = {
   list: ConversationListState & { loadMore: () => void; reload: (options: { keepItems: boolean }) => void };
@@ -31,8 +30,7 @@ function previewOf(conversation: Conversation, t: Translate): string {
   return body;
 }
 
-export function ConversationList({ list: liveList, selectedId, meId, onSelect }: Props) {
-  const list = useHelpdeskList(liveList);
+export function ConversationList({ list, selectedId, meId, onSelect }: Props) {
   const { t, locale } = useI18n();
   const now = useNow();
 

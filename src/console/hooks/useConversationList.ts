@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conversation, Message } from '../../contracts/domain.ts';
 import { type ConversationFilters, errorCodeOf, getConversation, listConversations } from '../api/client.ts';
+import { helpdeskFilterKey, matchesHelpdeskFilters } from '../components/views/filters.ts';
 import { isEditing } from '../lib/local-edits.ts';
 import { useRealtimeEvent, useReconnect } from '../realtime/context.tsx';
 
@@ -17,7 +18,7 @@ export function matchesFilters(conversation: Conversation, filters: Conversation
   if (filters.priority !== 'any' && conversation.priority !== filters.priority) return false;
   if (filters.assignee === 'mine' && conversation.assignee?.id !== meId) return false;
   if (filters.assignee === 'unassigned' && conversation.assignee !== null) return false;
-  return true;
+  return matchesHelpdeskFilters(conversation, filters);
 }
 
 function moveToTop(items: Conversation[], conversation: Conversation): Conversation[] {
@@ -94,10 +95,11 @@ export function useConversationList(filters: ConversationFilters, meId: string) 
   }, []);
 
   const { status, assignee, priority } = filters;
+  const helpdeskKey = helpdeskFilterKey(filters);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload reads the filters through a ref; these trigger it.
   useEffect(() => {
     reload({ keepItems: false });
-  }, [reload, status, assignee, priority]);
+  }, [reload, status, assignee, priority, helpdeskKey]);
 
   // After a reconnect we may have missed events: refetch the first page.
   useReconnect(() => reload({ keepItems: true }));
