@@ -49,5 +49,7 @@ export type ServerEvent =
   /** To the customer: rate this resolved conversation (the widget shows its rating card). */
   | { type: 'csat.requested'; conversationId: string; locale: 'zh-CN' | 'zh-TW' | 'en' }
   /** To supervisors and admins only. */
+  /** Another console changed what the exchange sidebar of this conversation shows: reload it. */
+  | { type: 'exchange.changed'; conversationId: string; reason: 'case' | 'account_frozen' }
   | { type: 'complaint.opened'; conversationId: string; complaintId: string; source: string }
   | { type: 'followup.changed'; followUpId: string; conversationId: string; state: string };

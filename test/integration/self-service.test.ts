@@ -7,6 +7,7 @@ import { botReplies, waitForMessages } from '../helpers/conversation.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { deployToken, type EvmNode, sendToken, startEvmNode, wallet } from '../helpers/evm-node.ts';
 import {
+  connectSocket,
   createTestOrg,
   loginAgent,
   startTestServer,
@@ -187,24 +188,34 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
     const agent = await loginAgent(server, org.agents.agent);
     const detail = await agent.call('GET', `/api/agent/conversations/${id}`);
     assert.equal(detail.body.conversation.priority, 'urgent');
+    // Another console with this conversation open hears every change to its exchange sidebar.
+    const admin = await loginAgent(server, org.agents.admin);
+    const adminConsole = await connectSocket(`${server.wsUrl}/api/agent/ws`, { cookie: admin.cookie });
+    const sidebarChanges = () =>
+      adminConsole.events.filter((e) => e.type === 'exchange.changed' && e.conversationId === id).length;
     const request = await agent.call('POST', '/api/agent/unfreeze-requests', {
       conversationId: id,
       reason: 'Identity verified by video call',
     });
     assert.equal(request.status, 201);
     const caseId = request.body.case.id as string;
+    await adminConsole.waitFor((e) => e.type === 'exchange.changed' && e.conversationId === id);
+    assert.equal(sidebarChanges(), 1, 'the unfreeze request');
     assert.equal((await agent.call('POST', `/api/agent/cases/${caseId}/approve`)).status, 403, 'agents cannot approve');
 
     const supervisor = await loginAgent(server, org.agents.secure);
     const first = await supervisor.call('POST', `/api/agent/cases/${caseId}/approve`);
     assert.equal(first.body.unfrozen, false, 'one approver is not enough');
+    await adminConsole.waitFor(() => sidebarChanges() === 2);
     const again = await supervisor.call('POST', `/api/agent/cases/${caseId}/approve`);
     assert.equal(again.status, 409, 'the same person twice is not enough');
     assert.equal((await sandbox.getAccount('7002'))?.status, 'frozen');
 
-    const admin = await loginAgent(server, org.agents.admin);
     const second = await admin.call('POST', `/api/agent/cases/${caseId}/approve`);
     assert.equal(second.body.unfrozen, true);
+    await adminConsole.waitFor(() => sidebarChanges() === 3);
+    assert.equal(sidebarChanges(), 3, 'nothing heard for the refused attempts');
+    await adminConsole.close();
     assert.equal(second.body.case.status, 'resolved');
     assert.equal((await sandbox.getAccount('7002'))?.status, 'active');
 

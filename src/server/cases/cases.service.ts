@@ -74,8 +74,20 @@ export async function openCase(
     await recordAudit(ctx, tx, { action: 'case.open', targetType: 'case', targetId: id, details: { kind: c.kind } });
     return id;
   });
-  const row = await selectCase(ctx.db, ctx.org.id, id);
-  return toSupportCase(row!);
+  const opened = toSupportCase((await selectCase(ctx.db, ctx.org.id, id))!);
+  publishCaseChanged(ctx, opened);
+  return opened;
+}
+
+function publishCaseChanged(ctx: Ctx, supportCase: SupportCase): void {
+  ctx.events.publish({
+    type: 'case.changed',
+    orgId: ctx.org.id,
+    caseId: supportCase.id,
+    conversationId: supportCase.conversationId,
+    status: supportCase.status,
+    approvals: supportCase.approvers.length,
+  });
 }
 
 export async function listCases(
@@ -107,6 +119,7 @@ export async function setCaseStatus(ctx: Ctx, caseId: string, status: CaseStatus
     });
   });
   const updated = await getCase(ctx, caseId);
+  publishCaseChanged(ctx, updated);
   await tellCustomerAboutCase(ctx, updated);
   return updated;
 }
@@ -170,7 +183,11 @@ export async function approveUnfreeze(
     await recordAudit(ctx, tx, { action: 'case.unfreeze_approved', targetType: 'case', targetId: caseId });
     return [...row.approvers, actor.id];
   });
-  if (approvers.length < REQUIRED_APPROVALS) return { case: await getCase(ctx, caseId), unfrozen: false };
+  if (approvers.length < REQUIRED_APPROVALS) {
+    const pending = await getCase(ctx, caseId);
+    publishCaseChanged(ctx, pending);
+    return { case: pending, unfrozen: false };
+  }
 
   const current = await getCase(ctx, caseId);
   await connector.unfreezeAccount(current.exchangeUid!, {
@@ -186,5 +203,7 @@ export async function approveUnfreeze(
       details: { caseId, approvedBy: approvers },
     });
   });
-  return { case: await getCase(ctx, caseId), unfrozen: true };
+  const resolved = await getCase(ctx, caseId);
+  publishCaseChanged(ctx, resolved);
+  return { case: resolved, unfrozen: true };
 }

@@ -70,6 +70,15 @@ export type DomainEvent =
       agent: { id: string; name: string };
     }
   | {
+      /** A support case was opened or changed status, or an unfreeze request took an approval. */
+      type: 'case.changed';
+      orgId: string;
+      caseId: string;
+      conversationId: string | null;
+      status: string;
+      approvals: number;
+    }
+  | {
       /** The rating request went out to a resolved conversation's customer (feedback). */
       type: 'csat.requested';
       orgId: string;

@@ -215,6 +215,18 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         }
         return;
       }
+      case 'case.changed':
+      case 'exchange.account_frozen': {
+        // Only "this sidebar is stale": consoles reload it through the API, which masks by role.
+        if (!event.conversationId) return;
+        const wire = JSON.stringify({
+          type: 'exchange.changed',
+          conversationId: event.conversationId,
+          reason: event.type === 'case.changed' ? 'case' : 'account_frozen',
+        } satisfies ServerEvent);
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) if (conn.identity.role === 'agent') send(conn, wire);
+        return;
+      }
       case 'complaint.opened':
       case 'followup.changed': {
         const { orgId, type: _type, ...rest } = event;

@@ -12,6 +12,7 @@ import type {
 import { ApiError, errorCodeOf } from '../../api/client.ts';
 import { describeError, useI18n } from '../../i18n/locale.tsx';
 import { formatDateTime, formatRelativeTime } from '../../lib/format.ts';
+import { useRealtimeEvent, useReconnect } from '../../realtime/context.tsx';
 import { createClientId } from '../../lib/ids.ts';
 import { CasesSection } from './CasesSection.tsx';
 import {
@@ -91,6 +92,12 @@ export function ExchangePanel({ conversation }: { conversation: Conversation }) 
     void load();
     return () => abortRef.current?.abort();
   }, [load]);
+
+  // A freeze, an approval or a case change made on another console shows here without a manual refresh.
+  useRealtimeEvent((event) => {
+    if (event.type === 'exchange.changed' && event.conversationId === conversationId && !busy) void load();
+  });
+  useReconnect(() => void load());
 
   async function run(action: () => Promise<string | null>) {
     setBusy(true);
