@@ -2,6 +2,7 @@
  * Intent benchmark.
  *   npm run bench:intent -- --train FILE [--train FILE…] --test FILE [--test FILE…]
  *   npm run bench:intent -- --train FILE --valid-split 0.2          (score a seeded stratified slice of train)
+ *   npm run bench:intent -- --train FILE --folds K                  (stratified k-fold cross-validation, pooled)
  *   npm run bench:intent -- --builtin [--test FILE]                  (shipped model; default test: its 20% split)
  * FILE: CSV with a `text` and `label`/`category` header, a directory with `seq.in` + `label`, or a data/intents dir.
  * Tuning flags: --seed N --C X --word-weight X --char-weight X --min-df N --prune X --calibration X --oos-cost X.
@@ -17,7 +18,12 @@ import {
   type TrainOptions,
   trainIntentModel,
 } from '../src/server/bot/nlu/classifier.ts';
-import { type LabelledExample, readLabelledExamples, splitDataset } from '../src/server/bot/nlu/dataset.ts';
+import {
+  assignStratifiedFolds,
+  type LabelledExample,
+  readLabelledExamples,
+  splitDataset,
+} from '../src/server/bot/nlu/dataset.ts';
 import { BUILTIN_SEED, BUILTIN_TRAIN_OPTIONS, loadBuiltinTrainingData } from '../src/server/bot/nlu/builtin-model.ts';
 
 const { values } = parseArgs({
@@ -26,6 +32,7 @@ const { values } = parseArgs({
     test: { type: 'string', multiple: true },
     builtin: { type: 'boolean', default: false },
     'valid-split': { type: 'string' },
+    folds: { type: 'string' },
     seed: { type: 'string' },
     C: { type: 'string' },
     'word-weight': { type: 'string' },
@@ -72,35 +79,51 @@ const trainOptions: TrainOptions = {
 
 const readAll = (paths: string[] | undefined) => (paths ?? []).flatMap((path) => readLabelledExamples(path));
 
-let trainSet: LabelledExample[] = values.builtin ? loadBuiltinTrainingData() : readAll(values.train);
-let testSet = readAll(values.test);
+const trainSet: LabelledExample[] = values.builtin ? loadBuiltinTrainingData() : readAll(values.train);
 if (trainSet.length === 0) throw new Error('nothing to train on: pass --train FILE or --builtin');
-if (testSet.length === 0) {
+const folds = num(values.folds);
+
+/** Each run trains on one set and scores another; k-fold cross-validation pools the k runs' predictions. */
+type Run = { train: LabelledExample[]; test: LabelledExample[] };
+const runs: Run[] = [];
+const explicitTest = readAll(values.test);
+if (explicitTest.length > 0) runs.push({ train: trainSet, test: explicitTest });
+else if (folds !== undefined) {
+  if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds needs an integer of 2 or more');
+  const of = assignStratifiedFolds(trainSet, folds, seed);
+  for (let fold = 0; fold < folds; fold++) {
+    runs.push({ train: trainSet.filter((_, i) => of[i] !== fold), test: trainSet.filter((_, i) => of[i] === fold) });
+  }
+} else {
   // The builtin model's published figure is on its seeded 20% split; the same split the regression test uses.
   const fraction = num(values['valid-split']) ?? (values.builtin ? 0.2 : undefined);
-  if (fraction === undefined) throw new Error('pass --test FILE or --valid-split FRACTION');
+  if (fraction === undefined) throw new Error('pass --test FILE, --valid-split FRACTION or --folds K');
   const split = splitDataset(trainSet, fraction, seed);
-  trainSet = split.train;
-  testSet = split.valid;
+  runs.push({ train: split.train, test: split.valid });
 }
 
-const started = performance.now();
-const trained = trainIntentModel(trainSet, trainOptions);
-const trainSeconds = (performance.now() - started) / 1000;
-const serialized = serializeIntentModel(trained);
-// Score what ships: the model after a serialisation round trip (quantised weights).
-const model: IntentModel = deserializeIntentModel(serialized);
-const modelBytes = Buffer.byteLength(serialized);
-
+const testSet: LabelledExample[] = runs.flatMap((run) => run.test);
 const hasOosGold = testSet.some((example) => example.label === 'oos');
-for (const example of testSet.slice(0, 50)) classifyIntent(model, example.text);
 const latencies: number[] = [];
 const predictions: string[] = [];
-for (const example of testSet) {
-  const t0 = performance.now();
-  const result = classifyIntent(model, example.text);
-  latencies.push(performance.now() - t0);
-  predictions.push(hasOosGold && isOutOfScope(result) ? 'oos' : result.intent);
+let trainSeconds = 0;
+let modelBytes = 0;
+let trained: IntentModel | undefined;
+for (const run of runs) {
+  const started = performance.now();
+  trained = trainIntentModel(run.train, trainOptions);
+  trainSeconds += (performance.now() - started) / 1000 / runs.length;
+  const serialized = serializeIntentModel(trained);
+  // Score what ships: the model after a serialisation round trip (quantised weights).
+  const model: IntentModel = deserializeIntentModel(serialized);
+  modelBytes = Math.max(modelBytes, Buffer.byteLength(serialized));
+  for (const example of run.test.slice(0, 50)) classifyIntent(model, example.text);
+  for (const example of run.test) {
+    const t0 = performance.now();
+    const result = classifyIntent(model, example.text);
+    latencies.push(performance.now() - t0);
+    predictions.push(hasOosGold && isOutOfScope(result) ? 'oos' : result.intent);
+  }
 }
 
 latencies.sort((a, b) => a - b);
@@ -161,7 +184,10 @@ const summary = {
   modelBytes,
 };
 
-console.log(`train examples   ${trainSet.length} (${new Set(trainSet.map((e) => e.label)).size} labels)`);
+const labelCount = new Set(trainSet.map((e) => e.label)).size;
+console.log(
+  `train examples   ${runs[0].train.length} (${labelCount} labels)${runs.length > 1 ? `, ${runs.length} folds` : ''}`,
+);
 console.log(`test examples    ${testSet.length}${hasOosGold ? ` (${oosGold} oos)` : ''}`);
 console.log(`accuracy         ${(summary.accuracy * 100).toFixed(2)}%`);
 console.log(`macro-F1         ${(summary.macroF1 * 100).toFixed(2)}%`);
@@ -173,7 +199,7 @@ if (hasOosGold) {
 console.log(`train seconds    ${summary.trainSeconds}`);
 console.log(`classify p50/p99 ${summary.p50Ms} / ${summary.p99Ms} ms`);
 console.log(
-  `model bytes      ${modelBytes} (temperature ${trained.temperature.toFixed(4)}, oos threshold ${trained.oosThreshold.toFixed(3)})`,
+  `model bytes      ${modelBytes} (temperature ${trained!.temperature.toFixed(4)}, oos threshold ${trained!.oosThreshold.toFixed(3)})`,
 );
 const showErrors = num(values.errors) ?? 0;
 if (showErrors > 0) {

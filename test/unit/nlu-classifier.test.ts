@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -8,17 +9,49 @@ import {
 import {
   classifyIntent,
   deserializeIntentModel,
+  type IntentModel,
   isOutOfScope,
   serializeIntentModel,
   trainIntentModel,
 } from '../../src/server/bot/nlu/classifier.ts';
-import { parseCsv, parseIntentFile, parseLabelledCsv, splitDataset } from '../../src/server/bot/nlu/dataset.ts';
+import {
+  type LabelledExample,
+  parseCsv,
+  parseIntentFile,
+  parseLabelledCsv,
+  readLabelledExamples,
+  splitDataset,
+} from '../../src/server/bot/nlu/dataset.ts';
 import { BUILTIN_INTENTS } from '../../src/server/bot/nlu/intents.ts';
 
-// Figures reached on the seeded 20% validation split of data/intents (see the report / bench:intent --builtin).
-const BUILTIN_VALID_ACCURACY = 0.911;
-const ACCURACY_MARGIN = 0.02;
+// Figures reached on three seeded 20% validation splits of data/intents, averaged (one split moves a point or
+// two whenever lines are added; three keep the guard tight without flapping). Seeds 7/11/13: accuracy
+// 0.911/0.911/0.901, oos recall 0.818/0.849/0.909.
+const VALIDATION_SEEDS = [BUILTIN_SEED, 11, 13];
+const BUILTIN_VALID_ACCURACY = 0.908;
+const ACCURACY_MARGIN = 0.015;
 const OOS_RECALL_FLOOR = 0.83;
+// The issue's targets for the shipped model on real-style messages it has never seen (data/intent-checks/blind.csv,
+// measured 0.933 and 0.90 when it was written).
+const BLIND_ACCURACY_TARGET = 0.9;
+const BLIND_OOS_RECALL_TARGET = 0.8;
+
+/** Accuracy with oos counted as a class, and the share of oos examples handed off. */
+function scoreModel(m: IntentModel, examples: LabelledExample[]): { accuracy: number; oosRecall: number } {
+  let correct = 0;
+  let oos = 0;
+  let caught = 0;
+  for (const example of examples) {
+    const result = classifyIntent(m, example.text);
+    const predicted = isOutOfScope(result) ? 'oos' : result.intent;
+    if (predicted === example.label) correct++;
+    if (example.label === 'oos') {
+      oos++;
+      if (predicted === 'oos') caught++;
+    }
+  }
+  return { accuracy: correct / examples.length, oosRecall: caught / oos };
+}
 
 const builtin = loadBuiltinTrainingData();
 const { train, valid } = splitDataset(builtin, 0.2, BUILTIN_SEED);
@@ -36,22 +69,29 @@ describe('builtin training data', () => {
 });
 
 describe('intent classifier on the builtin data', () => {
-  it('keeps validation accuracy (oos counted as a class) at the measured level', () => {
-    let correct = 0;
-    let oos = 0;
-    let caught = 0;
-    for (const example of valid) {
-      const result = classifyIntent(model, example.text);
-      const predicted = isOutOfScope(result) ? 'oos' : result.intent;
-      if (predicted === example.label) correct++;
-      if (example.label === 'oos') {
-        oos++;
-        if (predicted === 'oos') caught++;
-      }
-    }
-    const accuracy = correct / valid.length;
+  it('keeps validation accuracy (oos counted as a class) and oos recall at the measured level', () => {
+    const scores = VALIDATION_SEEDS.map((seed) => {
+      const split = splitDataset(builtin, 0.2, seed);
+      return scoreModel(
+        seed === BUILTIN_SEED ? model : trainIntentModel(split.train, BUILTIN_TRAIN_OPTIONS),
+        split.valid,
+      );
+    });
+    const mean = (pick: (s: { accuracy: number; oosRecall: number }) => number) =>
+      scores.reduce((sum, s) => sum + pick(s), 0) / scores.length;
+    const accuracy = mean((s) => s.accuracy);
+    const oosRecall = mean((s) => s.oosRecall);
     assert.ok(accuracy >= BUILTIN_VALID_ACCURACY - ACCURACY_MARGIN, `accuracy ${accuracy.toFixed(3)}`);
-    assert.ok(caught / oos >= OOS_RECALL_FLOOR, `oos recall ${(caught / oos).toFixed(3)}`);
+    assert.ok(oosRecall >= OOS_RECALL_FLOOR, `oos recall ${oosRecall.toFixed(3)}`);
+  });
+
+  it('meets the targets on the blind set of real-style messages', () => {
+    const shipped = trainIntentModel(builtin, BUILTIN_TRAIN_OPTIONS);
+    const blind = readLabelledExamples(fileURLToPath(new URL('../../data/intent-checks/blind.csv', import.meta.url)));
+    assert.ok(blind.length >= 500);
+    const { accuracy, oosRecall } = scoreModel(shipped, blind);
+    assert.ok(accuracy >= BLIND_ACCURACY_TARGET, `accuracy ${accuracy.toFixed(3)}`);
+    assert.ok(oosRecall >= BLIND_OOS_RECALL_TARGET, `oos recall ${oosRecall.toFixed(3)}`);
   });
 
   const cases: [string, string][] = [
@@ -90,10 +130,12 @@ describe('intent classifier on the builtin data', () => {
 
   it('survives a serialisation round trip with the same predictions', () => {
     const restored = deserializeIntentModel(serializeIntentModel(model));
-    for (const example of valid.slice(0, 60)) {
+    for (const example of valid) {
       const before = classifyIntent(model, example.text);
       const after = classifyIntent(restored, example.text);
-      assert.equal(after.intent, before.intent, example.text);
+      // Int8 weights may swap two intents that were within a few points of each other, never a clear answer.
+      const nearTie = before.ranking[0].confidence - before.ranking[1].confidence < 0.05;
+      if (!nearTie) assert.equal(after.intent, before.intent, example.text);
       assert.ok(Math.abs(after.confidence - before.confidence) < 0.05, example.text);
     }
   });

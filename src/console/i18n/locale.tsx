@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { MESSAGES, type MessageKey, UI_LOCALES, type UiLocale } from './messages.ts';
+import { MESSAGES, type MessageKey, tableLocale, UI_LOCALES, type UiLocale } from './messages.ts';
 
 const STORAGE_KEY = 'kefu.console.locale';
 
@@ -19,12 +19,9 @@ const LocaleContext = createContext<LocaleContextValue | null>(null);
 export function toUiLocale(value: string | null | undefined): UiLocale | null {
   if (!value) return null;
   if ((UI_LOCALES as readonly string[]).includes(value)) return value as UiLocale;
-  const lower = value.toLowerCase();
-  // Traditional script regions first: zh-HK/zh-MO readers expect 繁體 too.
-  if (/^zh-(tw|hk|mo|hant)/.test(lower)) return 'zh-TW';
-  if (lower.startsWith('zh')) return 'zh-CN';
-  if (lower.startsWith('en')) return 'en';
-  return null;
+  // Traditional script regions map to zh-TW: zh-HK/zh-MO readers expect 繁體 too.
+  if (value.toLowerCase().startsWith('zh')) return tableLocale(value);
+  return value.toLowerCase().startsWith('en') ? 'en' : null;
 }
 
 function readStoredLocale(): UiLocale | null {

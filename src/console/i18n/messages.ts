@@ -389,6 +389,16 @@ const zhTW: MessageTable = {
 };
 
 export const UI_LOCALES = ['en', 'zh-CN', 'zh-TW'] as const;
+
+/**
+ * The string table a locale reads: Traditional-script regions (zh-TW, zh-HK, zh-MO, zh-Hant…) get zh-TW, any other
+ * Chinese gets zh-CN, everything else English. Every component's table lookup goes through this one rule.
+ */
+export function tableLocale(locale: string): UiLocale {
+  const lower = locale.toLowerCase().replace('_', '-');
+  if (/^zh-(tw|hk|mo|hant)\b/.test(lower)) return 'zh-TW';
+  return lower.startsWith('zh') ? 'zh-CN' : 'en';
+}
 export type UiLocale = (typeof UI_LOCALES)[number];
 
 export const LOCALE_NAMES: Record<UiLocale, string> = { en: 'English', 'zh-CN': '简体中文', 'zh-TW': '繁體中文' };

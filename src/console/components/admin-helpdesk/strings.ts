@@ -1,4 +1,6 @@
-/** Wording of the helpdesk admin pages, in English and Chinese (zh-TW readers get the zh-CN text). */
+import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+
+/** Wording of the helpdesk admin pages, in the console's three languages (en, zh-CN, zh-TW). */
 const EN = {
   macros: 'Macros',
   teams: 'Teams',
@@ -17,7 +19,7 @@ const EN = {
   bodyZh: 'Reply (Chinese)',
   bodyEn: 'Reply (English)',
   bodyHint: 'Chinese serves zh-CN and zh-TW customers, English everyone else. Variables:',
-  fallbackHint: 'A fallback for an empty value: {{contact.name | 客户}}',
+  fallbackHint: 'A fallback for an empty value: {{contact.name | customer}}',
   actions: 'Also do',
   setStatus: 'Set status',
   setPriority: 'Set priority',
@@ -58,7 +60,7 @@ const EN = {
 
 export type AdminText = keyof typeof EN;
 
-const ZH: Record<AdminText, string> = {
+const ZH_CN: Record<AdminText, string> = {
   macros: '快捷回复',
   teams: '团队',
   sla: 'SLA 策略',
@@ -115,7 +117,73 @@ const ZH: Record<AdminText, string> = {
   badLine: '第 {line} 行不是“星期 开始-结束”格式。',
 };
 
+const ZH_TW: Record<AdminText, string> = {
+  macros: '快速回覆',
+  teams: '團隊',
+  sla: 'SLA 政策',
+  close: '關閉',
+  loading: '載入中…',
+  new: '新增',
+  edit: '編輯',
+  delete: '刪除',
+  save: '儲存',
+  saved: '已儲存',
+  cancel: '取消',
+  confirmDelete: '要刪除「{name}」嗎？',
+  name: '名稱',
+  shortcut: '快速指令',
+  bodyZh: '回覆（中文）',
+  bodyEn: '回覆（英文）',
+  bodyHint: '中文用於簡體及繁體中文客戶，英文用於其他客戶。可用變數：',
+  fallbackHint: '值為空時的替代文字：{{contact.name | 客戶}}',
+  actions: '同時執行',
+  setStatus: '設定狀態',
+  setPriority: '設定優先順序',
+  addTags: '新增標籤',
+  removeTags: '移除標籤',
+  commaSeparated: '以逗號分隔',
+  unchanged: '維持不變',
+  noMacros: '尚無快速回覆。',
+  skills: '技能',
+  members: '成員',
+  overflowTeam: '溢流至團隊',
+  overflowAfter: '溢流等待（秒）',
+  none: '無',
+  noTeams: '尚無團隊。',
+  enabled: '啟用 SLA 計時',
+  priority: '優先順序',
+  firstResponse: '首次回應',
+  nextResponse: '後續回應',
+  resolution: '解決',
+  peakFirst: '尖峰：首次',
+  peakNext: '尖峰：後續',
+  minutesHint: '單位為營業分鐘，留空表示不設目標。尖峰期間以尖峰目標取代回應目標。',
+  calendar: '營業行事曆',
+  allDay: '全天候 24/7',
+  businessHours: '營業時間',
+  timeZone: '時區',
+  hours: '營業時段',
+  hoursHint: '每行一個時段：星期（0 = 週日 … 6 = 週六） 開始-結束，例如 1 09:00-18:00',
+  holidays: '休假日',
+  holidaysHint: '每行一個日期，格式為 YYYY-MM-DD',
+  warnAt: '目標時間達到 % 時預警',
+  surge: '尖峰判定條件',
+  surgeUnassigned: '未指派的進行中對話 ≥',
+  surgeArrivals: '每分鐘新對話 ≥',
+  off: '留空表示關閉',
+  badLine: '第 {line} 行不是「星期 開始-結束」格式。',
+};
+
+/** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
+export const ADMIN_HELPDESK_STRINGS: Record<UiLocale, Record<AdminText, string>> = {
+  en: EN,
+  'zh-CN': ZH_CN,
+  'zh-TW': ZH_TW,
+};
+
+/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
+
 export function adminText(locale: string, key: AdminText, vars: Record<string, string | number> = {}): string {
-  const text: string = locale.startsWith('zh') ? ZH[key] : EN[key];
+  const text = ADMIN_HELPDESK_STRINGS[tableLocale(locale)][key];
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }

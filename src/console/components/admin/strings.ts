@@ -1,4 +1,6 @@
-/** The admin pages' wording. zh-TW readers get the zh-CN table until it is translated. */
+import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+
+/** The admin pages' wording, in the console's three languages (en, zh-CN, zh-TW). */
 const en = {
   admin: 'Channels & status',
   back: 'Back to inbox',
@@ -77,6 +79,48 @@ const zhCN: Record<AdminText, string> = {
   loading: '加载中…',
 };
 
+const zhTW: Record<AdminText, string> = {
+  admin: '管道與狀態',
+  back: '返回收件匣',
+  channels: '官方管道',
+  channelsIntro: '客戶可在聊天視窗中核對連結、電子郵件、Telegram 帳號、電話號碼或錢包地址：不在此清單中的都不是我們。',
+  status: '平臺狀態',
+  statusIntro: '依幣種及網路設定儲值、提領狀態。機器人和聊天視窗會以客戶的語言告知暫停或壅塞情形。',
+  kind: '類型',
+  value: '值',
+  label: '說明',
+  add: '新增',
+  remove: '刪除',
+  confirmRemove: '要刪除此官方管道嗎？之後客戶核對時，會被告知它不是官方管道。',
+  noChannels: '尚無官方管道。',
+  adminOnly: '僅管理員可以修改官方管道。',
+  'channel.url': '網站',
+  'channel.email': '電子郵件',
+  'channel.telegram': 'Telegram',
+  'channel.phone': '電話',
+  'channel.wallet': '錢包',
+  coin: '幣種',
+  network: '網路',
+  deposits: '儲值',
+  withdrawals: '提領',
+  noteZh: '說明（中文）',
+  noteEn: '說明（English）',
+  updated: '更新時間',
+  save: '儲存',
+  saved: '已儲存',
+  addRow: '新增幣種 / 網路',
+  noEntries: '尚未設定任何幣種或網路的狀態：預設全部正常。',
+  'state.enabled': '正常',
+  'state.suspended': '暫停',
+  'state.congested': '壅塞',
+  loading: '載入中…',
+};
+
+/** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
+export const ADMIN_STRINGS: Record<UiLocale, Record<AdminText, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
+
+/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
+
 export function adminText(locale: string, key: AdminText): string {
-  return locale.startsWith('zh') ? zhCN[key] : en[key];
+  return ADMIN_STRINGS[tableLocale(locale)][key];
 }

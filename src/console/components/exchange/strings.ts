@@ -1,4 +1,6 @@
-/** The exchange sidebar's and the cases' wording. zh-TW readers get the zh-CN table until it is translated. */
+import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+
+/** The exchange sidebar's and the cases' wording, in the console's three languages (en, zh-CN, zh-TW). */
 const en = {
   exchange: 'Exchange account',
   refresh: 'Refresh',
@@ -125,7 +127,74 @@ const zhCN: Record<ExchangeText, string> = {
   unfrozen: '两人审批已完成：账户已解冻。',
 };
 
+const zhTW: Record<ExchangeText, string> = {
+  exchange: '交易所帳戶',
+  refresh: '重新整理',
+  loading: '正在讀取交易所帳戶…',
+  notLinked: '未連結交易所帳戶：客戶為匿名訪客，或登入時未提供 UID。',
+  unavailable: '交易所暫時無法使用',
+  notFound: '交易所沒有此 UID 的帳戶。',
+  uid: 'UID',
+  email: '電子郵件',
+  kyc: 'KYC 等級',
+  vip: 'VIP',
+  status: '帳戶狀態',
+  registered: '註冊時間',
+  antiPhishing: '防釣魚碼',
+  'account.active': '正常',
+  'account.locked': '已鎖定',
+  'account.frozen': '已凍結',
+  'account.restricted': '受限',
+  deposits: '最近儲值',
+  withdrawals: '最近提領',
+  logins: '最近登入',
+  nothing: '無',
+  confirmations: '{n}/{m} 確認',
+  'deposit.pending': '待確認',
+  'deposit.credited': '已入帳',
+  'deposit.failed': '失敗',
+  'withdrawal.under_review': '審核中',
+  'withdrawal.processing': '處理中',
+  'withdrawal.broadcast': '已廣播',
+  'withdrawal.completed': '已完成',
+  'withdrawal.rejected': '已拒絕',
+  'withdrawal.cancelled': '已取消',
+  freeze: '凍結帳戶',
+  freezeTitle: '確定要凍結此交易所帳戶嗎？',
+  freezeHint: '交易、提領及登入將立即停止。解除凍結須經兩人核准。',
+  requestUnfreeze: '申請解凍',
+  requestUnfreezeTitle: '申請解除凍結',
+  requestUnfreezeHint: '將建立一張工單；須經兩位主管或管理員核准後才會解凍。',
+  unfreezeRequested: '已有一筆待處理的解凍申請。',
+  reason: '原因',
+  reasonPlaceholder: '發生了什麼事，以及客戶如何證明自己的身分',
+  confirm: '確認',
+  cancel: '取消',
+  frozenDone: '帳戶已凍結。',
+  cases: '工單',
+  noCases: '此對話尚無工單。',
+  'kind.deposit_investigation': '儲值調查',
+  'kind.deposit_recovery': '儲值追回',
+  'kind.security_incident': '資安事件',
+  'kind.identity_verification': '身分驗證',
+  'kind.unfreeze_request': '解凍申請',
+  'case.open': '待處理',
+  'case.in_progress': '處理中',
+  'case.waiting_customer': '等待客戶回覆',
+  'case.resolved': '已解決',
+  'case.rejected': '已拒絕',
+  approvals: '核准：{n} / {m}',
+  approve: '核准解凍',
+  approvedWaiting: '已核准，尚需另一位主管或管理員核准。',
+  unfrozen: '兩人核准皆已完成：帳戶已解凍。',
+};
+
+/** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
+export const EXCHANGE_STRINGS: Record<UiLocale, Record<ExchangeText, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
+
+/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
+
 export function exchangeText(locale: string, key: ExchangeText, vars?: Record<string, string | number>): string {
-  const template = locale.startsWith('zh') ? zhCN[key] : en[key];
+  const template = EXCHANGE_STRINGS[tableLocale(locale)][key];
   return vars ? template.replace(/\{(\w+)\}/g, (match, name: string) => String(vars[name] ?? match)) : template;
 }

@@ -1,3 +1,4 @@
+import { tableLocale } from '../../i18n/messages.ts';
 /** Routing's own wording, in the console's three languages. */
 export type RoutingStrings = Record<
   'status' | 'online' | 'away' | 'offline' | 'load' | 'takeNext' | 'nothingWaiting' | 'atCapacity' | 'team' | 'anyTeam',
@@ -44,5 +45,5 @@ const STRINGS: Record<'en' | 'zh-CN' | 'zh-TW', RoutingStrings> = {
 };
 
 export function routingStrings(locale: string): RoutingStrings {
-  return locale === 'zh-CN' || locale === 'zh-TW' ? STRINGS[locale] : STRINGS.en;
+  return STRINGS[tableLocale(locale)];
 }

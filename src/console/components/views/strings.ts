@@ -1,4 +1,7 @@
-/** Wording of the list filters, saved views and merge, in English and Chinese (zh-TW readers get the zh-CN text). */
+import type { IntentId } from '../../../contracts/intents.ts';
+import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+
+/** Wording of the list filters, saved views and merge, in the console's three languages (en, zh-CN, zh-TW). */
 const EN = {
   tag: 'Tag',
   intent: 'Intent',
@@ -30,7 +33,7 @@ const EN = {
 
 export type ViewText = keyof typeof EN;
 
-const ZH: Record<ViewText, string> = {
+const ZH_CN: Record<ViewText, string> = {
   tag: '标签',
   intent: '意图',
   language: '语言',
@@ -59,11 +62,45 @@ const ZH: Record<ViewText, string> = {
   open: '打开',
 };
 
+const ZH_TW: Record<ViewText, string> = {
+  tag: '標籤',
+  intent: '意圖',
+  language: '語言',
+  team: '團隊',
+  sla: 'SLA',
+  any: '全部',
+  slaAtRisk: '即將逾時',
+  slaBreached: '已逾時',
+  views: '已儲存的檢視',
+  noView: '已儲存的檢視…',
+  personal: '我的',
+  shared: '共用',
+  saveView: '儲存檢視',
+  viewName: '檢視名稱',
+  shareView: '與團隊共用',
+  save: '儲存',
+  cancel: '取消',
+  deleteView: '刪除檢視',
+  merge: '合併至…',
+  mergeTitle: '將此對話合併至同一位客戶的另一個對話',
+  mergeHint: '此對話的訊息將移入目標對話的歷史紀錄，此對話隨即關閉。',
+  mergeNone: '此客戶沒有其他可合併的對話。',
+  mergeLoading: '正在尋找此客戶的其他對話…',
+  mergeConfirm: '確認合併',
+  mergedInto: '此對話已合併至',
+  open: '開啟',
+};
+
+/** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
+export const VIEW_STRINGS: Record<UiLocale, Record<ViewText, string>> = { en: EN, 'zh-CN': ZH_CN, 'zh-TW': ZH_TW };
+
+/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
+
 export function viewText(locale: string, key: ViewText): string {
-  return locale.startsWith('zh') ? ZH[key] : EN[key];
+  return VIEW_STRINGS[tableLocale(locale)][key];
 }
 
-const INTENT_LABELS_ZH: Record<string, string> = {
+const INTENT_LABELS_ZH_CN: Record<IntentId, string> = {
   deposit_missing: '充值未到账',
   deposit_wrong_network: '充错网络',
   deposit_missing_memo: '充值缺少 Memo',
@@ -91,9 +128,46 @@ const INTENT_LABELS_ZH: Record<string, string> = {
   oos: '其他',
 };
 
+const INTENT_LABELS_ZH_TW: Record<IntentId, string> = {
+  deposit_missing: '儲值未入帳',
+  deposit_wrong_network: '儲值選錯網路',
+  deposit_missing_memo: '儲值缺少 Memo',
+  withdrawal_status: '提領進度',
+  withdrawal_fee_limits: '提領手續費與限額',
+  trade_failed: '交易失敗',
+  futures_liquidation: '合約強制平倉',
+  p2p_dispute: 'P2P 糾紛',
+  account_locked: '帳戶鎖定',
+  password_reset: '重設密碼',
+  twofa_reset: '重設 2FA',
+  account_compromised: '帳戶遭盜用',
+  account_freeze_unfreeze: '凍結/解凍帳戶',
+  kyc_verification: 'KYC 驗證',
+  getting_started: '新手入門',
+  fees_trading: '交易手續費',
+  api_keys: 'API 金鑰',
+  verify_official: '驗證官方管道',
+  complaint: '客訴',
+  human_agent: '轉真人客服',
+  platform_status: '平臺狀態',
+  greeting: '問候',
+  thanks_bye: '感謝/道別',
+  investment_advice: '投資建議',
+  oos: '其他',
+};
+
+const INTENT_LABELS: Record<'zh-CN' | 'zh-TW', Record<IntentId, string>> = {
+  'zh-CN': INTENT_LABELS_ZH_CN,
+  'zh-TW': INTENT_LABELS_ZH_TW,
+};
+
 /** Intent ids are snake_case English; Chinese agents get a label, English ones the id made readable. */
 export function intentLabel(locale: string, intent: string): string {
-  if (locale.startsWith('zh')) return INTENT_LABELS_ZH[intent] ?? intent;
+  const table = tableLocale(locale);
+  if (table !== 'en') {
+    const labels = INTENT_LABELS[table];
+    return Object.hasOwn(labels, intent) ? labels[intent as IntentId] : intent;
+  }
   const words = intent.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -1,4 +1,4 @@
-import { createRandom, type LabelledExample, shuffleInPlace, splitDataset } from './dataset.ts';
+import { assignStratifiedFolds, createRandom, type LabelledExample, shuffleInPlace, splitDataset } from './dataset.ts';
 import { extractFeatures, type TokenizeOptions } from './tokenize.ts';
 
 /**
@@ -171,21 +171,11 @@ function assignCalibrationFolds(
   opts: ResolvedOptions,
 ): { of: Int32Array; count: number } | undefined {
   if (opts.calibrationFraction <= 0 || examples.length < 20) return undefined;
-  const of = new Int32Array(examples.length).fill(-1);
   if (examples.length <= opts.calibrationFoldsUpTo) {
     const count = opts.calibrationFolds;
-    const byLabel = new Map<string, number[]>();
-    examples.forEach((example, i) => {
-      byLabel.set(example.label, [...(byLabel.get(example.label) ?? []), i]);
-    });
-    const random = createRandom(opts.seed + 101);
-    // Continue the fold counter across labels so small classes do not all land in fold 0.
-    let next = 0;
-    for (const label of [...byLabel.keys()].sort()) {
-      for (const i of shuffleInPlace(byLabel.get(label)!, random)) of[i] = next++ % count;
-    }
-    return { of, count };
+    return { of: assignStratifiedFolds(examples, count, opts.seed + 101), count };
   }
+  const of = new Int32Array(examples.length).fill(-1);
   const { valid } = splitDataset(
     examples.map((example, index) => ({ label: example.label, index })),
     opts.calibrationFraction,

@@ -144,6 +144,26 @@ export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
 }
 
 /**
+ * Deterministic stratified k-fold assignment: the fold (0..k−1) of each example. Within each label the examples are
+ * shuffled and dealt round-robin; the dealer continues across labels so that small labels do not all start in fold 0.
+ */
+export function assignStratifiedFolds(examples: readonly { label: string }[], folds: number, seed: number): Int32Array {
+  const byLabel = new Map<string, number[]>();
+  examples.forEach((example, index) => {
+    const indices = byLabel.get(example.label) ?? [];
+    indices.push(index);
+    byLabel.set(example.label, indices);
+  });
+  const random = createRandom(seed);
+  const of = new Int32Array(examples.length);
+  let next = 0;
+  for (const label of [...byLabel.keys()].sort()) {
+    for (const index of shuffleInPlace(byLabel.get(label)!, random)) of[index] = next++ % folds;
+  }
+  return of;
+}
+
+/**
  * Deterministic stratified split: for each label, round(fraction × count) examples go to `valid`
  * (at least one when the label has two or more examples and fraction > 0). Both halves keep the input order.
  */

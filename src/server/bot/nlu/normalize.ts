@@ -9,8 +9,9 @@ import * as OpenCC from 'opencc-js/t2cn';
 let toSimplified: ((text: string) => string) | undefined;
 
 function convertToSimplified(text: string): string {
-  // Taiwan and Hong Kong variants share most characters; tw→cn covers the phrases users actually type.
-  const convert = toSimplified ?? OpenCC.Converter({ from: 'tw', to: 'cn' });
+  // Taiwan usage with its phrases (登入 → 登录, 網路 → 网络, 簡訊 → 短信), so a zh-TW message meets the same
+  // features as its mainland wording; Hong Kong text shares nearly all of these characters.
+  const convert = toSimplified ?? OpenCC.Converter({ from: 'twp', to: 'cn' });
   toSimplified = convert;
   return convert(text);
 }

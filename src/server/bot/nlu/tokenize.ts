@@ -97,6 +97,12 @@ const PHRASE_REWRITES: [RegExp, string][] = [
   [/秘钥/g, '密钥'],
   [/客服人员|人工客服/g, '人工'],
   [/强制平仓/g, '强平'],
+  // Taiwan crypto wording after Traditional → Simplified conversion (帳號 → 帐号, 儲值, 提領, 身分).
+  [/帐(?=号|户|户口)/g, '账'],
+  [/(?<=到|入|对|转)帐/g, '账'],
+  [/储值/g, '充值'],
+  [/提领/g, '提币'],
+  [/身分/g, '身份'],
 ];
 
 // Domain words ICU does not know; matched greedily inside CJK runs and emitted as extra word tokens.
