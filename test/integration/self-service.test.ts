@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Hex, parseUnits } from 'viem';
 import { insertSandboxDeposit } from '../../src/server/exchange/sandbox.queries.ts';
 import { addSandboxCustomer, createSandboxExchange } from '../../src/server/exchange/sandbox.ts';
+import { wipeExpiredMailSecrets } from '../../src/server/mail/mailer.ts';
 import { botReplies, waitForMessages } from '../helpers/conversation.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { deployToken, type EvmNode, sendToken, startEvmNode, wallet } from '../helpers/evm-node.ts';
@@ -260,6 +261,16 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
       !done.some((m) => /谷歌验证码/.test(m.body) && m.authorKind === 'bot' && /请不要向任何人提供/.test(m.body)),
     );
     assert.equal((await createSandboxExchange(db, org.id).getAccount('7003'))?.status, 'frozen');
+
+    // Without SMTP the mail waits in the outbox, but not its code: once the code has expired the body is wiped.
+    assert.equal(await wipeExpiredMailSecrets(db), 0, 'a live code is kept for delivery');
+    await db.query(
+      `UPDATE outbound_emails SET wipe_at = now() - interval '1 second' WHERE org_id = $1 AND wipe_at IS NOT NULL`,
+      [org.id],
+    );
+    assert.equal(await wipeExpiredMailSecrets(db), 1);
+    const bodies = await db.query<{ body: string }>('SELECT body FROM outbound_emails WHERE org_id = $1', [org.id]);
+    assert.ok(bodies.every((row) => !row.body.includes(code)));
   });
 
   async function bscToken(): Promise<string> {

@@ -4,19 +4,45 @@ import type { Queryable } from '../db/db.ts';
 
 /**
  * Outbound mail goes through an outbox table: written with the action that causes it, then delivered over SMTP when
- * one is configured (SMTP_URL). Without SMTP the mail stays in the outbox, visible to admins, and nothing is lost.
+ * one is configured (SMTP_URL). Without SMTP the mail stays in the outbox and nothing is lost, except a secret past
+ * its life: see `wipeExpiredMailSecrets`.
  */
-export type Mailer = {
-  send(db: Queryable, orgId: string, mail: { to: string; subject: string; body: string }): Promise<string>;
+export type OutboundMail = {
+  to: string;
+  subject: string;
+  body: string;
+  /** The body holds a secret (a one-time code) that is dead after this many minutes: wipe it then, sent or not. */
+  secretTtlMinutes?: number;
 };
+
+export type Mailer = {
+  send(db: Queryable, orgId: string, mail: OutboundMail): Promise<string>;
+};
+
+export const EXPIRED_BODY = '[expired]';
+
+/**
+ * Wipe the bodies of undelivered mails whose secret has expired (delivered ones are wiped on delivery).
+ * Runs every minute on one node; returns how many it wiped.
+ */
+export async function wipeExpiredMailSecrets(db: Queryable): Promise<number> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE outbound_emails SET body = $1
+      WHERE wipe_at IS NOT NULL AND wipe_at <= now() AND sent_at IS NULL AND body <> $1
+  RETURNING id`,
+    [EXPIRED_BODY],
+  );
+  return rows.length;
+}
 
 export function createMailer(options: { smtpUrl?: string; from: string; log: Logger }): Mailer {
   const transport: Transporter | undefined = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
   return {
     async send(db, orgId, mail) {
       const rows = await db.query<{ id: string }>(
-        'INSERT INTO outbound_emails (org_id, to_address, subject, body) VALUES ($1, $2, $3, $4) RETURNING id',
-        [orgId, mail.to, mail.subject, mail.body],
+        `INSERT INTO outbound_emails (org_id, to_address, subject, body, wipe_at)
+         VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING id`,
+        [orgId, mail.to, mail.subject, mail.body, mail.secretTtlMinutes ?? null],
       );
       const id = rows[0].id;
       if (!transport) {

@@ -104,6 +104,7 @@ async function issueCode(
     to: account.email,
     subject: locale === 'en' ? 'Emergency account freeze code' : '紧急冻结账户验证码',
     body,
+    secretTtlMinutes: CODE_TTL_MINUTES,
   });
 }
 
