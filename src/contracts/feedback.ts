@@ -34,29 +34,37 @@ export const followUpParamsSchema = z.object({ followUpId: z.uuid() });
 export const closeFollowUpBodySchema = z.object({ note: z.string().trim().min(1).max(REASON_MAX) });
 export const followUpsQuerySchema = z.object({ state: z.enum(['open', 'closed', 'all']).default('open') });
 
+/** The bounds of each feedback setting (seconds for the CSAT delay, hours for the rest); the console shows them too. */
+export const FEEDBACK_SETTINGS_LIMITS = {
+  csatDelaySeconds: { min: 0, max: 86_400 },
+  complaintTargetHours: { min: 0.25, max: 24 * 30 },
+  followUpAfterHours: { min: 0, max: 24 * 30 },
+  followUpDueHours: { min: 0.25, max: 24 * 30 },
+} as const;
+
+const L = FEEDBACK_SETTINGS_LIMITS;
+const feedbackSettingFields = {
+  /** How long after a resolution the rating request goes out (the customer may still have a last word). */
+  csatDelaySeconds: z.number().int('A whole number of seconds').min(L.csatDelaySeconds.min).max(L.csatDelaySeconds.max),
+  /** A complaint's own response target. */
+  complaintTargetHours: z.number().min(L.complaintTargetHours.min).max(L.complaintTargetHours.max),
+  /** When the follow-up task appears after a complaint is resolved, and how long a supervisor then has. */
+  followUpAfterHours: z.number().min(L.followUpAfterHours.min).max(L.followUpAfterHours.max),
+  followUpDueHours: z.number().min(L.followUpDueHours.min).max(L.followUpDueHours.max),
+};
+
 /** Per organization, in `organizations.settings.feedback`; every field optional (these are the defaults). */
 export const feedbackSettingsSchema = z.object({
-  /** How long after a resolution the rating request goes out (the customer may still have a last word). */
-  csatDelaySeconds: z.number().int().min(0).max(86_400).default(60),
-  /** A complaint's own response target. */
-  complaintTargetHours: z
-    .number()
-    .min(0.25)
-    .max(24 * 30)
-    .default(24),
-  /** When the follow-up task appears after a complaint is resolved, and how long a supervisor then has. */
-  followUpAfterHours: z
-    .number()
-    .min(0)
-    .max(24 * 30)
-    .default(24),
-  followUpDueHours: z
-    .number()
-    .min(0.25)
-    .max(24 * 30)
-    .default(24),
+  csatDelaySeconds: feedbackSettingFields.csatDelaySeconds.default(60),
+  complaintTargetHours: feedbackSettingFields.complaintTargetHours.default(24),
+  followUpAfterHours: feedbackSettingFields.followUpAfterHours.default(24),
+  followUpDueHours: feedbackSettingFields.followUpDueHours.default(24),
 });
 export type FeedbackSettings = z.infer<typeof feedbackSettingsSchema>;
+
+/** What an admin saves (`PUT /api/agent/feedback-settings`): all four settings, nothing else. */
+export const updateFeedbackSettingsBodySchema = z.object({ settings: z.strictObject(feedbackSettingFields) });
+export type FeedbackSettingsResponse = { settings: FeedbackSettings };
 
 export type CsatState = {
   /** Asked (the rating card was sent) and not yet answered: the widget shows the card. */

@@ -332,3 +332,22 @@ export async function closeFollowUpRow(
   );
   return rows.length > 0;
 }
+
+// ---------- Settings ----------
+
+/** The organization's settings, locked until the transaction ends (an admin's change reads what it replaces). */
+export async function selectOrgSettingsForUpdate(db: Queryable, orgId: string): Promise<Record<string, unknown>> {
+  const rows = await db.query<{ settings: Record<string, unknown> }>(
+    'SELECT settings FROM organizations WHERE id = $1 FOR UPDATE',
+    [orgId],
+  );
+  return rows[0]?.settings ?? {};
+}
+
+/** Replaces `settings.feedback`, keeping the organization's other settings keys as they are. */
+export async function updateFeedbackSettingsRow(db: Queryable, orgId: string, feedback: object): Promise<void> {
+  await db.query(
+    `UPDATE organizations SET settings = settings || jsonb_build_object('feedback', $2::jsonb) WHERE id = $1`,
+    [orgId, JSON.stringify(feedback)],
+  );
+}

@@ -7,6 +7,7 @@ import {
   csatReportQuerySchema,
   followUpParamsSchema,
   followUpsQuerySchema,
+  updateFeedbackSettingsBodySchema,
 } from '../../contracts/feedback.ts';
 import type { Clock } from '../clock.ts';
 import type { Ctx } from '../context.ts';
@@ -17,13 +18,18 @@ import {
   closeFollowUp,
   getConversationFeedback,
   getCsatReport,
+  getFeedbackSettings,
   listFollowUps,
   markComplaint,
   rateConversation,
   reportAgent,
+  updateFeedbackSettings,
 } from './feedback.service.ts';
 
-/** CSAT and complaints: the widget's rating and report, the agents' complaint mark, supervisors' results. */
+/**
+ * CSAT and complaints: the widget's rating and report, the agents' complaint mark, supervisors' results, and the
+ * admins' timing settings.
+ */
 export function registerFeedbackRoutes(app: App, deps: AppDeps & { clock: Clock }): void {
   const preHandler = createAgentAuth(deps);
   const now = () => deps.clock.now();
@@ -90,5 +96,16 @@ export function registerFeedbackRoutes(app: App, deps: AppDeps & { clock: Clock 
     async (request) => ({
       followUp: await closeFollowUp(request.ctx, request.params.followUpId, request.body.note, now()),
     }),
+  );
+
+  // The organization's CSAT and complaint timing: admins only, every change audited.
+  app.get('/api/agent/feedback-settings', { schema: { tags }, preHandler }, (request) =>
+    getFeedbackSettings(request.ctx),
+  );
+
+  app.put(
+    '/api/agent/feedback-settings',
+    { schema: { tags, body: updateFeedbackSettingsBodySchema }, preHandler },
+    (request) => updateFeedbackSettings(request.ctx, request.body.settings),
   );
 }

@@ -7,6 +7,7 @@ import {
   type CsatGroup,
   type CsatReport,
   type CsatState,
+  type FeedbackSettings,
   type FollowUp,
 } from '../../contracts/feedback.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -35,9 +36,11 @@ import {
   selectFollowUp,
   selectFollowUps,
   selectOrgSettings,
+  selectOrgSettingsForUpdate,
   selectSupervisorTeamId,
   setConversationTeam,
   setCsatJob,
+  updateFeedbackSettingsRow,
   upsertPlannedCsat,
 } from './feedback.queries.ts';
 import {
@@ -447,4 +450,40 @@ export async function closeFollowUp(ctx: Ctx, followUpId: string, note: string, 
   const closed = await selectFollowUp(ctx.db, ctx.org.id, followUpId);
   if (!closed) throw new AppError('followup_not_found');
   return toFollowUp(closed, now);
+}
+
+// ---------- Settings (admin API) ----------
+
+function requireAdmin(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
+  const actor = requireAgent(ctx);
+  if (actor.role !== 'admin') throw new AppError('forbidden');
+  return actor;
+}
+
+/** The organization's CSAT and complaint timing, with the defaults filled in for anything never saved. */
+export async function getFeedbackSettings(ctx: Ctx): Promise<{ settings: FeedbackSettings }> {
+  requireAdmin(ctx);
+  return { settings: readFeedbackSettings(await selectOrgSettings(ctx.db, ctx.org.id)) };
+}
+
+/**
+ * Stores all four settings in `settings.feedback` (the other settings keys stay), audited with what they replace.
+ * They apply from now on: to resolutions, complaints and follow-ups planned after the change, not to due times set.
+ */
+export async function updateFeedbackSettings(
+  ctx: Ctx,
+  settings: FeedbackSettings,
+): Promise<{ settings: FeedbackSettings }> {
+  requireAdmin(ctx);
+  await ctx.db.transaction(async (tx) => {
+    const before = readFeedbackSettings(await selectOrgSettingsForUpdate(tx, ctx.org.id));
+    await updateFeedbackSettingsRow(tx, ctx.org.id, settings);
+    await recordAudit(ctx, tx, {
+      action: 'feedback_settings.update',
+      targetType: 'feedback_settings',
+      targetId: ctx.org.id,
+      details: { from: before, to: settings },
+    });
+  });
+  return { settings };
 }

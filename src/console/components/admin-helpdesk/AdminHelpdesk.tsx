@@ -3,12 +3,13 @@ import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { SessionResponse } from '../../../contracts/api.ts';
 import { useI18n } from '../../i18n/locale.tsx';
+import { FeedbackSettingsAdmin } from './FeedbackSettingsAdmin.tsx';
 import { MacrosAdmin } from './MacrosAdmin.tsx';
 import { SlaPolicyAdmin } from './SlaPolicyAdmin.tsx';
 import { adminText } from './strings.ts';
 import { TeamsAdmin } from './TeamsAdmin.tsx';
 
-const PAGES = ['macros', 'teams', 'sla'] as const;
+const PAGES = ['macros', 'teams', 'sla', 'feedback'] as const;
 type AdminPage = (typeof PAGES)[number];
 
 /** The header's admin entries (admins only) and the page they open over the workspace. */
@@ -59,6 +60,7 @@ export function AdminMenu({ session }: { session: SessionResponse }) {
               {page === 'macros' && <MacrosAdmin />}
               {page === 'teams' && <TeamsAdmin />}
               {page === 'sla' && <SlaPolicyAdmin />}
+              {page === 'feedback' && <FeedbackSettingsAdmin />}
             </div>
           </div>,
           document.body,

@@ -1,4 +1,5 @@
 import type { AgentsResponse } from '../../../contracts/api.ts';
+import type { FeedbackSettings, FeedbackSettingsResponse } from '../../../contracts/feedback.ts';
 import type { Team, TeamsResponse } from '../../../contracts/routing.ts';
 import type { SlaPolicy, SlaPolicyResponse } from '../../../contracts/sla.ts';
 import type { Macro, MacroActions, MacrosResponse } from '../../../contracts/tools.ts';
@@ -44,6 +45,14 @@ export function fetchSlaPolicy(): Promise<SlaPolicyResponse> {
 
 export function saveSlaPolicy(policy: SlaPolicy): Promise<SlaPolicyResponse> {
   return callApi<SlaPolicyResponse>('/api/agent/sla-policy', { method: 'PUT', body: { policy } });
+}
+
+export function fetchFeedbackSettings(): Promise<FeedbackSettingsResponse> {
+  return callApi<FeedbackSettingsResponse>('/api/agent/feedback-settings');
+}
+
+export function saveFeedbackSettings(settings: FeedbackSettings): Promise<FeedbackSettingsResponse> {
+  return callApi<FeedbackSettingsResponse>('/api/agent/feedback-settings', { method: 'PUT', body: { settings } });
 }
 
 /** The localized reason, plus the server's own detail (which field, which rule) when it has one worth showing. */

@@ -56,6 +56,20 @@ const EN = {
   surgeArrivals: 'New conversations per minute ≥',
   off: 'empty = off',
   badLine: 'Line {line} is not “day start-end”.',
+  feedback: 'Feedback',
+  feedbackApplies: 'Changes apply to resolutions and complaints from now on; due times already set stay as they are.',
+  csatSection: 'Customer rating (CSAT)',
+  csatDelay: 'Rating request delay (seconds)',
+  csatDelayHint: 'Seconds after a resolution before the customer is asked to rate; 0 = at once ({min}–{max}).',
+  complaintSection: 'Complaints',
+  complaintTarget: 'Complaint response target (hours)',
+  complaintTargetHint: 'A complaint is due this many hours after it is opened ({min}–{max}).',
+  followUpAfter: 'Follow-up appears after (hours)',
+  followUpAfterHint:
+    'Hours after a complaint is resolved before the supervisors’ follow-up appears; 0 = at once ({min}–{max}).',
+  followUpDue: 'Follow-up due within (hours)',
+  followUpDueHint: 'Hours supervisors have to close a follow-up once it appears ({min}–{max}).',
+  numberNeeded: 'Enter a number for “{field}”.',
 } as const;
 
 export type AdminText = keyof typeof EN;
@@ -115,6 +129,19 @@ const ZH_CN: Record<AdminText, string> = {
   surgeArrivals: '每分钟新会话 ≥',
   off: '留空表示关闭',
   badLine: '第 {line} 行不是“星期 开始-结束”格式。',
+  feedback: '反馈',
+  feedbackApplies: '修改对此后解决的会话和新建的投诉生效，已设定的截止时间保持不变。',
+  csatSection: '客户满意度（CSAT）',
+  csatDelay: '评分邀请延迟（秒）',
+  csatDelayHint: '会话解决后等待多少秒再邀请客户评分，0 表示立即（{min}–{max}）。',
+  complaintSection: '投诉',
+  complaintTarget: '投诉答复时限（小时）',
+  complaintTargetHint: '投诉创建后需在多少小时内答复（{min}–{max}）。',
+  followUpAfter: '回访延迟（小时）',
+  followUpAfterHint: '投诉解决后等待多少小时再生成主管回访任务，0 表示立即（{min}–{max}）。',
+  followUpDue: '回访处理时限（小时）',
+  followUpDueHint: '回访任务生成后，主管需在多少小时内完成（{min}–{max}）。',
+  numberNeeded: '请为“{field}”填写数字。',
 };
 
 const ZH_TW: Record<AdminText, string> = {
@@ -172,6 +199,19 @@ const ZH_TW: Record<AdminText, string> = {
   surgeArrivals: '每分鐘新對話 ≥',
   off: '留空表示關閉',
   badLine: '第 {line} 行不是「星期 開始-結束」格式。',
+  feedback: '意見回饋',
+  feedbackApplies: '變更僅適用於之後解決的對話與新建立的客訴，已設定的期限維持不變。',
+  csatSection: '客戶滿意度（CSAT）',
+  csatDelay: '評分邀請延遲（秒）',
+  csatDelayHint: '對話解決後等待幾秒再邀請客戶評分，0 表示立即（{min}–{max}）。',
+  complaintSection: '客訴',
+  complaintTarget: '客訴回覆時限（小時）',
+  complaintTargetHint: '客訴建立後須在幾小時內回覆（{min}–{max}）。',
+  followUpAfter: '追蹤延遲（小時）',
+  followUpAfterHint: '客訴解決後等待幾小時再產生主管追蹤任務，0 表示立即（{min}–{max}）。',
+  followUpDue: '追蹤處理時限（小時）',
+  followUpDueHint: '追蹤任務產生後，主管須在幾小時內完成（{min}–{max}）。',
+  numberNeeded: '請為「{field}」填入數字。',
 };
 
 /** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */

@@ -1,0 +1,132 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { FEEDBACK_SETTINGS_LIMITS, type FeedbackSettings } from '../../../contracts/feedback.ts';
+import { useI18n } from '../../i18n/locale.tsx';
+import { describeFailure, fetchFeedbackSettings, saveFeedbackSettings } from './admin-api.ts';
+import { type FormOutcome, FormMessage } from './FormMessage.tsx';
+import { type AdminText, adminText } from './strings.ts';
+
+type Field = keyof FeedbackSettings;
+/** What the inputs hold: text as typed (the CSAT delay in seconds, the rest in hours), numbers only on save. */
+type Draft = Record<Field, string>;
+
+const FIELDS: Record<Field, { label: AdminText; hint: AdminText; step: string; testId: string }> = {
+  csatDelaySeconds: { label: 'csatDelay', hint: 'csatDelayHint', step: '1', testId: 'feedback-csat-delay' },
+  complaintTargetHours: {
+    label: 'complaintTarget',
+    hint: 'complaintTargetHint',
+    step: 'any',
+    testId: 'feedback-complaint-target',
+  },
+  followUpAfterHours: {
+    label: 'followUpAfter',
+    hint: 'followUpAfterHint',
+    step: 'any',
+    testId: 'feedback-followup-after',
+  },
+  followUpDueHours: { label: 'followUpDue', hint: 'followUpDueHint', step: 'any', testId: 'feedback-followup-due' },
+};
+const SECTIONS: { legend: AdminText; fields: Field[] }[] = [
+  { legend: 'csatSection', fields: ['csatDelaySeconds'] },
+  { legend: 'complaintSection', fields: ['complaintTargetHours', 'followUpAfterHours', 'followUpDueHours'] },
+];
+
+const draftOf = (settings: FeedbackSettings): Draft => ({
+  csatDelaySeconds: String(settings.csatDelaySeconds),
+  complaintTargetHours: String(settings.complaintTargetHours),
+  followUpAfterHours: String(settings.followUpAfterHours),
+  followUpDueHours: String(settings.followUpDueHours),
+});
+
+/** The organization's CSAT and complaint timing. Bounds are the server's to enforce; its message is shown as is. */
+export function FeedbackSettingsAdmin() {
+  const { locale, t } = useI18n();
+  const s = (key: AdminText, vars?: Record<string, string | number>) => adminText(locale, key, vars);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<FormOutcome | null>(null);
+
+  useEffect(() => {
+    fetchFeedbackSettings()
+      .then((response) => setDraft(draftOf(response.settings)))
+      .catch((failure: unknown) => setMessage({ kind: 'error', text: describeFailure(t, failure) }));
+  }, [t]);
+
+  if (!draft) {
+    return (
+      <div className="admin-card" data-testid="feedback-admin">
+        {message ? <FormMessage message={message} /> : <p className="muted">{s('loading')}</p>}
+      </div>
+    );
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!draft) return;
+    const settings = {} as FeedbackSettings;
+    for (const field of Object.keys(FIELDS) as Field[]) {
+      const text = draft[field].trim();
+      const value = Number(text);
+      if (text === '' || !Number.isFinite(value)) {
+        setMessage({ kind: 'error', text: s('numberNeeded', { field: s(FIELDS[field].label) }) });
+        return;
+      }
+      settings[field] = value;
+    }
+    setBusy(true);
+    setMessage(null);
+    try {
+      const saved = await saveFeedbackSettings(settings);
+      setDraft(draftOf(saved.settings));
+      setMessage({ kind: 'ok', text: s('saved') });
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describeFailure(t, failure) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="admin-card admin-form"
+      style={{ maxWidth: 900 }}
+      noValidate
+      onSubmit={submit}
+      data-testid="feedback-admin"
+    >
+      <p className="muted">{s('feedbackApplies')}</p>
+      {SECTIONS.map(({ legend, fields }) => (
+        <fieldset key={legend}>
+          <legend>{s(legend)}</legend>
+          <div className="admin-form__row">
+            {fields.map((field) => {
+              const { label, hint, step, testId } = FIELDS[field];
+              const { min, max } = FEEDBACK_SETTINGS_LIMITS[field];
+              return (
+                <label className="field" key={field}>
+                  <span className="field__label">{s(label)}</span>
+                  <input
+                    type="number"
+                    inputMode={step === '1' ? 'numeric' : 'decimal'}
+                    min={min}
+                    max={max}
+                    step={step}
+                    data-testid={testId}
+                    value={draft[field]}
+                    onChange={(event) => setDraft({ ...draft, [field]: event.target.value })}
+                  />
+                  <span className="field__hint">{s(hint, { min, max })}</span>
+                </label>
+              );
+            })}
+          </div>
+        </fieldset>
+      ))}
+      <FormMessage message={message} />
+      <div className="admin-form__actions">
+        <button type="submit" className="button button--primary" data-testid="feedback-save" disabled={busy}>
+          {s('save')}
+        </button>
+      </div>
+    </form>
+  );
+}
