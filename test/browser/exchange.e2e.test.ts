@@ -33,7 +33,7 @@ async function signIn(
   server: TestServer,
   agent: TestAgent,
   urlPath: string,
-  locale: 'en' | 'zh-CN',
+  locale: 'en' | 'zh-CN' | 'zh-TW',
 ): Promise<Page> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
   // The agent's explicit choice, which wins over the profile's language (the test agents' profiles say English).
@@ -150,6 +150,9 @@ describe('the agent console for crypto self-service in real Chromium', { skip },
     const first = await supervisor.call('POST', `/api/agent/cases/${opened.id}/approve`);
     assert.equal(first.body.unfrozen, false, JSON.stringify(first.body));
 
+    // The supervisor's approval reached the agent's open sidebar live.
+    await agentCase.locator('[data-testid=case-approvals][data-count="1"]').waitFor({ timeout: 10_000 });
+
     const adminPage = await signIn(browser, server, org.agents.admin, `/conversations/${conversationId}`, 'zh-CN');
     const adminCase = adminPage.locator('[data-testid=case-item][data-kind=unfreeze_request]');
     await adminCase.locator('[data-testid=case-approvals][data-count="1"]').waitFor({ timeout: 10_000 });
@@ -166,9 +169,9 @@ describe('the agent console for crypto self-service in real Chromium', { skip },
     assert.equal(await adminPage.getByTestId('case-approve').count(), 0, 'a resolved case takes no more approvals');
     assert.match(await adminPage.getByTestId('exchange-notice').innerText(), /解冻/);
 
-    // The agent who froze it sees the account active again on the next refresh.
-    await agentPage.getByTestId('exchange-refresh').click();
-    await agentPage.locator('[data-testid=exchange-status][data-status=active]').waitFor();
+    // The agent who froze it, still on the conversation, sees the account active again without touching Refresh.
+    await agentPage.locator('[data-testid=exchange-status][data-status=active]').waitFor({ timeout: 10_000 });
+    await agentPage.locator('[data-testid=case-item][data-status=resolved]').waitFor();
   });
 
   test('a conversation with an anonymous visitor says the customer is not linked and offers no account action', async () => {
@@ -235,5 +238,25 @@ describe('the agent console for crypto self-service in real Chromium', { skip },
       `${server.url}/api/widget/verify?org=${org.slug}&value=${encodeURIComponent('@lumen_support')}`,
     );
     assert.equal(((await verified.json()) as { results: { official: boolean }[] }).results[0]?.official, true);
+  });
+  test('an admin reading Traditional Chinese sets the complaint target from the Feedback tab', async () => {
+    const page = await signIn(browser, server, org.agents.admin, '/', 'zh-TW');
+    await page.getByTestId('admin-feedback').click();
+    assert.equal(await page.getByTestId('admin-feedback').innerText(), '意見回饋');
+    const form = page.getByTestId('feedback-admin');
+    await form.getByTestId('feedback-complaint-target').waitFor();
+    await form.getByTestId('feedback-complaint-target').fill('6');
+    await form.getByTestId('feedback-save').click();
+    await page.locator('[data-testid=admin-message][role=status]').waitFor();
+
+    const admin = await loginAgent(server, org.agents.admin);
+    const { body } = await admin.call('GET', '/api/agent/feedback-settings');
+    assert.equal(body.settings.complaintTargetHours, 6);
+
+    // Out of range: the server's reason is shown and nothing changes.
+    await form.getByTestId('feedback-complaint-target').fill('0');
+    await form.getByTestId('feedback-save').click();
+    await page.locator('[data-testid=admin-message][role=alert]').waitFor();
+    assert.equal((await admin.call('GET', '/api/agent/feedback-settings')).body.settings.complaintTargetHours, 6);
   });
 });
