@@ -31,8 +31,9 @@ export async function startServer(config: Config, log = createLogger(config)): P
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'migrated the database');
     const events = config.redisUrl ? await createRedisBus({ url: config.redisUrl, log }) : createInProcessBus(log);
-    const demo = await seedDemo({ db, log, events }, config.seedDemo);
     const { app, bot } = await createApp({ config, db, log, events });
+    // Seeded after the app is wired, so the demo's conversations show what the bot did with them.
+    const demo = await seedDemo({ db, log, events, bot }, config.seedDemo);
     await app.listen({ port: config.port, host: config.host });
     bot.ready().catch((error: unknown) => log.error({ err: error }, 'could not load the bot model'));
     const address = app.server.address();

@@ -227,6 +227,22 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
       assert.ok(actions.includes(action), action);
   });
 
+  test('"hacked, freeze it!" offers the freeze and brings a human in at once, before the customer confirms', async () => {
+    const visitor = await startVisitor(server, org, { uid: '7001' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: '我的账户被盗了！！刚收到提币通知但不是我操作的，赶紧帮我冻结账户！',
+      clientId: 'h1',
+    });
+    const id = created.body.conversation.id as string;
+    const messages = await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /回复“冻结”/.test(x.body)));
+    assert.equal(botReplies(messages).filter((x) => /回复“冻结”/.test(x.body)).length, 1, 'one freeze offer');
+    const agent = await loginAgent(server, org.agents.agent);
+    const { body } = await agent.call('GET', `/api/agent/conversations/${id}`);
+    assert.equal(body.conversation.priority, 'urgent');
+    assert.ok(body.conversation.tags.includes('account-compromised'), JSON.stringify(body.conversation.tags));
+    assert.equal((await createSandboxExchange(db, org.id).getAccount('7001'))?.status, 'active', 'not frozen yet');
+  });
+
   test('without signing in, the freeze is authenticated by a one-time code mailed to the account', async () => {
     const visitor = await startVisitor(server, org);
     const created = await visitor.call('POST', '/api/widget/conversations', { body: '紧急冻结账户', clientId: 'o1' });

@@ -6,6 +6,7 @@ import {
   INITIAL_BOT_STATE,
   type Understanding,
   wantsHuman,
+  wantsToComplain,
 } from '../../src/server/bot/dialogue.ts';
 import { extractEntities } from '../../src/server/bot/entities.ts';
 
@@ -172,3 +173,28 @@ const humanRequests: [string, boolean][] = [
 for (const [text, expected] of humanRequests) {
   test(`"${text}" ${expected ? 'asks' : 'does not ask'} for a human`, () => assert.equal(wantsHuman(text), expected));
 }
+
+const complaintRequests: [string, boolean][] = [
+  ['My futures position was liquidated at the wrong price. I want a formal complaint.', true],
+  ['我要投诉你们的客服', true],
+  ['我要投訴', true],
+  ['how do I file a complaint', true],
+  ['please escalate this', true],
+  ['my complaint was answered, thanks', false],
+  ['提币一直在审核中', false],
+];
+for (const [text, expected] of complaintRequests) {
+  test(`"${text}" ${expected ? 'asks' : 'does not ask'} to complain`, () =>
+    assert.equal(wantsToComplain(text), expected));
+}
+
+test('an explicit complaint hands over as a complaint even when the topic reads as another intent', () => {
+  const turn = decideTurn(
+    { ...INITIAL_BOT_STATE },
+    understand('I was liquidated below my liquidation price and I want to make a formal complaint', {
+      intent: 'futures_liquidation',
+    }),
+  );
+  assert.equal(turn.action, 'handoff:complaint');
+  assert.equal(turn.handoff?.priority, 'high');
+});

@@ -30,7 +30,14 @@ function createInboxBotSwitch(db: Db) {
  * Subscribes the bot to customer messages. Turns of one conversation run one after another (a customer who sends
  * three lines quickly gets answers in order); different conversations run independently.
  */
-export function startBot(deps: Omit<BotDeps, 'kb'> & { jobs?: JobQueue }): { close(): void; ready(): Promise<void> } {
+export type BotHandle = {
+  close(): void;
+  ready(): Promise<void>;
+  /** Resolves when the bot has finished every turn it has started in this conversation. */
+  settled(conversationId: string): Promise<void>;
+};
+
+export function startBot(deps: Omit<BotDeps, 'kb'> & { jobs?: JobQueue }): BotHandle {
   let kbIndex: KbIndex | undefined;
   const kb = () => {
     kbIndex ??= buildKbIndex(loadSeedFaq());
@@ -71,6 +78,10 @@ export function startBot(deps: Omit<BotDeps, 'kb'> & { jobs?: JobQueue }): { clo
     async ready() {
       await getBuiltinIntentModel(deps.db);
       kb();
+    },
+    async settled(conversationId) {
+      // A turn may queue behind another: wait until no turn is left for this conversation.
+      for (let turn = turns.get(conversationId); turn; turn = turns.get(conversationId)) await turn;
     },
   };
 }

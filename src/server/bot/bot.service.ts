@@ -18,6 +18,7 @@ import {
   describeSlots,
   type Handoff,
   INITIAL_BOT_STATE,
+  reportsCompromise,
   shorten,
   type TurnResult,
   type Understanding,
@@ -105,7 +106,22 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
   if (redactions.length > 0) await warnAboutSecret(ctx, conversation, message, redactions, locale);
 
   const previous: BotState = { ...INITIAL_BOT_STATE, ...conversation.bot_state };
-  if (deps.sources && (previous.freeze || asksForFreeze(message.body))) {
+  const botInCharge =
+    conversation.bot_enabled &&
+    !conversation.assignee_id &&
+    !conversation.handoff_at &&
+    !conversation.first_reply_at &&
+    previous.active;
+  let understanding: Understanding | undefined;
+  const understandOnce = async () => {
+    understanding ??= await understand(deps, message, locale, redactions, conversation);
+    return understanding;
+  };
+  // "My account was hacked, freeze it!" while the bot is in charge: its turn offers the freeze and brings a human in
+  // at once (the freeze flow alone would only offer the freeze).
+  const compromiseTurn =
+    !previous.freeze && botInCharge && asksForFreeze(message.body) && reportsCompromise(await understandOnce());
+  if (deps.sources && !compromiseTurn && (previous.freeze || asksForFreeze(message.body))) {
     const freezeTurn = await continueFreeze(
       { ...ctx, actor: { kind: 'customer', contactId: conversation.contact_id, name: conversation.contact_name } },
       { sources: deps.sources, mailer: deps.mailer },
@@ -141,30 +157,28 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     if (started || freezeTurn.replies.length > 0) return;
   }
 
-  const botInCharge =
-    conversation.bot_enabled && !conversation.assignee_id && !conversation.handoff_at && !conversation.first_reply_at;
-  if (!botInCharge || !previous.active) return;
+  if (!botInCharge) return;
 
-  const understanding = await understand(deps, message, locale, redactions, conversation);
+  const understood = await understandOnce();
   deps.events.publish({
     type: 'message.understood',
     orgId: event.orgId,
     conversationId: conversation.id,
     messageId: message.id,
-    intent: understanding.intent,
-    confidence: understanding.confidence,
-    sentiment: { label: understanding.sentiment.label, score: understanding.sentiment.score },
-    entities: understanding.entities,
+    intent: understood.intent,
+    confidence: understood.confidence,
+    sentiment: { label: understood.sentiment.label, score: understood.sentiment.score },
+    entities: understood.entities,
   });
-  const turn = decideTurn(previous, understanding);
+  const turn = decideTurn(previous, understood);
   await mergeMessageMeta(db, event.orgId, message.id, {
     bot: {
-      intent: understanding.intent,
-      confidence: round(understanding.confidence),
-      outOfScope: understanding.outOfScope,
+      intent: understood.intent,
+      confidence: round(understood.confidence),
+      outOfScope: understood.outOfScope,
       language: locale,
-      sentiment: understanding.sentiment.label,
-      sentimentScore: round(understanding.sentiment.score),
+      sentiment: understood.sentiment.label,
+      sentimentScore: round(understood.sentiment.score),
       action: turn.action,
     },
   });
@@ -184,12 +198,12 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
 
   let handoff = turn.handoff;
   if (turn.lookup) {
-    const result = await runLookup(deps, ctx, conversation, understanding, turn.lookup, locale);
+    const result = await runLookup(deps, ctx, conversation, understood, turn.lookup, locale);
     for (const [index, text] of result.replies.entries())
       await say(text, `lookup${index}`, { action: `lookup:${turn.lookup.kind}` });
     handoff = handoff ?? result.handoff;
   }
-  if (handoff) await handOff(ctx, conversation, turn, understanding, handoff);
+  if (handoff) await handOff(ctx, conversation, turn, understood, handoff);
 }
 
 /** Fetches the facts a turn asked for and words the answer; any source that fails means a hand-off, never a guess. */

@@ -97,6 +97,14 @@ const HUMAN_REQUEST =
 
 const CONFIDENCE_FLOOR = 0.35;
 
+/** An explicit wish to complain, whatever the complaint is about ("my futures were liquidated… I want a formal complaint"). */
+const COMPLAINT_REQUEST =
+  /我要投[诉訴]|要投[诉訴]|想投[诉訴]|投[诉訴]你[们們]|正式投[诉訴]|[举舉][报報]你[们們]|\b(formal complaint|(file|make|lodge|raise|submit|open) an? (formal )?complaint|i want to complain|i('m| am) complaining|escalate (this|my (case|complaint)))\b/i;
+
+export function wantsToComplain(text: string): boolean {
+  return COMPLAINT_REQUEST.test(text);
+}
+
 /** What a customer says when the deposit went wrong, not just late: a wrong network or a forgotten memo/tag. */
 const MISTAKE_CUE =
   /错|錯|不对|不對|忘|漏|没填|沒填|没写|沒寫|没有填|没带|沒帶|不小心|wrong|mistak|incorrect|forgot|without (a |the )?(memo|tag)|no (memo|tag)|missing (memo|tag)|instead of|by accident|accidentally/i;
@@ -109,6 +117,11 @@ const SINGLE_NETWORK_COINS: Record<string, string> = {
   SOL: 'SOL',
   TON: 'TON',
 };
+
+/** The customer reports a stolen or hacked account: a human is brought in at once, whatever else happens. */
+export function reportsCompromise(u: Pick<Understanding, 'intent' | 'confidence'>): boolean {
+  return u.intent === 'account_compromised' && u.confidence >= CONFIDENCE_FLOOR;
+}
 
 export function wantsHuman(text: string): boolean {
   return HUMAN_REQUEST.test(text);
@@ -151,7 +164,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   if (wantsHuman(u.text) || (u.intent === 'human_agent' && u.confidence >= CONFIDENCE_FLOOR)) {
     return handOff('customer_asked', 'handoff');
   }
-  if (u.intent === 'account_compromised' && u.confidence >= CONFIDENCE_FLOOR) {
+  if (reportsCompromise(u)) {
     // A human is brought in at once, and the customer can freeze the account themselves while they wait.
     replies.push(reply('handoffCompromised', u.locale));
     state.freeze = { stage: 'confirm', attempts: 0 };
@@ -163,7 +176,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
       securityFlag: true,
     });
   }
-  if (u.intent === 'complaint' && u.confidence >= CONFIDENCE_FLOOR) {
+  if (wantsToComplain(u.text) || (u.intent === 'complaint' && u.confidence >= CONFIDENCE_FLOOR)) {
     return handOff('complaint', 'handoffComplaint', { priority: 'high', tags: ['complaint'] });
   }
   if (u.sentiment.label === 'very_negative') {

@@ -14,6 +14,7 @@ import {
 } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { BotHandle } from '../bot/bot.listener.ts';
 import { insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
 import { upsertPlatformStatus } from '../platform-status/platform-status.ts';
 import { insertOfficialChannel } from '../trust/official-channels.ts';
@@ -168,7 +169,10 @@ const DEMO_OFFICIAL_CHANNELS = [
 export type DemoSeedResult = { seeded: boolean; logins: DemoLogin[]; orgSlug: string; identitySecret: string | null };
 
 /** Seeds the demo exchange when the database has no organization yet; always returns the demo logins. */
-export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, mode: 'auto' | 'always' | 'never') {
+export async function seedDemo(
+  deps: { db: Db; log: Logger; events: EventBus; bot?: Pick<BotHandle, 'settled'> },
+  mode: 'auto' | 'always' | 'never',
+) {
   const { db } = deps;
   const existing = await selectOrgBySlug(db, DEMO_ORG_SLUG);
   if (existing || mode === 'never') return describeDemo(db);
@@ -237,12 +241,16 @@ export async function seedDemo(deps: { db: Db; log: Logger; events: EventBus }, 
       name: DEMO_AGENTS[agentIndex].name,
       role: DEMO_AGENTS[agentIndex].role,
     };
+    // When the bot is running it answers each customer line before the story goes on, as it would have live.
+    await deps.bot?.settled(conversation.id);
     for (const m of rest) {
       const ctx = m.from === 'customer' ? customer : { ...system, actor: agentActor };
       await postMessage(ctx, conversation.id, { body: m.body, clientId: null, private: m.from === 'note' });
+      await deps.bot?.settled(conversation.id);
     }
     if (sample.assignTo !== undefined) await assignConversation(system, conversation.id, agentIds[sample.assignTo]);
-    if (sample.priority) await updateConversation(system, conversation.id, { priority: sample.priority });
+    // With the bot and the priority rules running, the rules set the priority as they would live.
+    if (sample.priority && !deps.bot) await updateConversation(system, conversation.id, { priority: sample.priority });
     if (sample.status) await updateConversation(system, conversation.id, { status: sample.status });
   }
   for (const channel of DEMO_OFFICIAL_CHANNELS) await insertOfficialChannel(db, orgId, channel);
