@@ -259,4 +259,26 @@ describe('the agent console for crypto self-service in real Chromium', { skip },
     await page.locator('[data-testid=admin-message][role=alert]').waitFor();
     assert.equal((await admin.call('GET', '/api/agent/feedback-settings')).body.settings.complaintTargetHours, 6);
   });
+  test("the bot's hand-off note reads as a card in the agent's language", async () => {
+    const botOrg = await createTestOrg(db, undefined, { bot: true });
+    const visitor = await startVisitor(server, botOrg);
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: '我的 USDT 充值没到账，转人工',
+      clientId: 'handoff-card-1',
+    });
+    const id = created.body.conversation.id as string;
+    const agent = await loginAgent(server, botOrg.agents.agent);
+    for (let i = 0; i < 100; i++) {
+      const { body } = await agent.call('GET', `/api/agent/conversations/${id}/messages`);
+      if (body.messages.some((m: { meta: { handoff?: unknown } }) => m.meta.handoff)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const page = await signIn(browser, server, botOrg.agents.agent, `/conversations/${id}`, 'zh-CN');
+    const card = page.locator('[data-testid=handoff-summary][data-reason=customer_asked]');
+    await card.waitFor({ timeout: 10_000 });
+    const text = await card.innerText();
+    assert.match(text, /机器人转人工 — 客户要求转人工/);
+    assert.match(text, /意图/);
+    assert.doesNotMatch(text, /Bot hand-off/, 'the English body is not what a Chinese-reading agent sees');
+  });
 });

@@ -4,6 +4,7 @@ import type { PendingMessage } from '../hooks/useConversation.ts';
 import { type Translate, useI18n } from '../i18n/locale.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { formatClock, formatDateTime } from '../lib/format.ts';
+import { HandoffSummary, handoffMetaOf } from './HandoffSummary.tsx';
 import { BotIcon, LockIcon, ShieldIcon } from './icons.tsx';
 
 const URL_PATTERN = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}。，；：！？）])/g;
@@ -73,6 +74,7 @@ export function MessageItem({ message, me, contactName }: Props) {
 
   const outgoing = message.authorKind !== 'customer';
   const redactions = redactionsOf(message);
+  const handoff = message.authorKind === 'bot' && message.private ? handoffMetaOf(message) : null;
   const classes = ['msg', outgoing ? 'msg--out' : 'msg--in', `msg--${message.authorKind}`];
   if (message.private) classes.push('msg--private');
 
@@ -92,7 +94,7 @@ export function MessageItem({ message, me, contactName }: Props) {
         </time>
       </div>
       <div className="msg__bubble">
-        <div className="msg__body">{renderBody(message.body)}</div>
+        {handoff ? <HandoffSummary meta={handoff} /> : <div className="msg__body">{renderBody(message.body)}</div>}
         {message.attachments.length > 0 && (
           <ul className="msg__attachments">
             {message.attachments.map((attachment) => (

@@ -447,11 +447,15 @@ async function handOff(
     clientId: `handoff:${conversation.id}`,
     private: true,
     meta: {
+      // The same summary, structured: the console words it in the agent's language.
       handoff: {
         reason: handoff.reason,
         intent,
-        confidence: round(u.confidence),
+        confidence: flowIntent ? null : round(u.confidence),
+        outOfScope: !flowIntent && u.outOfScope,
         sentiment: u.sentiment,
+        locale: u.locale,
+        collected: describeSlots(slots) || null,
         slots,
         entities: e,
         said: turn.state.said,
