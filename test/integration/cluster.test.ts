@@ -96,4 +96,36 @@ describe('two app nodes behind Redis share one PostgreSQL', {
     await agentSocket.close();
     await customerSocket.close();
   });
+  test('an agent with consoles on both nodes stays connected when one closes, and is disconnected when both have', async () => {
+    const admin = await loginAgent(nodeA, org.agents.admin);
+    const agent = await loginAgent(nodeA, org.agents.agent);
+    const status = await admin.call('PATCH', `/api/agent/routing/agents/${org.agents.agent.id}`, { status: 'online' });
+    assert.equal(status.status, 200, JSON.stringify(status.body));
+    const disconnectedAt = async () => {
+      const [row] = await dbA.query<{ disconnected_at: Date | null }>(
+        'SELECT disconnected_at FROM agent_routing WHERE org_id = $1 AND agent_id = $2',
+        [org.id, org.agents.agent.id],
+      );
+      return row.disconnected_at;
+    };
+    const onA = await connectSocket(`${nodeA.wsUrl}/api/agent/ws`, { cookie: agent.cookie });
+    const onB = await connectSocket(`${nodeB.wsUrl}/api/agent/ws`, { cookie: agent.cookie });
+    await onA.waitFor((e) => e.type === 'hello');
+    await onB.waitFor((e) => e.type === 'hello');
+
+    // The tab on node A closes: node A says "offline", node B answers "still here", and the answer wins.
+    const seenBefore = onB.events.length;
+    await onA.close();
+    await onB.waitFor(
+      (e) =>
+        onB.events.indexOf(e) >= seenBefore && e.type === 'presence' && e.agentId === org.agents.agent.id && e.online,
+      5000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await disconnectedAt(), null, 'still connected on node B');
+
+    await onB.close();
+    for (let i = 0; i < 50 && (await disconnectedAt()) === null; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.notEqual(await disconnectedAt(), null, 'gone from both nodes');
+  });
 });

@@ -25,7 +25,17 @@ export type DomainEvent =
       author: { kind: 'customer' | 'agent'; id: string; name: string | null };
       typing: boolean;
     }
-  | { type: 'presence'; orgId: string; agentId: string; online: boolean }
+  | {
+      /** An agent's first console connected on a node, or their last one on that node closed. */
+      type: 'presence';
+      orgId: string;
+      agentId: string;
+      online: boolean;
+      /** When it happened (ISO): presence changes apply in this order, whichever node hears them first. */
+      at: string;
+      /** A node answering another's "offline" with "this agent is still connected here"; never answered again. */
+      echo?: boolean;
+    }
   | { type: 'notification.created'; orgId: string; agentId: string; notification: Notification }
   | {
       /** An agent opened or left a conversation in the console (collision warning). */

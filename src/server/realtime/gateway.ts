@@ -133,6 +133,17 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
     }
   }
 
+  function publishPresence(orgId: string, agentId: string, online: boolean, echo = false): void {
+    events.publish({
+      type: 'presence',
+      orgId,
+      agentId,
+      online,
+      at: new Date().toISOString(),
+      ...(echo ? { echo } : {}),
+    });
+  }
+
   function onDomainEvent(event: DomainEvent): void {
     switch (event.type) {
       case 'message.created': {
@@ -189,6 +200,11 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         return;
       }
       case 'presence': {
+        // Another node says this agent left, but a console of theirs is still connected here: say so, after it.
+        if (!event.online && !event.echo && (agentConnectionCounts.get(event.agentId) ?? 0) > 0) {
+          publishPresence(event.orgId, event.agentId, true, true);
+          return;
+        }
         const wire = JSON.stringify({
           type: 'presence',
           agentId: event.agentId,
@@ -436,8 +452,7 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         addTo(agentsByOrg, identity.orgId, conn);
         const count = (agentConnectionCounts.get(identity.agentId) ?? 0) + 1;
         agentConnectionCounts.set(identity.agentId, count);
-        if (count === 1)
-          events.publish({ type: 'presence', orgId: identity.orgId, agentId: identity.agentId, online: true });
+        if (count === 1) publishPresence(identity.orgId, identity.agentId, true);
       } else {
         addTo(customersByContact, identity.contactId, conn);
       }
@@ -457,7 +472,7 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
           const count = (agentConnectionCounts.get(identity.agentId) ?? 1) - 1;
           if (count <= 0) {
             agentConnectionCounts.delete(identity.agentId);
-            events.publish({ type: 'presence', orgId: identity.orgId, agentId: identity.agentId, online: false });
+            publishPresence(identity.orgId, identity.agentId, false);
           } else {
             agentConnectionCounts.set(identity.agentId, count);
           }

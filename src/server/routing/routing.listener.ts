@@ -111,7 +111,9 @@ export function startRouting(deps: RoutingStartDeps): { close(): void; sweep(): 
         return;
       }
       case 'presence':
-        inOrder(event.orgId, () => noteAgentConnection(routing, event.orgId, event.agentId, event.online));
+        inOrder(event.orgId, () =>
+          noteAgentConnection(routing, event.orgId, event.agentId, event.online, new Date(event.at)),
+        );
         return;
     }
   }

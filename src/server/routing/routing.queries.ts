@@ -312,17 +312,20 @@ export async function updateAgentRouting(
 }
 
 /** The console's last socket closed (`at`) or one opened again (null). Only agents routing knows about. */
+/** Records a presence change unless a newer one (by `changedAt`) is already recorded. */
 export async function setAgentDisconnected(
   db: Queryable,
   orgId: string,
   agentId: string,
   at: Date | null,
+  changedAt: Date,
 ): Promise<void> {
   await db.query(
     `UPDATE agent_routing SET disconnected_at = CASE WHEN $3::timestamptz IS NULL THEN NULL
-                                                    ELSE COALESCE(disconnected_at, $3) END
-      WHERE org_id = $1 AND agent_id = $2`,
-    [orgId, agentId, at],
+                                                    ELSE COALESCE(disconnected_at, $3) END,
+                              presence_at = $4
+      WHERE org_id = $1 AND agent_id = $2 AND (presence_at IS NULL OR presence_at <= $4)`,
+    [orgId, agentId, at, changedAt],
   );
 }
 

@@ -333,8 +333,19 @@ async function requeueConversationsOf(
 }
 
 /** The agent's console connected again (null) or its last socket closed (`at`). */
-export async function noteAgentConnection(deps: RoutingDeps, orgId: string, agentId: string, online: boolean) {
-  await setAgentDisconnected(deps.db, orgId, agentId, online ? null : deps.clock.now());
+/**
+ * A console connected or the agent's last one on a node closed (`at`: when, by the node's clock). The grace period
+ * is measured on the application clock; the order of changes by `at`, so a late "offline" cannot undo a newer
+ * "still connected" from another node.
+ */
+export async function noteAgentConnection(
+  deps: RoutingDeps,
+  orgId: string,
+  agentId: string,
+  online: boolean,
+  at: Date,
+) {
+  await setAgentDisconnected(deps.db, orgId, agentId, online ? null : deps.clock.now(), at);
 }
 
 export type SweepResult = { offline: string[]; reassignedForSilence: string[]; overflowed: string[]; assigned: number };
