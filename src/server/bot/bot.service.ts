@@ -44,6 +44,7 @@ import {
   followUpForDeposit,
   isUnavailable,
   networkNotice,
+  type Unavailable,
 } from '../self-service/self-service.ts';
 import { watchWithdrawal } from '../self-service/withdrawal-watch.ts';
 import { checkChannels, claimsToBeStaff, extractChannelCandidates } from '../trust/official-channels.ts';
@@ -217,17 +218,22 @@ async function runLookup(
 ): Promise<{ replies: string[]; handoff: Handoff | null }> {
   const orgId = ctx.org.id;
   const uid = conversation.contact_exchange_uid;
-  const unavailable = (what: 'chain' | 'exchange') => ({
-    replies: [
-      reply('lookupUnavailable', locale, { what: reply(what === 'chain' ? 'whatChain' : 'whatExchange', locale) }),
-    ],
-    handoff: {
-      reason: 'lookup_unavailable',
-      priority: 'normal',
-      tags: ['lookup-failed'],
-      securityFlag: false,
-    } satisfies Handoff,
-  });
+  // Operators need to know why a source failed; the customer only that a human takes over.
+  const unavailable = ({ unavailable: what, detail }: Unavailable) => {
+    ctx.log.warn({ orgId, source: what, detail, lookup: lookup.kind }, 'fact source unavailable: handing off');
+    return {
+      replies: [
+        reply('lookupUnavailable', locale, { what: reply(what === 'chain' ? 'whatChain' : 'whatExchange', locale) }),
+      ],
+      handoff: {
+        reason: 'lookup_unavailable',
+        priority: 'normal',
+        tags: ['lookup-failed'],
+        securityFlag: false,
+      } satisfies Handoff,
+    };
+  };
+
   switch (lookup.kind) {
     case 'platform_status':
       return { replies: [await describePlatformStatus(deps.db, orgId, locale)], handoff: null };
@@ -256,7 +262,7 @@ async function runLookup(
           handoff: { reason: 'deposit_details_collected', priority: 'normal', tags: ['deposit'], securityFlag: false },
         };
       }
-      if (isUnavailable(checked)) return unavailable(checked.unavailable);
+      if (isUnavailable(checked)) return unavailable(checked);
       const follow = followUpForDeposit(checked.finding);
       let ref: string | undefined;
       if (follow.openCase) {
@@ -326,7 +332,7 @@ async function runLookup(
         txHash: lookup.slots.txHash,
         coin: lookup.slots.coin,
       });
-      if (isUnavailable(found)) return unavailable(found.unavailable);
+      if (isUnavailable(found)) return unavailable(found);
       if (!found) {
         const ref = lookup.slots.withdrawalId ?? lookup.slots.txHash ?? lookup.slots.coin ?? '—';
         return { replies: [reply('withdrawalNotFound', locale, { ref })], handoff: null };

@@ -28,8 +28,10 @@ export function createEvmLookup(network: NetworkConfig & { endpoint: string }, o
   const client = createPublicClient({
     transport: http(network.endpoint, {
       timeout: options.timeoutMs,
-      // The bot answers a waiting customer: one attempt, then hand off, rather than viem's three retries.
-      retryCount: 0,
+      // The bot answers a waiting customer: one quick retry (a node that dropped a kept-alive connection answers the
+      // second time), then hand off, rather than viem's three retries with back-off.
+      retryCount: 1,
+      retryDelay: 100,
       fetchOptions: network.headers ? { headers: network.headers } : undefined,
     }),
   });

@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { FEEDBACK_SETTINGS_LIMITS, type FeedbackSettings } from '../../../contracts/feedback.ts';
 import { useI18n } from '../../i18n/locale.tsx';
-import { describeFailure, fetchFeedbackSettings, saveFeedbackSettings } from './admin-api.ts';
-import { type FormOutcome, FormMessage } from './FormMessage.tsx';
+import { fetchFeedbackSettings, saveFeedbackSettings } from './admin-api.ts';
+import { FormMessage, useFormSave } from './FormMessage.tsx';
 import { type AdminText, adminText } from './strings.ts';
 
 type Field = keyof FeedbackSettings;
@@ -39,17 +39,17 @@ const draftOf = (settings: FeedbackSettings): Draft => ({
 
 /** The organization's CSAT and complaint timing. Bounds are the server's to enforce; its message is shown as is. */
 export function FeedbackSettingsAdmin() {
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const s = (key: AdminText, vars?: Record<string, string | number>) => adminText(locale, key, vars);
   const [draft, setDraft] = useState<Draft | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<FormOutcome | null>(null);
+  const { busy, message, save, fail, failWith } = useFormSave();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: load once; the failure text is worded when it happens.
   useEffect(() => {
     fetchFeedbackSettings()
       .then((response) => setDraft(draftOf(response.settings)))
-      .catch((failure: unknown) => setMessage({ kind: 'error', text: describeFailure(t, failure) }));
-  }, [t]);
+      .catch(failWith);
+  }, []);
 
   if (!draft) {
     return (
@@ -67,22 +67,12 @@ export function FeedbackSettingsAdmin() {
       const text = draft[field].trim();
       const value = Number(text);
       if (text === '' || !Number.isFinite(value)) {
-        setMessage({ kind: 'error', text: s('numberNeeded', { field: s(FIELDS[field].label) }) });
+        fail(s('numberNeeded', { field: s(FIELDS[field].label) }));
         return;
       }
       settings[field] = value;
     }
-    setBusy(true);
-    setMessage(null);
-    try {
-      const saved = await saveFeedbackSettings(settings);
-      setDraft(draftOf(saved.settings));
-      setMessage({ kind: 'ok', text: s('saved') });
-    } catch (failure) {
-      setMessage({ kind: 'error', text: describeFailure(t, failure) });
-    } finally {
-      setBusy(false);
-    }
+    await save(async () => setDraft(draftOf((await saveFeedbackSettings(settings)).settings)), s('saved'));
   }
 
   return (

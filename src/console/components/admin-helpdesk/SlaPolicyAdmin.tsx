@@ -3,10 +3,10 @@ import { PRIORITIES, type Priority } from '../../../contracts/domain.ts';
 import type { SlaPolicy } from '../../../contracts/sla.ts';
 import { useI18n } from '../../i18n/locale.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { describeFailure, fetchSlaPolicy, saveSlaPolicy } from './admin-api.ts';
+import { fetchSlaPolicy, saveSlaPolicy } from './admin-api.ts';
 import { draftOfPolicy, policyOfDraft, type SlaDraft, type TargetDraft } from './sla-form.ts';
 import { adminText } from './strings.ts';
-import { FormMessage } from './FormMessage.tsx';
+import { FormMessage, useFormSave } from './FormMessage.tsx';
 
 const TARGET_FIELDS = ['first', 'next', 'resolution', 'peakFirst', 'peakNext'] as const;
 const FIELD_LABELS = {
@@ -23,17 +23,17 @@ export function SlaPolicyAdmin() {
     adminText(locale, key, vars);
   const [loaded, setLoaded] = useState<{ policy: SlaPolicy; updatedAt: string | null } | null>(null);
   const [draft, setDraft] = useState<SlaDraft | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const { busy, message, save, fail, failWith } = useFormSave();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: load once; the failure text is worded when it happens.
   useEffect(() => {
     fetchSlaPolicy()
       .then((response) => {
         setLoaded(response);
         setDraft(draftOfPolicy(response.policy));
       })
-      .catch((failure: unknown) => setMessage({ kind: 'error', text: describeFailure(t, failure) }));
-  }, [t]);
+      .catch(failWith);
+  }, []);
 
   if (!draft || !loaded) {
     return (
@@ -58,21 +58,14 @@ export function SlaPolicyAdmin() {
     if (!draft || !loaded) return;
     const result = policyOfDraft(draft, loaded.policy);
     if (!result.ok) {
-      setMessage({ kind: 'error', text: s('badLine', { line: result.badLine }) });
+      fail(s('badLine', { line: result.badLine }));
       return;
     }
-    setBusy(true);
-    setMessage(null);
-    try {
+    await save(async () => {
       const saved = await saveSlaPolicy(result.policy);
       setLoaded(saved);
       setDraft(draftOfPolicy(saved.policy));
-      setMessage({ kind: 'ok', text: s('saved') });
-    } catch (failure) {
-      setMessage({ kind: 'error', text: describeFailure(t, failure) });
-    } finally {
-      setBusy(false);
-    }
+    }, s('saved'));
   }
 
   return (

@@ -143,17 +143,23 @@ export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   return items;
 }
 
-/**
- * Deterministic stratified k-fold assignment: the fold (0..k−1) of each example. Within each label the examples are
- * shuffled and dealt round-robin; the dealer continues across labels so that small labels do not all start in fold 0.
- */
-export function assignStratifiedFolds(examples: readonly { label: string }[], folds: number, seed: number): Int32Array {
+/** The positions of each label's examples, in input order. */
+function indicesByLabel(examples: readonly { label: string }[]): Map<string, number[]> {
   const byLabel = new Map<string, number[]>();
   examples.forEach((example, index) => {
     const indices = byLabel.get(example.label) ?? [];
     indices.push(index);
     byLabel.set(example.label, indices);
   });
+  return byLabel;
+}
+
+/**
+ * Deterministic stratified k-fold assignment: the fold (0..k−1) of each example. Within each label the examples are
+ * shuffled and dealt round-robin; the dealer continues across labels so that small labels do not all start in fold 0.
+ */
+export function assignStratifiedFolds(examples: readonly { label: string }[], folds: number, seed: number): Int32Array {
+  const byLabel = indicesByLabel(examples);
   const random = createRandom(seed);
   const of = new Int32Array(examples.length);
   let next = 0;
@@ -172,12 +178,7 @@ export function splitDataset<T extends { label: string }>(
   fraction: number,
   seed = 42,
 ): { train: T[]; valid: T[] } {
-  const byLabel = new Map<string, number[]>();
-  examples.forEach((example, index) => {
-    const indices = byLabel.get(example.label) ?? [];
-    indices.push(index);
-    byLabel.set(example.label, indices);
-  });
+  const byLabel = indicesByLabel(examples);
   const random = createRandom(seed);
   const inValid = new Uint8Array(examples.length);
   for (const label of [...byLabel.keys()].sort()) {
