@@ -121,7 +121,13 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
   // "My account was hacked, freeze it!" while the bot is in charge: its turn offers the freeze and brings a human in
   // at once (the freeze flow alone would only offer the freeze).
   const compromiseTurn =
-    !previous.freeze && botInCharge && asksForFreeze(message.body) && reportsCompromise(await understandOnce());
+    !previous.freeze &&
+    botInCharge &&
+    asksForFreeze(message.body) &&
+    reportsCompromise(await understandOnce()) &&
+    // Only when that is the turn the bot would take (a pasted key or "agent!" first takes another path, without
+    // the offer): otherwise the freeze flow below still offers it.
+    decideTurn(previous, await understandOnce()).action === 'handoff:account_compromised';
   if (deps.sources && !compromiseTurn && (previous.freeze || asksForFreeze(message.body))) {
     const freezeTurn = await continueFreeze(
       { ...ctx, actor: { kind: 'customer', contactId: conversation.contact_id, name: conversation.contact_name } },
