@@ -11,7 +11,7 @@ import { MAX_TAGS } from '../../contracts/tools.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { redactSecrets } from '../bot/secret-guard.ts';
 import { type Clock, systemClock } from '../clock.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -34,13 +34,8 @@ import {
 
 /** The agent tools on one conversation: tags, custom attributes, snooze, merge, history and transcript export. */
 
-function requireAgent(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  if (ctx.actor.kind !== 'agent') throw new AppError('forbidden');
-  return ctx.actor;
-}
-
 function requireManager(ctx: Ctx): void {
-  if (requireAgent(ctx).role === 'agent') throw new AppError('forbidden');
+  if (requireAgentRole(ctx).role === 'agent') throw new AppError('forbidden');
 }
 
 // ---------- Tags ----------
@@ -50,7 +45,7 @@ export async function changeTags(
   conversationId: string,
   change: { add: string[]; remove: string[] },
 ): Promise<Conversation> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   await ctx.db.transaction(async (tx) => {
     const result = await updateConversationTags(tx, ctx.org.id, conversationId, change);
     if (!result) throw new AppError('conversation_not_found');
@@ -68,14 +63,14 @@ export async function changeTags(
 }
 
 export async function listTags(ctx: Ctx): Promise<TagCount[]> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   return selectTagCounts(ctx.db, ctx.org.id, 200);
 }
 
 // ---------- Custom attributes ----------
 
 export async function listAttributeDefinitions(ctx: Ctx): Promise<AttributeDefinition[]> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   return selectAttributeDefinitions(ctx.db, ctx.org.id);
 }
 
@@ -128,7 +123,7 @@ export async function setAttributes(
   conversationId: string,
   values: Record<string, AttributeValue | null>,
 ): Promise<Conversation> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   const definitions = new Map((await selectAttributeDefinitions(ctx.db, ctx.org.id)).map((d) => [d.key, d]));
   const set: Record<string, AttributeValue> = {};
   const remove: string[] = [];
@@ -163,7 +158,7 @@ export async function snoozeConversation(
   until: string | null,
   clock: Clock = systemClock,
 ): Promise<Conversation> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   const wakeAt = until ? new Date(until) : null;
   if (wakeAt && wakeAt.getTime() <= clock.now().getTime()) {
     throw new AppError('validation_failed', 'Snooze until a time in the future.');
@@ -226,7 +221,7 @@ export async function wakeAllSnoozedConversations(
  * survivor, keeps its messages (read through the survivor's history and transcript), and the survivor gets a note.
  */
 export async function mergeConversations(ctx: Ctx, mergedId: string, survivorId: string): Promise<Conversation> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   if (mergedId === survivorId) throw new AppError('merge_refused', 'A conversation cannot be merged into itself.');
   const { merged, survivor } = await ctx.db.transaction(async (tx) => {
     const rows = await lockConversationsForMerge(tx, ctx.org.id, [mergedId, survivorId]);
@@ -278,7 +273,7 @@ async function findFamily(ctx: Ctx, conversationId: string) {
 const HISTORY_LIMIT = 5000;
 
 export async function getConversationHistory(ctx: Ctx, conversationId: string): Promise<ConversationHistoryResponse> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   const { family } = await findFamily(ctx, conversationId);
   const numbers = new Map(family.map((c) => [c.id, c.number]));
   const rows = await selectMessagesOfConversations(
@@ -306,7 +301,7 @@ export async function exportTranscript(
   format: 'txt' | 'json',
   clock: Clock = systemClock,
 ): Promise<{ filename: string; contentType: string; body: string }> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   const { survivor, family } = await findFamily(ctx, conversationId);
   const numbers = new Map(family.map((c) => [c.id, c.number]));
   const rows = await selectMessagesOfConversations(

@@ -12,7 +12,7 @@ import {
 } from '../../contracts/feedback.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import { postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
@@ -66,18 +66,6 @@ const systemCtx = (deps: FeedbackDeps, orgId: string): Ctx => ({
   org: { id: orgId },
   actor: { kind: 'system' },
 });
-
-function requireAgent(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  if (ctx.actor.kind !== 'agent') throw new AppError('forbidden');
-  return ctx.actor;
-}
-
-/** Reports about agents and the results of everyone's ratings are for supervisors and admins. */
-function requireSupervisor(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  const actor = requireAgent(ctx);
-  if (actor.role === 'agent') throw new AppError('forbidden');
-  return actor;
-}
 
 const iso = (value: string | Date | null): string | null => (value ? new Date(value).toISOString() : null);
 
@@ -212,7 +200,7 @@ const DAY_MS = 86_400_000;
 
 /** CSAT answers given in [from, to) (default: the last 30 days), overall, per agent and per team. */
 export async function getCsatReport(ctx: Ctx, query: { from?: string; to?: string }, now: Date): Promise<CsatReport> {
-  requireSupervisor(ctx);
+  requireAgentRole(ctx, 'supervisor', 'admin');
   const to = query.to ? new Date(query.to) : now;
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
   if (!(from < to)) throw new AppError('validation_failed', 'from must be before to');
@@ -289,7 +277,7 @@ async function openComplaint(
 }
 
 export async function markComplaint(ctx: Ctx, conversationId: string, reason: string, now: Date): Promise<Complaint> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   const facts = await selectConversationFacts(ctx.db, ctx.org.id, conversationId);
   if (!facts) throw new AppError('conversation_not_found');
   const id = await openComplaint(ctx, { conversationId, source: 'agent', reason, aboutAgentId: null }, now);
@@ -324,7 +312,7 @@ export async function openBotComplaint(deps: FeedbackDeps, orgId: string, conver
 
 /** Rating and complaints of one conversation, as the asking agent may see them (reports: supervisors only). */
 export async function getConversationFeedback(ctx: Ctx, conversationId: string): Promise<ConversationFeedback> {
-  const actor = requireAgent(ctx);
+  const actor = requireAgentRole(ctx);
   const facts = await selectConversationFacts(ctx.db, ctx.org.id, conversationId);
   if (!facts) throw new AppError('conversation_not_found');
   const survey = await selectCsat(ctx.db, ctx.org.id, conversationId);
@@ -418,12 +406,12 @@ function toFollowUp(row: FollowUpRow, now: Date): FollowUp {
 }
 
 export async function listFollowUps(ctx: Ctx, state: 'open' | 'closed' | 'all', now: Date): Promise<FollowUp[]> {
-  requireSupervisor(ctx);
+  requireAgentRole(ctx, 'supervisor', 'admin');
   return (await selectFollowUps(ctx.db, ctx.org.id, state)).map((row) => toFollowUp(row, now));
 }
 
 export async function closeFollowUp(ctx: Ctx, followUpId: string, note: string, now: Date): Promise<FollowUp> {
-  const actor = requireSupervisor(ctx);
+  const actor = requireAgentRole(ctx, 'supervisor', 'admin');
   const row = await selectFollowUp(ctx.db, ctx.org.id, followUpId);
   if (!row) throw new AppError('followup_not_found');
   await ctx.db.transaction(async (tx) => {
@@ -454,15 +442,9 @@ export async function closeFollowUp(ctx: Ctx, followUpId: string, note: string, 
 
 // ---------- Settings (admin API) ----------
 
-function requireAdmin(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  const actor = requireAgent(ctx);
-  if (actor.role !== 'admin') throw new AppError('forbidden');
-  return actor;
-}
-
 /** The organization's CSAT and complaint timing, with the defaults filled in for anything never saved. */
 export async function getFeedbackSettings(ctx: Ctx): Promise<{ settings: FeedbackSettings }> {
-  requireAdmin(ctx);
+  requireAgentRole(ctx, 'admin');
   return { settings: readFeedbackSettings(await selectOrgSettings(ctx.db, ctx.org.id)) };
 }
 
@@ -474,7 +456,7 @@ export async function updateFeedbackSettings(
   ctx: Ctx,
   settings: FeedbackSettings,
 ): Promise<{ settings: FeedbackSettings }> {
-  requireAdmin(ctx);
+  requireAgentRole(ctx, 'admin');
   await ctx.db.transaction(async (tx) => {
     const before = readFeedbackSettings(await selectOrgSettingsForUpdate(tx, ctx.org.id));
     await updateFeedbackSettingsRow(tx, ctx.org.id, settings);

@@ -8,7 +8,7 @@ import {
   renderTemplate,
 } from '../../contracts/tools.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import {
   type ConversationRow,
   selectConversation,
@@ -40,13 +40,8 @@ function toMacro(row: MacroRow): Macro {
   };
 }
 
-function requireAgent(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  if (ctx.actor.kind !== 'agent') throw new AppError('forbidden');
-  return ctx.actor;
-}
-
 function requireManager(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  const actor = requireAgent(ctx);
+  const actor = requireAgentRole(ctx);
   if (actor.role === 'agent') throw new AppError('forbidden', 'Only admins and supervisors manage macros.');
   return actor;
 }
@@ -56,7 +51,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export async function listMacros(ctx: Ctx): Promise<Macro[]> {
-  requireAgent(ctx);
+  requireAgentRole(ctx);
   return (await selectMacros(ctx.db, ctx.org.id)).map(toMacro);
 }
 
@@ -134,7 +129,7 @@ export async function applyMacro(
   macroId: string,
   input: { clientId: string; language?: MacroLanguage },
 ): Promise<AppliedMacro> {
-  const actor = requireAgent(ctx);
+  const actor = requireAgentRole(ctx);
   const macro = await selectMacro(ctx.db, ctx.org.id, macroId);
   if (!macro) throw new AppError('macro_not_found');
   const row = await selectConversation(ctx.db, ctx.org.id, conversationId);

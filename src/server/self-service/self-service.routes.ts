@@ -12,7 +12,7 @@ import {
 } from '../../contracts/self-service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { approveUnfreeze, getCase, listCases, openCase, setCaseStatus } from '../cases/cases.service.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import { getConversation } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
@@ -29,10 +29,6 @@ import {
 } from '../trust/official-channels.ts';
 import { authenticateVisitor } from '../visitors/visitors.service.ts';
 import { announcePlatformStatus } from './announcements.ts';
-
-const requireRole = (ctx: Ctx, roles: string[]) => {
-  if (ctx.actor.kind !== 'agent' || !roles.includes(ctx.actor.role)) throw new AppError('forbidden');
-};
 
 /** Cases and four-eyes approvals, the official-channel registry and platform status, for agents and customers. */
 export function registerSelfServiceRoutes(app: App, deps: AppDeps): void {
@@ -87,7 +83,7 @@ export function registerSelfServiceRoutes(app: App, deps: AppDeps): void {
     '/api/agent/official-channels',
     { schema: { tags, body: officialChannelBodySchema }, preHandler },
     async (request, reply) => {
-      requireRole(request.ctx, ['admin']);
+      requireAgentRole(request.ctx, 'admin');
       const channel = await insertOfficialChannel(deps.db, request.ctx.org.id, request.body);
       await recordAudit(request.ctx, deps.db, {
         action: 'official_channel.add',
@@ -103,7 +99,7 @@ export function registerSelfServiceRoutes(app: App, deps: AppDeps): void {
     '/api/agent/official-channels/:channelId',
     { schema: { tags, params: z.object({ channelId: z.uuid() }) }, preHandler },
     async (request) => {
-      requireRole(request.ctx, ['admin']);
+      requireAgentRole(request.ctx, 'admin');
       if (!(await deleteOfficialChannel(deps.db, request.ctx.org.id, request.params.channelId))) {
         throw new AppError('not_found', 'No such channel.');
       }
@@ -123,7 +119,7 @@ export function registerSelfServiceRoutes(app: App, deps: AppDeps): void {
     '/api/agent/platform-status',
     { schema: { tags, body: platformStatusBodySchema }, preHandler },
     async (request) => {
-      requireRole(request.ctx, ['admin', 'supervisor']);
+      requireAgentRole(request.ctx, 'admin', 'supervisor');
       const entry = await upsertPlatformStatus(deps.db, request.ctx.org.id, request.body);
       await recordAudit(request.ctx, deps.db, {
         action: 'platform_status.update',

@@ -2,10 +2,9 @@ import type { Logger } from 'pino';
 import { DEFAULT_SLA_POLICY, type SlaMetric, type SlaPolicy, slaPolicySchema } from '../../contracts/sla.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import { publishConversationUpdated } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
-import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
 import { raisePriority } from '../priorities/priority-rules.ts';
@@ -66,13 +65,8 @@ async function readSlaPolicy(db: Db, orgId: string, log?: Logger): Promise<SlaPo
   return DEFAULT_SLA_POLICY;
 }
 
-function requireAdmin(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  if (ctx.actor.kind !== 'agent' || ctx.actor.role !== 'admin') throw new AppError('forbidden');
-  return ctx.actor;
-}
-
 export async function getSlaPolicy(ctx: Ctx): Promise<{ policy: SlaPolicy; updatedAt: string | null }> {
-  requireAdmin(ctx);
+  requireAgentRole(ctx, 'admin');
   const row = await selectSlaPolicy(ctx.db, ctx.org.id);
   return {
     policy: await loadSlaPolicy(ctx.db, ctx.org.id, ctx.log),
@@ -85,7 +79,7 @@ export async function updateSlaPolicy(
   ctx: Ctx,
   policy: SlaPolicy,
 ): Promise<{ policy: SlaPolicy; updatedAt: string | null }> {
-  const admin = requireAdmin(ctx);
+  const admin = requireAgentRole(ctx, 'admin');
   const before = await loadSlaPolicy(ctx.db, ctx.org.id, ctx.log);
   const updatedAt = await ctx.db.transaction(async (tx) => {
     const row = await upsertSlaPolicy(tx, ctx.org.id, policy, admin.id);

@@ -1,6 +1,6 @@
 import type { Team } from '../../contracts/routing.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import {
@@ -23,10 +23,6 @@ export function toTeam(row: TeamRow): Team {
     overflowTeamId: row.overflow_team_id,
     overflowAfterSeconds: row.overflow_after_seconds,
   };
-}
-
-function requireAdmin(ctx: Ctx): void {
-  if (ctx.actor.kind !== 'agent' || ctx.actor.role !== 'admin') throw new AppError('forbidden');
 }
 
 export async function listTeams(ctx: Ctx): Promise<Team[]> {
@@ -62,7 +58,7 @@ function checkOverflowPair(overflowTeamId: string | null, overflowAfterSeconds: 
 }
 
 export async function createTeam(ctx: Ctx, input: Required<TeamInput> & { name: string }): Promise<Team> {
-  requireAdmin(ctx);
+  requireAgentRole(ctx, 'admin');
   checkOverflowPair(input.overflowTeamId, input.overflowAfterSeconds);
   const id = await withUniqueName(() =>
     ctx.db.transaction(async (tx) => {
@@ -82,7 +78,7 @@ export async function createTeam(ctx: Ctx, input: Required<TeamInput> & { name: 
 }
 
 export async function updateTeam(ctx: Ctx, teamId: string, input: TeamInput): Promise<Team> {
-  requireAdmin(ctx);
+  requireAgentRole(ctx, 'admin');
   await withUniqueName(() =>
     ctx.db.transaction(async (tx) => {
       const current = await selectTeam(tx, ctx.org.id, teamId);
@@ -109,7 +105,7 @@ export async function updateTeam(ctx: Ctx, teamId: string, input: TeamInput): Pr
 }
 
 export async function removeTeam(ctx: Ctx, teamId: string): Promise<void> {
-  requireAdmin(ctx);
+  requireAgentRole(ctx, 'admin');
   await ctx.db.transaction(async (tx) => {
     const current = await selectTeam(tx, ctx.org.id, teamId);
     if (!current) throw new AppError('team_not_found');

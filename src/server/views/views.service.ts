@@ -1,5 +1,5 @@
 import type { SavedView, ViewFilters } from '../../contracts/tools.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { deleteViewRow, insertView, selectView, selectViewsFor, updateViewRow, type ViewRow } from './views.queries.ts';
 
@@ -20,14 +20,9 @@ function toView(row: ViewRow): SavedView {
   };
 }
 
-function requireAgent(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
-  if (ctx.actor.kind !== 'agent') throw new AppError('forbidden');
-  return ctx.actor;
-}
-
 /** A view the agent may see, or view_not_found (someone else's personal view is not found, not forbidden). */
 async function findVisibleView(ctx: Ctx, viewId: string): Promise<ViewRow> {
-  const actor = requireAgent(ctx);
+  const actor = requireAgentRole(ctx);
   const row = await selectView(ctx.db, ctx.org.id, viewId);
   if (!row || (row.owner_id !== null && row.owner_id !== actor.id)) throw new AppError('view_not_found');
   return row;
@@ -42,7 +37,7 @@ async function findEditableView(ctx: Ctx, viewId: string): Promise<ViewRow> {
 }
 
 export async function listViews(ctx: Ctx): Promise<SavedView[]> {
-  const actor = requireAgent(ctx);
+  const actor = requireAgentRole(ctx);
   return (await selectViewsFor(ctx.db, ctx.org.id, actor.id)).map(toView);
 }
 
@@ -50,7 +45,7 @@ export async function createView(
   ctx: Ctx,
   input: { name: string; filters: ViewFilters; shared: boolean },
 ): Promise<SavedView> {
-  const actor = requireAgent(ctx);
+  const actor = requireAgentRole(ctx);
   if (input.shared && actor.role === 'agent') {
     throw new AppError('forbidden', 'Only admins and supervisors share views with the organization.');
   }
