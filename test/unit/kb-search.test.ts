@@ -145,6 +145,15 @@ describe('searchKb snippets', () => {
     assert.ok(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(top.snippet), top.snippet);
   });
 
+  it('matches Taiwan wording in a zh-TW body: the query folds the way the body does', () => {
+    const mini = buildKbIndex([
+      makeArticle('tw', 'zh-TW', '帳戶問題', '如果無法登入，請先檢查網路連線。'),
+      makeArticle('other', 'zh-TW', '帳戶問題', '請聯絡客服。'),
+    ]);
+    assert.equal(searchKb(mini, '登入', { locale: 'zh-TW' })[0]?.article.id, 'tw');
+    assert.equal(searchKb(mini, '網路', { locale: 'zh-TW' })[0]?.article.id, 'tw');
+  });
+
   it('returns a short body whole, without ellipses', () => {
     const mini = buildKbIndex([makeArticle('s', 'en', 'Short', 'Deposits arrive after **2** confirmations.')]);
     assert.equal(searchKb(mini, 'deposit', { locale: 'en' })[0].snippet, 'Deposits arrive after 2 confirmations.');

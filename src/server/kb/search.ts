@@ -137,7 +137,10 @@ const QUERY_SYNONYMS: [RegExp, string][] = [
   [/\bdeposite\b/g, 'deposit'],
 ];
 
-// Same conversion as normalizeText (tw → cn), used where the body must stay aligned with its display text.
+// Bodies fold character by character (tw → cn) to stay aligned with their display text for snippets; titles, tags
+// and queries use the same character-level conversion, so a word folds the same way wherever it appears.
+const CHARACTER_LEVEL = { taiwanPhrases: false } as const;
+
 // Built lazily: the dictionaries take a while to load.
 let toSimplified: ((text: string) => string) | undefined;
 
@@ -158,8 +161,8 @@ export function buildKbIndex(articles: KbArticle[]): KbIndex {
     const tokens = tokenizeAligned(foldAligned(chars, article.locale === 'zh-TW'));
     docs.push({ chars, tokens });
     fields.push({
-      title: tokenizeText(normalizeText(article.title)),
-      tags: tokenizeText(normalizeText(article.tags.join(' , '))),
+      title: tokenizeText(normalizeText(article.title, CHARACTER_LEVEL)),
+      tags: tokenizeText(normalizeText(article.tags.join(' , '), CHARACTER_LEVEL)),
       body: tokens.terms,
     });
   }
@@ -290,7 +293,7 @@ function scorePartition(
 
 /** Query terms with their weights: Han unigrams count less than bigrams and words. */
 function weighQueryTerms(query: string): Map<Term, number> {
-  let normalized = normalizeText(query);
+  let normalized = normalizeText(query, CHARACTER_LEVEL);
   for (const [pattern, replacement] of QUERY_SYNONYMS) normalized = normalized.replace(pattern, replacement);
   const terms = new Map<Term, number>();
   for (const term of tokenizeText(normalized)) {

@@ -6,15 +6,22 @@ import * as OpenCC from 'opencc-js/t2cn';
  */
 
 // Built lazily: the dictionaries take ~15 ms to load and many processes never classify anything.
-let toSimplified: ((text: string) => string) | undefined;
+const converters = new Map<'twp' | 'tw', (text: string) => string>();
 
-function convertToSimplified(text: string): string {
-  // Taiwan usage with its phrases (登入 → 登录, 網路 → 网络, 簡訊 → 短信), so a zh-TW message meets the same
-  // features as its mainland wording; Hong Kong text shares nearly all of these characters.
-  const convert = toSimplified ?? OpenCC.Converter({ from: 'twp', to: 'cn' });
-  toSimplified = convert;
+function convertToSimplified(text: string, from: 'twp' | 'tw'): string {
+  const convert = converters.get(from) ?? OpenCC.Converter({ from, to: 'cn' });
+  converters.set(from, convert);
   return convert(text);
 }
+
+export type NormalizeOptions = {
+  /**
+   * Convert Taiwan phrases too (登入 → 登录, 網路 → 网络, 簡訊 → 短信), so a zh-TW message meets the same features as
+   * its mainland wording. Default on. Off: character by character, for text that must stay aligned with an index
+   * folded per character (the knowledge-base search). Hong Kong text shares nearly all of these characters.
+   */
+  taiwanPhrases?: boolean;
+};
 
 const HAN = /\p{Script=Han}/u;
 // Emoji, pictographs, skin tones, variation selectors, zero-width joiners and keycaps carry no intent.
@@ -63,9 +70,9 @@ const FOLDABLE = new RegExp(`[${Object.keys(PUNCTUATION_FOLD).join('')}]`, 'g');
  *   3+ identical CJK characters → 2 ("啊啊啊啊" → "啊啊"), whitespace → one space.
  * Digits are never collapsed: amounts, tx hashes and addresses must survive.
  */
-export function normalizeText(text: string): string {
+export function normalizeText(text: string, options: NormalizeOptions = {}): string {
   let out = text.normalize('NFKC').toLowerCase();
-  if (HAN.test(out)) out = convertToSimplified(out);
+  if (HAN.test(out)) out = convertToSimplified(out, options.taiwanPhrases === false ? 'tw' : 'twp');
   out = out.replace(EMOJI, ' ').replace(INVISIBLE, ' ');
   out = out.replace(FOLDABLE, (ch) => PUNCTUATION_FOLD[ch] ?? ch);
   // Letter runs inside tokens containing digits are probably hashes/addresses: leave those alone.
