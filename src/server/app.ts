@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { startBot } from './bot/bot.listener.ts';
-import { createMailer, wipeExpiredMailSecrets } from './mail/mailer.ts';
+import { createMailer, scheduleMailSecretWipe } from './mail/mailer.ts';
 import { createFactSources } from './self-service/fact-sources.ts';
 import { createSandboxExchange } from './exchange/sandbox.ts';
 import { ensureAppSecret, selectOrgBySlug, selectWebInbox } from './orgs/orgs.queries.ts';
@@ -48,8 +48,6 @@ import { registerSlaRoutes } from './sla/sla.routes.ts';
 import { startRouting } from './routing/routing.listener.ts';
 import { registerRoutingRoutes } from './routing/routing.routes.ts';
 import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
-
-const WIPE_MAIL_SECRETS_JOB = 'mail.wipe-expired-secrets';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONSOLE_DIST = path.join(ROOT, 'dist/console');
@@ -133,10 +131,7 @@ async function wireApp(
   const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey, jobs, sources };
   const metrics = createMetrics(events);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
-  await jobs.every(WIPE_MAIL_SECRETS_JOB, 60, async () => {
-    const wiped = await wipeExpiredMailSecrets(db);
-    if (wiped > 0) log.info({ wiped }, 'wiped expired one-time codes from undelivered mail');
-  });
+  await scheduleMailSecretWipe(jobs, db, log);
   const bot = startBot({ db, log, events, mailer, sources, jobs });
   const stopPriorityRules = startPriorityRules({ db, log, events });
   const stopSlaClocks = await startSlaClocks(

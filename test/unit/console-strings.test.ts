@@ -27,7 +27,7 @@ interface Table {
   name: string;
   keys: readonly string[];
   text: (locale: string, key: string) => string;
-  /** Whether the lookup maps zh-HK / zh-Hant / bare zh itself (routingStrings and MESSAGES take a UI locale only). */
+  /** Whether the lookup maps zh-HK / zh-Hant / bare zh itself (MESSAGES takes a UI locale only). */
   aliases: boolean;
 }
 
@@ -73,7 +73,7 @@ const TABLES: Table[] = [
     name: 'routingStrings',
     keys: Object.keys(routingStrings('en')),
     text: (locale, key) => routingStrings(locale)[key as keyof RoutingStrings],
-    aliases: false,
+    aliases: true,
   },
   {
     name: 'MESSAGES',

@@ -1,6 +1,6 @@
 import type { Message } from '../../contracts/domain.ts';
 import { useI18n } from '../i18n/locale.tsx';
-import { MESSAGES, type MessageKey } from '../i18n/messages.ts';
+import { LOCALE_NAMES, MESSAGES, type MessageKey, type UiLocale } from '../i18n/messages.ts';
 import { intentLabel } from './views/strings.ts';
 
 /** The structured summary the bot stores with its hand-off note (`meta.handoff`); older notes may lack fields. */
@@ -25,8 +25,6 @@ export function handoffMetaOf(message: Message): HandoffMeta | null {
   const value = message.meta?.handoff as HandoffMeta | undefined;
   return value && typeof value === 'object' && typeof value.reason === 'string' ? value : null;
 }
-
-const LANGUAGE_NAMES: Record<string, string> = { 'zh-CN': '简体中文', 'zh-TW': '繁體中文', en: 'English' };
 
 /**
  * The bot's hand-off note as a card in the agent's own language. The stored body (English) stays the text for the
@@ -55,7 +53,7 @@ export function HandoffSummary({ meta }: { meta: HandoffMeta }) {
   if (meta.sentiment?.label) {
     rows.push([t('handoff.sentiment'), wordOr(`sentiment.${meta.sentiment.label}`, meta.sentiment.label)]);
   }
-  if (meta.locale) rows.push([t('handoff.language'), LANGUAGE_NAMES[meta.locale] ?? meta.locale]);
+  if (meta.locale) rows.push([t('handoff.language'), LOCALE_NAMES[meta.locale as UiLocale] ?? meta.locale]);
   if (meta.collected) rows.push([t('handoff.collected'), meta.collected]);
   if (found.length > 0) rows.push([t('handoff.entities'), found.join(', ')]);
   return (

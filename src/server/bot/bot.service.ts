@@ -18,7 +18,6 @@ import {
   describeSlots,
   type Handoff,
   INITIAL_BOT_STATE,
-  reportsCompromise,
   shorten,
   type TurnResult,
   type Understanding,
@@ -107,6 +106,7 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
   if (redactions.length > 0) await warnAboutSecret(ctx, conversation, message, redactions, locale);
 
   const previous: BotState = { ...INITIAL_BOT_STATE, ...conversation.bot_state };
+  const asksToFreeze = asksForFreeze(message.body);
   const botInCharge =
     conversation.bot_enabled &&
     !conversation.assignee_id &&
@@ -120,15 +120,14 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
   };
   // "My account was hacked, freeze it!" while the bot is in charge: its turn offers the freeze and brings a human in
   // at once (the freeze flow alone would only offer the freeze).
+  // Only when that is the turn the bot would take (a pasted key or "agent!" takes another path, without the offer):
+  // otherwise the freeze flow below still offers it.
   const compromiseTurn =
     !previous.freeze &&
     botInCharge &&
-    asksForFreeze(message.body) &&
-    reportsCompromise(await understandOnce()) &&
-    // Only when that is the turn the bot would take (a pasted key or "agent!" first takes another path, without
-    // the offer): otherwise the freeze flow below still offers it.
+    asksToFreeze &&
     decideTurn(previous, await understandOnce()).action === 'handoff:account_compromised';
-  if (deps.sources && !compromiseTurn && (previous.freeze || asksForFreeze(message.body))) {
+  if (deps.sources && !compromiseTurn && (previous.freeze || asksToFreeze)) {
     const freezeTurn = await continueFreeze(
       { ...ctx, actor: { kind: 'customer', contactId: conversation.contact_id, name: conversation.contact_name } },
       { sources: deps.sources, mailer: deps.mailer },

@@ -118,11 +118,6 @@ const SINGLE_NETWORK_COINS: Record<string, string> = {
   TON: 'TON',
 };
 
-/** The customer reports a stolen or hacked account: a human is brought in at once, whatever else happens. */
-export function reportsCompromise(u: Pick<Understanding, 'intent' | 'confidence'>): boolean {
-  return u.intent === 'account_compromised' && u.confidence >= CONFIDENCE_FLOOR;
-}
-
 export function wantsHuman(text: string): boolean {
   return HUMAN_REQUEST.test(text);
 }
@@ -164,7 +159,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   if (wantsHuman(u.text) || (u.intent === 'human_agent' && u.confidence >= CONFIDENCE_FLOOR)) {
     return handOff('customer_asked', 'handoff');
   }
-  if (reportsCompromise(u)) {
+  if (u.intent === 'account_compromised' && u.confidence >= CONFIDENCE_FLOOR) {
     // A human is brought in at once, and the customer can freeze the account themselves while they wait.
     replies.push(reply('handoffCompromised', u.locale));
     state.freeze = { stage: 'confirm', attempts: 0 };

@@ -86,7 +86,6 @@ function publishCaseChanged(ctx: Ctx, supportCase: SupportCase): void {
     caseId: supportCase.id,
     conversationId: supportCase.conversationId,
     status: supportCase.status,
-    approvals: supportCase.approvers.length,
   });
 }
 

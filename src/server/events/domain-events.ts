@@ -86,7 +86,6 @@ export type DomainEvent =
       caseId: string;
       conversationId: string | null;
       status: string;
-      approvals: number;
     }
   | {
       /** The rating request went out to a resolved conversation's customer (feedback). */

@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Queryable } from '../db/db.ts';
+import type { JobQueue } from '../jobs/jobs.types.ts';
 
 /**
  * Outbound mail goes through an outbox table: written with the action that causes it, then delivered over SMTP when
@@ -19,11 +20,12 @@ export type Mailer = {
   send(db: Queryable, orgId: string, mail: OutboundMail): Promise<string>;
 };
 
-export const EXPIRED_BODY = '[expired]';
+const EXPIRED_BODY = '[expired]';
+const WIPE_SECRETS_JOB = 'mail.wipe-expired-secrets';
 
 /**
  * Wipe the bodies of undelivered mails whose secret has expired (delivered ones are wiped on delivery).
- * Runs every minute on one node; returns how many it wiped.
+ * Returns how many it wiped.
  */
 export async function wipeExpiredMailSecrets(db: Queryable): Promise<number> {
   const rows = await db.query<{ id: string }>(
@@ -33,6 +35,14 @@ export async function wipeExpiredMailSecrets(db: Queryable): Promise<number> {
     [EXPIRED_BODY],
   );
   return rows.length;
+}
+
+/** Wipes expired one-time codes from undelivered mail every minute, on one node. */
+export async function scheduleMailSecretWipe(jobs: JobQueue, db: Queryable, log: Logger): Promise<void> {
+  await jobs.every(WIPE_SECRETS_JOB, 60, async () => {
+    const wiped = await wipeExpiredMailSecrets(db);
+    if (wiped > 0) log.info({ wiped }, 'wiped expired one-time codes from undelivered mail');
+  });
 }
 
 export function createMailer(options: { smtpUrl?: string; from: string; log: Logger }): Mailer {

@@ -311,8 +311,10 @@ export async function updateAgentRouting(
   return rows[0];
 }
 
-/** The console's last socket closed (`at`) or one opened again (null). Only agents routing knows about. */
-/** Records a presence change unless a newer one (by `changedAt`) is already recorded. */
+/**
+ * The console's last socket on a node closed (`at`) or one opened again (null). Only agents routing knows about, and
+ * only when no newer presence change (by `changedAt`) is recorded.
+ */
 export async function setAgentDisconnected(
   db: Queryable,
   orgId: string,

@@ -332,7 +332,6 @@ async function requeueConversationsOf(
   return ids;
 }
 
-/** The agent's console connected again (null) or its last socket closed (`at`). */
 /**
  * A console connected or the agent's last one on a node closed (`at`: when, by the node's clock). The grace period
  * is measured on the application clock; the order of changes by `at`, so a late "offline" cannot undo a newer
