@@ -123,6 +123,32 @@ const rows: Row[] = [
     handoff: { reason: 'repeated_question' },
   },
   {
+    name: '"still not working" after a knowledge-base answer goes to a human',
+    state: { answered: ['account_locked'], awaitingFeedback: 'account_locked' },
+    u: understand('還是不行', { intent: 'oos', confidence: 0.9, outOfScope: true, locale: 'zh-TW' }),
+    action: 'handoff:answer_unhelpful',
+    handoff: { reason: 'answer_unhelpful' },
+    reply: /轉接人工/,
+  },
+  {
+    name: '"that didn\'t help" is not taken for thanks after a knowledge-base answer',
+    state: { answered: ['fees_trading'], awaitingFeedback: 'fees_trading' },
+    u: understand("that didn't help", { intent: 'thanks_bye', confidence: 0.9 }),
+    action: 'handoff:answer_unhelpful',
+    handoff: { reason: 'answer_unhelpful' },
+  },
+  {
+    name: 'a new question after a knowledge-base answer is answered, not handed off',
+    state: { answered: ['account_locked'], awaitingFeedback: 'account_locked' },
+    u: understand('不是这个问题，我想问交易手续费', { intent: 'fees_trading', confidence: 0.9 }),
+    action: 'kb_answer',
+  },
+  {
+    name: '"thanks, but it still fails" asks to rephrase instead of saying goodbye',
+    u: understand('谢谢，但还是不行', { intent: 'thanks_bye', confidence: 0.9 }),
+    action: 'clarify',
+  },
+  {
     name: 'a lost authenticator asks for an identity-verification case',
     u: understand('lost my google authenticator', { intent: 'twofa_reset', canLookUp: true }),
     action: 'open_identity_verification',
@@ -197,4 +223,18 @@ test('an explicit complaint hands over as a complaint even when the topic reads 
   );
   assert.equal(turn.action, 'handoff:complaint');
   assert.equal(turn.handoff?.priority, 'high');
+});
+
+test('a knowledge-base answer waits for feedback for one turn only', () => {
+  const answered = decideTurn(
+    { ...INITIAL_BOT_STATE },
+    understand('my account is locked', { intent: 'account_locked' }),
+  );
+  assert.equal(answered.action, 'kb_answer');
+  const rejected = decideTurn(answered.state, understand('still not working', { intent: 'oos', outOfScope: true }));
+  assert.equal(rejected.action, 'handoff:answer_unhelpful');
+  // Two turns later the same words no longer refer to that answer: ask to rephrase as for any unclear message.
+  const greeted = decideTurn(answered.state, understand('hello', { intent: 'greeting' }));
+  const unclear = decideTurn(greeted.state, understand('still not working', { intent: 'oos', outOfScope: true }));
+  assert.equal(unclear.action, 'clarify');
 });

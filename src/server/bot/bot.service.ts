@@ -25,7 +25,7 @@ import {
 import { extractEntities } from './entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import { classifyIntent, isOutOfScope } from './nlu/classifier.ts';
-import { detectLanguage } from './nlu/language.ts';
+import { chooseReplyLocale } from './nlu/language.ts';
 import { type SecretKind, secretWarning } from './secret-guard.ts';
 import { analyzeSentiment } from './sentiment.ts';
 import { reply } from './replies.ts';
@@ -59,24 +59,6 @@ export type BotDeps = {
 };
 
 const DEFAULT_BOT_NAME = '智能客服 · Assistant';
-
-/**
- * Replies in the language the customer writes in; the Chinese variant follows their chosen locale. A message with
- * no words of its own (an email address, a code, a hash) keeps the language the conversation already has.
- */
-export function chooseReplyLocale(text: string, previousLocale: string | null): Locale {
-  const words = text
-    .replace(/[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi, ' ')
-    .replace(/\b(0x)?[0-9a-f]{16,}\b/gi, ' ')
-    .replace(/https?:\/\/\S+/gi, ' ')
-    .replace(/\[redacted: [^\]]+\]/g, ' ');
-  const language = detectLanguage(words);
-  const known =
-    previousLocale === 'zh-TW' || previousLocale === 'en' || previousLocale === 'zh-CN' ? previousLocale : null;
-  if (language === 'en' && /[a-z]{2,}/i.test(words)) return 'en';
-  if (language === 'zh') return known === 'zh-TW' ? 'zh-TW' : 'zh-CN';
-  return known ?? 'zh-CN';
-}
 
 /**
  * One customer message, as the platform answers it: a pasted secret is always warned about and flagged, and an

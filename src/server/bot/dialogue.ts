@@ -24,6 +24,8 @@ export type BotState = {
   freeze?: { stage: 'confirm' | 'email' | 'code'; attempts: number };
   /** The language of the conversation so far, for messages that have none of their own. */
   locale?: Locale;
+  /** The intent the bot's last turn answered from the knowledge base, asking "did this solve it?". */
+  awaitingFeedback?: string;
 };
 
 export const INITIAL_BOT_STATE: BotState = {
@@ -43,6 +45,7 @@ export type HandoffReason =
   | 'negative_sentiment'
   | 'low_confidence'
   | 'repeated_question'
+  | 'answer_unhelpful'
   | 'no_answer'
   | 'deposit_details_collected'
   | 'withdrawal_details_collected'
@@ -122,8 +125,20 @@ export function wantsHuman(text: string): boolean {
   return HUMAN_REQUEST.test(text);
 }
 
+/** "That didn't help" in answer to "did this solve it?": the classifier alone reads 还是不行 as 行情 or thanks. */
+const NOT_RESOLVED =
+  /[还還]是不|不行|[没沒](有)?用|不管用|[没沒](有)?解[决決]|解[决決]不了|[没沒](有)?[帮幫]助|不是[这這][个個]|答非所[问問]|\b(did(n'?t| not) (help|work|solve)|does(n'?t| not) (help|work)|not (helpful|working|what i)|still (not|doesn'?t|don'?t|can'?t|cannot|isn'?t|won'?t)|useless|wrong answer|that'?s not (it|my question))\b/i;
+
+/** The customer says the bot's answer did not solve their problem, without turning to a different one. */
+function rejectsAnswer(previous: BotState, u: Understanding): boolean {
+  if (!previous.awaitingFeedback || !NOT_RESOLVED.test(u.text)) return false;
+  const confidentlyElse = !u.outOfScope && u.confidence >= 0.6 && u.intent !== previous.awaitingFeedback;
+  return !confidentlyElse || u.intent === 'thanks_bye' || u.intent === 'complaint';
+}
+
 export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   const state: BotState = { ...previous, turns: previous.turns + 1, said: [...previous.said] };
+  delete state.awaitingFeedback;
   const replies: string[] = [];
   let securityFlag = false;
   const finish = (action: string, handoff: Handoff | null = null, lookup?: TurnResult['lookup']): TurnResult => {
@@ -177,13 +192,15 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   if (u.sentiment.label === 'very_negative') {
     return handOff('negative_sentiment', 'handoffUpset', { priority: 'high', tags: ['upset'] });
   }
+  if (rejectsAnswer(previous, u)) return handOff('answer_unhelpful', 'handoffRepeat');
 
   // 3. A flow in progress takes the answer to its question, whatever the classifier thinks of a bare TxID.
   const continuing = state.flow && (providesSlots(u.entities) || u.intent === state.flow.intent || u.outOfScope);
   if (continuing && state.flow) return continueFlow(state, u, replies, finish, handOff);
 
-  // 4. Not understood: ask once to rephrase, then hand over.
-  if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR) {
+  // 4. Not understood: ask once to rephrase, then hand over. ("Thanks, but it still fails" is no goodbye.)
+  const thanksButNot = u.intent === 'thanks_bye' && NOT_RESOLVED.test(u.text);
+  if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR || thanksButNot) {
     state.lowConfidenceStreak += 1;
     if (state.lowConfidenceStreak >= 2) return handOff('low_confidence', 'handoff');
     replies.push(reply('clarify', u.locale));
@@ -231,6 +248,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   if (state.answered.includes(u.intent)) return handOff('repeated_question', 'handoffRepeat');
   if (!u.kb) return handOff('no_answer', 'handoff');
   state.answered = [...state.answered, u.intent];
+  state.awaitingFeedback = u.intent;
   replies.push(reply('kbAnswer', u.locale, u.kb));
   return finish('kb_answer');
 }
