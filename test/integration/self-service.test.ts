@@ -136,6 +136,47 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
     assert.equal(detail.body.conversation.priority, 'high');
   });
 
+  test('on a network with no chain endpoint, the exchange record answers: pending with the time left, or stuck with a case', async () => {
+    const record = (id: string, txHash: string, confirmations: number) => ({
+      id,
+      uid: '7003',
+      coin: 'USDT',
+      network: 'TRC20',
+      amount: '500',
+      txHash,
+      address: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8',
+      memo: null,
+      status: 'pending' as const,
+      creditedAt: null,
+      createdAt: new Date().toISOString(),
+      confirmations,
+      requiredConfirmations: 20,
+    });
+    const early = 'c1'.repeat(32);
+    const stuck = 'd2'.repeat(32);
+    await insertSandboxDeposit(db, org.id, record('dep-7003-1', early, 5));
+    await insertSandboxDeposit(db, org.id, record('dep-7003-2', stuck, 1180));
+    const visitor = await startVisitor(server, org, { uid: '7003' });
+
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: `我500U充值还没到账，波场的 ${early}`,
+      clientId: 't1',
+    });
+    const id = created.body.conversation.id as string;
+    const first = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 1);
+    assert.match(botReplies(first).at(-1)!.body, /5\/20 个区块确认/);
+
+    const other = await visitor.call('POST', '/api/widget/conversations', {
+      body: `USDT TRC20 deposit missing for 2 hours, tx ${stuck}`,
+      clientId: 't2',
+    });
+    const otherId = other.body.conversation.id as string;
+    const messages = await waitForMessages(visitor, otherId, (m) => botReplies(m).some((x) => /CASE-/.test(x.body)));
+    assert.match(botReplies(messages).at(-1)!.body, /investigation/);
+    const cases = await visitor.call('GET', '/api/widget/cases');
+    assert.ok(cases.body.cases.some((c: { kind: string }) => c.kind === 'deposit_investigation'));
+  });
+
   test('a deposit sent on another chain is reported as the wrong network, with a recovery case', async () => {
     const hash = await sendToken(bsc, (await bscToken()) as Hex, DEPOSIT_ADDRESS, parseUnits('20', 18));
     const visitor = await startVisitor(server, org, { uid: '7001' });

@@ -5,6 +5,7 @@ import type { DepositAddress, ExchangeDeposit } from '../../src/server/exchange/
 import {
   addDecimals,
   assessDeposit,
+  assessExchangeDeposit,
   compareDecimals,
   type DepositFacts,
 } from '../../src/server/self-service/deposit-assessment.ts';
@@ -131,6 +132,68 @@ for (const row of table) {
     const finding = assessDeposit({ ...base, ...row.facts });
     assert.equal(finding.kind, row.expect);
     row.check?.(finding);
+  });
+}
+
+const pendingRecord = (over: Partial<ExchangeDeposit>): ExchangeDeposit => ({
+  ...credited,
+  status: 'pending',
+  creditedAt: null,
+  confirmations: 5,
+  requiredConfirmations: 20,
+  ...over,
+});
+const tronConfig = { minDeposit: { USDT: '1' }, blockTimeSeconds: 3 };
+
+const exchangeTable: {
+  name: string;
+  deposit: ExchangeDeposit;
+  config?: typeof tronConfig;
+  expect: string | null;
+  check?: (f: any) => void;
+}[] = [
+  { name: 'a credited record is credited', deposit: credited, config: tronConfig, expect: 'credited' },
+  { name: 'a credited record needs no network settings', deposit: credited, expect: 'credited' },
+  {
+    name: 'a pending record short of its confirmations is pending, with the time left from the block time',
+    deposit: pendingRecord({}),
+    config: tronConfig,
+    expect: 'pending',
+    check: (f) => assert.deepEqual([f.confirmations, f.required, f.etaSeconds], [5, 20, 45]),
+  },
+  {
+    name: 'a pending record past its confirmations is stuck: confirmed, not credited',
+    deposit: pendingRecord({ confirmations: 1180 }),
+    config: tronConfig,
+    expect: 'confirmed_not_credited',
+    check: (f) => assert.deepEqual([f.amount, f.coin, f.confirmations], ['500', 'USDT', 1180]),
+  },
+  {
+    name: 'a stuck record under the minimum is below the minimum',
+    deposit: pendingRecord({ confirmations: 30, amount: '0.5' }),
+    config: tronConfig,
+    expect: 'below_minimum',
+  },
+  {
+    name: 'a pending record without confirmation counts settles nothing',
+    deposit: pendingRecord({ confirmations: null, requiredConfirmations: null }),
+    config: tronConfig,
+    expect: null,
+  },
+  { name: 'a pending record on an unknown network settles nothing', deposit: pendingRecord({}), expect: null },
+  {
+    name: 'a failed record settles nothing',
+    deposit: { ...credited, status: 'failed' },
+    config: tronConfig,
+    expect: null,
+  },
+];
+
+for (const row of exchangeTable) {
+  test(`exchange record: ${row.name}`, () => {
+    const finding = assessExchangeDeposit(row.deposit, row.config);
+    assert.equal(finding?.kind ?? null, row.expect);
+    if (finding) row.check?.(finding);
   });
 }
 

@@ -95,6 +95,34 @@ export function assessDeposit(f: DepositFacts): DepositFinding {
   return { kind: 'confirmed_not_credited', network, amount, coin, confirmations: lookup.confirmations };
 }
 
+/**
+ * What the exchange's own record of a deposit says when the chain cannot be asked (no endpoint for the network, or
+ * an outage): its node counts confirmations too. Null when the record alone settles nothing (failed, or pending
+ * without confirmation counts), so the details go to a human.
+ */
+export function assessExchangeDeposit(
+  deposit: ExchangeDeposit,
+  config: Pick<NetworkConfig, 'minDeposit' | 'blockTimeSeconds'> | undefined,
+): DepositFinding | null {
+  const network = deposit.network as NetworkId;
+  if (deposit.status === 'credited') {
+    return { kind: 'credited', network, amount: deposit.amount, coin: deposit.coin, creditedAt: deposit.creditedAt };
+  }
+  const { confirmations, requiredConfirmations: required } = deposit;
+  // Without the network's block time there is no honest time left to give.
+  if (deposit.status !== 'pending' || !config) return null;
+  if (typeof confirmations !== 'number' || typeof required !== 'number') return null;
+  if (confirmations < required) {
+    const etaSeconds = Math.ceil((required - confirmations) * config.blockTimeSeconds);
+    return { kind: 'pending', network, confirmations, required, etaSeconds };
+  }
+  const minimum = config.minDeposit[deposit.coin];
+  if (minimum !== undefined && compareDecimals(deposit.amount, minimum) < 0) {
+    return { kind: 'below_minimum', network, amount: deposit.amount, coin: deposit.coin, minimum };
+  }
+  return { kind: 'confirmed_not_credited', network, amount: deposit.amount, coin: deposit.coin, confirmations };
+}
+
 function transferIsCoin(t: ChainTransfer, coin: string, config: DepositFacts['config']): boolean {
   if (t.coin) return t.coin.toUpperCase() === coin.toUpperCase();
   const contract = config.tokens[coin.toUpperCase()];

@@ -12,7 +12,7 @@ import {
   type ExchangeWithdrawal,
 } from '../exchange/exchange.types.ts';
 import { findPlatformStatus, incidents, listPlatformStatus, noteFor } from '../platform-status/platform-status.ts';
-import { assessDeposit, type DepositFinding } from './deposit-assessment.ts';
+import { assessDeposit, assessExchangeDeposit, type DepositFinding } from './deposit-assessment.ts';
 
 /** How the bot reaches the facts: the exchange's records and the chains, per organization. */
 export type FactSources = {
@@ -36,11 +36,11 @@ export async function checkDeposit(
     chains = await sources.chainsFor(orgId);
     lookup = await chains.lookupTransaction(q.network, q.txHash);
   } catch (error) {
-    if (error instanceof ChainUnavailableError) {
-      if (error.reason === 'not_configured' || error.reason === 'unsupported') return { notConfigured: true };
-      return { unavailable: 'chain', detail: error.message };
-    }
-    throw error;
+    if (!(error instanceof ChainUnavailableError)) throw error;
+    const fromExchange = q.uid ? await checkDepositOnExchange(sources, orgId, { ...q, uid: q.uid }) : null;
+    if (fromExchange) return { ...fromExchange, evidence: { ...fromExchange.evidence, chain: error.reason } };
+    if (error.reason === 'not_configured' || error.reason === 'unsupported') return { notConfigured: true };
+    return { unavailable: 'chain', detail: error.message };
   }
   let foundOnSibling: NetworkId | null = null;
   if (!lookup.found && networkFamily(q.network) === 'evm') {
@@ -77,6 +77,28 @@ export async function checkDeposit(
     exchangeDeposit,
   });
   return { finding, evidence: { lookup, foundOnSibling, exchangeDeposit, query: q } };
+}
+
+/**
+ * The signed-in customer's deposit as the exchange records it, for when the chain cannot be asked. Null when there is
+ * no record of theirs, the exchange is down too, or the record settles nothing.
+ */
+async function checkDepositOnExchange(
+  sources: FactSources,
+  orgId: string,
+  q: { uid: string; txHash: string },
+): Promise<{ finding: DepositFinding; evidence: Record<string, unknown> } | null> {
+  const deposit = await sources
+    .connectorFor(orgId)
+    .then((connector) => connector.findDepositByTxHash(q.txHash))
+    .catch((error) => {
+      if (error instanceof ExchangeUnavailableError) return null;
+      throw error;
+    });
+  if (!deposit || deposit.uid !== q.uid) return null;
+  const chains = await sources.chainsFor(orgId).catch(() => null);
+  const finding = assessExchangeDeposit(deposit, chains?.networkConfig(deposit.network as NetworkId));
+  return finding ? { finding, evidence: { source: 'exchange', exchangeDeposit: deposit, query: q } } : null;
 }
 
 export type FollowUp = {
