@@ -71,6 +71,24 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
     await addSandboxCustomer(db, org.id, customer('7001', 'depositor@example.test'));
     await addSandboxCustomer(db, org.id, customer('7002', 'victim@example.test'));
     await addSandboxCustomer(db, org.id, customer('7003', 'forgetful@example.test'));
+    await addSandboxCustomer(db, org.id, {
+      ...customer('7004', 'waiting@example.test'),
+      withdrawals: [
+        {
+          id: 'W-7004-1',
+          coin: 'BTC',
+          network: 'BTC',
+          amount: '0.3',
+          address: 'bc1qdmuy9qtuh88rw56fc5y8uyhr2mh7cu8a0a02ac',
+          memo: null,
+          state: 'under_review',
+          reasonCode: 'risk_review_new_address',
+          txHash: null,
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+        },
+      ],
+    });
   });
   after(async () => {
     await server?.close();
@@ -175,6 +193,25 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
     assert.match(botReplies(messages).at(-1)!.body, /investigation/);
     const cases = await visitor.call('GET', '/api/widget/cases');
     assert.ok(cases.body.cases.some((c: { kind: string }) => c.kind === 'deposit_investigation'));
+  });
+
+  test('"要多久" after a withdrawal answer is read as a follow-up on that withdrawal; asked again, a human takes over', async () => {
+    const visitor = await startVisitor(server, org, { uid: '7004' });
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: '我的BTC提币一直在审核中，怎么回事',
+      clientId: 'f1',
+    });
+    const id = created.body.conversation.id as string;
+    const first = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 1);
+    assert.match(botReplies(first)[0].body, /W-7004-1.*安全审核/);
+
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, { body: '要多久', clientId: 'f2' });
+    const second = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 2);
+    assert.match(botReplies(second)[1].body, /W-7004-1.*30 分钟到 2 小时/);
+
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, { body: '到底要多久？', clientId: 'f3' });
+    const third = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 3);
+    assert.match(botReplies(third)[2].body, /转接人工/);
   });
 
   test('a deposit sent on another chain is reported as the wrong network, with a recovery case', async () => {

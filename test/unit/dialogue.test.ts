@@ -5,6 +5,7 @@ import {
   decideTurn,
   INITIAL_BOT_STATE,
   type Understanding,
+  readsAsFollowUp,
   wantsHuman,
   wantsToComplain,
 } from '../../src/server/bot/dialogue.ts';
@@ -149,6 +150,18 @@ const rows: Row[] = [
     action: 'clarify',
   },
   {
+    name: 'a follow-up on a withdrawal looks the withdrawal up again',
+    state: { topic: { intent: 'withdrawal_status', text: '我的提币在审核中', followUps: 0 } },
+    u: understand('要多久', { intent: 'withdrawal_status', followUp: true, verified: true, canLookUp: true }),
+    action: /withdrawal/,
+  },
+  {
+    name: 'a second follow-up on the same topic goes to a human instead of a third round',
+    state: { topic: { intent: 'withdrawal_status', text: '我的提币在审核中', followUps: 1 } },
+    u: understand('到底要多久', { intent: 'withdrawal_status', followUp: true, verified: true, canLookUp: true }),
+    action: 'handoff:repeated_question',
+  },
+  {
     name: 'a lost authenticator asks for an identity-verification case',
     u: understand('lost my google authenticator', { intent: 'twofa_reset', canLookUp: true }),
     action: 'open_identity_verification',
@@ -237,4 +250,34 @@ test('a knowledge-base answer waits for feedback for one turn only', () => {
   const greeted = decideTurn(answered.state, understand('hello', { intent: 'greeting' }));
   const unclear = decideTurn(greeted.state, understand('still not working', { intent: 'oos', outOfScope: true }));
   assert.equal(unclear.action, 'clarify');
+});
+
+const followUps: [string, boolean][] = [
+  ['要多久', true],
+  ['现在呢？', true],
+  ['為什麼', true],
+  ['how long?', true],
+  ['why is it taking so long', true],
+  ['我的充值还没到账', false],
+  ['hello', false],
+  ['when will the withdrawal I sent yesterday to my hardware wallet address finally arrive there', false],
+];
+for (const [text, expected] of followUps) {
+  test(`"${text}" ${expected ? 'reads' : 'does not read'} as a follow-up`, () =>
+    assert.equal(readsAsFollowUp(text), expected));
+}
+
+test('a topic is remembered from an understood question, and a follow-up counts against it', () => {
+  const asked = decideTurn(
+    { ...INITIAL_BOT_STATE },
+    understand('my withdrawal is stuck', { intent: 'withdrawal_status', verified: true, canLookUp: true }),
+  );
+  assert.deepEqual(asked.state.topic, { intent: 'withdrawal_status', text: 'my withdrawal is stuck', followUps: 0 });
+  const followed = decideTurn(
+    asked.state,
+    understand('how long?', { intent: 'withdrawal_status', followUp: true, verified: true, canLookUp: true }),
+  );
+  assert.equal(followed.state.topic?.followUps, 1);
+  const thanked = decideTurn(followed.state, understand('thanks', { intent: 'thanks_bye' }));
+  assert.equal(thanked.state.topic?.intent, 'withdrawal_status', 'a goodbye is not a new topic');
 });

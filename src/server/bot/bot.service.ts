@@ -14,10 +14,12 @@ import {
 } from './bot.queries.ts';
 import {
   type BotState,
+  CONFIDENCE_FLOOR,
   decideTurn,
   describeSlots,
   type Handoff,
   INITIAL_BOT_STATE,
+  readsAsFollowUp,
   shorten,
   type TurnResult,
   type Understanding,
@@ -349,18 +351,28 @@ async function understand(
   conversation: BotConversationRow,
 ): Promise<Understanding> {
   const model = await getBuiltinIntentModel(deps.db);
-  const result = classifyIntent(model, message.body);
-  const outOfScope = isOutOfScope(result);
-  const hit = outOfScope
-    ? undefined
-    : searchKb(deps.kb(), message.body, { locale, intent: result.intent, limit: 1 })[0];
+  let result = classifyIntent(model, message.body);
+  let outOfScope = isOutOfScope(result);
+  // "要多久" alone is about nothing; after "my BTC withdrawal is under review" it asks about that withdrawal.
+  let read = message.body;
+  let followUp = false;
+  const topic = conversation.bot_state.topic;
+  if (topic && (outOfScope || result.confidence < CONFIDENCE_FLOOR) && readsAsFollowUp(message.body)) {
+    const together = `${topic.text}\n${message.body}`;
+    const again = classifyIntent(model, together);
+    if (!isOutOfScope(again) && again.intent === topic.intent && again.confidence >= CONFIDENCE_FLOOR) {
+      [result, outOfScope, read, followUp] = [again, false, together, true];
+    }
+  }
+  const hit = outOfScope ? undefined : searchKb(deps.kb(), read, { locale, intent: result.intent, limit: 1 })[0];
   return {
     text: message.body,
     locale,
     intent: result.intent,
     confidence: result.confidence,
     outOfScope,
-    entities: extractEntities(message.body),
+    followUp,
+    entities: extractEntities(read),
     sentiment: analyzeSentiment(message.body),
     redactions,
     kb: hit?.article.intents.includes(result.intent)

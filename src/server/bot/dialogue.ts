@@ -26,6 +26,8 @@ export type BotState = {
   locale?: Locale;
   /** The intent the bot's last turn answered from the knowledge base, asking "did this solve it?". */
   awaitingFeedback?: string;
+  /** What the customer last asked about, for a follow-up with no topic of its own ("要多久", "why?"). */
+  topic?: { intent: string; text: string; followUps: number };
 };
 
 export const INITIAL_BOT_STATE: BotState = {
@@ -75,6 +77,8 @@ export type Understanding = {
   verified: boolean;
   /** The organization has fact sources (exchange connector, chain endpoints): deposits can be looked up. */
   canLookUp: boolean;
+  /** The message was only understood as a follow-up on `BotState.topic` (see `readsAsFollowUp`). */
+  followUp?: boolean;
 };
 
 export type TurnResult = {
@@ -98,7 +102,19 @@ export type TurnResult = {
 const HUMAN_REQUEST =
   /[转轉]人工|人工客服|人工服[务務]|找人工|要人工|真人|活人|^\s*人工\s*[!！。.?？]*\s*$|\b(human|real person|live (agent|person|chat)|talk to (an? |a real )?(agent|person|someone|human)|speak (to|with) (an? )?(agent|person|someone|human|representative)|representative|operator)\b|^\s*agent\s*[!.?]*\s*$/i;
 
-const CONFIDENCE_FLOOR = 0.35;
+export const CONFIDENCE_FLOOR = 0.35;
+
+/** A short question that leans on what came before: "要多久", "现在呢", "why?", "how long". */
+const FOLLOW_UP_CUE =
+  /多久|多长时间|多長時間|什么时候|什麼時候|啥时候|啥時候|几时|幾時|为什么|為什麼|为啥|為啥|怎么回事|怎麼回事|然后呢|然後呢|现在呢|現在呢|进度|進度|还要等|還要等|\b(how long|when|why|what now|and now|now what|any update|update|status|eta)\b/i;
+
+/** Worth reading together with the customer's last topic: short, and asking something only that topic explains. */
+export function readsAsFollowUp(text: string): boolean {
+  return Array.from(text.trim()).length <= 40 && FOLLOW_UP_CUE.test(text);
+}
+
+/** Intents a later "how long?" can lean on: not the ones that end or redirect the conversation. */
+const NOT_A_TOPIC = new Set(['greeting', 'thanks_bye', 'human_agent', 'complaint', 'investment_advice', 'oos']);
 
 /** An explicit wish to complain, whatever the complaint is about ("my futures were liquidated… I want a formal complaint"). */
 const COMPLAINT_REQUEST =
@@ -207,6 +223,15 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     return finish('clarify');
   }
   state.lowConfidenceStreak = 0;
+  if (u.followUp && (previous.topic?.followUps ?? 0) >= 1) {
+    // The same answer twice did not settle it: a person, not a third round.
+    return handOff('repeated_question', 'handoffRepeat');
+  }
+  if (!NOT_A_TOPIC.has(u.intent)) {
+    state.topic = u.followUp
+      ? { ...previous.topic!, followUps: previous.topic!.followUps + 1 }
+      : { intent: u.intent, text: u.text.slice(0, 300), followUps: 0 };
+  }
 
   switch (u.intent) {
     case 'greeting':
