@@ -1,5 +1,5 @@
-import * as OpenCC from 'opencc-js/cn2t';
 import type { Locale } from '../../contracts/domain.ts';
+import { toTaiwanText } from './taiwan-text.ts';
 
 /**
  * Everything the bot says, written once in Simplified Chinese and English. Traditional Chinese is derived from the
@@ -218,16 +218,10 @@ const REPLIES = {
 
 export type ReplyKey = keyof typeof REPLIES;
 
-let toTraditional: ((text: string) => string) | undefined;
-
 export function reply(key: ReplyKey, locale: Locale, vars: Record<string, string> = {}): string {
   const entry = REPLIES[key];
   let text: string = locale === 'en' ? entry.en : entry['zh-CN'];
-  if (locale === 'zh-TW') {
-    const convert = toTraditional ?? OpenCC.Converter({ from: 'cn', to: 'twp' });
-    toTraditional = convert;
-    text = convert(text);
-  }
+  if (locale === 'zh-TW') text = toTaiwanText(text);
   // Variables are filled after conversion: a TxID or a name must reach the customer exactly as given.
   return text.replace(/\{(\w+)\}/g, (_, name: string) => vars[name] ?? '');
 }

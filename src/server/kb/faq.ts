@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as OpenCC from 'opencc-js/cn2t';
 import { isBuiltinIntent } from '../bot/nlu/intents.ts';
+import { toTaiwanText } from '../bot/taiwan-text.ts';
 import type { KbArticle, KbLocale } from './search.ts';
 
 /**
@@ -31,8 +31,6 @@ export function loadSeedFaq(): KbArticle[] {
 
 /** Validate a seed file and expand it to the three locales. Throws on a malformed article. */
 export function parseSeedFaq(file: SeedFile): KbArticle[] {
-  // twp (Taiwan phrases) rather than plain tw: readers there expect 網路, 軟體, 資訊, not 網絡, 軟件, 信息.
-  const toTraditional = OpenCC.Converter({ from: 'cn', to: 'twp' });
   const seen = new Set<string>();
   for (const seed of file.articles) {
     if (!SLUG.test(seed.slug)) throw new Error(`faq: bad slug "${seed.slug}"`);
@@ -60,9 +58,9 @@ export function parseSeedFaq(file: SeedFile): KbArticle[] {
     ...file.articles.map((seed) => build(seed, 'zh-CN', seed['zh-CN'])),
     ...file.articles.map((seed) =>
       build(seed, 'zh-TW', {
-        title: toTraditional(seed['zh-CN'].title),
-        body: toTraditional(seed['zh-CN'].body),
-        tags: seed['zh-CN'].tags.map((tag) => toTraditional(tag)),
+        title: toTaiwanText(seed['zh-CN'].title),
+        body: toTaiwanText(seed['zh-CN'].body),
+        tags: seed['zh-CN'].tags.map((tag) => toTaiwanText(tag)),
       }),
     ),
     ...file.articles.map((seed) => build(seed, 'en', seed.en)),

@@ -1,0 +1,24 @@
+import * as OpenCC from 'opencc-js/cn2t';
+
+let convertPhrases: ((text: string) => string) | undefined;
+
+// Taiwan usage OpenCC's twp table leaves out: 帳 for accounts (帳戶, 到帳), 回覆 for a reply, 「」 quotation marks.
+const TAIWAN_USAGE: [RegExp, string][] = [
+  [/賬/g, '帳'],
+  [/回復/g, '回覆'],
+  [/“/g, '「'],
+  [/”/g, '」'],
+  [/‘/g, '『'],
+  [/’/g, '』'],
+];
+
+/**
+ * Simplified Chinese as readers in Taiwan write it: Traditional characters with Taiwan phrases (twp: 網路, 軟體,
+ * 資訊, 登入, not 網絡, 軟件, 信息, 登錄) and usage. Used for the bot's replies and the zh-TW help centre.
+ */
+export function toTaiwanText(simplified: string): string {
+  const convert = (convertPhrases ??= OpenCC.Converter({ from: 'cn', to: 'twp' }));
+  let text = convert(simplified);
+  for (const [pattern, replacement] of TAIWAN_USAGE) text = text.replace(pattern, replacement);
+  return text;
+}
