@@ -1,5 +1,6 @@
 import * as OpenCC from 'opencc-js/cn2t';
 
+// Built on first use: the phrase tables take a moment to load and most processes never write zh-TW.
 let convertPhrases: ((text: string) => string) | undefined;
 
 // Taiwan usage OpenCC's twp table leaves out: 帳 for accounts (帳戶, 到帳), 回覆 for a reply, 「」 quotation marks.
@@ -17,7 +18,8 @@ const TAIWAN_USAGE: [RegExp, string][] = [
  * 資訊, 登入, not 網絡, 軟件, 信息, 登錄) and usage. Used for the bot's replies and the zh-TW help centre.
  */
 export function toTaiwanText(simplified: string): string {
-  const convert = (convertPhrases ??= OpenCC.Converter({ from: 'cn', to: 'twp' }));
+  const convert = convertPhrases ?? OpenCC.Converter({ from: 'cn', to: 'twp' });
+  convertPhrases = convert;
   let text = convert(simplified);
   for (const [pattern, replacement] of TAIWAN_USAGE) text = text.replace(pattern, replacement);
   return text;
