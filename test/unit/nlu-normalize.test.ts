@@ -44,6 +44,17 @@ describe('tokenizer', () => {
     assert.deepEqual(slang, proper);
   });
 
+  const sameWords: [string, string][] = [
+    ['出金要多久', '提币要多久'],
+    ['入金没到账', '充值没到账'],
+    ['提幣在稽核中', '提币在审核中'],
+    ['帳號被鎖', '账号被锁'],
+  ];
+  for (const [variant, usual] of sameWords) {
+    it(`reads ${variant} with the words of ${usual}`, () =>
+      assert.deepEqual(extractFeatures(variant).words, extractFeatures(usual).words));
+  }
+
   it('gives 提现 and withdrawal a shared concept feature', () => {
     assert.ok(extractFeatures('提现还没到').words.includes('k:withdraw'));
     assert.ok(extractFeatures('my withdrawl is stuck').words.includes('k:withdraw'));

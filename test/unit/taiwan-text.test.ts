@@ -8,6 +8,7 @@ const cases: [string, string, string][] = [
   ['writes 回覆 for a reply', '请回复“人工”', '請回覆「人工」'],
   ['uses corner brackets for nested quotes too', '点击‘忘记密码’', '點選『忘記密碼』'],
   ['leaves 恢復 (restore) alone', '恢复钱包', '恢復錢包'],
+  ['says 審核 for a withdrawal review, not 稽核 (audit)', '提币审核中', '提幣審核中'],
 ];
 for (const [behaviour, input, expected] of cases) {
   test(`toTaiwanText ${behaviour}`, () => assert.equal(toTaiwanText(input), expected));

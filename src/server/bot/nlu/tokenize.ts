@@ -92,6 +92,8 @@ const PHRASE_REWRITES: [RegExp, string][] = [
   [/冲值/g, '充值'],
   [/提现/g, '提币'],
   [/提款/g, '提币'],
+  [/出金/g, '提币'],
+  [/入金/g, '充值'],
   [/谷歌验证码|谷歌认证|谷歌身份验证器|谷歌验证器|google验证|google authenticator|google auth/g, '谷歌验证'],
   [/登陆/g, '登录'],
   [/秘钥/g, '密钥'],
@@ -103,6 +105,7 @@ const PHRASE_REWRITES: [RegExp, string][] = [
   [/储值/g, '充值'],
   [/提领/g, '提币'],
   [/身分/g, '身份'],
+  [/稽核/g, '审核'],
 ];
 
 // Domain words ICU does not know; matched greedily inside CJK runs and emitted as extra word tokens.
