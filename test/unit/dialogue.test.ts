@@ -162,6 +162,23 @@ const rows: Row[] = [
     action: 'handoff:repeated_question',
   },
   {
+    name: '"are you a bot?" gets a straight answer and the way to a person',
+    u: understand('are you a bot?', { outOfScope: true }),
+    action: 'bot_identity',
+    reply: /automated assistant.*agent/,
+  },
+  {
+    name: '"你是机器人吗" gets a straight answer too',
+    u: understand('你是机器人吗', { outOfScope: true }),
+    action: 'bot_identity',
+    reply: /智能客服机器人.*人工/,
+  },
+  {
+    name: '"I need a person, not a bot" is a request for a person, not a question about the bot',
+    u: understand('I need a real person, not a bot'),
+    action: 'handoff:customer_asked',
+  },
+  {
     name: 'a lost authenticator asks for an identity-verification case',
     u: understand('lost my google authenticator', { intent: 'twofa_reset', canLookUp: true }),
     action: 'open_identity_verification',

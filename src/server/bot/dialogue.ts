@@ -137,6 +137,10 @@ const SINGLE_NETWORK_COINS: Record<string, string> = {
   TON: 'TON',
 };
 
+/** "Are you a bot?" deserves a straight answer, not "please rephrase". */
+const ASKS_IF_BOT =
+  /(你|您)(是|是不是)(机器人|機器人|真人|ai|人工智能|人工智慧)|是(不是)?(机器人|機器人)|(机器人|機器人)吗|(機器人|机器人)嗎|\b(are you|r u|is this|am i (talking|chatting|speaking) (to|with)) (an? )?(bot|robot|ai|chatbot|machine|automated)\b/i;
+
 export function wantsHuman(text: string): boolean {
   return HUMAN_REQUEST.test(text);
 }
@@ -209,6 +213,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     return handOff('negative_sentiment', 'handoffUpset', { priority: 'high', tags: ['upset'] });
   }
   if (rejectsAnswer(previous, u)) return handOff('answer_unhelpful', 'handoffRepeat');
+  if (ASKS_IF_BOT.test(u.text)) {
+    replies.push(reply('botIdentity', u.locale, { org: u.orgName }));
+    return finish('bot_identity');
+  }
 
   // 3. A flow in progress takes the answer to its question, whatever the classifier thinks of a bare TxID.
   const continuing = state.flow && (providesSlots(u.entities) || u.intent === state.flow.intent || u.outOfScope);
