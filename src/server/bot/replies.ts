@@ -219,6 +219,10 @@ const REPLIES = {
   slotNetwork: { 'zh-CN': '充值网络（如 TRC20、ERC20、BEP20）', en: 'the network (e.g. TRC20, ERC20, BEP20)' },
   slotTxHash: { 'zh-CN': '交易哈希（TxID）', en: 'the transaction hash (TxID)' },
   listSeparator: { 'zh-CN': '、', en: ', ' },
+  directionDeposits: { 'zh-CN': '充值', en: 'deposits' },
+  directionWithdrawals: { 'zh-CN': '提币', en: 'withdrawals' },
+  durationMinutes: { 'zh-CN': '{n} 分钟', en: '{n} min' },
+  durationHours: { 'zh-CN': '{n} 小时', en: '{n} h' },
 } as const satisfies Record<string, { 'zh-CN': string; en: string }>;
 
 export type ReplyKey = keyof typeof REPLIES;

@@ -1,4 +1,5 @@
 import type { Locale } from '../../contracts/domain.ts';
+import { toTaiwanText } from '../bot/taiwan-text.ts';
 import type { Queryable } from '../db/db.ts';
 
 /** Per coin and network: deposits and withdrawals enabled, suspended or congested, with an incident note. */
@@ -81,5 +82,9 @@ export function incidents(entries: PlatformStatusEntry[]): PlatformStatusEntry[]
 }
 
 export function noteFor(entry: PlatformStatusEntry, locale: Locale): string {
-  return entry.note[locale] ?? entry.note['zh-CN'] ?? entry.note.en ?? '';
+  const own = entry.note[locale];
+  if (own) return own;
+  // A note written in Simplified only still reaches Taiwan readers in their script.
+  if (locale === 'zh-TW' && entry.note['zh-CN']) return toTaiwanText(entry.note['zh-CN']);
+  return entry.note['zh-CN'] ?? entry.note.en ?? '';
 }

@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { type PlatformStatusEntry, noteFor } from '../platform-status/platform-status.ts';
 import { reply } from '../bot/replies.ts';
+import { directionWord } from './self-service.ts';
 
 /**
  * When a coin or network's status is posted, the customers waiting on it hear it at once: open conversations from
@@ -40,11 +41,15 @@ function describeEntry(entry: PlatformStatusEntry, locale: Locale): string {
   for (const direction of ['deposits', 'withdrawals'] as const) {
     const state = entry[direction];
     if (state === 'enabled') continue;
-    const dir = locale === 'en' ? direction : direction === 'deposits' ? '充值' : '提币';
     parts.push(
       state === 'congested'
         ? reply('networkCongested', locale, { coin: entry.coin, network: entry.network, note: '' })
-        : reply('networkSuspended', locale, { coin: entry.coin, network: entry.network, direction: dir, note: '' }),
+        : reply('networkSuspended', locale, {
+            coin: entry.coin,
+            network: entry.network,
+            direction: directionWord(direction, locale),
+            note: '',
+          }),
     );
   }
   return `${parts.join('\n')}\n${note}`.trim();

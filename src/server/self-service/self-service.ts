@@ -3,6 +3,7 @@ import type { NetworkId } from '../bot/entities.ts';
 import { networkFamily } from '../bot/entities.ts';
 import type { Handoff } from '../bot/dialogue.ts';
 import { reply } from '../bot/replies.ts';
+import { toTaiwanText } from '../bot/taiwan-text.ts';
 import { type ChainLookup, type ChainTxLookup, ChainUnavailableError } from '../chains/chains.types.ts';
 import type { CaseKind } from '../cases/cases.queries.ts';
 import type { Db } from '../db/db.ts';
@@ -215,8 +216,7 @@ export async function networkNotice(
   if (!entry || entry[direction] === 'enabled') return null;
   const note = noteFor(entry, locale);
   if (entry[direction] === 'congested') return reply('networkCongested', locale, { coin, network, note });
-  const dir = locale === 'en' ? direction : direction === 'deposits' ? '充值' : '提币';
-  return reply('networkSuspended', locale, { coin, network, direction: dir, note });
+  return reply('networkSuspended', locale, { coin, network, direction: directionWord(direction, locale), note });
 }
 
 export async function describePlatformStatus(db: Db, orgId: string, locale: Locale): Promise<string> {
@@ -275,13 +275,16 @@ export function describeWithdrawal(
   chain?: { confirmations: number; required: number },
 ): string {
   const words = WITHDRAWAL_WORDS[w.state];
-  const reason = w.reasonCode ? (REASON_WORDS[w.reasonCode]?.[locale === 'en' ? 'en' : 'zh-CN'] ?? w.reasonCode) : '—';
-  const state = (locale === 'en' ? words.en : words['zh-CN'])
+  const inLocale = (text: { 'zh-CN': string; en: string }) =>
+    locale === 'en' ? text.en : locale === 'zh-TW' ? toTaiwanText(text['zh-CN']) : text['zh-CN'];
+  const reasonWords = w.reasonCode ? REASON_WORDS[w.reasonCode] : undefined;
+  const reason = reasonWords ? inLocale(reasonWords) : (w.reasonCode ?? '—');
+  const state = inLocale(words)
     .replace('{tx}', w.txHash ?? '—')
     .replace('{confirmations}', String(chain?.confirmations ?? '?'))
     .replace(/\{required\}/g, String(chain?.required ?? '?'))
     .replace('{reason}', reason);
-  // The state sentence is filled before conversion so hashes and numbers pass through untouched.
+  // The state sentence is converted before it is filled, so hashes and numbers pass through untouched.
   return reply('withdrawalState', locale, { id: w.id, amount: w.amount, coin: w.coin, state: '' }) + state;
 }
 
@@ -317,9 +320,13 @@ function shortHash(value: string): string {
 
 export function formatDuration(seconds: number, locale: Locale): string {
   const minutes = Math.max(1, Math.round(seconds / 60));
-  if (minutes < 60) return locale === 'en' ? `${minutes} min` : `${minutes} 分钟`;
-  const hours = Math.round((minutes / 60) * 10) / 10;
-  return locale === 'en' ? `${hours} h` : `${hours} 小时`;
+  if (minutes < 60) return reply('durationMinutes', locale, { n: String(minutes) });
+  return reply('durationHours', locale, { n: String(Math.round((minutes / 60) * 10) / 10) });
+}
+
+/** "deposits" / 充值 / 充值, "withdrawals" / 提币 / 提幣, for sentences about a network's state. */
+export function directionWord(direction: 'deposits' | 'withdrawals', locale: Locale): string {
+  return reply(direction === 'deposits' ? 'directionDeposits' : 'directionWithdrawals', locale);
 }
 
 function formatTime(iso: string, locale: Locale): string {
