@@ -219,6 +219,12 @@ const REPLIES = {
   slotNetwork: { 'zh-CN': '充值网络（如 TRC20、ERC20、BEP20）', en: 'the network (e.g. TRC20, ERC20, BEP20)' },
   slotTxHash: { 'zh-CN': '交易哈希（TxID）', en: 'the transaction hash (TxID)' },
   listSeparator: { 'zh-CN': '、', en: ', ' },
+  caseStatusChanged: { 'zh-CN': '工单 {ref} 当前状态：{status}。', en: 'Case {ref} is now {status}.' },
+  freezeCodeSubject: { 'zh-CN': '紧急冻结账户验证码', en: 'Emergency account freeze code' },
+  freezeCodeBody: {
+    'zh-CN': '您用于紧急冻结账户的一次性验证码是 {code}，{minutes} 分钟内有效。如果不是您本人操作，请立即联系客服。',
+    en: 'Your one-time code to freeze your account is {code}. It expires in {minutes} minutes. If you did not ask for this, someone may be trying to act for you: contact support.',
+  },
   directionDeposits: { 'zh-CN': '充值', en: 'deposits' },
   directionWithdrawals: { 'zh-CN': '提币', en: 'withdrawals' },
   durationMinutes: { 'zh-CN': '{n} 分钟', en: '{n} min' },

@@ -1,6 +1,7 @@
 import type { Locale, Priority } from '../../contracts/domain.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { reply } from '../bot/replies.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { ExchangeConnector } from '../exchange/exchange.types.ts';
@@ -144,8 +145,7 @@ async function tellCustomerAboutCase(ctx: Ctx, supportCase: SupportCase): Promis
   );
   const locale: Locale = rows[0]?.locale === 'en' || rows[0]?.locale === 'zh-TW' ? rows[0].locale : 'zh-CN';
   const status = CASE_STATUS_WORDS[supportCase.status][locale];
-  const body =
-    locale === 'en' ? `Case ${supportCase.ref} is now ${status}.` : `工单 ${supportCase.ref} 当前状态：${status}。`;
+  const body = reply('caseStatusChanged', locale, { ref: supportCase.ref, status });
   await postMessage({ ...ctx, actor: { kind: 'system' } }, supportCase.conversationId, {
     body,
     clientId: `case:${supportCase.id}:${supportCase.status}:${supportCase.updatedAt}`,

@@ -96,13 +96,10 @@ async function issueCode(
      VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,
     [ctx.org.id, conversationId, account.uid, oneTimeCodeDigest(conversationId, code), CODE_TTL_MINUTES],
   );
-  const body =
-    locale === 'en'
-      ? `Your one-time code to freeze your account is ${code}. It expires in ${CODE_TTL_MINUTES} minutes. If you did not ask for this, someone may be trying to act for you: contact support.`
-      : `您用于紧急冻结账户的一次性验证码是 ${code}，${CODE_TTL_MINUTES} 分钟内有效。如果不是您本人操作，请立即联系客服。`;
+  const body = reply('freezeCodeBody', locale, { code, minutes: String(CODE_TTL_MINUTES) });
   await deps.mailer.send(ctx.db, ctx.org.id, {
     to: account.email,
-    subject: locale === 'en' ? 'Emergency account freeze code' : '紧急冻结账户验证码',
+    subject: reply('freezeCodeSubject', locale),
     body,
     secretTtlMinutes: CODE_TTL_MINUTES,
   });
