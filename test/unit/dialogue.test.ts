@@ -6,6 +6,7 @@ import {
   INITIAL_BOT_STATE,
   type Understanding,
   readsAsFollowUp,
+  settleIntent,
   wantsHuman,
   wantsToComplain,
 } from '../../src/server/bot/dialogue.ts';
@@ -298,3 +299,15 @@ test('a topic is remembered from an understood question, and a follow-up counts 
   const thanked = decideTurn(followed.state, understand('thanks', { intent: 'thanks_bye' }));
   assert.equal(thanked.state.topic?.intent, 'withdrawal_status', 'a goodbye is not a new topic');
 });
+
+const settled: [string, string, string][] = [
+  ['twofa_reset', '开通谷歌验证的步骤', 'getting_started'],
+  ['twofa_reset', 'how do I set up google authenticator', 'getting_started'],
+  ['twofa_reset', '换手机了谷歌验证怎么办', 'twofa_reset'],
+  ['twofa_reset', 'lost my google authenticator', 'twofa_reset'],
+  ['twofa_reset', 'my 2fa code is invalid', 'twofa_reset'],
+  ['deposit_missing', 'how do I enable 2FA', 'deposit_missing'],
+];
+for (const [intent, text, expected] of settled) {
+  test(`"${text}" read as ${intent} settles as ${expected}`, () => assert.equal(settleIntent(intent, text), expected));
+}

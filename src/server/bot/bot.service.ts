@@ -20,6 +20,7 @@ import {
   type Handoff,
   INITIAL_BOT_STATE,
   readsAsFollowUp,
+  settleIntent,
   shorten,
   type TurnResult,
   type Understanding,
@@ -364,18 +365,19 @@ async function understand(
       [result, outOfScope, read, followUp] = [again, false, together, true];
     }
   }
-  const hit = outOfScope ? undefined : searchKb(deps.kb(), read, { locale, intent: result.intent, limit: 1 })[0];
+  const intent = settleIntent(result.intent, read);
+  const hit = outOfScope ? undefined : searchKb(deps.kb(), read, { locale, intent, limit: 1 })[0];
   return {
     text: message.body,
     locale,
-    intent: result.intent,
+    intent,
     confidence: result.confidence,
     outOfScope,
     followUp,
     entities: extractEntities(read),
     sentiment: analyzeSentiment(message.body),
     redactions,
-    kb: hit?.article.intents.includes(result.intent)
+    kb: hit?.article.intents.includes(intent)
       ? { title: hit.article.title, snippet: hit.snippet, url: hit.article.url }
       : null,
     orgName: conversation.org_name,

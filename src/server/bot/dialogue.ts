@@ -128,6 +128,19 @@ export function wantsToComplain(text: string): boolean {
 const MISTAKE_CUE =
   /错|錯|不对|不對|忘|漏|没填|沒填|没写|沒寫|没有填|没带|沒帶|不小心|wrong|mistak|incorrect|forgot|without (a |the )?(memo|tag)|no (memo|tag)|missing (memo|tag)|instead of|by accident|accidentally/i;
 
+/** What a customer says when their 2FA is gone or broken, not when they ask how to switch it on. */
+const TWOFA_TROUBLE_CUE =
+  /丢|丟|[换換](了)?(新)?(手机|手機|机|機)|重置|解[绑綁]|收不到|不[对對]|[错錯]误|[错錯]誤|无效|無效|失效|[删刪]|没了|沒了|不[见見]|忘|坏|壞|不能用|用不了|进不去|進不去|登不上|\b(lost|lose|reset|new phone|changed (my )?phone|can'?t|cannot|unable|not working|invalid|wrong|deleted|uninstalled|broken?|stolen|disable|remove|unbind|no access|don'?t have|doesn'?t work|incorrect|fail(ed|s)?|locked out)\b/i;
+
+/**
+ * The classifier's intent, corrected where one cue decides between two neighbours it confuses: "how do I turn on
+ * 2FA?" is setting the account up (getting_started), not a lost authenticator that needs an identity case.
+ */
+export function settleIntent(intent: string, text: string): string {
+  if (intent === 'twofa_reset' && !TWOFA_TROUBLE_CUE.test(text)) return 'getting_started';
+  return intent;
+}
+
 /** Coins that live on one network only: no need to ask which. */
 const SINGLE_NETWORK_COINS: Record<string, string> = {
   BTC: 'BTC',
