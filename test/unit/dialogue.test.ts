@@ -307,6 +307,13 @@ const settled: [string, string, string][] = [
   ['twofa_reset', 'lost my google authenticator', 'twofa_reset'],
   ['twofa_reset', 'my 2fa code is invalid', 'twofa_reset'],
   ['deposit_missing', 'how do I enable 2FA', 'deposit_missing'],
+  ['account_compromised', 'how do I protect my account from hackers', 'getting_started'],
+  ['account_compromised', '怎么防止账户被盗', 'getting_started'],
+  ['account_compromised', 'what happens if my account gets hacked', 'getting_started'],
+  ['account_compromised', '我的账户被盗了', 'account_compromised'],
+  ['account_compromised', 'how do I protect my account, I think it was hacked', 'account_compromised'],
+  ['account_compromised', '怎么防止再被盗？刚才有人登录了我的账户', 'account_compromised'],
+  ['account_compromised', '收到陌生登录提醒', 'account_compromised'],
 ];
 for (const [intent, text, expected] of settled) {
   test(`"${text}" read as ${intent} settles as ${expected}`, () => assert.equal(settleIntent(intent, text), expected));

@@ -132,12 +132,22 @@ const MISTAKE_CUE =
 const TWOFA_TROUBLE_CUE =
   /丢|丟|[换換](了)?(新)?(手机|手機|机|機)|重置|解[绑綁]|收不到|不[对對]|[错錯]误|[错錯]誤|无效|無效|失效|[删刪]|没了|沒了|不[见見]|忘|坏|壞|不能用|用不了|进不去|進不去|登不上|\b(lost|lose|reset|new phone|changed (my )?phone|can'?t|cannot|unable|not working|invalid|wrong|deleted|uninstalled|broken?|stolen|disable|remove|unbind|no access|don'?t have|doesn'?t work|incorrect|fail(ed|s)?|locked out)\b/i;
 
+/** Asking how to keep an account safe, as opposed to reporting that it is not. */
+const PREVENTION_CUE =
+  /防止|预防|預防|防范|防範|防盗|防盜|(如何|怎么|怎麼|怎样|怎樣)(保护|保護)|\b(prevent|protect|avoid|keep (it|my account|my funds) safe|secure my|what happens if|in case)\b/i;
+const INCIDENT_CUE =
+  /(被盗|被盜|被黑|盗|盜)了|已经被|已經被|不是我|陌生|异常登录|異常登入|被转走|被轉走|被人|有人(登录|登入|动|動|转|轉|改|用)|\b((was|got|been|is|were) (hacked|stolen|compromised|drained)|someone (logged|accessed|withdrew|took|changed|is)|not me|unauthori[sz]ed|unknown (login|device))\b/i;
+
 /**
- * The classifier's intent, corrected where one cue decides between two neighbours it confuses: "how do I turn on
- * 2FA?" is setting the account up (getting_started), not a lost authenticator that needs an identity case.
+ * The classifier's intent, corrected where one cue decides between two neighbours it confuses. "How do I turn on
+ * 2FA?" and "how do I protect my account from hackers?" are setting the account up (getting_started), not a lost
+ * authenticator that needs an identity case or a break-in that needs the security team now.
  */
 export function settleIntent(intent: string, text: string): string {
   if (intent === 'twofa_reset' && !TWOFA_TROUBLE_CUE.test(text)) return 'getting_started';
+  if (intent === 'account_compromised' && PREVENTION_CUE.test(text) && !INCIDENT_CUE.test(text)) {
+    return 'getting_started';
+  }
   return intent;
 }
 
