@@ -100,6 +100,16 @@ const rows: Row[] = [
     reply: /交易哈希/,
   },
   {
+    name: 'asking whether a deposit needs a memo is answered from the article, not asked for a TxID',
+    u: understand('充值XRP需要填memo吗', { intent: 'deposit_missing_memo' }),
+    action: 'kb_answer',
+  },
+  {
+    name: 'a memo deposit that has not arrived is looked up like any missing deposit',
+    u: understand('XRP充值还没到账，有memo的', { intent: 'deposit_missing_memo' }),
+    action: 'ask_slots',
+  },
+  {
     name: 'a real wrong-network deposit starts a recovery',
     u: understand('我充币的时候选错网络了', { intent: 'deposit_wrong_network' }),
     action: 'ask_slots',

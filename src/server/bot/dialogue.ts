@@ -151,6 +151,10 @@ export function settleIntent(intent: string, text: string): string {
   return intent;
 }
 
+/** A deposit the customer is waiting for, as opposed to a question about how deposits work. */
+const NOT_ARRIVED_CUE =
+  /[没沒]到|未到|[没沒]收到|[没沒]有到|[还還][没沒]|不[见見]|[没沒]入[账賬帳]|[没沒]上[账賬帳]|卡住|\b(not (arrived|credited|received|showing|there)|hasn'?t (arrived|come|shown)|haven'?t (received|got)|didn'?t (arrive|get|receive)|missing|still waiting|pending|stuck|where is)\b/i;
+
 /** Coins that live on one network only: no need to ask which. */
 const SINGLE_NETWORK_COINS: Record<string, string> = {
   BTC: 'BTC',
@@ -282,8 +286,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
       return continueFlow(state, u, replies, finish, handOff);
     case 'deposit_wrong_network':
     case 'deposit_missing_memo':
-      // Naming a network is not admitting a mistake: without a word of one, this is a deposit that has not arrived.
+      // Naming a network is not admitting a mistake: without a word of one, this is a deposit that has not arrived,
+      // or (neither missing nor wrong: "do I need a memo?") a question the article answers.
       if (!MISTAKE_CUE.test(u.text)) {
+        if (!NOT_ARRIVED_CUE.test(u.text) && u.entities.txHashes.length === 0) break;
         state.flow = { intent: 'deposit_missing', slots: {}, asks: 0 };
         return continueFlow(state, u, replies, finish, handOff);
       }
