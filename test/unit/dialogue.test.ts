@@ -110,6 +110,25 @@ const rows: Row[] = [
     action: 'ask_slots',
   },
   {
+    name: 'how long deposits usually take is answered from the article, not asked for a TxID',
+    u: understand('充值一般多久到账', { intent: 'deposit_missing' }),
+    action: 'kb_answer',
+  },
+  {
+    name: 'how long withdrawals usually take needs no sign-in',
+    u: understand('how long do withdrawals usually take', { intent: 'withdrawal_status' }),
+    action: 'kb_answer',
+  },
+  {
+    name: 'a withdrawal of the customer’s own that usually takes less is looked up',
+    u: understand('my withdrawal usually takes 10 minutes, this one is stuck', {
+      intent: 'withdrawal_status',
+      verified: true,
+      canLookUp: true,
+    }),
+    action: /withdrawal/,
+  },
+  {
     name: 'a real wrong-network deposit starts a recovery',
     u: understand('我充币的时候选错网络了', { intent: 'deposit_wrong_network' }),
     action: 'ask_slots',

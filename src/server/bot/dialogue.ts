@@ -155,6 +155,17 @@ export function settleIntent(intent: string, text: string): string {
 const NOT_ARRIVED_CUE =
   /[没沒]到|未到|[没沒]收到|[没沒]有到|[还還][没沒]|不[见見]|[没沒]入[账賬帳]|[没沒]上[账賬帳]|卡住|\b(not (arrived|credited|received|showing|there)|hasn'?t (arrived|come|shown)|haven'?t (received|got)|didn'?t (arrive|get|receive)|missing|still waiting|pending|stuck|where is)\b/i;
 
+/** "Usually", "一般": a question about how things work, not about one transfer of the customer's. */
+const IN_GENERAL_CUE =
+  /一般|通常|平时|平時|平常|正常情况|正常情況|\b(usually|normally|typically|in general|on average)\b/i;
+const ONE_OF_MINE_CUE = /我的|我这|我這|我那|这笔|這筆|那笔|那筆|\b(my|mine|this|that)\b/i;
+
+function asksInGeneral(u: Understanding): boolean {
+  const e = u.entities;
+  if (e.txHashes.length > 0 || e.orderIds.length > 0) return false;
+  return IN_GENERAL_CUE.test(u.text) && !ONE_OF_MINE_CUE.test(u.text) && !NOT_ARRIVED_CUE.test(u.text);
+}
+
 /** Coins that live on one network only: no need to ask which. */
 const SINGLE_NETWORK_COINS: Record<string, string> = {
   BTC: 'BTC',
@@ -279,9 +290,13 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
       replies.push(reply('investmentAdvice', u.locale));
       return finish('decline_advice');
     case 'deposit_missing':
-      state.flow = { intent: 'deposit_missing', slots: {}, asks: 0 };
-      return continueFlow(state, u, replies, finish, handOff);
     case 'withdrawal_status':
+      // "How long do deposits usually take?" is answered by the article; no TxID or sign-in needed for that.
+      if (asksInGeneral(u)) break;
+      if (u.intent === 'deposit_missing') {
+        state.flow = { intent: 'deposit_missing', slots: {}, asks: 0 };
+        return continueFlow(state, u, replies, finish, handOff);
+      }
       state.flow = { intent: 'withdrawal_status', slots: {}, asks: 0 };
       return continueFlow(state, u, replies, finish, handOff);
     case 'deposit_wrong_network':
