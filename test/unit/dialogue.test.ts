@@ -115,6 +115,11 @@ const rows: Row[] = [
     action: 'kb_answer',
   },
   {
+    name: 'how long a BTC deposit takes is a question about deposits, not one to look up',
+    u: understand('how long does a BTC deposit take', { intent: 'deposit_missing' }),
+    action: 'kb_answer',
+  },
+  {
     name: 'how long withdrawals usually take needs no sign-in',
     u: understand('how long do withdrawals usually take', { intent: 'withdrawal_status' }),
     action: 'kb_answer',

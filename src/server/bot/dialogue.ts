@@ -157,7 +157,7 @@ const NOT_ARRIVED_CUE =
 
 /** "Usually", "一般": a question about how things work, not about one transfer of the customer's. */
 const IN_GENERAL_CUE =
-  /一般|通常|平时|平時|平常|正常情况|正常情況|\b(usually|normally|typically|in general|on average)\b/i;
+  /一般|通常|平时|平時|平常|正常情况|正常情況|\b(usually|normally|typically|in general|on average|how long (does|do|will) (an? |\w+ )*(deposits?|withdrawals?) (take|need))\b/i;
 const ONE_OF_MINE_CUE = /我的|我这|我這|我那|这笔|這筆|那笔|那筆|\b(my|mine|this|that)\b/i;
 
 function asksInGeneral(u: Understanding): boolean {
