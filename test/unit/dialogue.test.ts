@@ -180,6 +180,16 @@ const rows: Row[] = [
     action: 'kb_answer',
   },
   {
+    name: 'a bare "still not working" with nothing answered before asks to rephrase, whatever the classifier guessed',
+    u: understand('試過了，還是不行啊', { intent: 'investment_advice', confidence: 0.76 }),
+    action: 'clarify',
+  },
+  {
+    name: '"still can\'t withdraw" has a topic of its own and is not taken for bare feedback',
+    u: understand('还是不能提币', { intent: 'withdrawal_status', verified: true, canLookUp: true }),
+    action: /withdrawal/,
+  },
+  {
     name: '"thanks, but it still fails" asks to rephrase instead of saying goodbye',
     u: understand('谢谢，但还是不行', { intent: 'thanks_bye', confidence: 0.9 }),
     action: 'clarify',
@@ -351,4 +361,19 @@ const settled: [string, string, string][] = [
 ];
 for (const [intent, text, expected] of settled) {
   test(`"${text}" read as ${intent} settles as ${expected}`, () => assert.equal(settleIntent(intent, text), expected));
+}
+
+const bareFeedback: [string, string][] = [
+  ['没用', 'clarify'],
+  ['还是没解决', 'clarify'],
+  ['答非所问', 'clarify'],
+  ["nope, that didn't help at all", 'clarify'],
+  ['still not working', 'clarify'],
+  ['still not working, my deposit is missing', 'ask_slots'],
+];
+for (const [text, action] of bareFeedback) {
+  test(`"${text}" with nothing answered before: ${action}`, () => {
+    const intent = action === 'ask_slots' ? 'deposit_missing' : 'investment_advice';
+    assert.equal(decideTurn({ ...INITIAL_BOT_STATE }, understand(text, { intent, confidence: 0.8 })).action, action);
+  });
 }

@@ -185,7 +185,18 @@ export function wantsHuman(text: string): boolean {
 
 /** "That didn't help" in answer to "did this solve it?": the classifier alone reads 还是不行 as 行情 or thanks. */
 const NOT_RESOLVED =
-  /[还還]是不|不行|[没沒](有)?用|不管用|[没沒](有)?解[决決]|解[决決]不了|[没沒](有)?[帮幫]助|不是[这這][个個]|答非所[问問]|\b(did(n'?t| not) (help|work|solve)|does(n'?t| not) (help|work)|not (helpful|working|what i)|still (not|doesn'?t|don'?t|can'?t|cannot|isn'?t|won'?t)|useless|wrong answer|that'?s not (it|my question))\b/i;
+  /[还還]是不行|[还還]是[没沒](有)?(用|解[决決])|[还還]是不|不行|[没沒](有)?用|不管用|[没沒](有)?解[决決]|解[决決]不了|[没沒](有)?[帮幫]助|不是[这這][个個]|答非所[问問]|\b(did(n'?t| not) (help|work|solve)|does(n'?t| not) (help|work)|not (helpful|working|what i)|still (not|doesn'?t|don'?t|can'?t|cannot|isn'?t|won'?t)|useless|wrong answer|that'?s not (it|my question))\b/i;
+
+// What is left of "试过了，还是不行啊" once the not-resolved words are gone: nothing with a topic of its own.
+const FEEDBACK_FILLER =
+  /[\s\p{P}\p{S}\d]|啊|呀|吧|了|呢|的|啦|嘛|哦|也|都|试过|試過|照着做|照著做|这个|這個|回答|答案|你的|你|\b(your|answer|that|this|it|at all|still|the|is|nope|no|yes|but|thanks?|ok|sorry|tried|working|works?|helpful|help(ed)?|solved)\b/giu;
+
+const NOT_RESOLVED_ALL = new RegExp(NOT_RESOLVED.source, 'gi');
+
+/** "还是不行", "that didn't help" and nothing else: no topic the classifier could read, whatever it guesses. */
+function isBareNotResolved(text: string): boolean {
+  return NOT_RESOLVED.test(text) && text.replace(NOT_RESOLVED_ALL, '').replace(FEEDBACK_FILLER, '').length === 0;
+}
 
 /** The customer says the bot's answer did not solve their problem, without turning to a different one. */
 function rejectsAnswer(previous: BotState, u: Understanding): boolean {
@@ -260,9 +271,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   const continuing = state.flow && (providesSlots(u.entities) || u.intent === state.flow.intent || u.outOfScope);
   if (continuing && state.flow) return continueFlow(state, u, replies, finish, handOff);
 
-  // 4. Not understood: ask once to rephrase, then hand over. ("Thanks, but it still fails" is no goodbye.)
-  const thanksButNot = u.intent === 'thanks_bye' && NOT_RESOLVED.test(u.text);
-  if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR || thanksButNot) {
+  // 4. Not understood: ask once to rephrase, then hand over. ("Thanks, but it still fails" is no goodbye, and a
+  // bare "还是不行" out of the blue is no question about market prices.)
+  const noTopic = (u.intent === 'thanks_bye' && NOT_RESOLVED.test(u.text)) || isBareNotResolved(u.text);
+  if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR || noTopic) {
     state.lowConfidenceStreak += 1;
     if (state.lowConfidenceStreak >= 2) return handOff('low_confidence', 'handoff');
     replies.push(reply('clarify', u.locale));
