@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  type BotState,
-  decideTurn,
-  INITIAL_BOT_STATE,
-  type Understanding,
-  readsAsFollowUp,
-  settleIntent,
-  wantsHuman,
-  wantsToComplain,
-} from '../../src/server/bot/dialogue.ts';
+import { type BotState, decideTurn, INITIAL_BOT_STATE, type Understanding } from '../../src/server/bot/dialogue.ts';
+import { readsAsFollowUp, settleIntent, wantsHuman, wantsToComplain } from '../../src/server/bot/cues.ts';
 import { extractEntities } from '../../src/server/bot/entities.ts';
 
 const TRON_TX = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';

@@ -19,12 +19,11 @@ import {
   describeSlots,
   type Handoff,
   INITIAL_BOT_STATE,
-  readsAsFollowUp,
-  settleIntent,
   shorten,
   type TurnResult,
   type Understanding,
 } from './dialogue.ts';
+import { readsAsFollowUp, settleIntent } from './cues.ts';
 import { extractEntities } from './entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import { classifyIntent, isOutOfScope } from './nlu/classifier.ts';

@@ -1,5 +1,15 @@
 import type { Locale, Priority } from '../../contracts/domain.ts';
 import { type Entities, networkFamily, validateTxHashForNetwork } from './entities.ts';
+import {
+  admitsMistake,
+  asksIfBot,
+  asksInGeneral,
+  isBareNotResolved,
+  saysNotArrived,
+  saysNotResolved,
+  wantsHuman,
+  wantsToComplain,
+} from './cues.ts';
 import { joinList, reply } from './replies.ts';
 import type { SecretKind } from './secret-guard.ts';
 
@@ -98,73 +108,10 @@ export type TurnResult = {
   };
 };
 
-/** Said in any language: the customer wants a person. Checked before the classifier so it always works. */
-const HUMAN_REQUEST =
-  /[转轉]人工|人工客服|人工服[务務]|找人工|要人工|真人|活人|^\s*人工\s*[!！。.?？]*\s*$|\b(human|real person|live (agent|person|chat)|talk to (an? |a real )?(agent|person|someone|human)|speak (to|with) (an? )?(agent|person|someone|human|representative)|representative|operator)\b|^\s*agent\s*[!.?]*\s*$/i;
-
 export const CONFIDENCE_FLOOR = 0.35;
-
-/** A short question that leans on what came before: "要多久", "现在呢", "why?", "how long". */
-const FOLLOW_UP_CUE =
-  /多久|多长时间|多長時間|什么时候|什麼時候|啥时候|啥時候|几时|幾時|为什么|為什麼|为啥|為啥|怎么回事|怎麼回事|然后呢|然後呢|现在呢|現在呢|进度|進度|还要等|還要等|\b(how long|when|why|what now|and now|now what|any update|update|status|eta)\b/i;
-
-/** Worth reading together with the customer's last topic: short, and asking something only that topic explains. */
-export function readsAsFollowUp(text: string): boolean {
-  return Array.from(text.trim()).length <= 40 && FOLLOW_UP_CUE.test(text);
-}
 
 /** Intents a later "how long?" can lean on: not the ones that end or redirect the conversation. */
 const NOT_A_TOPIC = new Set(['greeting', 'thanks_bye', 'human_agent', 'complaint', 'investment_advice', 'oos']);
-
-/** An explicit wish to complain, whatever the complaint is about ("my futures were liquidated… I want a formal complaint"). */
-const COMPLAINT_REQUEST =
-  /我要投[诉訴]|要投[诉訴]|想投[诉訴]|投[诉訴]你[们們]|正式投[诉訴]|[举舉][报報]你[们們]|\b(formal complaint|(file|make|lodge|raise|submit|open) an? (formal )?complaint|i want to complain|i('m| am) complaining|escalate (this|my (case|complaint)))\b/i;
-
-export function wantsToComplain(text: string): boolean {
-  return COMPLAINT_REQUEST.test(text);
-}
-
-/** What a customer says when the deposit went wrong, not just late: a wrong network or a forgotten memo/tag. */
-const MISTAKE_CUE =
-  /错|錯|不对|不對|忘|漏|没填|沒填|没写|沒寫|没有填|没带|沒帶|不小心|wrong|mistak|incorrect|forgot|without (a |the )?(memo|tag)|no (memo|tag)|missing (memo|tag)|instead of|by accident|accidentally/i;
-
-/** What a customer says when their 2FA is gone or broken, not when they ask how to switch it on. */
-const TWOFA_TROUBLE_CUE =
-  /丢|丟|[换換](了)?(新)?(手机|手機|机|機)|重置|解[绑綁]|收不到|不[对對]|[错錯]误|[错錯]誤|无效|無效|失效|[删刪]|没了|沒了|不[见見]|忘|坏|壞|不能用|用不了|进不去|進不去|登不上|\b(lost|lose|reset|new phone|changed (my )?phone|can'?t|cannot|unable|not working|invalid|wrong|deleted|uninstalled|broken?|stolen|disable|remove|unbind|no access|don'?t have|doesn'?t work|incorrect|fail(ed|s)?|locked out)\b/i;
-
-/** Asking how to keep an account safe, as opposed to reporting that it is not. */
-const PREVENTION_CUE =
-  /防止|预防|預防|防范|防範|防盗|防盜|(如何|怎么|怎麼|怎样|怎樣)(保护|保護)|\b(prevent|protect|avoid|keep (it|my account|my funds) safe|secure my|what happens if|in case)\b/i;
-const INCIDENT_CUE =
-  /(被盗|被盜|被黑|盗|盜)了|已经被|已經被|不是我|陌生|异常登录|異常登入|被转走|被轉走|被人|有人(登录|登入|动|動|转|轉|改|用)|\b((was|got|been|is|were) (hacked|stolen|compromised|drained)|someone (logged|accessed|withdrew|took|changed|is)|not me|unauthori[sz]ed|unknown (login|device))\b/i;
-
-/**
- * The classifier's intent, corrected where one cue decides between two neighbours it confuses. "How do I turn on
- * 2FA?" and "how do I protect my account from hackers?" are setting the account up (getting_started), not a lost
- * authenticator that needs an identity case or a break-in that needs the security team now.
- */
-export function settleIntent(intent: string, text: string): string {
-  if (intent === 'twofa_reset' && !TWOFA_TROUBLE_CUE.test(text)) return 'getting_started';
-  if (intent === 'account_compromised' && PREVENTION_CUE.test(text) && !INCIDENT_CUE.test(text)) {
-    return 'getting_started';
-  }
-  return intent;
-}
-
-/** A deposit the customer is waiting for, as opposed to a question about how deposits work. */
-const NOT_ARRIVED_CUE =
-  /[没沒]到|未到|[没沒]收到|[没沒]有到|[还還][没沒]|不[见見]|[没沒]入[账賬帳]|[没沒]上[账賬帳]|卡住|\b(not (arrived|credited|received|showing|there)|hasn'?t (arrived|come|shown)|haven'?t (received|got)|didn'?t (arrive|get|receive)|missing|still waiting|pending|stuck|where is)\b/i;
-
-/** "Usually", "一般": a question about how things work, not about one transfer of the customer's. */
-const IN_GENERAL_CUE =
-  /一般|通常|平时|平時|平常|正常情况|正常情況|\b(usually|normally|typically|in general|on average|how long (does|do|will) (an? |\w+ )*(deposits?|withdrawals?) (take|need))\b/i;
-const ONE_OF_MINE_CUE = /我的|我这|我這|我那|这笔|這筆|那笔|那筆|\b(my|mine|this|that)\b/i;
-
-function asksInGeneral(u: Understanding): boolean {
-  const e = u.entities;
-  if (e.txHashes.length > 0 || e.orderIds.length > 0) return false;
-  return IN_GENERAL_CUE.test(u.text) && !ONE_OF_MINE_CUE.test(u.text) && !NOT_ARRIVED_CUE.test(u.text);
-}
 
 /** Coins that live on one network only: no need to ask which. */
 const SINGLE_NETWORK_COINS: Record<string, string> = {
@@ -175,32 +122,9 @@ const SINGLE_NETWORK_COINS: Record<string, string> = {
   TON: 'TON',
 };
 
-/** "Are you a bot?" deserves a straight answer, not "please rephrase". */
-const ASKS_IF_BOT =
-  /(你|您)(是|是不是)(机器人|機器人|真人|ai|人工智能|人工智慧)|是(不是)?(机器人|機器人)|(机器人|機器人)吗|(機器人|机器人)嗎|\b(are you|r u|is this|am i (talking|chatting|speaking) (to|with)) (an? )?(bot|robot|ai|chatbot|machine|automated)\b/i;
-
-export function wantsHuman(text: string): boolean {
-  return HUMAN_REQUEST.test(text);
-}
-
-/** "That didn't help" in answer to "did this solve it?": the classifier alone reads 还是不行 as 行情 or thanks. */
-const NOT_RESOLVED =
-  /[还還]是不行|[还還]是[没沒](有)?(用|解[决決])|[还還]是不|不行|[没沒](有)?用|不管用|[没沒](有)?解[决決]|解[决決]不了|[没沒](有)?[帮幫]助|不是[这這][个個]|答非所[问問]|\b(did(n'?t| not) (help|work|solve)|does(n'?t| not) (help|work)|not (helpful|working|what i)|still (not|doesn'?t|don'?t|can'?t|cannot|isn'?t|won'?t)|useless|wrong answer|that'?s not (it|my question))\b/i;
-
-// What is left of "试过了，还是不行啊" once the not-resolved words are gone: nothing with a topic of its own.
-const FEEDBACK_FILLER =
-  /[\s\p{P}\p{S}\d]|啊|呀|吧|了|呢|的|啦|嘛|哦|也|都|试过|試過|照着做|照著做|这个|這個|回答|答案|你的|你|\b(your|answer|that|this|it|at all|still|the|is|nope|no|yes|but|thanks?|ok|sorry|tried|working|works?|helpful|help(ed)?|solved)\b/giu;
-
-const NOT_RESOLVED_ALL = new RegExp(NOT_RESOLVED.source, 'gi');
-
-/** "还是不行", "that didn't help" and nothing else: no topic the classifier could read, whatever it guesses. */
-function isBareNotResolved(text: string): boolean {
-  return NOT_RESOLVED.test(text) && text.replace(NOT_RESOLVED_ALL, '').replace(FEEDBACK_FILLER, '').length === 0;
-}
-
 /** The customer says the bot's answer did not solve their problem, without turning to a different one. */
 function rejectsAnswer(previous: BotState, u: Understanding): boolean {
-  if (!previous.awaitingFeedback || !NOT_RESOLVED.test(u.text)) return false;
+  if (!previous.awaitingFeedback || !saysNotResolved(u.text)) return false;
   const confidentlyElse = !u.outOfScope && u.confidence >= 0.6 && u.intent !== previous.awaitingFeedback;
   return !confidentlyElse || u.intent === 'thanks_bye' || u.intent === 'complaint';
 }
@@ -262,7 +186,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     return handOff('negative_sentiment', 'handoffUpset', { priority: 'high', tags: ['upset'] });
   }
   if (rejectsAnswer(previous, u)) return handOff('answer_unhelpful', 'handoffRepeat');
-  if (ASKS_IF_BOT.test(u.text)) {
+  if (asksIfBot(u.text)) {
     replies.push(reply('botIdentity', u.locale, { org: u.orgName }));
     return finish('bot_identity');
   }
@@ -273,7 +197,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
 
   // 4. Not understood: ask once to rephrase, then hand over. ("Thanks, but it still fails" is no goodbye, and a
   // bare "还是不行" out of the blue is no question about market prices.)
-  const noTopic = (u.intent === 'thanks_bye' && NOT_RESOLVED.test(u.text)) || isBareNotResolved(u.text);
+  const noTopic = (u.intent === 'thanks_bye' && saysNotResolved(u.text)) || isBareNotResolved(u.text);
   if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR || noTopic) {
     state.lowConfidenceStreak += 1;
     if (state.lowConfidenceStreak >= 2) return handOff('low_confidence', 'handoff');
@@ -286,9 +210,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     return handOff('repeated_question', 'handoffRepeat');
   }
   if (!NOT_A_TOPIC.has(u.intent)) {
-    state.topic = u.followUp
-      ? { ...previous.topic!, followUps: previous.topic!.followUps + 1 }
-      : { intent: u.intent, text: u.text.slice(0, 300), followUps: 0 };
+    state.topic =
+      u.followUp && previous.topic
+        ? { ...previous.topic, followUps: previous.topic.followUps + 1 }
+        : { intent: u.intent, text: u.text.slice(0, 300), followUps: 0 };
   }
 
   switch (u.intent) {
@@ -304,19 +229,15 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     case 'deposit_missing':
     case 'withdrawal_status':
       // "How long do deposits usually take?" is answered by the article; no TxID or sign-in needed for that.
-      if (asksInGeneral(u)) break;
-      if (u.intent === 'deposit_missing') {
-        state.flow = { intent: 'deposit_missing', slots: {}, asks: 0 };
-        return continueFlow(state, u, replies, finish, handOff);
-      }
-      state.flow = { intent: 'withdrawal_status', slots: {}, asks: 0 };
+      if (asksInGeneral(u.text, u.entities)) break;
+      state.flow = { intent: u.intent, slots: {}, asks: 0 };
       return continueFlow(state, u, replies, finish, handOff);
     case 'deposit_wrong_network':
     case 'deposit_missing_memo':
       // Naming a network is not admitting a mistake: without a word of one, this is a deposit that has not arrived,
       // or (neither missing nor wrong: "do I need a memo?") a question the article answers.
-      if (!MISTAKE_CUE.test(u.text)) {
-        if (!NOT_ARRIVED_CUE.test(u.text) && u.entities.txHashes.length === 0) break;
+      if (!admitsMistake(u.text)) {
+        if (!saysNotArrived(u.text) && u.entities.txHashes.length === 0) break;
         state.flow = { intent: 'deposit_missing', slots: {}, asks: 0 };
         return continueFlow(state, u, replies, finish, handOff);
       }
