@@ -97,6 +97,11 @@ const rows: Row[] = [
     action: 'kb_answer',
   },
   {
+    name: 'a deposit that "never arrived", read as a wrong network, is looked up',
+    u: understand('I sent USDT on ERC20 but it never arrived', { intent: 'deposit_wrong_network' }),
+    action: 'ask_slots',
+  },
+  {
     name: 'a memo deposit that has not arrived is looked up like any missing deposit',
     u: understand('XRP充值还没到账，有memo的', { intent: 'deposit_missing_memo' }),
     action: 'ask_slots',

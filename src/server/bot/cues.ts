@@ -60,7 +60,7 @@ export function settleIntent(intent: string, text: string): string {
 
 /** A deposit the customer is waiting for, as opposed to a question about how deposits work. */
 const NOT_ARRIVED_CUE =
-  /[没沒]到|未到|[没沒]收到|[没沒]有到|[还還][没沒]|不[见見]|[没沒]入[账賬帳]|[没沒]上[账賬帳]|卡住|\b(not (arrived|credited|received|showing|there)|hasn'?t (arrived|come|shown)|haven'?t (received|got)|didn'?t (arrive|get|receive)|missing|still waiting|pending|stuck|where is)\b/i;
+  /[没沒]到|未到|[没沒]收到|[没沒]有到|[还還][没沒]|不[见見]|[没沒]入[账賬帳]|[没沒]上[账賬帳]|卡住|\b(not (arrived|credited|received|showing|there)|hasn'?t (arrived|come|shown)|haven'?t (received|got)|didn'?t (arrive|get|receive)|never (arrived|came|showed|credited|received|got)|(isn'?t|not|never) showing|can'?t see|don'?t see|didn'?t show|missing|still waiting|pending|stuck|where is)\b/i;
 
 /** "Usually", "一般": a question about how things work, not about one transfer of the customer's. */
 const IN_GENERAL_CUE =
