@@ -116,6 +116,7 @@ for (const database of await testDatabases()) {
       });
       const reply = await waitForMessages(asker, question.body.conversation.id, (m) => botReplies(m).length >= 1);
       assert.match(botReplies(reply)[0].body, /TRC20.*拥堵|拥堵.*TRC20/);
+      assert.match(botReplies(reply)[0].body, /^目前只有以下网络有异常，其他币种的充值和提币都正常/);
 
       const status = await request(`${server.url}/api/widget/platform-status?org=${org.slug}`);
       assert.equal(status.body.entries[0].deposits, 'congested');

@@ -49,6 +49,8 @@ describe('tokenizer', () => {
     ['入金没到账', '充值没到账'],
     ['提幣在稽核中', '提币在审核中'],
     ['帳號被鎖', '账号被锁'],
+    ['提不了币', '无法提币'],
+    ['充不进去币', '无法充值'],
   ];
   for (const [variant, usual] of sameWords) {
     it(`reads ${variant} with the words of ${usual}`, () =>

@@ -145,6 +145,10 @@ const REPLIES = {
     'zh-CN': '提示：{coin} 的 {network} 网络{direction}目前暂停。{note}',
     en: 'Note: {direction} of {coin} on {network} are suspended right now. {note}',
   },
+  platformIncidentsIntro: {
+    'zh-CN': '目前只有以下网络有异常，其他币种的充值和提币都正常：',
+    en: 'Only these networks have issues right now; every other deposit and withdrawal runs normally:',
+  },
   platformAllNormal: {
     'zh-CN': '目前所有币种的充值和提币都正常运行。如果您遇到具体问题，请告诉我币种和网络。',
     en: 'All deposits and withdrawals are running normally right now. If something is not working for you, tell me the coin and network.',

@@ -231,7 +231,7 @@ export async function describePlatformStatus(db: Db, orgId: string, locale: Loca
       lines.push((await networkNotice(db, orgId, e.coin, e.network, 'withdrawals', locale)) ?? '');
     }
   }
-  return [...new Set(lines.filter(Boolean))].join('\n');
+  return [reply('platformIncidentsIntro', locale), ...new Set(lines.filter(Boolean))].join('\n');
 }
 
 const WITHDRAWAL_WORDS: Record<ExchangeWithdrawal['state'], { 'zh-CN': string; en: string }> = {

@@ -93,6 +93,9 @@ const PHRASE_REWRITES: [RegExp, string][] = [
   [/提现/g, '提币'],
   [/提款/g, '提币'],
   [/出金/g, '提币'],
+  // "提不了币" splits the verb from its object; say it the way the data does.
+  [/提不(?:了|出来?)币/g, '无法提币'],
+  [/充不(?:了|进去?)(?:币|值)/g, '无法充值'],
   [/入金/g, '充值'],
   [/谷歌验证码|谷歌认证|谷歌身份验证器|谷歌验证器|google验证|google authenticator|google auth/g, '谷歌验证'],
   [/登陆/g, '登录'],
