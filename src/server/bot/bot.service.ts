@@ -4,7 +4,7 @@ import { postMessage, publishConversationUpdated } from '../conversations/conver
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEventOf } from '../events/domain-events.ts';
-import { type KbIndex, searchKb } from '../kb/search.ts';
+import type { KbIndex } from '../kb/search.ts';
 import {
   type BotConversationRow,
   markHandedOff,
@@ -14,7 +14,6 @@ import {
 } from './bot.queries.ts';
 import {
   type BotState,
-  CONFIDENCE_FLOOR,
   decideTurn,
   describeSlots,
   type Handoff,
@@ -23,13 +22,10 @@ import {
   type TurnResult,
   type Understanding,
 } from './dialogue.ts';
-import { readsAsFollowUp, settleIntent } from './cues.ts';
-import { extractEntities } from './entities.ts';
+import { understandMessage } from './understand.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
-import { classifyIntent, isOutOfScope } from './nlu/classifier.ts';
 import { chooseReplyLocale } from './nlu/language.ts';
 import { type SecretKind, secretWarning } from './secret-guard.ts';
-import { analyzeSentiment } from './sentiment.ts';
 import { reply } from './replies.ts';
 import type { NetworkId } from './entities.ts';
 import { openCase } from '../cases/cases.service.ts';
@@ -350,39 +346,16 @@ async function understand(
   redactions: SecretKind[],
   conversation: BotConversationRow,
 ): Promise<Understanding> {
-  const model = await getBuiltinIntentModel(deps.db);
-  let result = classifyIntent(model, message.body);
-  let outOfScope = isOutOfScope(result);
-  // "要多久" alone is about nothing; after "my BTC withdrawal is under review" it asks about that withdrawal.
-  let read = message.body;
-  let followUp = false;
-  const topic = conversation.bot_state.topic;
-  if (topic && (outOfScope || result.confidence < CONFIDENCE_FLOOR) && readsAsFollowUp(message.body)) {
-    const together = `${topic.text}\n${message.body}`;
-    const again = classifyIntent(model, together);
-    if (!isOutOfScope(again) && again.intent === topic.intent && again.confidence >= CONFIDENCE_FLOOR) {
-      [result, outOfScope, read, followUp] = [again, false, together, true];
-    }
-  }
-  const intent = settleIntent(result.intent, read);
-  const hit = outOfScope ? undefined : searchKb(deps.kb(), read, { locale, intent, limit: 1 })[0];
-  return {
-    text: message.body,
+  return understandMessage(message.body, {
+    model: await getBuiltinIntentModel(deps.db),
+    kb: deps.kb(),
     locale,
-    intent,
-    confidence: result.confidence,
-    outOfScope,
-    followUp,
-    entities: extractEntities(read),
-    sentiment: analyzeSentiment(message.body),
+    topic: conversation.bot_state.topic,
     redactions,
-    kb: hit?.article.intents.includes(intent)
-      ? { title: hit.article.title, snippet: hit.snippet, url: hit.article.url }
-      : null,
     orgName: conversation.org_name,
     verified: conversation.contact_exchange_uid !== null,
     canLookUp: deps.sources !== undefined,
-  };
+  });
 }
 
 /** The customer is told, in their language, never to share it; the conversation goes to the security team's view. */

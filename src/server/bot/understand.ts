@@ -1,0 +1,59 @@
+import type { Locale } from '../../contracts/domain.ts';
+import type { KbIndex } from '../kb/search.ts';
+import { searchKb } from '../kb/search.ts';
+import { readsAsFollowUp, settleIntent } from './cues.ts';
+import { type BotState, CONFIDENCE_FLOOR, type Understanding } from './dialogue.ts';
+import { extractEntities } from './entities.ts';
+import { classifyIntent, type IntentModel, isOutOfScope } from './nlu/classifier.ts';
+import type { SecretKind } from './secret-guard.ts';
+import { analyzeSentiment } from './sentiment.ts';
+
+export type MessageContext = {
+  model: IntentModel;
+  kb: KbIndex;
+  locale: Locale;
+  /** What the customer last asked about (`BotState.topic`), for a follow-up with no topic of its own. */
+  topic: BotState['topic'];
+  redactions: SecretKind[];
+  orgName: string;
+  verified: boolean;
+  canLookUp: boolean;
+};
+
+/**
+ * What the bot understands of one customer message: a pure function of the text, the model, the knowledge base and
+ * the conversation's last topic, so whole scripted conversations can be checked without a database.
+ */
+export function understandMessage(text: string, c: MessageContext): Understanding {
+  let result = classifyIntent(c.model, text);
+  let outOfScope = isOutOfScope(result);
+  // "要多久" alone is about nothing; after "my BTC withdrawal is under review" it asks about that withdrawal.
+  let read = text;
+  let followUp = false;
+  if (c.topic && (outOfScope || result.confidence < CONFIDENCE_FLOOR) && readsAsFollowUp(text)) {
+    const together = `${c.topic.text}\n${text}`;
+    const again = classifyIntent(c.model, together);
+    if (!isOutOfScope(again) && again.intent === c.topic.intent && again.confidence >= CONFIDENCE_FLOOR) {
+      [result, outOfScope, read, followUp] = [again, false, together, true];
+    }
+  }
+  const intent = settleIntent(result.intent, read);
+  const hit = outOfScope ? undefined : searchKb(c.kb, read, { locale: c.locale, intent, limit: 1 })[0];
+  return {
+    text,
+    locale: c.locale,
+    intent,
+    confidence: result.confidence,
+    outOfScope,
+    followUp,
+    entities: extractEntities(read),
+    sentiment: analyzeSentiment(text),
+    redactions: c.redactions,
+    kb: hit?.article.intents.includes(intent)
+      ? { title: hit.article.title, snippet: hit.snippet, url: hit.article.url }
+      : null,
+    orgName: c.orgName,
+    verified: c.verified,
+    canLookUp: c.canLookUp,
+  };
+}

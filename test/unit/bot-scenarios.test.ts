@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Locale } from '../../src/contracts/domain.ts';
+import { type BotState, decideTurn, INITIAL_BOT_STATE } from '../../src/server/bot/dialogue.ts';
+import { trainBuiltinModel } from '../../src/server/bot/nlu/builtin-model.ts';
+import { chooseReplyLocale } from '../../src/server/bot/nlu/language.ts';
+import { understandMessage } from '../../src/server/bot/understand.ts';
+import { loadSeedFaq } from '../../src/server/kb/faq.ts';
+import { buildKbIndex } from '../../src/server/kb/search.ts';
+
+/**
+ * Whole conversations as customers write them, through the shipped model, the seed FAQ and the dialogue: each turn's
+ * action, and where it matters the language of the reply. The look-ups themselves are the integration tests' job.
+ */
+const model = trainBuiltinModel();
+const kb = buildKbIndex(loadSeedFaq());
+const TRON_TX = '7c2d9a4f1b3e8c6d5a2f9e0b4c7d1a3e6f8b2c5d9e1a4f7b0c3d6e9f2a5b8c1d';
+
+type Turn = [text: string, action: string | RegExp, reply?: RegExp];
+type Scenario = { name: string; locale?: Locale; verified?: boolean; turns: Turn[] };
+
+const scenarios: Scenario[] = [
+  {
+    name: 'a Chinese deposit question collects the missing details, in Chinese even for a bare network name',
+    turns: [
+      ['我充值的USDT还没到账', 'ask_slots', /交易哈希/],
+      ['TRC20', 'ask_slots', /还差一点信息/],
+      [TRON_TX, 'lookup_deposit'],
+    ],
+  },
+  {
+    name: 'an article that did not help hands over',
+    turns: [
+      ['我的账户被锁了，登录不了', 'kb_answer'],
+      ['还是不行', 'handoff:answer_unhelpful', /转接人工/],
+    ],
+  },
+  {
+    name: 'a follow-up on a withdrawal looks it up again, then a person takes over',
+    verified: true,
+    turns: [
+      ['我的BTC提币一直在审核中', 'lookup_withdrawal'],
+      ['要多久', 'lookup_withdrawal'],
+      ['到底要多久', 'handoff:repeated_question'],
+    ],
+  },
+  { name: 'switching 2FA on is a how-to', turns: [['how do I enable 2FA', 'kb_answer', /Secure your account/]] },
+  { name: 'a lost authenticator opens a case', turns: [['换手机了，谷歌验证没了', 'open_identity_verification']] },
+  {
+    name: 'protecting an account is a how-to, a break-in is urgent',
+    turns: [
+      ['how do I protect my account from hackers', 'kb_answer'],
+      ['someone logged into my account and withdrew my ETH', 'handoff:account_compromised'],
+    ],
+  },
+  { name: 'asking whether a memo is needed is a how-to', turns: [['充值XRP需要填memo吗', 'kb_answer']] },
+  { name: 'deposit times in general need no TxID', turns: [['how long does a BTC deposit take', 'kb_answer']] },
+  {
+    name: '"are you a bot?" is answered straight, and a person is one message away',
+    turns: [
+      ['are you a bot?', 'bot_identity', /automated assistant/],
+      ['ok, let me talk to a real person', 'handoff:customer_asked'],
+    ],
+  },
+  {
+    name: 'two messages the bot cannot place hand over',
+    turns: [
+      ['今天天气怎么样', 'clarify'],
+      ['推荐一部好看的电影', 'handoff:low_confidence'],
+    ],
+  },
+  { name: 'investment advice is declined', turns: [['which coin will pump next week?', 'decline_advice']] },
+  { name: 'a complaint goes to a person', turns: [['我要投诉你们的客服', 'handoff:complaint']] },
+  {
+    name: 'greetings and goodbyes are answered in kind',
+    turns: [
+      ['hi', 'greet'],
+      ['thanks, bye', 'thank'],
+    ],
+  },
+  {
+    name: 'an account claiming to be support is checked',
+    turns: [['is @lumen_support_vip on telegram your official account?', 'check_official']],
+  },
+  { name: 'a maintenance question reads the platform status', turns: [['平台是不是在维护', 'platform_status']] },
+  { name: 'slang for a stuck withdrawal is understood', verified: true, turns: [['提不了币啊', 'lookup_withdrawal']] },
+  {
+    name: 'a wrong-network deposit starts a recovery',
+    turns: [['I sent USDT on BEP20 instead of ERC20', 'ask_slots']],
+  },
+  {
+    name: 'a Taiwan customer is answered in Taiwan wording',
+    locale: 'zh-TW',
+    turns: [['我的帳號被鎖住了，登入不了', 'kb_answer', /帳戶/]],
+  },
+];
+
+for (const scenario of scenarios) {
+  test(`conversation: ${scenario.name}`, () => {
+    let state: BotState = { ...INITIAL_BOT_STATE, locale: scenario.locale ?? 'zh-CN' };
+    for (const [text, action, reply] of scenario.turns) {
+      const locale = chooseReplyLocale(text, state.locale ?? null);
+      const u = understandMessage(text, {
+        model,
+        kb,
+        locale,
+        topic: state.topic,
+        redactions: [],
+        orgName: 'Lumen',
+        verified: scenario.verified ?? false,
+        canLookUp: true,
+      });
+      const turn = decideTurn(state, u);
+      const where = `"${text}" (read as ${u.intent} ${u.confidence.toFixed(2)}${u.followUp ? ', follow-up' : ''})`;
+      if (typeof action === 'string') assert.equal(turn.action, action, where);
+      else assert.match(turn.action, action, where);
+      if (reply) assert.match(turn.replies.join('\n'), reply, where);
+      state = { ...turn.state, locale };
+    }
+  });
+}
