@@ -22,12 +22,12 @@ import {
   type TurnResult,
   type Understanding,
 } from './dialogue.ts';
-import { understandMessage } from './understand.ts';
+import type { NetworkId } from './entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import { chooseReplyLocale } from './nlu/language.ts';
-import { type SecretKind, secretWarning } from './secret-guard.ts';
 import { reply } from './replies.ts';
-import type { NetworkId } from './entities.ts';
+import { type SecretKind, secretWarning } from './secret-guard.ts';
+import { understandMessage } from './understand.ts';
 import { openCase } from '../cases/cases.service.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { asksForFreeze, continueFreeze } from '../self-service/emergency-freeze.ts';
