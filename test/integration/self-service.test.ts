@@ -183,6 +183,10 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
     const id = created.body.conversation.id as string;
     const first = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 1);
     assert.match(botReplies(first).at(-1)!.body, /5\/20 个区块确认/);
+    // "现在呢？" asks about the same deposit: it is looked up again without asking for the details twice.
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, { body: '现在呢？', clientId: 't1b' });
+    const again = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 2);
+    assert.match(botReplies(again)[1].body, /5\/20 个区块确认/);
 
     const other = await visitor.call('POST', '/api/widget/conversations', {
       body: `USDT TRC20 deposit missing for 2 hours, tx ${stuck}`,

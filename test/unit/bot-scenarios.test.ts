@@ -26,6 +26,7 @@ const scenarios: Scenario[] = [
       ['我充值的USDT还没到账', 'ask_slots', /交易哈希/],
       ['TRC20', 'ask_slots', /还差一点信息/],
       [TRON_TX, 'lookup_deposit'],
+      ['现在呢？', 'lookup_deposit'],
     ],
   },
   {

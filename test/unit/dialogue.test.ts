@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type BotState, decideTurn, INITIAL_BOT_STATE, type Understanding } from '../../src/server/bot/dialogue.ts';
-import { readsAsFollowUp, settleIntent, wantsHuman, wantsToComplain } from '../../src/server/bot/cues.ts';
+import {
+  isBareFollowUp,
+  readsAsFollowUp,
+  settleIntent,
+  wantsHuman,
+  wantsToComplain,
+} from '../../src/server/bot/cues.ts';
 import { extractEntities } from '../../src/server/bot/entities.ts';
 
 const TRON_TX = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -331,7 +337,11 @@ test('a topic is remembered from an understood question, and a follow-up counts 
     { ...INITIAL_BOT_STATE },
     understand('my withdrawal is stuck', { intent: 'withdrawal_status', verified: true, canLookUp: true }),
   );
-  assert.deepEqual(asked.state.topic, { intent: 'withdrawal_status', text: 'my withdrawal is stuck', followUps: 0 });
+  const { intent, text, followUps } = asked.state.topic ?? {};
+  assert.deepEqual(
+    { intent, text, followUps },
+    { intent: 'withdrawal_status', text: 'my withdrawal is stuck', followUps: 0 },
+  );
   const followed = decideTurn(
     asked.state,
     understand('how long?', { intent: 'withdrawal_status', followUp: true, verified: true, canLookUp: true }),
@@ -374,3 +384,26 @@ for (const [text, action] of bareFeedback) {
     assert.equal(decideTurn({ ...INITIAL_BOT_STATE }, understand(text, { intent, confidence: 0.8 })).action, action);
   });
 }
+
+const bareFollowUps: [string, boolean][] = [
+  ['现在呢？', true],
+  ['要多久', true],
+  ['到底还要等多久啊', true],
+  ['how long?', true],
+  ['any update?', true],
+  ['how long does a BTC deposit take', false],
+  ['为什么我的提币被拒绝了', false],
+];
+for (const [text, expected] of bareFollowUps) {
+  test(`"${text}" ${expected ? 'is' : 'is not'} a bare follow-up`, () => assert.equal(isBareFollowUp(text), expected));
+}
+
+test('a follow-up on a deposit looks the same deposit up again with the details already given', () => {
+  const slots = { coin: 'USDT', network: 'TRC20', txHash: TRON_TX };
+  const turn = decideTurn(
+    { ...INITIAL_BOT_STATE, topic: { intent: 'deposit_missing', text: '我的USDT没到账', followUps: 0, slots } },
+    understand('现在呢？', { intent: 'deposit_missing', followUp: true, canLookUp: true }),
+  );
+  assert.equal(turn.action, 'lookup_deposit');
+  assert.deepEqual(turn.lookup?.slots, slots);
+});

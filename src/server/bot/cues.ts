@@ -23,6 +23,15 @@ export function readsAsFollowUp(text: string): boolean {
   return Array.from(text.trim()).length <= 40 && FOLLOW_UP_CUE.test(text);
 }
 
+const FOLLOW_UP_CUE_ALL = new RegExp(FOLLOW_UP_CUE.source, 'gi');
+const FOLLOW_UP_FILLER =
+  /[\s\p{P}\p{S}]|呢|啊|呀|吧|了|吗|嗎|的|还|還|要|等|到底|请问|請問|\b(is|it|the|so|still|please|and|then|what|about|take|taking|will|does|do)\b/giu;
+
+/** "现在呢？", "how long?": nothing but the follow-up itself, so it can only be about the last topic. */
+export function isBareFollowUp(text: string): boolean {
+  return readsAsFollowUp(text) && text.replace(FOLLOW_UP_CUE_ALL, '').replace(FOLLOW_UP_FILLER, '').length === 0;
+}
+
 /** An explicit wish to complain, whatever the complaint is about ("my futures were liquidated… I want a formal complaint"). */
 const COMPLAINT_REQUEST =
   /我要投[诉訴]|要投[诉訴]|想投[诉訴]|投[诉訴]你[们們]|正式投[诉訴]|[举舉][报報]你[们們]|\b(formal complaint|(file|make|lodge|raise|submit|open) an? (formal )?complaint|i want to complain|i('m| am) complaining|escalate (this|my (case|complaint)))\b/i;

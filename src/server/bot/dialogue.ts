@@ -36,8 +36,11 @@ export type BotState = {
   locale?: Locale;
   /** The intent the bot's last turn answered from the knowledge base, asking "did this solve it?". */
   awaitingFeedback?: string;
-  /** What the customer last asked about, for a follow-up with no topic of its own ("要多久", "why?"). */
-  topic?: { intent: string; text: string; followUps: number };
+  /**
+   * What the customer last asked about, for a follow-up with no topic of its own ("要多久", "why?"), with the details
+   * the last look-up used, so "现在呢？" after a deposit answer looks the same deposit up again.
+   */
+  topic?: { intent: string; text: string; followUps: number; slots?: Slots };
 };
 
 export const INITIAL_BOT_STATE: BotState = {
@@ -230,7 +233,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     case 'withdrawal_status':
       // "How long do deposits usually take?" is answered by the article; no TxID or sign-in needed for that.
       if (asksInGeneral(u.text, u.entities)) break;
-      state.flow = { intent: u.intent, slots: {}, asks: 0 };
+      state.flow = { intent: u.intent, slots: u.followUp ? { ...previous.topic?.slots } : {}, asks: 0 };
       return continueFlow(state, u, replies, finish, handOff);
     case 'deposit_wrong_network':
     case 'deposit_missing_memo':
@@ -335,6 +338,7 @@ function continueFlow(
     if (missing.length === 0) {
       if (u.canLookUp) {
         state.flow = null;
+        rememberLookup(state, 'deposit_missing', slots);
         return finish('lookup_deposit', null, { kind: 'deposit', slots });
       }
       return handOff(
@@ -368,6 +372,7 @@ function continueFlow(
   // withdrawal_status: a signed-in customer's withdrawals can be read directly (the latest, or the one they name).
   if (u.canLookUp && u.verified) {
     state.flow = null;
+    rememberLookup(state, 'withdrawal_status', slots);
     return finish('lookup_withdrawal', null, { kind: 'withdrawal', slots });
   }
   if (u.canLookUp && !u.verified) {
@@ -394,6 +399,11 @@ function continueFlow(
   replies.push(reply('askWithdrawal', u.locale));
   state.flow = { ...state.flow, asks: flow.asks + 1 };
   return finish('ask_slots');
+}
+
+/** The details a look-up used, kept with the topic it answered, for the follow-up that asks again. */
+function rememberLookup(state: BotState, intent: string, slots: Slots): void {
+  if (state.topic?.intent === intent) state.topic = { ...state.topic, slots };
 }
 
 function providesSlots(e: Entities): boolean {

@@ -1,7 +1,7 @@
 import type { Locale } from '../../contracts/domain.ts';
 import type { KbIndex } from '../kb/search.ts';
 import { searchKb } from '../kb/search.ts';
-import { readsAsFollowUp, settleIntent } from './cues.ts';
+import { isBareFollowUp, readsAsFollowUp, settleIntent } from './cues.ts';
 import { type BotState, CONFIDENCE_FLOOR, type Understanding } from './dialogue.ts';
 import { extractEntities } from './entities.ts';
 import { classifyIntent, type IntentModel, isOutOfScope } from './nlu/classifier.ts';
@@ -30,7 +30,9 @@ export function understandMessage(text: string, c: MessageContext): Understandin
   // "要多久" alone is about nothing; after "my BTC withdrawal is under review" it asks about that withdrawal.
   let read = text;
   let followUp = false;
-  if (c.topic && (outOfScope || result.confidence < CONFIDENCE_FLOOR) && readsAsFollowUp(text)) {
+  // A bare "现在呢？" is read with the topic even when the classifier is sure of something else (it reads 行情 there).
+  const unsure = outOfScope || result.confidence < CONFIDENCE_FLOOR;
+  if (c.topic && readsAsFollowUp(text) && (unsure || isBareFollowUp(text))) {
     const together = `${c.topic.text}\n${text}`;
     const again = classifyIntent(c.model, together);
     if (!isOutOfScope(again) && again.intent === c.topic.intent && again.confidence >= CONFIDENCE_FLOOR) {
