@@ -30,6 +30,30 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'details given one per message are progress, not re-asks, and "why so slow?" asks about that deposit',
+    turns: [
+      ['my deposit is missing', 'ask_slots'],
+      ['USDT', 'ask_slots'],
+      ['ERC20', 'ask_slots', /still need: the transaction hash/],
+      ['0x9b2c4e6a8d0f1b3c5e7a9d2f4b6c8e0a1d3f5b7c9e1a3c5e7f9b1d3f5a7c9e1b', 'lookup_deposit'],
+      ['why so slow?', 'lookup_deposit'],
+    ],
+  },
+  {
+    name: 'an SMS code that does not arrive gets its article, not a 2FA identity case',
+    turns: [
+      ['忘记密码了怎么办', 'kb_answer', /重置/],
+      ['收不到验证码', 'kb_answer', /收不到短信或邮箱验证码/],
+    ],
+  },
+  {
+    name: '"why?" after an article is a sign it did not help',
+    turns: [
+      ['我的合约爆仓了', 'kb_answer'],
+      ['为什么会这样', 'handoff:repeated_question'],
+    ],
+  },
+  {
     name: 'an article that did not help hands over',
     turns: [
       ['我的账户被锁了，登录不了', 'kb_answer'],

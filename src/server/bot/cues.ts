@@ -25,7 +25,7 @@ export function readsAsFollowUp(text: string): boolean {
 
 const FOLLOW_UP_CUE_ALL = new RegExp(FOLLOW_UP_CUE.source, 'gi');
 const FOLLOW_UP_FILLER =
-  /[\s\p{P}\p{S}]|呢|啊|呀|吧|了|吗|嗎|的|还|還|要|等|到底|请问|請問|\b(is|it|the|so|still|please|and|then|what|about|take|taking|will|does|do)\b/giu;
+  /[\s\p{P}\p{S}]|呢|啊|呀|吧|了|吗|嗎|的|还|還|要|等|到底|请问|請問|会|會|这样|這樣|那样|那樣|这么|這麼|那么|那麼|慢|久|\b(is|it|the|so|still|please|and|then|what|about|take|taking|will|does|do|slow|long)\b/giu;
 
 /** "现在呢？", "how long?": nothing but the follow-up itself, so it can only be about the last topic. */
 export function isBareFollowUp(text: string): boolean {
@@ -47,6 +47,14 @@ const MISTAKE_CUE =
 /** What a customer says when their 2FA is gone or broken, not when they ask how to switch it on. */
 const TWOFA_TROUBLE_CUE =
   /丢|丟|[换換](了)?(新)?(手机|手機|机|機)|重置|解[绑綁]|收不到|不[对對]|[错錯]误|[错錯]誤|无效|無效|失效|[删刪]|没了|沒了|不[见見]|忘|坏|壞|不能用|用不了|进不去|進不去|登不上|\b(lost|lose|reset|new phone|changed (my )?phone|can'?t|cannot|unable|not working|invalid|wrong|deleted|uninstalled|broken?|stolen|disable|remove|unbind|no access|don'?t have|doesn'?t work|incorrect|fail(ed|s)?|locked out)\b/i;
+
+/** The authenticator (2FA) itself, as opposed to a code sent by SMS or e-mail. */
+const AUTHENTICATOR =
+  /谷歌|google|2fa|authenticator|验证器|驗證器|两步|兩步|二次验证|二次驗證|双重|雙重|otp|mfa|two[- ]?factor|passkey|通行密钥|通行密鑰/i;
+
+export function mentionsAuthenticator(text: string): boolean {
+  return AUTHENTICATOR.test(text);
+}
 
 /** Asking how to keep an account safe, as opposed to reporting that it is not. */
 const PREVENTION_CUE =

@@ -5,6 +5,7 @@ import {
   asksIfBot,
   asksInGeneral,
   isBareNotResolved,
+  mentionsAuthenticator,
   saysNotArrived,
   saysNotResolved,
   wantsHuman,
@@ -249,6 +250,8 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
       state.flow = { intent: 'deposit_recovery', slots: { about: u.intent }, asks: 0 };
       return continueFlow(state, u, replies, finish, handOff);
     case 'twofa_reset':
+      // "收不到验证码" is an SMS or e-mail code that does not arrive: the article, not a 2FA identity case.
+      if (!mentionsAuthenticator(u.text)) break;
       if (u.kb) replies.push(reply('recoverySteps', u.locale, u.kb));
       if (!u.canLookUp) return handOff('identity_verification', 'handoff');
       return finish('open_identity_verification', null, { kind: 'identity_verification', slots: {}, about: u.intent });
@@ -291,13 +294,16 @@ function continueFlow(
   if (e.txHashes[0]) slots.txHash = e.txHashes[0].value;
   if (flow.intent === 'withdrawal_status' && e.orderIds[0]) slots.withdrawalId ??= e.orderIds[0];
   state.flow = { ...flow, slots };
+  // Re-asking counts only when the answer brought nothing new: "USDT", then "ERC20", then the hash is progress.
+  const gained = (['coin', 'network', 'txHash', 'withdrawalId'] as const).some((k) => !flow.slots[k] && slots[k]);
+  const askedEnough = flow.asks >= 2 && !gained;
 
   for (const invalid of e.invalidAddresses.slice(0, 1))
     replies.push(reply('invalidAddress', u.locale, { value: invalid.value }));
 
   if (flow.intent === 'deposit_recovery') {
     const missing = (['coin', 'txHash'] as const).filter((slot) => !slots[slot]);
-    if (missing.length === 0 || flow.asks >= 2) {
+    if (missing.length === 0 || askedEnough) {
       state.flow = null;
       if (!u.canLookUp) {
         return handOff(
@@ -348,7 +354,7 @@ function continueFlow(
         { summary: describeSlots(slots) },
       );
     }
-    if (flow.asks >= 2) {
+    if (askedEnough) {
       return handOff(
         'details_incomplete',
         'handoffIncomplete',
@@ -388,7 +394,7 @@ function continueFlow(
       { summary: describeSlots(slots) },
     );
   }
-  if (flow.asks >= 2) {
+  if (askedEnough) {
     return handOff(
       'details_incomplete',
       'handoffIncomplete',
