@@ -258,6 +258,25 @@ for (const database of await testDatabases()) {
       assert.equal(detail.body.conversation.handoffReason, null);
     });
 
+    test('a customer already cheated by fake support is warned about the account and handed to security at once', async () => {
+      const visitor = await startVisitor(server, org);
+      const created = await visitor.call('POST', '/api/widget/conversations', {
+        body: '我被骗了，有人冒充你们客服让我转账，他的电报是 @lumen_cs_help',
+        clientId: 'sc1',
+      });
+      const id = created.body.conversation.id as string;
+      const messages = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 2);
+      const said = botReplies(messages)
+        .map((m) => m.body)
+        .join('\n');
+      assert.match(said, /诈骗.*安全团队/);
+      assert.match(said, /lumen_cs_help.*不是/);
+      const agent = await loginAgent(server, org.agents.agent);
+      const detail = await agent.call('GET', `/api/agent/conversations/${id}`);
+      assert.equal(detail.body.conversation.handoffReason, 'scam_reported');
+      assert.equal(detail.body.conversation.priority, 'high');
+    });
+
     test('a greeting is answered in kind, in English', async () => {
       const visitor = await startVisitor(server, org);
       const created = await visitor.call('POST', '/api/widget/conversations', { body: 'hello there', clientId: 'g1' });

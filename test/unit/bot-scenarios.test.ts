@@ -16,7 +16,7 @@ const model = trainBuiltinModel();
 const kb = buildKbIndex(loadSeedFaq());
 const TRON_TX = '7c2d9a4f1b3e8c6d5a2f9e0b4c7d1a3e6f8b2c5d9e1a4f7b0c3d6e9f2a5b8c1d';
 
-type Turn = [text: string, action: string | RegExp, reply?: RegExp];
+type Turn = [text: string, action: string | RegExp, reply?: RegExp, handoffReason?: string];
 type Scenario = { name: string; locale?: Locale; verified?: boolean; turns: Turn[] };
 
 const scenarios: Scenario[] = [
@@ -107,6 +107,17 @@ const scenarios: Scenario[] = [
     name: 'an account claiming to be support is checked',
     turns: [['is @lumen_support_vip on telegram your official account?', 'check_official']],
   },
+  {
+    name: 'the account the customer names after "which one contacted you?" is checked',
+    turns: [
+      ['有人自称你们客服加我，是真的吗', 'check_official'],
+      ['他的电报是 @lumen_cs_help', 'check_official'],
+    ],
+  },
+  {
+    name: 'a customer already cheated by fake support goes to the security team at once',
+    turns: [['我被骗了，有人冒充你们客服让我转账 @lumen_cs_help', 'check_official', /诈骗.*安全团队/, 'scam_reported']],
+  },
   { name: 'a maintenance question reads the platform status', turns: [['平台是不是在维护', 'platform_status']] },
   { name: 'slang for a stuck withdrawal is understood', verified: true, turns: [['提不了币啊', 'lookup_withdrawal']] },
   {
@@ -123,7 +134,7 @@ const scenarios: Scenario[] = [
 for (const scenario of scenarios) {
   test(`conversation: ${scenario.name}`, () => {
     let state: BotState = { ...INITIAL_BOT_STATE, locale: scenario.locale ?? 'zh-CN' };
-    for (const [text, action, reply] of scenario.turns) {
+    for (const [text, action, reply, handoffReason] of scenario.turns) {
       const locale = chooseReplyLocale(text, state.locale ?? null);
       const u = understandMessage(text, {
         model,
@@ -140,6 +151,7 @@ for (const scenario of scenarios) {
       if (typeof action === 'string') assert.equal(turn.action, action, where);
       else assert.match(turn.action, action, where);
       if (reply) assert.match(turn.replies.join('\n'), reply, where);
+      if (handoffReason) assert.equal(turn.handoff?.reason, handoffReason, where);
       state = { ...turn.state, locale };
     }
   });

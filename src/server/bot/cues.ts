@@ -48,6 +48,14 @@ const MISTAKE_CUE =
 const TWOFA_TROUBLE_CUE =
   /丢|丟|[换換](了)?(新)?(手机|手機|机|機)|重置|解[绑綁]|收不到|不[对對]|[错錯]误|[错錯]誤|无效|無效|失效|[删刪]|没了|沒了|不[见見]|忘|坏|壞|不能用|用不了|进不去|進不去|登不上|\b(lost|lose|reset|new phone|changed (my )?phone|can'?t|cannot|unable|not working|invalid|wrong|deleted|uninstalled|broken?|stolen|disable|remove|unbind|no access|don'?t have|doesn'?t work|incorrect|fail(ed|s)?|locked out)\b/i;
 
+/** The customer says they were already cheated: money sent or codes given to a fraudster. */
+const SCAMMED =
+  /被骗|被騙|骗了我|騙了我|骗走|騙走|上当|上當|被诈骗|被詐騙|\b(scammed|defrauded|conned|got tricked|was tricked|fell for)\b/i;
+
+export function reportsScam(text: string): boolean {
+  return SCAMMED.test(text);
+}
+
 /** The authenticator (2FA) itself, as opposed to a code sent by SMS or e-mail. */
 const AUTHENTICATOR =
   /谷歌|google|2fa|authenticator|验证器|驗證器|两步|兩步|二次验证|二次驗證|双重|雙重|otp|mfa|two[- ]?factor|passkey|通行密钥|通行密鑰/i;

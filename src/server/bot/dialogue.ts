@@ -6,6 +6,7 @@ import {
   asksInGeneral,
   isBareNotResolved,
   mentionsAuthenticator,
+  reportsScam,
   saysNotArrived,
   saysNotResolved,
   wantsHuman,
@@ -37,6 +38,8 @@ export type BotState = {
   locale?: Locale;
   /** The intent the bot's last turn answered from the knowledge base, asking "did this solve it?". */
   awaitingFeedback?: string;
+  /** The bot asked which account or link contacted the customer: the next one named is checked. */
+  awaitingChannel?: boolean;
   /**
    * What the customer last asked about, for a follow-up with no topic of its own ("要多久", "why?"), with the details
    * the last look-up used, so "现在呢？" after a deposit answer looks the same deposit up again.
@@ -62,6 +65,7 @@ export type HandoffReason =
   | 'low_confidence'
   | 'repeated_question'
   | 'answer_unhelpful'
+  | 'scam_reported'
   | 'no_answer'
   | 'deposit_details_collected'
   | 'withdrawal_details_collected'
@@ -93,6 +97,8 @@ export type Understanding = {
   canLookUp: boolean;
   /** The message was only understood as a follow-up on `BotState.topic` (see `readsAsFollowUp`). */
   followUp?: boolean;
+  /** The message names an account, link, e-mail or phone number someone could have contacted the customer through. */
+  namesChannel?: boolean;
 };
 
 export type TurnResult = {
@@ -136,6 +142,7 @@ function rejectsAnswer(previous: BotState, u: Understanding): boolean {
 export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   const state: BotState = { ...previous, turns: previous.turns + 1, said: [...previous.said] };
   delete state.awaitingFeedback;
+  delete state.awaitingChannel;
   const replies: string[] = [];
   let securityFlag = false;
   const finish = (action: string, handoff: Handoff | null = null, lookup?: TurnResult['lookup']): TurnResult => {
@@ -190,6 +197,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     return handOff('negative_sentiment', 'handoffUpset', { priority: 'high', tags: ['upset'] });
   }
   if (rejectsAnswer(previous, u)) return handOff('answer_unhelpful', 'handoffRepeat');
+  // The answer to "which account contacted you?" is checked, whatever the classifier makes of a bare handle.
+  if (previous.awaitingChannel && u.namesChannel) {
+    return finish('check_official', null, { kind: 'official_channel', slots: {} });
+  }
   if (asksIfBot(u.text)) {
     replies.push(reply('botIdentity', u.locale, { org: u.orgName }));
     return finish('bot_identity');
@@ -255,8 +266,20 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
       if (u.kb) replies.push(reply('recoverySteps', u.locale, u.kb));
       if (!u.canLookUp) return handOff('identity_verification', 'handoff');
       return finish('open_identity_verification', null, { kind: 'identity_verification', slots: {}, about: u.intent });
-    case 'verify_official':
-      return finish('check_official', null, { kind: 'official_channel', slots: {} });
+    case 'verify_official': {
+      if (!u.namesChannel) state.awaitingChannel = true;
+      const check = { kind: 'official_channel', slots: {} } as const;
+      if (!reportsScam(u.text)) return finish('check_official', null, check);
+      // Money or codes already handed to a fake "support" account: the check, and the security team at once.
+      replies.push(reply('handoffScam', u.locale));
+      const scam: Handoff = {
+        reason: 'scam_reported',
+        priority: 'high',
+        tags: ['security', 'scam'],
+        securityFlag: true,
+      };
+      return finish('check_official', scam, check);
+    }
     case 'platform_status':
       return finish('platform_status', null, { kind: 'platform_status', slots: {} });
   }

@@ -70,6 +70,11 @@ const REPLIES = {
       '您的会话已标记为紧急安全事件，正在优先为您转接安全专员。请立即：1）修改登录密码；2）检查并重置两步验证；3）不要向任何人提供验证码或助记词。',
     en: 'Your chat is marked as an urgent security case and a security specialist is being connected now. Right away, please: 1) change your password; 2) check and reset your 2FA; 3) never give anyone your codes or seed phrase.',
   },
+  handoffScam: {
+    'zh-CN':
+      '很抱歉您遇到了诈骗。我已把对话标记为高优先级并转给安全团队。请不要再向对方转账或提供任何验证码；如果已经泄露密码或验证码，请立即修改密码并重置谷歌验证。',
+    en: 'I am sorry you were targeted by a scam. I have marked this chat high priority and am bringing in our security team. Do not send the scammer anything more or share any code; if you gave away a password or code, change your password and reset your 2FA now.',
+  },
   handoffComplaint: {
     'zh-CN': '非常抱歉给您带来不好的体验。您的投诉已记录，正在为您转接主管处理。',
     en: 'I am very sorry about this experience. Your complaint is recorded and I am passing you to a supervisor now.',

@@ -1,6 +1,7 @@
 import type { Locale } from '../../contracts/domain.ts';
 import type { KbIndex } from '../kb/search.ts';
 import { searchKb } from '../kb/search.ts';
+import { extractChannelCandidates } from '../trust/official-channels.ts';
 import { isBareFollowUp, readsAsFollowUp, settleIntent } from './cues.ts';
 import { type BotState, CONFIDENCE_FLOOR, type Understanding } from './dialogue.ts';
 import { extractEntities } from './entities.ts';
@@ -57,5 +58,6 @@ export function understandMessage(text: string, c: MessageContext): Understandin
     orgName: c.orgName,
     verified: c.verified,
     canLookUp: c.canLookUp,
+    namesChannel: extractChannelCandidates(text).length > 0,
   };
 }
