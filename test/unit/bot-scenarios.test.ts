@@ -69,6 +69,21 @@ const scenarios: Scenario[] = [
       ['到底要多久', 'handoff:repeated_question'],
     ],
   },
+  {
+    name: 'a vague "help with my account" gets one question back, then the answer',
+    turns: [
+      ['i need help with my account', 'clarify'],
+      ['it says locked', 'kb_answer', /locked/],
+    ],
+  },
+  {
+    name: 'a bare withdrawal id after a look-up names the withdrawal meant',
+    verified: true,
+    turns: [
+      ['my withdrawal to binance is stuck', 'lookup_withdrawal'],
+      ['W-5571340', 'lookup_withdrawal'],
+    ],
+  },
   { name: 'switching 2FA on is a how-to', turns: [['how do I enable 2FA', 'kb_answer', /Secure your account/]] },
   { name: 'a lost authenticator opens a case', turns: [['换手机了，谷歌验证没了', 'open_identity_verification']] },
   {

@@ -652,6 +652,16 @@ const extractTable: ExtractRow[] = [
     expect: { orderIds: [], uids: [], amounts: [] },
   },
   {
+    name: 'reads letter-prefixed exchange references as ids, keyword or not',
+    text: 'W-5571340 and 充值单 D-7700431',
+    expect: { orderIds: ['W-5571340', 'D-7700431'] },
+  },
+  {
+    name: 'does not read a hyphenated model number or a lowercase word as an id',
+    text: 'my iPhone-13 and covid-19, ref abc-123456',
+    expect: { orderIds: [] },
+  },
+  {
     name: 'reads a dollar amount and an amount after 金额 without a coin',
     text: 'It cost $1,250.75 and 金额：300',
     expect: { amounts: [{ value: '1250.75', coin: 'USD' }, { value: '300' }] },

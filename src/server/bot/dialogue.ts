@@ -120,6 +120,9 @@ export type TurnResult = {
 
 export const CONFIDENCE_FLOOR = 0.35;
 
+/** Above this the bot acts on its reading even when it has nothing to answer from but a person. */
+const CLEAR_CONFIDENCE = 0.6;
+
 /** Intents a later "how long?" can lean on: not the ones that end or redirect the conversation. */
 const NOT_A_TOPIC = new Set(['greeting', 'thanks_bye', 'human_agent', 'complaint', 'investment_advice', 'oos']);
 
@@ -285,7 +288,15 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   }
 
   if (state.answered.includes(u.intent)) return handOff('repeated_question', 'handoffRepeat');
-  if (!u.kb) return handOff('no_answer', 'handoff');
+  if (!u.kb) {
+    // "I need help with my account": a fair guess with nothing to answer from. Ask once what is wrong.
+    if (u.confidence < CLEAR_CONFIDENCE && previous.lowConfidenceStreak === 0) {
+      state.lowConfidenceStreak = 1;
+      replies.push(reply('clarify', u.locale));
+      return finish('clarify');
+    }
+    return handOff('no_answer', 'handoff');
+  }
   state.answered = [...state.answered, u.intent];
   state.awaitingFeedback = u.intent;
   replies.push(reply('kbAnswer', u.locale, u.kb));

@@ -771,6 +771,8 @@ function cleanNumber(text: string): string {
 
 const ORDER_RE =
   /(订单号|訂單號|订单|訂單|单号|單號|流水号|提币|提幣|提现|提現|充值|order|withdrawal|withdraw|deposit|ticket|(?<![A-Za-z])id(?![A-Za-z]))(?:[^\d\n]{0,14}?)(?<!\d)(\d{10,20})(?!\d)/gi;
+// Exchange references written with a letter prefix (W-5571340, D-7700431): an id even without a keyword before it.
+const PREFIXED_ID_RE = /(?<![A-Za-z0-9-])([A-Z]{1,3}-\d{5,20})(?![\d-])/g;
 const UID_RE =
   /(?<![A-Za-z])(?:uid|用户id|用戶id|用户ID)(?![A-Za-z])\s*(?:is|是|为|為|:|#|=|号|號)?\s*[:#]?\s*(\d{5,20})(?!\d)/gi;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
@@ -963,6 +965,11 @@ export function extractEntities(input: string): Entities {
     if (/phone|mobile|tel|手机|手機|电话|電話|微信|qq/i.test(m[0].slice(m[1].length, -m[2].length))) continue;
     orderIds.push({ at, item: m[2] });
     idSpans.push({ start: at, end: at + m[2].length });
+  }
+  for (const m of text.matchAll(PREFIXED_ID_RE)) {
+    if (overlaps(idSpans, m.index, m.index + m[1].length)) continue;
+    orderIds.push({ at: m.index, item: m[1] });
+    idSpans.push({ start: m.index, end: m.index + m[1].length });
   }
 
   const memos: Positioned<string>[] = [];

@@ -21,6 +21,13 @@ export type MessageContext = {
   canLookUp: boolean;
 };
 
+const LOOKUP_TOPICS = new Set(['deposit_missing', 'withdrawal_status']);
+
+function givesTransferId(text: string): boolean {
+  const e = extractEntities(text);
+  return e.txHashes.length > 0 || e.orderIds.length > 0;
+}
+
 /**
  * What the bot understands of one customer message: a pure function of the text, the model, the knowledge base and
  * the conversation's last topic, so whole scripted conversations can be checked without a database.
@@ -32,8 +39,10 @@ export function understandMessage(text: string, c: MessageContext): Understandin
   let read = text;
   let followUp = false;
   // A bare "现在呢？" is read with the topic even when the classifier is sure of something else (it reads 行情 there).
+  // A bare withdrawal id or TxID after a look-up names the transfer the customer meant.
   const unsure = outOfScope || result.confidence < CONFIDENCE_FLOOR;
-  if (c.topic && readsAsFollowUp(text) && (unsure || isBareFollowUp(text))) {
+  const namesTransfer = LOOKUP_TOPICS.has(c.topic?.intent ?? '') && givesTransferId(text);
+  if (c.topic && (readsAsFollowUp(text) || namesTransfer) && (unsure || isBareFollowUp(text))) {
     const together = `${c.topic.text}\n${text}`;
     const again = classifyIntent(c.model, together);
     if (!isOutOfScope(again) && again.intent === c.topic.intent && again.confidence >= CONFIDENCE_FLOOR) {
