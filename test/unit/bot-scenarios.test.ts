@@ -84,6 +84,18 @@ const scenarios: Scenario[] = [
       ['W-5571340', 'lookup_withdrawal'],
     ],
   },
+  {
+    name: 'a TxID after a withdrawal answer is that withdrawal’s, not a new deposit question',
+    verified: true,
+    turns: [
+      ['My BTC withdrawal was completed but my wallet shows nothing', 'lookup_withdrawal'],
+      ['tx is 4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b', 'lookup_withdrawal'],
+    ],
+  },
+  {
+    name: 'asking for one’s deposit address gets the how-to, not a TxID request',
+    turns: [['我的充值地址是多少', 'kb_answer', /充值地址/]],
+  },
   { name: 'switching 2FA on is a how-to', turns: [['how do I enable 2FA', 'kb_answer', /Secure your account/]] },
   { name: 'a lost authenticator opens a case', turns: [['换手机了，谷歌验证没了', 'open_identity_verification']] },
   {

@@ -92,9 +92,13 @@ const IN_GENERAL_CUE =
   /一般|通常|平时|平時|平常|正常情况|正常情況|\b(usually|normally|typically|in general|on average|how long (does|do|will) (an? |\w+ )*(deposits?|withdrawals?) (take|need))\b/i;
 const ONE_OF_MINE_CUE = /我的|我这|我這|我那|这笔|這筆|那笔|那筆|\b(my|mine|this|that)\b/i;
 
+// "我的充值地址是多少": where to send, not a deposit gone missing.
+const DEPOSIT_ADDRESS_QUESTION = /(充值|充币|充幣|入金)地址|\bdeposit address\b/i;
+
+/** A question about how deposits or withdrawals work (or where to send), not about one transfer gone wrong. */
 export function asksInGeneral(text: string, entities: Entities): boolean {
-  if (entities.txHashes.length > 0 || entities.orderIds.length > 0) return false;
-  return IN_GENERAL_CUE.test(text) && !ONE_OF_MINE_CUE.test(text) && !saysNotArrived(text);
+  if (entities.txHashes.length > 0 || entities.orderIds.length > 0 || saysNotArrived(text)) return false;
+  return (IN_GENERAL_CUE.test(text) && !ONE_OF_MINE_CUE.test(text)) || DEPOSIT_ADDRESS_QUESTION.test(text);
 }
 
 /** "Are you a bot?" deserves a straight answer, not "please rephrase". */

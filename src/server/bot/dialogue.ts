@@ -121,7 +121,7 @@ export type TurnResult = {
 export const CONFIDENCE_FLOOR = 0.35;
 
 /** Above this the bot acts on its reading even when it has nothing to answer from but a person. */
-const CLEAR_CONFIDENCE = 0.6;
+export const CLEAR_CONFIDENCE = 0.6;
 
 /** Intents a later "how long?" can lean on: not the ones that end or redirect the conversation. */
 const NOT_A_TOPIC = new Set(['greeting', 'thanks_bye', 'human_agent', 'complaint', 'investment_advice', 'oos']);

@@ -3,7 +3,7 @@ import type { KbIndex } from '../kb/search.ts';
 import { searchKb } from '../kb/search.ts';
 import { extractChannelCandidates } from '../trust/official-channels.ts';
 import { isBareFollowUp, readsAsFollowUp, settleIntent } from './cues.ts';
-import { type BotState, CONFIDENCE_FLOOR, type Understanding } from './dialogue.ts';
+import { type BotState, CLEAR_CONFIDENCE, CONFIDENCE_FLOOR, type Understanding } from './dialogue.ts';
 import { extractEntities } from './entities.ts';
 import { classifyIntent, type IntentModel, isOutOfScope } from './nlu/classifier.ts';
 import type { SecretKind } from './secret-guard.ts';
@@ -42,7 +42,8 @@ export function understandMessage(text: string, c: MessageContext): Understandin
   // A bare withdrawal id or TxID after a look-up names the transfer the customer meant.
   const unsure = outOfScope || result.confidence < CONFIDENCE_FLOOR;
   const namesTransfer = LOOKUP_TOPICS.has(c.topic?.intent ?? '') && givesTransferId(text);
-  if (c.topic && (readsAsFollowUp(text) || namesTransfer) && (unsure || isBareFollowUp(text))) {
+  const leansOnTopic = isBareFollowUp(text) || (namesTransfer && result.confidence < CLEAR_CONFIDENCE);
+  if (c.topic && (readsAsFollowUp(text) || namesTransfer) && (unsure || leansOnTopic)) {
     const together = `${c.topic.text}\n${text}`;
     const again = classifyIntent(c.model, together);
     if (!isOutOfScope(again) && again.intent === c.topic.intent && again.confidence >= CONFIDENCE_FLOOR) {
