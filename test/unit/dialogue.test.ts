@@ -286,6 +286,10 @@ const complaintRequests: [string, boolean][] = [
   ['please escalate this', true],
   ['my complaint was answered, thanks', false],
   ['提币一直在审核中', false],
+  ['I was liquidated unfairly and I want my money back', true],
+  ['插针爆仓，我要求赔偿', true],
+  ['what compensation do VIPs get on fees', false],
+  ['I demand compensation for the outage', true],
 ];
 for (const [text, expected] of complaintRequests) {
   test(`"${text}" ${expected ? 'asks' : 'does not ask'} to complain`, () =>

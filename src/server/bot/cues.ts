@@ -32,9 +32,12 @@ export function isBareFollowUp(text: string): boolean {
   return readsAsFollowUp(text) && text.replace(FOLLOW_UP_CUE_ALL, '').replace(FOLLOW_UP_FILLER, '').length === 0;
 }
 
-/** An explicit wish to complain, whatever the complaint is about ("my futures were liquidated… I want a formal complaint"). */
+/**
+ * An explicit wish to complain, or a demand for compensation, whatever it is about ("my futures were liquidated… I want
+ * a formal complaint", "我要求赔偿"): only people can decide those.
+ */
 const COMPLAINT_REQUEST =
-  /我要投[诉訴]|要投[诉訴]|想投[诉訴]|投[诉訴]你[们們]|正式投[诉訴]|[举舉][报報]你[们們]|\b(formal complaint|(file|make|lodge|raise|submit|open) an? (formal )?complaint|i want to complain|i('m| am) complaining|escalate (this|my (case|complaint)))\b/i;
+  /我要投[诉訴]|要投[诉訴]|想投[诉訴]|投[诉訴]你[们們]|正式投[诉訴]|[举舉][报報]你[们們]|\b(formal complaint|(file|make|lodge|raise|submit|open) an? (formal )?complaint|i want to complain|i('m| am) complaining|escalate (this|my (case|complaint))|compensate me|(want|demand|ask for|claim) (a )?compensation|refund me|want my money back|reimburse me)\b|赔偿|賠償|补偿我|補償我|把钱还给我|把錢還給我/i;
 
 export function wantsToComplain(text: string): boolean {
   return COMPLAINT_REQUEST.test(text);
