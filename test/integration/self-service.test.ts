@@ -325,6 +325,32 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
     assert.equal((await createSandboxExchange(db, org.id).getAccount('7001'))?.status, 'active', 'not frozen yet');
   });
 
+  test('answering the freeze offer with the account e-mail goes straight to the mailed code', async () => {
+    const visitor = await startVisitor(server, org);
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: '帮我冻结账户，我手机丢了',
+      clientId: 'q1',
+    });
+    const id = created.body.conversation.id as string;
+    await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /确认冻结请回复/.test(x.body)));
+    await visitor.call('POST', `/api/widget/conversations/${id}/messages`, {
+      body: 'depositor@example.test',
+      clientId: 'q2',
+    });
+    const sent = await waitForMessages(visitor, id, (m) => botReplies(m).some((x) => /一次性验证码/.test(x.body)));
+    assert.ok(!botReplies(sent).some((x) => /没太理解/.test(x.body)));
+    const mails = await db.query<{ to_address: string }>(
+      `SELECT to_address FROM outbound_emails WHERE org_id = $1 AND to_address = 'depositor@example.test'`,
+      [org.id],
+    );
+    assert.equal(mails.length, 1);
+    assert.equal(
+      (await createSandboxExchange(db, org.id).getAccount('7001'))?.status,
+      'active',
+      'not frozen before the code',
+    );
+  });
+
   test('without signing in, the freeze is authenticated by a one-time code mailed to the account', async () => {
     const visitor = await startVisitor(server, org);
     const created = await visitor.call('POST', '/api/widget/conversations', { body: '紧急冻结账户', clientId: 'o1' });
@@ -363,7 +389,8 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
     // Without SMTP the mail waits in the outbox, but not its code: once the code has expired the body is wiped.
     assert.equal(await wipeExpiredMailSecrets(db), 0, 'a live code is kept for delivery');
     await db.query(
-      `UPDATE outbound_emails SET wipe_at = now() - interval '1 second' WHERE org_id = $1 AND wipe_at IS NOT NULL`,
+      `UPDATE outbound_emails SET wipe_at = now() - interval '1 second'
+        WHERE org_id = $1 AND wipe_at IS NOT NULL AND to_address = 'forgetful@example.test'`,
       [org.id],
     );
     assert.equal(await wipeExpiredMailSecrets(db), 1);

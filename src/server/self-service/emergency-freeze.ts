@@ -54,17 +54,22 @@ export async function continueFreeze(
 ): Promise<FreezeTurn> {
   const { state, locale } = c;
   if (CANCEL.test(c.text)) return { replies: [], freeze: undefined, frozen: false };
+  const email = c.text.match(/[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/i)?.[0];
+  const mailCode = async (address: string): Promise<FreezeTurn> => {
+    await issueCode(ctx, deps, c.conversationId, address, locale);
+    // The same answer whether or not the address has an account: nobody learns which emails are customers.
+    return { replies: [reply('freezeCodeSent', locale)], freeze: { stage: 'code', attempts: 0 }, frozen: false };
+  };
   if (state.stage === 'confirm') {
+    // Answering the offer with the account's e-mail goes on with it: the mailed code still has to come back.
+    if (!c.uid && email) return mailCode(email);
     if (!CONFIRM.test(c.text)) return { replies: [], freeze: state, frozen: false };
     if (c.uid) return freezeNow(ctx, deps, { ...c, uid: c.uid });
     return { replies: [reply('freezeAskEmail', locale)], freeze: { stage: 'email', attempts: 0 }, frozen: false };
   }
   if (state.stage === 'email') {
-    const email = c.text.match(/[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/i)?.[0];
     if (!email) return { replies: [reply('freezeAskEmail', locale)], freeze: state, frozen: false };
-    await issueCode(ctx, deps, c.conversationId, email, locale);
-    // The same answer whether or not the address has an account: nobody learns which emails are customers.
-    return { replies: [reply('freezeCodeSent', locale)], freeze: { stage: 'code', attempts: 0 }, frozen: false };
+    return mailCode(email);
   }
   const uid = c.codeDigest ? await redeemCode(ctx, c.conversationId, c.codeDigest) : null;
   if (!uid) {
