@@ -47,6 +47,10 @@ export function wantsToComplain(text: string): boolean {
 const MISTAKE_CUE =
   /错|錯|不对|不對|忘|漏|没填|沒填|没写|沒寫|没有填|没带|沒帶|不小心|wrong|mistak|incorrect|forgot|without (a |the )?(memo|tag)|no (memo|tag)|missing (memo|tag)|instead of|by accident|accidentally/i;
 
+export function admitsMistake(text: string): boolean {
+  return MISTAKE_CUE.test(text);
+}
+
 /** What a customer says when their 2FA is gone or broken, not when they ask how to switch it on. */
 const TWOFA_TROUBLE_CUE =
   /丢|丟|[换換](了)?(新)?(手机|手機|机|機)|重置|解[绑綁]|收不到|不[对對]|[错錯]误|[错錯]誤|无效|無效|失效|[删刪]|没了|沒了|不[见見]|忘|坏|壞|不能用|用不了|进不去|進不去|登不上|\b(lost|lose|reset|new phone|changed (my )?phone|can'?t|cannot|unable|not working|invalid|wrong|deleted|uninstalled|broken?|stolen|disable|remove|unbind|no access|don'?t have|doesn'?t work|incorrect|fail(ed|s)?|locked out)\b/i;
@@ -90,6 +94,10 @@ export function settleIntent(intent: string, text: string): string {
 const NOT_ARRIVED_CUE =
   /[没沒]到|未到|[没沒]收到|[没沒]有到|[还還][没沒]|不[见見]|[没沒]入[账賬帳]|[没沒]上[账賬帳]|卡住|\b(not (arrived|credited|received|showing|there)|hasn'?t (arrived|come|shown)|haven'?t (received|got)|didn'?t (arrive|get|receive)|never (arrived|came|showed|credited|received|got)|(isn'?t|not|never) showing|can'?t see|don'?t see|didn'?t show|missing|still waiting|pending|stuck|where is)\b/i;
 
+export function saysNotArrived(text: string): boolean {
+  return NOT_ARRIVED_CUE.test(text);
+}
+
 /** "Usually", "一般": a question about how things work, not about one transfer of the customer's. */
 const IN_GENERAL_CUE =
   /一般|通常|平时|平時|平常|正常情况|正常情況|\b(usually|normally|typically|in general|on average|how long (does|do|will) (an? |\w+ )*(deposits?|withdrawals?) (take|need))\b/i;
@@ -108,9 +116,17 @@ export function asksInGeneral(text: string, entities: Entities): boolean {
 const ASKS_IF_BOT =
   /(你|您)(是|是不是)(机器人|機器人|真人|ai|人工智能|人工智慧)|是(不是)?(机器人|機器人)|(机器人|機器人)吗|(機器人|机器人)嗎|\b(are you|r u|is this|am i (talking|chatting|speaking) (to|with)) (an? )?(bot|robot|ai|chatbot|machine|automated)\b/i;
 
+export function asksIfBot(text: string): boolean {
+  return ASKS_IF_BOT.test(text);
+}
+
 /** "That didn't help" in answer to "did this solve it?": the classifier alone reads 还是不行 as 行情 or thanks. */
 const NOT_RESOLVED =
   /[还還]是不行|[还還]是[没沒](有)?(用|解[决決])|[还還]是不|不行|[没沒](有)?用|不管用|[没沒](有)?解[决決]|解[决決]不了|[没沒](有)?[帮幫]助|不是[这這][个個]|答非所[问問]|\b(did(n'?t| not) (help|work|solve)|does(n'?t| not) (help|work)|not (helpful|working|what i)|still (not|doesn'?t|don'?t|can'?t|cannot|isn'?t|won'?t)|useless|wrong answer|that'?s not (it|my question))\b/i;
+
+export function saysNotResolved(text: string): boolean {
+  return NOT_RESOLVED.test(text);
+}
 
 // What is left of "试过了，还是不行啊" once the not-resolved words are gone: nothing with a topic of its own.
 const FEEDBACK_FILLER =
@@ -121,20 +137,4 @@ const NOT_RESOLVED_ALL = new RegExp(NOT_RESOLVED.source, 'gi');
 /** "还是不行", "that didn't help" and nothing else: no topic the classifier could read, whatever it guesses. */
 export function isBareNotResolved(text: string): boolean {
   return NOT_RESOLVED.test(text) && text.replace(NOT_RESOLVED_ALL, '').replace(FEEDBACK_FILLER, '').length === 0;
-}
-
-export function admitsMistake(text: string): boolean {
-  return MISTAKE_CUE.test(text);
-}
-
-export function saysNotArrived(text: string): boolean {
-  return NOT_ARRIVED_CUE.test(text);
-}
-
-export function asksIfBot(text: string): boolean {
-  return ASKS_IF_BOT.test(text);
-}
-
-export function saysNotResolved(text: string): boolean {
-  return NOT_RESOLVED.test(text);
 }
