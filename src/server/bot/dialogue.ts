@@ -138,7 +138,7 @@ const SINGLE_NETWORK_COINS: Record<string, string> = {
 /** The customer says the bot's answer did not solve their problem, without turning to a different one. */
 function rejectsAnswer(previous: BotState, u: Understanding): boolean {
   if (!previous.awaitingFeedback || !saysNotResolved(u.text)) return false;
-  const confidentlyElse = !u.outOfScope && u.confidence >= 0.6 && u.intent !== previous.awaitingFeedback;
+  const confidentlyElse = !u.outOfScope && u.confidence >= CLEAR_CONFIDENCE && u.intent !== previous.awaitingFeedback;
   return !confidentlyElse || u.intent === 'thanks_bye' || u.intent === 'complaint';
 }
 
