@@ -145,6 +145,14 @@ const scenarios: Scenario[] = [
     name: 'a customer already cheated by fake support goes to the security team at once',
     turns: [['我被骗了，有人冒充你们客服让我转账 @lumen_cs_help', 'check_official', /诈骗.*安全团队/, 'scam_reported']],
   },
+  {
+    name: 'a P2P seller who released the crypto without being paid goes to the security team',
+    turns: [['放币了对方没付钱怎么办', 'handoff:scam_reported', /诈骗/]],
+  },
+  {
+    name: 'losses during a crash are a complaint for people, not investment advice',
+    turns: [['大盘暴跌，你们的app卡死了我没法平仓，损失谁负责', 'handoff:complaint']],
+  },
   { name: 'a maintenance question reads the platform status', turns: [['平台是不是在维护', 'platform_status']] },
   { name: 'slang for a stuck withdrawal is understood', verified: true, turns: [['提不了币啊', 'lookup_withdrawal']] },
   {

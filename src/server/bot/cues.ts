@@ -37,7 +37,7 @@ export function isBareFollowUp(text: string): boolean {
  * a formal complaint", "我要求赔偿"): only people can decide those.
  */
 const COMPLAINT_REQUEST =
-  /我要投[诉訴]|要投[诉訴]|想投[诉訴]|投[诉訴]你[们們]|正式投[诉訴]|[举舉][报報]你[们們]|\b(formal complaint|(file|make|lodge|raise|submit|open) an? (formal )?complaint|i want to complain|i('m| am) complaining|escalate (this|my (case|complaint))|compensate me|(want|demand|ask for|claim) (a )?compensation|refund me|want my money back|reimburse me)\b|赔偿|賠償|补偿我|補償我|把钱还给我|把錢還給我/i;
+  /我要投[诉訴]|要投[诉訴]|想投[诉訴]|投[诉訴]你[们們]|正式投[诉訴]|[举舉][报報]你[们們]|\b(formal complaint|(file|make|lodge|raise|submit|open) an? (formal )?complaint|i want to complain|i('m| am) complaining|escalate (this|my (case|complaint))|compensate me|(want|demand|ask for|claim) (a )?compensation|refund me|want my money back|reimburse me|who (is|will be) responsible|who (will )?covers? my loss(es)?)\b|赔偿|賠償|补偿我|補償我|把钱还给我|把錢還給我|谁负责|誰負責|谁来负责|誰來負責/i;
 
 export function wantsToComplain(text: string): boolean {
   return COMPLAINT_REQUEST.test(text);
@@ -57,7 +57,7 @@ const TWOFA_TROUBLE_CUE =
 
 /** The customer says they were already cheated: money sent or codes given to a fraudster. */
 const SCAMMED =
-  /被骗|被騙|骗了我|騙了我|骗走|騙走|上当|上當|被诈骗|被詐騙|\b(scammed|defrauded|conned|got tricked|was tricked|fell for)\b/i;
+  /被骗|被騙|骗了我|騙了我|骗走|騙走|上当|上當|被诈骗|被詐騙|(放币|放幣)了?.{0,8}(没|沒|未)(付|收到|到账|到帳)|\b(scammed|defrauded|conned|got tricked|was tricked|fell for|released .{0,30}(never|not|didn'?t) (paid|pay|receive))\b/i;
 
 export function reportsScam(text: string): boolean {
   return SCAMMED.test(text);

@@ -193,6 +193,15 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
       securityFlag: true,
     });
   }
+  // Already cheated (money sent or crypto released to a fraudster): people, at once. A fake "support" account also
+  // gets its check below, with the same hand-off.
+  if (reportsScam(u.text) && u.intent !== 'verify_official') {
+    return handOff('scam_reported', 'handoffScam', {
+      priority: 'high',
+      tags: ['security', 'scam'],
+      securityFlag: true,
+    });
+  }
   if (wantsToComplain(u.text) || (u.intent === 'complaint' && u.confidence >= CONFIDENCE_FLOOR)) {
     return handOff('complaint', 'handoffComplaint', { priority: 'high', tags: ['complaint'] });
   }
