@@ -153,6 +153,15 @@ const scenarios: Scenario[] = [
     name: 'losses during a crash are a complaint for people, not investment advice',
     turns: [['大盘暴跌，你们的app卡死了我没法平仓，损失谁负责', 'handoff:complaint']],
   },
+  {
+    name: 'a phishing link in a message the bot cannot place is checked',
+    turns: [
+      [
+        'I got an email saying my account will be suspended unless I verify, link: lumen-verify-account.com',
+        'check_official',
+      ],
+    ],
+  },
   { name: 'a maintenance question reads the platform status', turns: [['平台是不是在维护', 'platform_status']] },
   { name: 'slang for a stuck withdrawal is understood', verified: true, turns: [['提不了币啊', 'lookup_withdrawal']] },
   {

@@ -99,6 +99,8 @@ export type Understanding = {
   followUp?: boolean;
   /** The message names an account, link, e-mail or phone number someone could have contacted the customer through. */
   namesChannel?: boolean;
+  /** …and among them a link or a Telegram account: what phishing messages carry. */
+  namesLink?: boolean;
 };
 
 export type TurnResult = {
@@ -225,6 +227,10 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   // 4. Not understood: ask once to rephrase, then hand over. ("Thanks, but it still fails" is no goodbye, and a
   // bare "还是不行" out of the blue is no question about market prices.)
   const noTopic = (u.intent === 'thanks_bye' && saysNotResolved(u.text)) || isBareNotResolved(u.text);
+  if ((u.outOfScope || u.confidence < CLEAR_CONFIDENCE) && u.namesLink) {
+    // A link or handle in a message the bot cannot place is most often "is this really you?": check it.
+    return finish('check_official', null, { kind: 'official_channel', slots: {} });
+  }
   if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR || noTopic) {
     state.lowConfidenceStreak += 1;
     if (state.lowConfidenceStreak >= 2) return handOff('low_confidence', 'handoff');

@@ -51,6 +51,7 @@ export function understandMessage(text: string, c: MessageContext): Understandin
     }
   }
   const intent = settleIntent(result.intent, read);
+  const channels = extractChannelCandidates(text);
   const hit = outOfScope ? undefined : searchKb(c.kb, read, { locale: c.locale, intent, limit: 1 })[0];
   return {
     text,
@@ -68,6 +69,7 @@ export function understandMessage(text: string, c: MessageContext): Understandin
     orgName: c.orgName,
     verified: c.verified,
     canLookUp: c.canLookUp,
-    namesChannel: extractChannelCandidates(text).length > 0,
+    namesChannel: channels.length > 0,
+    namesLink: channels.some((channel) => channel.kind === 'url' || channel.kind === 'telegram'),
   };
 }
