@@ -224,13 +224,14 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
   const continuing = state.flow && (providesSlots(u.entities) || u.intent === state.flow.intent || u.outOfScope);
   if (continuing && state.flow) return continueFlow(state, u, replies, finish, handOff);
 
+  // A link or handle in a message the bot cannot place is most often "is this really you?": check it.
+  if ((u.outOfScope || u.confidence < CLEAR_CONFIDENCE) && u.namesLink) {
+    return finish('check_official', null, { kind: 'official_channel', slots: {} });
+  }
+
   // 4. Not understood: ask once to rephrase, then hand over. ("Thanks, but it still fails" is no goodbye, and a
   // bare "还是不行" out of the blue is no question about market prices.)
   const noTopic = (u.intent === 'thanks_bye' && saysNotResolved(u.text)) || isBareNotResolved(u.text);
-  if ((u.outOfScope || u.confidence < CLEAR_CONFIDENCE) && u.namesLink) {
-    // A link or handle in a message the bot cannot place is most often "is this really you?": check it.
-    return finish('check_official', null, { kind: 'official_channel', slots: {} });
-  }
   if (u.outOfScope || u.confidence < CONFIDENCE_FLOOR || noTopic) {
     state.lowConfidenceStreak += 1;
     if (state.lowConfidenceStreak >= 2) return handOff('low_confidence', 'handoff');
