@@ -259,6 +259,30 @@ describe('the agent console for crypto self-service in real Chromium', { skip },
     await page.locator('[data-testid=admin-message][role=alert]').waitFor();
     assert.equal((await admin.call('GET', '/api/agent/feedback-settings')).body.settings.complaintTargetHours, 6);
   });
+  test('an admin saves a macro, sees it listed, and deletes it again', async () => {
+    const page = await signIn(browser, server, org.agents.admin, '/', 'en');
+    await page.getByTestId('admin-macros').click();
+    const form = page.getByTestId('macros-admin');
+    await form.getByTestId('macro-name').fill('Deposit delay e2e');
+    await form.getByTestId('macro-shortcut').fill('depdelaye2e');
+    await form.getByTestId('macro-body-en').fill('Your deposit is on its way.');
+    await form.getByTestId('macro-save').click();
+    await page.locator('[data-testid=admin-message][role=status]').waitFor();
+    await form.getByTestId('macro-row').filter({ hasText: 'Deposit delay e2e' }).waitFor();
+
+    const admin = await loginAgent(server, org.agents.admin);
+    const listed = async () =>
+      ((await admin.call('GET', '/api/agent/macros')).body.macros as { name: string }[]).some(
+        (m) => m.name === 'Deposit delay e2e',
+      );
+    assert.equal(await listed(), true);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await form.getByRole('button', { name: 'Delete' }).click();
+    await form.getByTestId('macro-row').filter({ hasText: 'Deposit delay e2e' }).waitFor({ state: 'detached' });
+    assert.equal(await listed(), false);
+  });
+
   test("the bot's hand-off note reads as a card in the agent's language", async () => {
     const botOrg = await createTestOrg(db, undefined, { bot: true });
     const visitor = await startVisitor(server, botOrg);

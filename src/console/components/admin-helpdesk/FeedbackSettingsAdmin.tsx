@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { FEEDBACK_SETTINGS_LIMITS, type FeedbackSettings } from '../../../contracts/feedback.ts';
 import { useI18n } from '../../i18n/locale.tsx';
 import { fetchFeedbackSettings, saveFeedbackSettings } from './admin-api.ts';
-import { FormMessage, useFormSave } from './FormMessage.tsx';
+import { FormFooter, FormMessage, useFormSave } from './FormMessage.tsx';
 import { type AdminText, adminText } from './strings.ts';
 
 type Field = keyof FeedbackSettings;
@@ -111,12 +111,7 @@ export function FeedbackSettingsAdmin() {
           </div>
         </fieldset>
       ))}
-      <FormMessage message={message} />
-      <div className="admin-form__actions">
-        <button type="submit" className="button button--primary" data-testid="feedback-save" disabled={busy}>
-          {s('save')}
-        </button>
-      </div>
+      <FormFooter message={message} busy={busy} testId="feedback" saveLabel={s('save')} />
     </form>
   );
 }

@@ -2,9 +2,9 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { PRIORITIES } from '../../../contracts/domain.ts';
 import { MACRO_VARIABLES, type Macro, type MacroActions } from '../../../contracts/tools.ts';
 import { useI18n } from '../../i18n/locale.tsx';
-import { deleteMacro, describeFailure, fetchMacros, type MacroInput, saveMacro } from './admin-api.ts';
+import { deleteMacro, fetchMacros, type MacroInput, saveMacro } from './admin-api.ts';
 import { adminText } from './strings.ts';
-import { FormMessage } from './FormMessage.tsx';
+import { FormFooter, useFormSave } from './FormMessage.tsx';
 
 type Draft = {
   name: string;
@@ -61,21 +61,18 @@ export function MacrosAdmin() {
   const [macros, setMacros] = useState<Macro[] | null>(null);
   const [editing, setEditing] = useState<string | 'new'>('new');
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const { busy, message, save, failWith, clear } = useFormSave();
   const lastBody = useRef<'zh' | 'en'>('zh');
 
   const load = useCallback(() => {
-    fetchMacros()
-      .then(setMacros)
-      .catch((failure: unknown) => setMessage({ kind: 'error', text: describeFailure(t, failure) }));
-  }, [t]);
+    fetchMacros().then(setMacros).catch(failWith);
+  }, [failWith]);
   useEffect(load, [load]);
 
   function pick(macro: Macro | null) {
     setEditing(macro ? macro.id : 'new');
     setDraft(macro ? draftOf(macro) : EMPTY);
-    setMessage(null);
+    clear();
   }
 
   function insertVariable(name: string) {
@@ -85,19 +82,12 @@ export function MacrosAdmin() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
+    await save(async () => {
       const saved = await saveMacro(editing === 'new' ? null : editing, inputOf(draft));
       setEditing(saved.id);
       setDraft(draftOf(saved));
-      setMessage({ kind: 'ok', text: s('saved') });
       load();
-    } catch (failure) {
-      setMessage({ kind: 'error', text: describeFailure(t, failure) });
-    } finally {
-      setBusy(false);
-    }
+    }, s('saved'));
   }
 
   async function remove() {
@@ -107,7 +97,7 @@ export function MacrosAdmin() {
       pick(null);
       load();
     } catch (failure) {
-      setMessage({ kind: 'error', text: describeFailure(t, failure) });
+      failWith(failure);
     }
   }
 
@@ -239,17 +229,14 @@ export function MacrosAdmin() {
             </label>
           </div>
         </fieldset>
-        <FormMessage message={message} />
-        <div className="admin-form__actions">
-          <button type="submit" className="button button--primary" data-testid="macro-save" disabled={busy}>
-            {s('save')}
-          </button>
-          {editing !== 'new' && (
-            <button type="button" className="button button--ghost" onClick={() => void remove()}>
-              {s('delete')}
-            </button>
-          )}
-        </div>
+        <FormFooter
+          message={message}
+          busy={busy}
+          testId="macro"
+          saveLabel={s('save')}
+          onDelete={editing === 'new' ? undefined : () => void remove()}
+          deleteLabel={s('delete')}
+        />
       </form>
     </div>
   );

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { fetchSlaPolicy, saveSlaPolicy } from './admin-api.ts';
 import { draftOfPolicy, policyOfDraft, type SlaDraft, type TargetDraft } from './sla-form.ts';
 import { adminText } from './strings.ts';
-import { FormMessage, useFormSave } from './FormMessage.tsx';
+import { FormFooter, useFormSave } from './FormMessage.tsx';
 
 const TARGET_FIELDS = ['first', 'next', 'resolution', 'peakFirst', 'peakNext'] as const;
 const FIELD_LABELS = {
@@ -211,12 +211,7 @@ export function SlaPolicyAdmin() {
           </label>
         </div>
       </fieldset>
-      <FormMessage message={message} />
-      <div className="admin-form__actions">
-        <button type="submit" className="button button--primary" data-testid="sla-save" disabled={busy}>
-          {s('save')}
-        </button>
-      </div>
+      <FormFooter message={message} busy={busy} testId="sla" saveLabel={s('save')} />
     </form>
   );
 }

@@ -2,9 +2,9 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { AgentsResponse } from '../../../contracts/api.ts';
 import type { Team } from '../../../contracts/routing.ts';
 import { useI18n } from '../../i18n/locale.tsx';
-import { deleteTeam, describeFailure, fetchAgents, fetchTeams, saveTeam, type TeamInput } from './admin-api.ts';
+import { deleteTeam, fetchAgents, fetchTeams, saveTeam, type TeamInput } from './admin-api.ts';
 import { adminText } from './strings.ts';
-import { FormMessage } from './FormMessage.tsx';
+import { FormFooter, useFormSave } from './FormMessage.tsx';
 
 type Draft = { name: string; skills: string; memberIds: string[]; overflowTeamId: string; overflowAfter: string };
 
@@ -34,20 +34,17 @@ function inputOf(draft: Draft): TeamInput {
 }
 
 export function TeamsAdmin() {
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const s = (key: Parameters<typeof adminText>[1], vars?: Record<string, string>) => adminText(locale, key, vars);
   const [teams, setTeams] = useState<Team[] | null>(null);
   const [agents, setAgents] = useState<AgentsResponse['agents']>([]);
   const [editing, setEditing] = useState<string | 'new'>('new');
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const { busy, message, save, failWith, clear } = useFormSave();
 
   const load = useCallback(() => {
-    fetchTeams()
-      .then(setTeams)
-      .catch((failure: unknown) => setMessage({ kind: 'error', text: describeFailure(t, failure) }));
-  }, [t]);
+    fetchTeams().then(setTeams).catch(failWith);
+  }, [failWith]);
   useEffect(() => {
     load();
     fetchAgents()
@@ -58,7 +55,7 @@ export function TeamsAdmin() {
   function pick(team: Team | null) {
     setEditing(team ? team.id : 'new');
     setDraft(team ? draftOf(team) : EMPTY);
-    setMessage(null);
+    clear();
   }
 
   function toggleMember(agentId: string, member: boolean) {
@@ -70,19 +67,12 @@ export function TeamsAdmin() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
+    await save(async () => {
       const saved = await saveTeam(editing === 'new' ? null : editing, inputOf(draft));
       setEditing(saved.id);
       setDraft(draftOf(saved));
-      setMessage({ kind: 'ok', text: s('saved') });
       load();
-    } catch (failure) {
-      setMessage({ kind: 'error', text: describeFailure(t, failure) });
-    } finally {
-      setBusy(false);
-    }
+    }, s('saved'));
   }
 
   async function remove() {
@@ -92,7 +82,7 @@ export function TeamsAdmin() {
       pick(null);
       load();
     } catch (failure) {
-      setMessage({ kind: 'error', text: describeFailure(t, failure) });
+      failWith(failure);
     }
   }
 
@@ -196,17 +186,14 @@ export function TeamsAdmin() {
             />
           </label>
         </div>
-        <FormMessage message={message} />
-        <div className="admin-form__actions">
-          <button type="submit" className="button button--primary" data-testid="team-save" disabled={busy}>
-            {s('save')}
-          </button>
-          {editing !== 'new' && (
-            <button type="button" className="button button--ghost" onClick={() => void remove()}>
-              {s('delete')}
-            </button>
-          )}
-        </div>
+        <FormFooter
+          message={message}
+          busy={busy}
+          testId="team"
+          saveLabel={s('save')}
+          onDelete={editing === 'new' ? undefined : () => void remove()}
+          deleteLabel={s('delete')}
+        />
       </form>
     </div>
   );
