@@ -1,5 +1,4 @@
-import * as OpenCC from 'opencc-js/t2cn';
-import { normalizeText } from '../bot/nlu/normalize.ts';
+import { convertToSimplified, normalizeText } from '../bot/nlu/normalize.ts';
 
 /**
  * Ranked retrieval over knowledge-base articles, for Chinese (Simplified and Traditional) and English.
@@ -140,15 +139,6 @@ const QUERY_SYNONYMS: [RegExp, string][] = [
 // Bodies fold character by character (tw → cn) to stay aligned with their display text for snippets; titles, tags
 // and queries use the same character-level conversion, so a word folds the same way wherever it appears.
 const CHARACTER_LEVEL = { taiwanPhrases: false } as const;
-
-// Built lazily: the dictionaries take a while to load.
-let toSimplified: ((text: string) => string) | undefined;
-
-function getSimplifier(): (text: string) => string {
-  const converter = toSimplified ?? OpenCC.Converter({ from: 'tw', to: 'cn' });
-  toSimplified = converter;
-  return converter;
-}
 
 /** Build the search index. Articles are kept in the given order; ids should be unique. */
 export function buildKbIndex(articles: KbArticle[]): KbIndex {
@@ -458,7 +448,7 @@ function foldAligned(chars: string[], traditional: boolean): string[] {
     if (!isHanChar(ch)) return ch;
     let out = simplifiedChars.get(ch);
     if (out === undefined) {
-      const converted = getSimplifier()(ch);
+      const converted = convertToSimplified(ch, 'tw');
       out = foldVariant(Array.from(converted).length === 1 ? converted : ch);
       simplifiedChars.set(ch, out);
     }

@@ -8,7 +8,8 @@ import * as OpenCC from 'opencc-js/t2cn';
 // Built lazily: the dictionaries take ~15 ms to load and many processes never classify anything.
 const converters = new Map<'twp' | 'tw', (text: string) => string>();
 
-function convertToSimplified(text: string, from: 'twp' | 'tw'): string {
+/** Traditional → Simplified with OpenCC: `twp` converts Taiwan phrases too, `tw` only characters. */
+export function convertToSimplified(text: string, from: 'twp' | 'tw'): string {
   const convert = converters.get(from) ?? OpenCC.Converter({ from, to: 'cn' });
   converters.set(from, convert);
   return convert(text);
