@@ -102,3 +102,29 @@ export type Agent = {
 };
 
 export type Organization = { id: string; slug: string; name: string; requireTotp: boolean };
+
+/**
+ * What the bot learned, stored with its private hand-off note as `message.meta.handoff`: the console words it in the
+ * agent's language (the note's body is the English version for the API, transcripts and webhooks).
+ */
+export type HandoffNote = {
+  reason: string;
+  intent: string;
+  /** Null when a slot flow, not the classifier, says what the customer came for. */
+  confidence: number | null;
+  outOfScope: boolean;
+  sentiment: { label: string; score: number };
+  locale: string;
+  /** The details collected (coin · network · TxID), or null. */
+  collected: string | null;
+  /** The same details by name (coin, network, txHash, withdrawalId, about). */
+  slots: Partial<Record<string, string>>;
+  entities: {
+    txHashes: { value: string }[];
+    addresses: { value: string; chain?: string }[];
+    amounts: { value: string; coin?: string }[];
+    orderIds: string[];
+  };
+  /** The bot's last replies, shortened. */
+  said: string[];
+};

@@ -1,24 +1,12 @@
-import type { Message } from '../../contracts/domain.ts';
+import type { HandoffNote, Message } from '../../contracts/domain.ts';
 import { useI18n } from '../i18n/locale.tsx';
 import { LOCALE_NAMES, MESSAGES, type MessageKey, type UiLocale } from '../i18n/messages.ts';
 import { intentLabel } from './views/strings.ts';
 
-/** The structured summary the bot stores with its hand-off note (`meta.handoff`); older notes may lack fields. */
-type HandoffMeta = {
+/** Notes written by older versions may lack fields: every one but the reason is optional here. */
+type HandoffMeta = Partial<Omit<HandoffNote, 'entities'>> & {
   reason: string;
-  intent?: string;
-  confidence?: number | null;
-  outOfScope?: boolean;
-  sentiment?: { label?: string; score?: number };
-  locale?: string;
-  collected?: string | null;
-  entities?: {
-    txHashes?: { value: string }[];
-    addresses?: { value: string; chain?: string }[];
-    amounts?: { value: string; coin?: string }[];
-    orderIds?: string[];
-  };
-  said?: string[];
+  entities?: Partial<HandoffNote['entities']>;
 };
 
 export function handoffMetaOf(message: Message): HandoffMeta | null {

@@ -1,4 +1,4 @@
-import type { Locale, Message } from '../../contracts/domain.ts';
+import type { HandoffNote, Locale, Message } from '../../contracts/domain.ts';
 import type { Ctx } from '../context.ts';
 import { postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
@@ -438,7 +438,7 @@ async function handOff(
         slots,
         entities: e,
         said: turn.state.said,
-      },
+      } satisfies HandoffNote,
     },
   });
   await markHandedOff(ctx.db, ctx.org.id, conversation.id, {
