@@ -98,10 +98,9 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     understanding ??= await understand(deps, message, locale, redactions, conversation);
     return understanding;
   };
-  // "My account was hacked, freeze it!" while the bot is in charge: its turn offers the freeze and brings a human in
-  // at once (the freeze flow alone would only offer the freeze).
-  // Only when that is the turn the bot would take (a pasted key or "agent!" takes another path, without the offer):
-  // otherwise the freeze flow below still offers it.
+  // "My account was hacked, freeze it!" while the bot is in charge: its compromise turn offers the freeze and brings a
+  // human in at once, where the freeze flow alone would only offer the freeze. Any other turn the bot would take (a
+  // pasted key, "agent!") leaves the offer to the freeze flow below.
   const compromiseTurn =
     !previous.freeze &&
     botInCharge &&
