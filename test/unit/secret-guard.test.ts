@@ -11,6 +11,8 @@ import {
   detectSecretRequest,
   detectSecrets,
   redactSecrets,
+  screenFreeText,
+  screenFreeTextIn,
   secretRequestExplanation,
   secretWarning,
 } from '../../src/server/bot/secret-guard.ts';
@@ -45,6 +47,9 @@ const EN12_BROKEN = breakChecksum(EN12, english);
 const ZH12_BROKEN = breakChecksum(ZH12, simplified);
 
 const KEY_HEX = hex(bytes(32, 9));
+/** How wallets and paper backups show a key: groups of `size` hex digits joined by `separator`. */
+const grouped = (digits: string, size: number, separator: string): string =>
+  digits.match(new RegExp(`.{${size}}`, 'g'))!.join(separator);
 const WIF_UNCOMPRESSED = base58check.encode(Uint8Array.from([0x80, ...bytes(32, 10)]));
 const WIF_COMPRESSED = base58check.encode(Uint8Array.from([0x80, ...bytes(32, 11), 0x01]));
 const WIF_BROKEN = WIF_COMPRESSED.slice(0, -1) + (WIF_COMPRESSED.endsWith('z') ? 'y' : 'z');
@@ -223,6 +228,58 @@ const keyTable: DetectRow[] = [
     kinds: ['private_key'],
   },
   { name: 'flags a Solana keypair byte array', text: `id.json: ${SOLANA_KEYPAIR_JSON}`, kinds: ['private_key'] },
+  {
+    name: 'flags a key split into groups of 8 after "key:"',
+    text: `key: ${grouped(KEY_HEX, 8, ' ')}`,
+    kinds: ['private_key'],
+    redacted: 'key: [redacted: private key]',
+  },
+  {
+    name: 'flags a key split into groups of 4 with dashes, keeping the words around it',
+    text: `my wallet key: ${grouped(KEY_HEX, 4, '-')} please help`,
+    kinds: ['private_key'],
+    redacted: 'my wallet key: [redacted: private key] please help',
+  },
+  {
+    name: 'flags a key split into groups of 16 after 私钥',
+    text: `私钥 ${grouped(KEY_HEX, 16, ' ')}`,
+    kinds: ['private_key'],
+    redacted: '私钥 [redacted: private key]',
+  },
+  {
+    name: 'flags a key split into groups with spaced dashes',
+    text: `private key: ${grouped(KEY_HEX, 8, ' - ')}`,
+    kinds: ['private_key'],
+  },
+  {
+    name: 'flags a key whose groups wrap over lines, as on a paper backup',
+    text: `key: ${grouped(KEY_HEX, 16, '\n')}`,
+    kinds: ['private_key'],
+  },
+  {
+    name: 'flags only the 64 digits of a split key when a hex-looking word follows',
+    text: `key: ${grouped(KEY_HEX, 8, ' ')} face`,
+    kinds: ['private_key'],
+    redacted: 'key: [redacted: private key] face',
+  },
+];
+
+const splitKeyNegatives: DetectRow[] = [
+  {
+    name: 'does not flag a transaction hash split into groups',
+    text: `txid ${grouped(KEY_HEX, 8, ' ')}`,
+    kinds: [],
+  },
+  {
+    name: 'does not flag grouped hex that is not 64 digits after "key:"',
+    text: `key: ${grouped(KEY_HEX.slice(0, 56), 8, ' ')}`,
+    kinds: [],
+  },
+  {
+    name: 'does not flag a split key without any key context',
+    text: grouped(KEY_HEX, 8, ' '),
+    kinds: [],
+  },
 ];
 
 const otpTable: DetectRow[] = [
@@ -273,7 +330,14 @@ const passwordTable: DetectRow[] = [
   { name: 'flags a fund password', text: '我的资金密码：Qwe!2345', kinds: ['password'] },
 ];
 
-for (const row of [...seedTable, ...falsePositiveTable, ...keyTable, ...otpTable, ...passwordTable]) {
+for (const row of [
+  ...seedTable,
+  ...falsePositiveTable,
+  ...keyTable,
+  ...splitKeyNegatives,
+  ...otpTable,
+  ...passwordTable,
+]) {
   test(row.name, () => {
     const findings = detectSecrets(row.text, { otpRequested: row.otpRequested });
     assert.deepEqual(
@@ -318,6 +382,32 @@ test('leaves a message without secrets unchanged', () => {
 
 test('redacts a suspect phrase with the same marker as a valid one', () => {
   assert.equal(redactSecrets(EN12_BROKEN).text, '[redacted: seed phrase]');
+});
+
+// ---- free-text fields ----
+
+test('screenFreeText redacts a seed phrase and a split key in a field and keeps every other word', () => {
+  const text = `Customer wrote: ${EN12} (UID 11873402), then key: ${grouped(KEY_HEX, 8, ' ')} - please check`;
+  assert.equal(
+    screenFreeText(text),
+    'Customer wrote: [redacted: seed phrase] (UID 11873402), then key: [redacted: private key] - please check',
+  );
+});
+
+test('screenFreeText looks for 2FA codes in prose but not in short values', () => {
+  assert.equal(screenFreeText('my 2fa code is 123456'), 'my 2fa code is [redacted: 2FA code]');
+  assert.equal(screenFreeText('123456', 'value'), '123456');
+  assert.equal(screenFreeText(EN12, 'value'), '[redacted: seed phrase]');
+});
+
+test('screenFreeTextIn screens every string of a nested value and keeps keys and other values', () => {
+  const value = { reason: `seed: ${EN12}`, slots: { amount: '150000', words: [EN24] }, count: 3, ok: true };
+  assert.deepEqual(screenFreeTextIn(value, 'value'), {
+    reason: 'seed: [redacted: seed phrase]',
+    slots: { amount: '150000', words: ['[redacted: seed phrase]'] },
+    count: 3,
+    ok: true,
+  });
 });
 
 // ---- warnings ----

@@ -1,5 +1,6 @@
-// Secret guard: finds seed phrases, private keys, 2FA codes and passwords in customer messages so they can be
-// redacted before storage, and blocks agent messages that ask a customer for any of them.
+// Secret guard: finds seed phrases, private keys, 2FA codes and passwords in what people type (customer and agent
+// messages, and every free-text field through screenFreeText) so they can be redacted before storage, and blocks
+// agent messages that ask a customer for any of them.
 import { createHash } from 'node:crypto';
 import { validateMnemonic } from '@scure/bip39';
 import { wordlist as englishWords } from '@scure/bip39/wordlists/english.js';
@@ -14,6 +15,9 @@ export type DetectOptions = {
   // The platform itself just asked for a one-time code (e.g. its own verification step): a 6-digit answer is
   // expected there and is not reported as a leaked 2FA code.
   otpRequested?: boolean;
+  // A short value (a name, a label, an attribute): a bare six-digit number there is an id or an amount far more
+  // often than a 2FA code, so codes are not looked for.
+  ignoreOneTimeCodes?: boolean;
 };
 export type Locale = 'zh-CN' | 'zh-TW' | 'en';
 export type RequestedSecretKind = 'seed_phrase' | 'private_key' | 'password' | 'otp_code';
@@ -321,6 +325,35 @@ function isWif(text: string): boolean {
   return payload.length === 33 || (payload.length === 34 && payload[33] === 0x01);
 }
 
+// Runs of 4–16 hex digits separated by spaces or dashes (a newline counts as a space: backups wrap lines).
+const HEX_GROUP_RUN =
+  /(?<![0-9A-Za-z])[0-9a-fA-F]{4,16}(?![0-9A-Za-z])(?:(?:[ \t]*[-–—][ \t]*|\s{1,3})[0-9a-fA-F]{4,16}(?![0-9A-Za-z]))+/g;
+
+// Stretches of consecutive groups holding exactly 64 hex digits: a 32-byte key, however it was grouped. A word like
+// "face" before or after the key is a group too, so every starting group is tried.
+function findGroupedHex64(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  for (const run of text.matchAll(HEX_GROUP_RUN)) {
+    const groups = [...run[0].matchAll(/[0-9a-fA-F]+/g)].map((g) => ({
+      start: run.index + g.index,
+      end: run.index + g.index + g[0].length,
+    }));
+    for (let from = 0; from < groups.length; from++) {
+      let digits = 0;
+      let last = from - 1;
+      while (last + 1 < groups.length && digits < 64) {
+        last++;
+        digits += groups[last].end - groups[last].start;
+      }
+      if (digits === 64 && last > from) {
+        spans.push({ start: groups[from].start, end: groups[last].end });
+        break;
+      }
+    }
+  }
+  return spans;
+}
+
 function detectPrivateKeys(text: string): SecretFinding[] {
   const findings: SecretFinding[] = [];
   const add = (start: number, end: number): void => {
@@ -329,6 +362,10 @@ function detectPrivateKeys(text: string): SecretFinding[] {
   // 64 hex: a tx hash unless the nearest context word says key (ambiguous or no context → tx hash).
   for (const m of text.matchAll(/(?<![0-9A-Za-z])(?:0[xX])?[0-9a-fA-F]{64}(?![0-9A-Za-z])/g)) {
     if (hasKeyContext(text, m.index, m.index + m[0].length)) add(m.index, m.index + m[0].length);
+  }
+  // The same 64 hex split into groups, as wallets and paper backups show it ("key: 4c0883a6 9102937d …").
+  for (const span of findGroupedHex64(text)) {
+    if (hasKeyContext(text, span.start, span.end)) add(span.start, span.end);
   }
   // Bitcoin WIF: 5… (uncompressed) or K…/L… (compressed), testnet 9…/c….
   for (const m of text.matchAll(/(?<![0-9A-Za-z])[5KL9c][1-9A-HJ-NP-Za-km-z]{50,51}(?![0-9A-Za-z])/g)) {
@@ -506,7 +543,7 @@ export function detectSecrets(text: string, opts: DetectOptions = {}): SecretFin
     ...detectPrivateKeys(normalized),
     ...detectPasswords(normalized, text),
   ];
-  if (!opts.otpRequested) findings.push(...detectOtpCodes(normalized));
+  if (!opts.otpRequested && !opts.ignoreOneTimeCodes) findings.push(...detectOtpCodes(normalized));
   return mergeFindings(findings);
 }
 
@@ -524,6 +561,32 @@ export function redactSecrets(text: string, opts: DetectOptions = {}): { text: s
   let out = text;
   for (const f of [...findings].reverse()) out = out.slice(0, f.start) + MARKERS[f.kind] + out.slice(f.end);
   return { text: out, findings };
+}
+
+/**
+ * What a free-text field holds, which decides what is looked for: `prose` (reasons, comments, notes, case text,
+ * macro bodies) gets the whole screen that chat messages get; `value` (names, labels, attribute values) skips bare
+ * six-digit numbers, which there are ids and amounts rather than 2FA codes.
+ */
+export type FreeTextField = 'prose' | 'value';
+
+/**
+ * The screen every service runs on free text a person typed, before it is stored, logged, audited or sent on: each
+ * secret is replaced by the same marker chat messages get, and everything else the person wrote is kept. Redacting
+ * rather than refusing means a report or a note is never lost because it quoted a seed phrase.
+ */
+export function screenFreeText(text: string, field: FreeTextField = 'prose'): string {
+  return redactSecrets(text, { ignoreOneTimeCodes: field === 'value' }).text;
+}
+
+/** screenFreeText on every string inside a JSON-like value (case evidence, attribute sets, macro bodies); keys stay. */
+export function screenFreeTextIn<T>(value: T, field: FreeTextField = 'prose'): T {
+  if (typeof value === 'string') return screenFreeText(value, field) as T;
+  if (Array.isArray(value)) return value.map((item) => screenFreeTextIn(item, field)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, screenFreeTextIn(item, field)])) as T;
+  }
+  return value;
 }
 
 const WARNINGS: Record<'seed' | 'private_key' | 'otp_code' | 'password', Record<Locale, string>> = {

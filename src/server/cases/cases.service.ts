@@ -2,6 +2,7 @@ import type { Locale, Priority } from '../../contracts/domain.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { reply } from '../bot/replies.ts';
+import { screenFreeText, screenFreeTextIn } from '../bot/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { ExchangeConnector } from '../exchange/exchange.types.ts';
@@ -60,7 +61,7 @@ export function toSupportCase(row: CaseRow): SupportCase {
 
 export async function openCase(
   ctx: Ctx,
-  c: {
+  opening: {
     kind: CaseKind;
     priority: Priority;
     conversationId: string | null;
@@ -70,6 +71,13 @@ export async function openCase(
     evidence: Record<string, unknown>;
   },
 ): Promise<SupportCase> {
+  // Titles and evidence carry what customers and staff wrote (slots from the chat, an agent's reason). Screened as
+  // values: evidence also holds amounts and hashes, which a six-digit-code rule would eat.
+  const c = {
+    ...opening,
+    title: screenFreeText(opening.title, 'value'),
+    evidence: screenFreeTextIn(opening.evidence, 'value'),
+  };
   const id = await ctx.db.transaction(async (tx) => {
     const id = await insertCase(tx, ctx.org.id, c);
     await recordAudit(ctx, tx, { action: 'case.open', targetType: 'case', targetId: id, details: { kind: c.kind } });

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor, Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { selectAgentInOrg } from '../auth/auth.queries.ts';
+import { screenFreeText } from '../bot/secret-guard.ts';
 import {
   type ConversationRow,
   type MessageRow,
@@ -223,8 +224,10 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
     const screened = screenCustomerMessage(body, expectingCode ? { expectingOneTimeCodeFor: conversationId } : {});
     body = screened.body;
     if (screened.meta) meta = { ...meta, ...screened.meta };
-  } else if (ctx.actor.kind === 'agent' && !author.private) {
-    screenAgentMessage(body, ctx.actor.locale);
+  } else if (ctx.actor.kind === 'agent') {
+    const screened = screenAgentMessage(body, { agentLocale: ctx.actor.locale, private: author.private });
+    body = screened.body;
+    if (screened.meta) meta = { ...meta, ...screened.meta };
   }
   const message: NewMessage = { ...author, body, clientId: input.clientId, meta };
   // A customer may only write to their own conversations; the check rides along in the insert's WHERE clause.
@@ -323,7 +326,9 @@ export async function updateConversation(
   conversationId: string,
   changes: { status?: ConversationStatus; priority?: Priority; reason?: string },
 ): Promise<Conversation> {
-  const { reason, ...fields } = changes;
+  const { reason: typedReason, ...fields } = changes;
+  // The reason is stored with the priority and in the audit log: screened like everything else a person types.
+  const reason = typedReason === undefined ? undefined : screenFreeText(typedReason);
   await ctx.db.transaction(async (tx) => {
     // A priority set by hand wins over the rules from now on; overriding a rule's or an escalation's needs a reason.
     if (fields.priority) await setManualPriority(ctx, tx, conversationId, fields.priority, reason);

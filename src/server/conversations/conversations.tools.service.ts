@@ -9,7 +9,7 @@ import type {
 } from '../../contracts/tools.ts';
 import { MAX_TAGS } from '../../contracts/tools.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { redactSecrets } from '../bot/secret-guard.ts';
+import { redactSecrets, screenFreeText } from '../bot/secret-guard.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Db } from '../db/db.ts';
@@ -74,8 +74,13 @@ export async function listAttributeDefinitions(ctx: Ctx): Promise<AttributeDefin
   return selectAttributeDefinitions(ctx.db, ctx.org.id);
 }
 
-export async function defineAttribute(ctx: Ctx, definition: AttributeDefinition): Promise<AttributeDefinition> {
+export async function defineAttribute(ctx: Ctx, typed: AttributeDefinition): Promise<AttributeDefinition> {
   requireManager(ctx);
+  const definition = {
+    ...typed,
+    label: screenFreeText(typed.label, 'value'),
+    options: typed.options?.map((option) => screenFreeText(option, 'value')) ?? null,
+  };
   await ctx.db.transaction(async (tx) => {
     await upsertAttributeDefinition(tx, ctx.org.id, definition);
     await recordAudit(ctx, tx, {
@@ -97,7 +102,8 @@ export function coerceAttributeValue(definition: AttributeDefinition, value: Att
   switch (definition.type) {
     case 'text':
       if (typeof value !== 'string' || value.trim() === '') throw invalid('expected non-empty text');
-      return value.trim();
+      // Free text an agent typed: a secret in it is redacted like in a message (the stored form).
+      return screenFreeText(value.trim(), 'value');
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid('expected a number');
       return value;

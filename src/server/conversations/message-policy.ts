@@ -26,13 +26,29 @@ export function screenCustomerMessage(
       };
     }
   }
+  return redactWithKinds(body);
+}
+
+/** The message with its secrets replaced by markers, and `meta.redactions` naming what was removed when anything was. */
+function redactWithKinds(body: string): { body: string; meta?: Record<string, unknown> } {
   const { text, findings } = redactSecrets(body);
   if (findings.length === 0) return { body };
   return { body: text, meta: { redactions: [...new Set(findings.map((f) => f.kind))] } };
 }
 
-/** An agent's public reply that asks the customer for a secret is refused, with the reason in the agent's language. */
-export function screenAgentMessage(body: string, agentLocale: Locale = 'en'): void {
-  const request = detectSecretRequest(body);
-  if (request) throw new AppError('message_blocked', secretRequestExplanation(request.kind, agentLocale));
+/**
+ * What an agent writes. A public reply that asks the customer for a secret is refused, with the reason in the agent's
+ * language; and a secret the agent pastes (a customer's seed phrase quoted in a note, a key copied from a ticket) is
+ * redacted like a customer's, in replies and private notes alike.
+ */
+export function screenAgentMessage(
+  body: string,
+  options: { agentLocale?: Locale; private: boolean },
+): { body: string; meta?: Record<string, unknown> } {
+  if (!options.private) {
+    const request = detectSecretRequest(body);
+    if (request)
+      throw new AppError('message_blocked', secretRequestExplanation(request.kind, options.agentLocale ?? 'en'));
+  }
+  return redactWithKinds(body);
 }

@@ -8,6 +8,7 @@ import type {
   FreezeExchangeAccountResponse,
 } from '../../contracts/exchange.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { screenFreeText } from '../bot/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { getConversation } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
@@ -181,11 +182,13 @@ export async function freezeExchangeAccount(
 
   const earlier = await selectExchangeAction(ctx.db, ctx.org.id, 'freeze', body.requestId);
   if (earlier) return replay(earlier, { conversationId, uid });
+  // The reason goes to the exchange and the audit log: what the agent typed, minus any secret.
+  const reason = screenFreeText(body.reason);
 
   let result: { status: AccountStatus };
   try {
     const connector = await getExchangeConnector(ctx.db, ctx.org.id, { log: ctx.log });
-    result = await connector.freezeAccount(uid, { requestId: body.requestId, reason: body.reason });
+    result = await connector.freezeAccount(uid, { requestId: body.requestId, reason });
   } catch (error) {
     if (!(error instanceof ExchangeUnavailableError)) throw error;
     // A freeze that did not happen is worth knowing about too (who tried, when, why it failed).
@@ -212,7 +215,7 @@ export async function freezeExchangeAccount(
         action: 'exchange.account_frozen',
         targetType: 'exchange_account',
         targetId: uid,
-        details: { conversationId, requestId: body.requestId, reason: body.reason, status: result.status },
+        details: { conversationId, requestId: body.requestId, reason, status: result.status },
       });
     }
     return inserted;

@@ -11,6 +11,7 @@ import {
   type FollowUp,
 } from '../../contracts/feedback.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { screenFreeText } from '../bot/secret-guard.ts';
 import type { Clock } from '../clock.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';
@@ -153,7 +154,7 @@ export async function rateConversation(
     const result = await answerCsat(tx, ctx.org.id, {
       conversationId,
       rating: input.rating,
-      comment: input.comment ?? null,
+      comment: input.comment === undefined ? null : screenFreeText(input.comment),
       now,
     });
     if (result.stored) {
@@ -246,6 +247,8 @@ async function openComplaint(
   const complaintId = await ctx.db.transaction(async (tx) => {
     const id = await insertComplaint(tx, ctx.org.id, {
       ...input,
+      // A report is often written in a panic and may quote what the "agent" asked for: the secret never stays.
+      reason: screenFreeText(input.reason),
       createdByAgentId: ctx.actor.kind === 'agent' ? ctx.actor.id : null,
       dueAt: complaintDueAt(now, settings),
       now,
@@ -415,7 +418,8 @@ export async function closeFollowUp(ctx: Ctx, followUpId: string, note: string, 
   const row = await selectFollowUp(ctx.db, ctx.org.id, followUpId);
   if (!row) throw new AppError('followup_not_found');
   await ctx.db.transaction(async (tx) => {
-    if (!(await closeFollowUpRow(tx, ctx.org.id, { id: followUpId, agentId: actor.id, note, now }))) {
+    const screenedNote = screenFreeText(note);
+    if (!(await closeFollowUpRow(tx, ctx.org.id, { id: followUpId, agentId: actor.id, note: screenedNote, now }))) {
       throw new AppError('followup_already_closed');
     }
     await recordAudit(ctx, tx, {

@@ -8,6 +8,7 @@ import {
   renderTemplate,
 } from '../../contracts/tools.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { screenFreeText, screenFreeTextIn } from '../bot/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import {
   type ConversationRow,
@@ -62,8 +63,18 @@ type MacroInput = {
   actions: MacroActions;
 };
 
-export async function createMacro(ctx: Ctx, input: MacroInput): Promise<Macro> {
+/** A macro's name and reply texts are typed by staff and sent to customers: screened before they are stored. */
+function screenMacroText<T extends Partial<MacroInput>>(input: T): T {
+  return {
+    ...input,
+    ...(input.name !== undefined ? { name: screenFreeText(input.name, 'value') } : {}),
+    ...(input.bodies !== undefined ? { bodies: screenFreeTextIn(input.bodies) } : {}),
+  };
+}
+
+export async function createMacro(ctx: Ctx, typed: MacroInput): Promise<Macro> {
   const actor = requireManager(ctx);
+  const input = screenMacroText(typed);
   try {
     return toMacro(
       await ctx.db.transaction(async (tx) => {
@@ -78,8 +89,9 @@ export async function createMacro(ctx: Ctx, input: MacroInput): Promise<Macro> {
   }
 }
 
-export async function updateMacro(ctx: Ctx, macroId: string, input: Partial<MacroInput>): Promise<Macro> {
+export async function updateMacro(ctx: Ctx, macroId: string, typed: Partial<MacroInput>): Promise<Macro> {
   requireManager(ctx);
+  const input = screenMacroText(typed);
   try {
     return toMacro(
       await ctx.db.transaction(async (tx) => {

@@ -11,6 +11,7 @@ import {
   widgetOrgQuerySchema,
 } from '../../contracts/self-service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { screenFreeText, screenFreeTextIn } from '../bot/secret-guard.ts';
 import { approveUnfreeze, getCase, listCases, openCase, setCaseStatus } from '../cases/cases.service.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { getConversation } from '../conversations/conversations.service.ts';
@@ -60,7 +61,7 @@ export function registerSelfServiceRoutes(app: App, deps: AppDeps): void {
         contactId: conversation.contact.id,
         exchangeUid: conversation.contact.exchangeUid,
         title: `Unfreeze account ${conversation.contact.exchangeUid}`,
-        evidence: { reason: request.body.reason },
+        evidence: { reason: screenFreeText(request.body.reason) },
       });
       reply.status(201);
       return { case: opened };
@@ -84,7 +85,10 @@ export function registerSelfServiceRoutes(app: App, deps: AppDeps): void {
     { schema: { tags, body: officialChannelBodySchema }, preHandler },
     async (request, reply) => {
       requireAgentRole(request.ctx, 'admin');
-      const channel = await insertOfficialChannel(deps.db, request.ctx.org.id, request.body);
+      const channel = await insertOfficialChannel(deps.db, request.ctx.org.id, {
+        ...request.body,
+        label: screenFreeText(request.body.label, 'value'),
+      });
       await recordAudit(request.ctx, deps.db, {
         action: 'official_channel.add',
         targetType: 'official_channel',
@@ -120,7 +124,11 @@ export function registerSelfServiceRoutes(app: App, deps: AppDeps): void {
     { schema: { tags, body: platformStatusBodySchema }, preHandler },
     async (request) => {
       requireAgentRole(request.ctx, 'admin', 'supervisor');
-      const entry = await upsertPlatformStatus(deps.db, request.ctx.org.id, request.body);
+      // The note is announced to customers: a secret pasted into it must not go out.
+      const entry = await upsertPlatformStatus(deps.db, request.ctx.org.id, {
+        ...request.body,
+        note: screenFreeTextIn(request.body.note),
+      });
       await recordAudit(request.ctx, deps.db, {
         action: 'platform_status.update',
         targetType: 'platform_status',

@@ -1,5 +1,6 @@
 import type { Team } from '../../contracts/routing.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { screenFreeText } from '../bot/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
@@ -57,8 +58,9 @@ function checkOverflowPair(overflowTeamId: string | null, overflowAfterSeconds: 
     );
 }
 
-export async function createTeam(ctx: Ctx, input: Required<TeamInput> & { name: string }): Promise<Team> {
+export async function createTeam(ctx: Ctx, typed: Required<TeamInput> & { name: string }): Promise<Team> {
   requireAgentRole(ctx, 'admin');
+  const input = { ...typed, name: screenFreeText(typed.name, 'value') };
   checkOverflowPair(input.overflowTeamId, input.overflowAfterSeconds);
   const id = await withUniqueName(() =>
     ctx.db.transaction(async (tx) => {
@@ -77,8 +79,9 @@ export async function createTeam(ctx: Ctx, input: Required<TeamInput> & { name: 
   return getTeam(ctx, id);
 }
 
-export async function updateTeam(ctx: Ctx, teamId: string, input: TeamInput): Promise<Team> {
+export async function updateTeam(ctx: Ctx, teamId: string, typed: TeamInput): Promise<Team> {
   requireAgentRole(ctx, 'admin');
+  const input = typed.name === undefined ? typed : { ...typed, name: screenFreeText(typed.name, 'value') };
   await withUniqueName(() =>
     ctx.db.transaction(async (tx) => {
       const current = await selectTeam(tx, ctx.org.id, teamId);

@@ -1,4 +1,5 @@
 import type { SavedView, ViewFilters } from '../../contracts/tools.ts';
+import { screenFreeText } from '../bot/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { deleteViewRow, insertView, selectView, selectViewsFor, updateViewRow, type ViewRow } from './views.queries.ts';
@@ -51,7 +52,7 @@ export async function createView(
   }
   const row = await insertView(ctx.db, ctx.org.id, {
     ownerId: input.shared ? null : actor.id,
-    name: input.name,
+    name: screenFreeText(input.name, 'value'),
     filters: input.filters,
   });
   return toView(row);
@@ -63,7 +64,10 @@ export async function updateView(
   input: { name?: string; filters?: ViewFilters },
 ): Promise<SavedView> {
   await findEditableView(ctx, viewId);
-  const row = await updateViewRow(ctx.db, ctx.org.id, viewId, input);
+  const row = await updateViewRow(ctx.db, ctx.org.id, viewId, {
+    ...input,
+    ...(input.name !== undefined ? { name: screenFreeText(input.name, 'value') } : {}),
+  });
   if (!row) throw new AppError('view_not_found');
   return toView(row);
 }

@@ -8,6 +8,7 @@ import {
   selectContactByIdentity,
   updateContactProfile,
 } from '../contacts/contacts.queries.ts';
+import { screenFreeText } from '../bot/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { selectConversations } from '../conversations/conversations.queries.ts';
 import { toConversation } from '../conversations/conversations.service.ts';
@@ -55,7 +56,8 @@ export async function startWidgetSession(
     if (!claims) throw new AppError('identity_token_invalid');
     const existing = await selectContactByIdentity(db, org.id, 'exchange_uid', claims.uid);
     const profile = {
-      name: claims.name,
+      // The exchange signs the name but its customer typed it: screened like any other name.
+      name: claims.name === undefined ? undefined : screenFreeText(claims.name, 'value'),
       email: claims.email,
       locale: claims.locale ?? input.locale,
       vipLevel: claims.vipLevel,
