@@ -72,24 +72,44 @@ export async function claimTotpStep(db: Queryable, orgId: string, agentId: strin
   return rows.length === 1;
 }
 
-export async function countRecentLoginFailures(db: Queryable, email: string, sinceSeconds: number): Promise<number> {
-  const rows = await db.query<{ failures: number }>(
-    `SELECT count(*)::int AS failures FROM login_attempts
-      WHERE lower(email) = lower($1) AND NOT succeeded AND created_at > now() - make_interval(secs => $2)
-        AND created_at > COALESCE((SELECT max(created_at) FROM login_attempts
-                                    WHERE lower(email) = lower($1) AND succeeded), '-infinity')`,
-    [email, sinceSeconds],
-  );
-  return rows[0].failures;
+/**
+ * Serializes login attempts for one account until the transaction ends (the key is the lower-cased e-mail, so the
+ * lock also covers addresses with no account): the count in reserveLoginAttempt then sees every place taken before.
+ */
+export async function lockLoginAttempts(tx: Queryable, email: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`kefu:login:${email.toLowerCase()}`]);
 }
 
-export async function insertLoginAttempt(
-  db: Queryable,
-  email: string,
-  ip: string | null,
-  succeeded: boolean,
-): Promise<void> {
-  await db.query('INSERT INTO login_attempts (email, ip, succeeded) VALUES ($1, $2, $3)', [email, ip, succeeded]);
+/**
+ * Takes a place in the account's failure count: inserts the attempt as failed, but only while fewer than
+ * `maxFailures` failures (places held by attempts still being checked included) fall in the window since the last
+ * success. Returns the attempt's id, or undefined when the account is locked. Run under lockLoginAttempts.
+ */
+export async function reserveLoginAttempt(
+  tx: Queryable,
+  a: { email: string; ip: string | null; maxFailures: number; windowSeconds: number },
+): Promise<string | undefined> {
+  const rows = await tx.query<{ id: string }>(
+    `INSERT INTO login_attempts (email, ip, succeeded)
+     SELECT $1, $2, false
+      WHERE (SELECT count(*) FROM login_attempts
+              WHERE lower(email) = lower($1) AND NOT succeeded AND created_at > now() - make_interval(secs => $4)
+                AND created_at > COALESCE((SELECT max(created_at) FROM login_attempts
+                                            WHERE lower(email) = lower($1) AND succeeded), '-infinity')) < $3
+     RETURNING id::text AS id`,
+    [a.email, a.ip, a.maxFailures, a.windowSeconds],
+  );
+  return rows[0]?.id;
+}
+
+/** The reserved attempt signed in: it becomes the success that clears the failures before it. */
+export async function markLoginAttemptSucceeded(db: Queryable, attemptId: string): Promise<void> {
+  await db.query('UPDATE login_attempts SET succeeded = true, created_at = now() WHERE id = $1::bigint', [attemptId]);
+}
+
+/** The reserved attempt was neither a failure nor a success (the form's TOTP step): it gives its place back. */
+export async function releaseLoginAttempt(db: Queryable, attemptId: string): Promise<void> {
+  await db.query('DELETE FROM login_attempts WHERE id = $1::bigint', [attemptId]);
 }
 
 export type SessionRow = {

@@ -8,13 +8,15 @@ import { selectOrgById } from '../orgs/orgs.queries.ts';
 import {
   type AgentRow,
   claimTotpStep,
-  countRecentLoginFailures,
   deleteSession,
-  insertLoginAttempt,
   insertSession,
+  lockLoginAttempts,
+  markLoginAttemptSucceeded,
   markSessionEnrolled,
   selectAgentByEmail,
   selectAgentInOrg,
+  releaseLoginAttempt,
+  reserveLoginAttempt,
   selectLiveSession,
   touchSession,
   updateAgentTotp,
@@ -62,29 +64,37 @@ export type LoginInput = {
 /**
  * Password, then TOTP when enrolled. Failures are counted per account in a sliding window, in the database so the
  * limit holds across app nodes and restarts; a missing TOTP code is not a failure (it is step two of the form).
+ *
+ * Each attempt first reserves its place in the count (one locked statement per account), and only an attempt
+ * within the limit gets the slow password check: parallel guesses cannot all be checked while the count reads low.
+ * The place is a failure until the attempt proves otherwise, so a crash mid-check errs on the side of the lockout.
  */
 export async function login(
   deps: { db: Db; maxFailures: number },
   input: LoginInput,
 ): Promise<{ token: string; session: AgentSession }> {
   const { db } = deps;
-  if ((await countRecentLoginFailures(db, input.email, LOGIN_WINDOW_SECONDS)) >= deps.maxFailures) {
-    throw new AppError('too_many_attempts');
-  }
+  const attemptId = await db.transaction(async (tx) => {
+    await lockLoginAttempts(tx, input.email);
+    return reserveLoginAttempt(tx, {
+      email: input.email,
+      ip: input.ip,
+      maxFailures: deps.maxFailures,
+      windowSeconds: LOGIN_WINDOW_SECONDS,
+    });
+  });
+  if (!attemptId) throw new AppError('too_many_attempts');
   const agent = await selectAgentByEmail(db, input.email);
   const passwordOk = agent && !agent.disabled_at ? await verifyPassword(agent.password_hash, input.password) : false;
   if (!agent) await burnPasswordCheck(input.password);
-  if (!agent || !passwordOk) {
-    await insertLoginAttempt(db, input.email, input.ip, false);
-    throw new AppError('invalid_credentials');
-  }
+  if (!agent || !passwordOk) throw new AppError('invalid_credentials');
   if (agent.totp_enabled && agent.totp_secret) {
-    if (!input.totp) throw new AppError('totp_required');
-    const step = await checkTotp(agent.totp_secret, input.totp, agent.totp_last_step);
-    if (step === null || !(await claimTotpStep(db, agent.org_id, agent.id, step))) {
-      await insertLoginAttempt(db, input.email, input.ip, false);
-      throw new AppError('totp_invalid');
+    if (!input.totp) {
+      await releaseLoginAttempt(db, attemptId);
+      throw new AppError('totp_required');
     }
+    const step = await checkTotp(agent.totp_secret, input.totp, agent.totp_last_step);
+    if (step === null || !(await claimTotpStep(db, agent.org_id, agent.id, step))) throw new AppError('totp_invalid');
   }
   const org = await selectOrgById(db, agent.org_id);
   const enrollmentOnly = Boolean(org?.require_totp && !agent.totp_enabled);
@@ -100,7 +110,7 @@ export async function login(
     userAgent: input.userAgent,
     ttlSeconds: SESSION_TTL_SECONDS,
   });
-  await insertLoginAttempt(db, input.email, input.ip, true);
+  await markLoginAttemptSucceeded(db, attemptId);
   const ctx = { org: { id: agent.org_id }, actor: agentActor(agent), ip: input.ip ?? undefined };
   await recordAudit(ctx, db, { action: 'agent.login', targetType: 'agent', targetId: agent.id });
   const session = await resolveSession(db, token);
