@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'csat_already_answered',
   'followup_not_found',
   'followup_already_closed',
+  'approval_self_refused',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -50,6 +50,7 @@ const statusByCode: Record<ErrorCode, number> = {
   csat_already_answered: 409,
   followup_not_found: 404,
   followup_already_closed: 409,
+  approval_self_refused: 403,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
@@ -85,6 +86,7 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   csat_already_answered: 'This conversation has already been rated.',
   followup_not_found: 'No such follow-up.',
   followup_already_closed: 'This follow-up is already closed.',
+  approval_self_refused: 'You asked for this unfreeze, so you cannot approve it: two other people must.',
 };
 
 export function statusForErrorCode(code: ErrorCode): number {

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Hex, parseUnits } from 'viem';
+import { insertAgent } from '../../src/server/auth/auth.queries.ts';
+import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { selectCase } from '../../src/server/cases/cases.queries.ts';
+import { openPglite } from '../../src/server/db/db.ts';
+import { migrate, readMigrations } from '../../src/server/db/migrate.ts';
 import { insertSandboxDeposit } from '../../src/server/exchange/sandbox.queries.ts';
 import { addSandboxCustomer, createSandboxExchange } from '../../src/server/exchange/sandbox.ts';
 import { wipeExpiredMailSecrets } from '../../src/server/mail/mailer.ts';
@@ -8,9 +13,11 @@ import { botReplies, waitForMessages } from '../helpers/conversation.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { deployToken, type EvmNode, sendToken, startEvmNode, wallet } from '../helpers/evm-node.ts';
 import {
+  type AgentClient,
   connectSocket,
   createTestOrg,
   loginAgent,
+  PASSWORD,
   startTestServer,
   startVisitor,
   type TestOrg,
@@ -404,5 +411,176 @@ describe('crypto self-service against a real local EVM node and the sandbox exch
       [org.id],
     );
     return rows[0].settings.chains.BEP20.tokens.USDT;
+  }
+});
+
+// Four eyes hold per request: approvals belong to one unfreeze request and end with it; the requester never counts.
+for (const fourEyesDatabase of await testDatabases()) {
+  describe(`four-eyes unfreeze: approvals belong to one request (${fourEyesDatabase.name})`, () => {
+    let db: Awaited<ReturnType<typeof fourEyesDatabase.open>>;
+    let server: TestServer;
+    let org: TestOrg;
+    let agent: AgentClient;
+    let admin: AgentClient;
+    let supervisor: AgentClient;
+    let secondSupervisor: AgentClient;
+    let accounts = 0;
+
+    before(async () => {
+      db = await fourEyesDatabase.open();
+      server = await startTestServer(db);
+      org = await createTestOrg(db);
+      agent = await loginAgent(server, org.agents.agent);
+      admin = await loginAgent(server, org.agents.admin);
+      supervisor = await loginAgent(server, org.agents.secure);
+      const email = `supervisor-2-${org.slug}@example.test`;
+      const id = await insertAgent(db, {
+        orgId: org.id,
+        email,
+        name: 'Second supervisor',
+        passwordHash: await hashPassword(PASSWORD),
+        role: 'supervisor',
+        locale: 'en',
+      });
+      secondSupervisor = await loginAgent(server, { id, email, password: PASSWORD });
+    });
+    after(async () => {
+      await server?.close();
+      await db?.drop();
+    });
+
+    const sandbox = () => createSandboxExchange(db, org.id);
+    const statusOf = async (uid: string) => (await sandbox().getAccount(uid))?.status;
+
+    /** A frozen exchange account, its customer's conversation, and an unfreeze request for it opened by `by`. */
+    async function unfreezeRequest(by: AgentClient): Promise<{ uid: string; caseId: string }> {
+      accounts++;
+      const uid = `${8100 + accounts}`;
+      await addSandboxCustomer(db, org.id, customer(uid, `frozen-${uid}@example.test`));
+      await sandbox().freezeAccount(uid, { requestId: `freeze-${uid}`, reason: 'suspected takeover' });
+      const visitor = await startVisitor(server, org, { uid, name: `Customer ${uid}` });
+      const created = await visitor.call('POST', '/api/widget/conversations', {});
+      assert.equal(created.status, 201);
+      const opened = await by.call('POST', '/api/agent/unfreeze-requests', {
+        conversationId: created.body.conversation.id,
+        reason: 'Identity verified by video call',
+      });
+      assert.equal(opened.status, 201, JSON.stringify(opened.body));
+      return { uid, caseId: opened.body.case.id as string };
+    }
+    const approve = (by: AgentClient, caseId: string) => by.call('POST', `/api/agent/cases/${caseId}/approve`);
+    const setStatus = (by: AgentClient, caseId: string, status: string) =>
+      by.call('PATCH', `/api/agent/cases/${caseId}`, { status });
+
+    test('a completed unfreeze reopened after a re-freeze needs two new approvals: the old ones ended with it', async () => {
+      const { uid, caseId } = await unfreezeRequest(agent);
+      assert.equal((await approve(supervisor, caseId)).body.unfrozen, false);
+      const done = await approve(admin, caseId);
+      assert.equal(done.body.unfrozen, true);
+      assert.equal(done.body.case.approvers.length, 2, 'a completed request still shows who approved it');
+      assert.equal(await statusOf(uid), 'active');
+
+      // The account is frozen again; any agent moves the resolved case back to open.
+      await sandbox().freezeAccount(uid, { requestId: `refreeze-${uid}`, reason: 'suspected takeover again' });
+      const reopened = await setStatus(agent, caseId, 'open');
+      assert.equal(reopened.status, 200);
+      assert.deepEqual(reopened.body.case.approvers, [], 'reopening revives no approval');
+
+      const one = await approve(secondSupervisor, caseId);
+      assert.equal(one.status, 200);
+      assert.equal(one.body.unfrozen, false, 'one new approval is not enough');
+      assert.equal(await statusOf(uid), 'frozen');
+
+      // The new request is approved on its own: the earlier approvers may approve it again, once each.
+      const two = await approve(supervisor, caseId);
+      assert.equal(two.body.unfrozen, true);
+      assert.equal(await statusOf(uid), 'active', 'the second unfreeze is carried out, not replayed');
+    });
+
+    test('approvals of a cancelled request do not count when the case is reopened', async () => {
+      const { uid, caseId } = await unfreezeRequest(agent);
+      assert.equal((await approve(supervisor, caseId)).body.unfrozen, false);
+      assert.equal((await setStatus(agent, caseId, 'rejected')).status, 200);
+      assert.equal((await approve(admin, caseId)).status, 409, 'a cancelled request takes no approval');
+      const reopened = await setStatus(agent, caseId, 'in_progress');
+      assert.deepEqual(reopened.body.case.approvers, []);
+      const fresh = await approve(admin, caseId);
+      assert.equal(fresh.body.unfrozen, false, "the cancelled request's approval is gone");
+      assert.equal(await statusOf(uid), 'frozen');
+    });
+
+    test('the supervisor who asked for an unfreeze cannot approve it; two others can', async () => {
+      const { uid, caseId } = await unfreezeRequest(supervisor);
+      const own = await approve(supervisor, caseId);
+      assert.equal(own.status, 403);
+      assert.equal(own.body.error.code, 'approval_self_refused');
+      assert.equal((await agent.call('GET', `/api/agent/cases/${caseId}`)).body.case.approvers.length, 0);
+      assert.equal((await approve(admin, caseId)).body.unfrozen, false);
+      assert.equal(await statusOf(uid), 'frozen');
+      assert.equal((await approve(secondSupervisor, caseId)).body.unfrozen, true);
+      assert.equal(await statusOf(uid), 'active');
+
+      // Whoever reopens the case asks for the new request, and so cannot approve that one either.
+      await sandbox().freezeAccount(uid, { requestId: `refreeze-${uid}`, reason: 'again' });
+      assert.equal((await setStatus(admin, caseId, 'open')).status, 200);
+      assert.equal((await approve(admin, caseId)).body.error.code, 'approval_self_refused');
+    });
+  });
+}
+
+// The migration gives existing cases the same rule: a reopened case's old approvals and a requester's own stop counting.
+test('migration 011 expires the approvals of reopened unfreeze requests and finds each requester', async () => {
+  const db = await openPglite();
+  try {
+    await migrate(
+      db,
+      readMigrations().filter((m) => m.version < '011'),
+    );
+    const org = await createTestOrg(db);
+    const { admin, agent, secure } = org.agents;
+    const insertUnfreezeCase = async () => {
+      const [row] = await db.query<{ id: string }>(
+        `INSERT INTO support_cases (org_id, kind, status, exchange_uid, title)
+         VALUES ($1, 'unfreeze_request', 'open', '9001', 'Unfreeze account 9001') RETURNING id`,
+        [org.id],
+      );
+      return row.id;
+    };
+    const audit = (actorId: string, action: string, caseId: string, details: object, at: string) =>
+      db.query(
+        `INSERT INTO audit_log (org_id, actor_kind, actor_id, action, target_type, target_id, details, created_at)
+         VALUES ($1, 'agent', $2, $3, 'case', $4, $5, $6)`,
+        [org.id, actorId, action, caseId, JSON.stringify(details), at],
+      );
+    const approval = (caseId: string, agentId: string, at: string) =>
+      db.query('INSERT INTO case_approvals (org_id, case_id, agent_id, created_at) VALUES ($1, $2, $3, $4)', [
+        org.id,
+        caseId,
+        agentId,
+        at,
+      ]);
+
+    // Resolved by two approvals, then reopened by an agent: both approvals belong to the finished request.
+    const reopened = await insertUnfreezeCase();
+    await audit(agent.id, 'case.open', reopened, { kind: 'unfreeze_request' }, '2025-01-01T10:00:00Z');
+    await approval(reopened, secure.id, '2025-01-01T11:00:00Z');
+    await approval(reopened, admin.id, '2025-01-01T12:00:00Z');
+    await audit(agent.id, 'case.status', reopened, { from: 'resolved', to: 'open' }, '2025-01-02T10:00:00Z');
+    // Still pending, opened by the supervisor who then approved it: their own approval does not count.
+    const pending = await insertUnfreezeCase();
+    await audit(secure.id, 'case.open', pending, { kind: 'unfreeze_request' }, '2025-01-03T10:00:00Z');
+    await approval(pending, secure.id, '2025-01-03T11:00:00Z');
+    await approval(pending, admin.id, '2025-01-03T12:00:00Z');
+
+    await migrate(db);
+    const reopenedCase = await selectCase(db, org.id, reopened);
+    assert.equal(reopenedCase?.request_round, 2);
+    assert.equal(reopenedCase?.requested_by, agent.id);
+    assert.deepEqual(reopenedCase?.approvers, []);
+    const pendingCase = await selectCase(db, org.id, pending);
+    assert.equal(pendingCase?.requested_by, secure.id);
+    assert.deepEqual(pendingCase?.approvers, [admin.id]);
+  } finally {
+    await db.close();
   }
 });

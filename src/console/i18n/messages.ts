@@ -33,6 +33,7 @@ const en = {
   'error.session_expired': 'Your session has expired. Sign in again.',
   'error.unauthenticated': 'Sign in to continue.',
   'error.forbidden': 'You are not allowed to do that.',
+  'error.approval_self_refused': 'You asked for this unfreeze, so two other people must approve it.',
   'error.message_blocked':
     'Not sent: never ask a customer for a seed phrase, password or 2FA code. Rephrase the message.',
   'error.conversation_not_found': 'This conversation does not exist or was removed.',
@@ -196,6 +197,7 @@ const zhCN: MessageTable = {
   'error.session_expired': '登录已过期，请重新登录。',
   'error.unauthenticated': '请先登录。',
   'error.forbidden': '你没有执行此操作的权限。',
+  'error.approval_self_refused': '解冻申请由你发起，需由另外两位同事批准。',
   'error.message_blocked': '未发送：不得向客户索要助记词、密码或两步验证码。请修改后再发送。',
   'error.conversation_not_found': '该会话不存在或已被删除。',
   'error.validation_failed': '部分内容无效。',
@@ -355,6 +357,7 @@ const zhTW: MessageTable = {
   'error.session_expired': '登入已逾時，請重新登入。',
   'error.unauthenticated': '請先登入。',
   'error.forbidden': '你沒有執行此操作的權限。',
+  'error.approval_self_refused': '解凍申請由你發起，需由另外兩位同事核准。',
   'error.message_blocked': '未送出：不得向客戶索取助記詞、密碼或兩步驟驗證碼。請修改後再送出。',
   'error.conversation_not_found': '此對話不存在或已被刪除。',
   'error.validation_failed': '部分內容無效。',

@@ -29,6 +29,9 @@ export type SupportCase = {
   exchangeUid: string | null;
   title: string;
   evidence: Record<string, unknown>;
+  /** Who asked for the current request (opened or last reopened the case). */
+  requestedBy: string | null;
+  /** The approvals of the current request only; the requester is never among them. */
   approvers: string[];
   createdAt: string;
   updatedAt: string;
@@ -52,6 +55,7 @@ export function toSupportCase(row: CaseRow): SupportCase {
     exchangeUid: row.exchange_uid,
     title: row.title,
     evidence: row.evidence,
+    requestedBy: row.requested_by,
     approvers: row.approvers,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -77,6 +81,7 @@ export async function openCase(
     ...opening,
     title: screenFreeText(opening.title, 'value'),
     evidence: screenFreeTextIn(opening.evidence, 'value'),
+    requestedBy: ctx.actor.kind === 'agent' ? ctx.actor.id : null,
   };
   const id = await ctx.db.transaction(async (tx) => {
     const id = await insertCase(tx, ctx.org.id, c);
@@ -118,7 +123,10 @@ export async function setCaseStatus(ctx: Ctx, caseId: string, status: CaseStatus
     throw new AppError('conflict', 'An unfreeze is resolved by two approvals, not by a status change.');
   }
   await ctx.db.transaction(async (tx) => {
-    if (!(await updateCaseStatus(tx, ctx.org.id, caseId, status))) throw new AppError('not_found', 'No such case.');
+    const changedBy = ctx.actor.kind === 'agent' ? ctx.actor.id : null;
+    if (!(await updateCaseStatus(tx, ctx.org.id, caseId, status, changedBy))) {
+      throw new AppError('not_found', 'No such case.');
+    }
     await recordAudit(ctx, tx, {
       action: 'case.status',
       targetType: 'case',
@@ -165,8 +173,10 @@ const APPROVER_ROLES = new Set(['supervisor', 'admin']);
 export const REQUIRED_APPROVALS = 2;
 
 /**
- * Four eyes: an unfreeze runs only when two different staff with the supervisor or admin role have approved it.
- * Each approval is audited; the second one performs the unfreeze through the exchange connector.
+ * Four eyes: an unfreeze runs only when two different staff with the supervisor or admin role, neither of them the
+ * one who asked for it, have approved this request. Approvals belong to the request (the case's current round): a
+ * case reopened after it was resolved or rejected is a new request and starts with none. Each approval is audited;
+ * the second one performs the unfreeze through the exchange connector.
  */
 export async function approveUnfreeze(
   ctx: Ctx,
@@ -175,20 +185,27 @@ export async function approveUnfreeze(
 ): Promise<{ case: SupportCase; unfrozen: boolean }> {
   const actor = ctx.actor;
   if (actor.kind !== 'agent' || !APPROVER_ROLES.has(actor.role)) throw new AppError('forbidden');
-  const approvers = await ctx.db.transaction(async (tx) => {
+  const { approvers, requestRound } = await ctx.db.transaction(async (tx) => {
     const row = await lockCase(tx, ctx.org.id, caseId);
     if (!row) throw new AppError('not_found', 'No such case.');
     if (row.kind !== 'unfreeze_request') throw new AppError('conflict', 'Only unfreeze requests take approvals.');
     if (row.status === 'resolved' || row.status === 'rejected') throw new AppError('conflict', 'This case is closed.');
     if (!row.exchange_uid) throw new AppError('conflict', 'The case names no exchange account.');
-    if (!(await insertApproval(tx, ctx.org.id, caseId, actor.id))) {
+    // Asking and approving are the two pairs of eyes that must differ first.
+    if (row.requested_by === actor.id) throw new AppError('approval_self_refused');
+    if (!(await insertApproval(tx, ctx.org.id, { caseId, requestRound: row.request_round, agentId: actor.id }))) {
       throw new AppError(
         'conflict',
         'You have already approved this unfreeze; a second, different approver is needed.',
       );
     }
-    await recordAudit(ctx, tx, { action: 'case.unfreeze_approved', targetType: 'case', targetId: caseId });
-    return [...row.approvers, actor.id];
+    await recordAudit(ctx, tx, {
+      action: 'case.unfreeze_approved',
+      targetType: 'case',
+      targetId: caseId,
+      details: { requestRound: row.request_round },
+    });
+    return { approvers: [...row.approvers, actor.id], requestRound: row.request_round };
   });
   if (approvers.length < REQUIRED_APPROVALS) {
     const pending = await getCase(ctx, caseId);
@@ -197,12 +214,13 @@ export async function approveUnfreeze(
   }
 
   const current = await getCase(ctx, caseId);
+  // One idempotency key per request: a later request on the same case is a new unfreeze, not a replay of the last.
   await connector.unfreezeAccount(current.exchangeUid!, {
-    requestId: caseId,
+    requestId: `${caseId}:${requestRound}`,
     approvedBy: [approvers[0], approvers[1]],
   });
   await ctx.db.transaction(async (tx) => {
-    await updateCaseStatus(tx, ctx.org.id, caseId, 'resolved');
+    await updateCaseStatus(tx, ctx.org.id, caseId, 'resolved', null);
     await recordAudit(ctx, tx, {
       action: 'account.unfrozen',
       targetType: 'exchange_account',
