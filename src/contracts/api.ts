@@ -34,6 +34,8 @@ export const widgetSessionBodySchema = z.object({
 });
 export type WidgetSessionResponse = {
   visitorToken: string;
+  /** ISO time; the widget renews its session before then (an expired token still renews for a while, see visitors). */
+  visitorTokenExpiresAt: string;
   contact: { id: string; name: string | null; verified: boolean };
   conversation: Conversation | null;
 };

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'totp_invalid',
   'totp_enrollment_required',
   'too_many_attempts',
+  'rate_limited',
   'forbidden',
   'identity_token_invalid',
   'visitor_token_invalid',

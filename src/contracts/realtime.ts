@@ -45,7 +45,7 @@ export type ServerEvent =
   | { type: 'notification'; notification: Notification }
   | { type: 'viewing'; conversationId: string; agent: { id: string; name: string }; viewing: boolean }
   | QueuePositionEvent
-  | { type: 'error'; code: string; message: string; clientId?: string }
+  | { type: 'error'; code: string; message: string; clientId?: string; retryAfterSeconds?: number }
   /** To the customer: rate this resolved conversation (the widget shows its rating card). */
   | { type: 'csat.requested'; conversationId: string; locale: 'zh-CN' | 'zh-TW' | 'en' }
   /** To supervisors and admins only. */

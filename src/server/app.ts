@@ -48,6 +48,9 @@ import { registerSlaRoutes } from './sla/sla.routes.ts';
 import { startRouting } from './routing/routing.listener.ts';
 import { registerRoutingRoutes } from './routing/routing.routes.ts';
 import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
+import { createDbRateLimiter } from './rate-limit/rate-limit.queries.ts';
+import { createRedisRateLimiter } from './rate-limit/rate-limit.redis.queries.ts';
+import { limitCustomerMessage, type RateLimiter, scheduleRateLimitCleanup } from './rate-limit/rate-limit.service.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONSOLE_DIST = path.join(ROOT, 'dist/console');
@@ -65,6 +68,8 @@ export type CreateAppDeps = {
   jobQueue?: { pollingIntervalSeconds?: number; slaSweepSeconds?: number };
   /** Where the bot and agents read the exchange's records and the chains (tests inject their own). */
   sources?: FactSources;
+  /** Widget rate-limit counters; by default in Redis when REDIS_URL is set, else in the database. */
+  rateLimiter?: RateLimiter;
 };
 
 /** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
@@ -79,6 +84,8 @@ export async function createApp(
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     bodyLimit: 256 * 1024,
+    // request.ip is what the widget's per-address rate limits count: behind a proxy it must be the client's.
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -106,16 +113,27 @@ export async function createApp(
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  const gateway = createGateway({ db, log, events });
+  const rateLimiter =
+    deps.rateLimiter ??
+    (config.redisUrl ? await createRedisRateLimiter({ url: config.redisUrl, log }) : createDbRateLimiter(db));
+  const ownsLimiter = rateLimiter !== deps.rateLimiter;
+  if (ownsLimiter) app.addHook('onClose', () => rateLimiter.close());
+  const gateway = createGateway({
+    db,
+    log,
+    events,
+    limitCustomerMessage: (who) => limitCustomerMessage({ rateLimiter, config }, who),
+  });
   const visitorKey = await ensureAppSecret(db, 'visitor_token_key', () => crypto.randomBytes(32).toString('base64url'));
   const clock = deps.clock ?? systemClock;
   const jobs = await startJobQueue({ db, log, clock, pollingIntervalSeconds: deps.jobQueue?.pollingIntervalSeconds });
   try {
-    return await wireApp(app, deps, { gateway, visitorKey, jobs, clock, consoleBuilt });
+    return await wireApp(app, deps, { gateway, visitorKey, jobs, clock, consoleBuilt, rateLimiter });
   } catch (error) {
     // A half-built app must not keep the process alive: the queue's pollers are the one thing already running.
     gateway.close();
     await jobs.stop();
+    if (ownsLimiter) await rateLimiter.close();
     throw error;
   }
 }
@@ -123,15 +141,23 @@ export async function createApp(
 async function wireApp(
   app: App,
   deps: CreateAppDeps,
-  parts: { gateway: Gateway; visitorKey: string; jobs: JobQueue; clock: Clock; consoleBuilt: boolean },
+  parts: {
+    gateway: Gateway;
+    visitorKey: string;
+    jobs: JobQueue;
+    clock: Clock;
+    consoleBuilt: boolean;
+    rateLimiter: RateLimiter;
+  },
 ): Promise<{ app: App; gateway: Gateway; bot: ReturnType<typeof startBot>; jobs: JobQueue }> {
   const { config, db, log, events } = deps;
-  const { gateway, visitorKey, jobs, clock, consoleBuilt } = parts;
+  const { gateway, visitorKey, jobs, clock, consoleBuilt, rateLimiter } = parts;
   const sources = deps.sources ?? createFactSources(db, log);
-  const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey, jobs, sources };
+  const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey, jobs, sources, rateLimiter };
   const metrics = createMetrics(events);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
   await scheduleMailSecretWipe(jobs, db, log);
+  await scheduleRateLimitCleanup(jobs, db, log);
   const bot = startBot({ db, log, events, mailer, sources, jobs });
   const stopPriorityRules = startPriorityRules({ db, log, events });
   const stopSlaClocks = await startSlaClocks(
@@ -189,6 +215,8 @@ function allowWidgetCrossOrigin(app: App): void {
     reply.header('access-control-allow-headers', 'authorization, content-type');
     reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
     reply.header('access-control-max-age', '600');
+    // A rate-limited widget reads when to retry; cross-origin it may only read the headers listed here.
+    reply.header('access-control-expose-headers', 'retry-after');
     if (request.method === 'OPTIONS') return reply.status(204).send();
   });
 }

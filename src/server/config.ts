@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { WIDGET_RATE_LIMITS_PATTERN, type WidgetRateLimits, widgetRateLimitsFrom } from './rate-limit/widget-limits.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,6 +29,17 @@ const envSchema = z.object({
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   KEFU_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   KEFU_LOGIN_MAX_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
+  KEFU_WIDGET_RATE_LIMITS: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(WIDGET_RATE_LIMITS_PATTERN, 'must be rule=limit/seconds, comma-separated').optional(),
+  ),
+  KEFU_TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\w.:/]+(,[\w.:/]+)*$/, 'must be true, false, or the addresses/CIDRs of the proxies (comma-separated)')
+      .default('false'),
+  ),
   SMTP_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -50,6 +62,13 @@ export type Config = {
   cookieSecure: 'auto' | 'true' | 'false';
   /** Failed logins per account in 15 minutes before further attempts are refused. */
   loginMaxFailures: number;
+  /** Per-address and per-visitor limits of the public widget API (src/server/rate-limit/widget-limits.ts). */
+  widgetRateLimits: WidgetRateLimits;
+  /**
+   * Which proxies' X-Forwarded-For to believe (Fastify's trustProxy): behind a reverse proxy every request would
+   * otherwise come from the proxy's address, and share one address's rate limits.
+   */
+  trustProxy: boolean | string;
   smtpUrl: string | undefined;
   mailFrom: string;
 };
@@ -73,9 +92,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.KEFU_SEED_DEMO,
     cookieSecure: e.KEFU_COOKIE_SECURE,
     loginMaxFailures: e.KEFU_LOGIN_MAX_FAILURES,
+    widgetRateLimits: widgetRateLimitsFrom(e.KEFU_WIDGET_RATE_LIMITS),
+    trustProxy: parseTrustProxy(e.KEFU_TRUST_PROXY),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.KEFU_MAIL_FROM,
   };
+}
+
+/** `true`, `false`, or the proxies to believe by address (`127.0.0.1`, `10.0.0.0/8`, `loopback`…). */
+function parseTrustProxy(value: string): boolean | string {
+  return value === 'true' || value === 'false' ? value === 'true' : value;
 }
 
 export class ConfigError extends Error {

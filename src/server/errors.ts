@@ -3,10 +3,13 @@ import type { ErrorCode } from '../contracts/errors.ts';
 /** The one application error. Services throw it with a code; `statusForErrorCode` is the only place codes meet HTTP. */
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** For `rate_limited`: when to try again, sent as the Retry-After header (and on the WebSocket's error event). */
+  readonly retryAfterSeconds: number | undefined;
   override name = 'AppError';
-  constructor(code: ErrorCode, message?: string) {
+  constructor(code: ErrorCode, message?: string, details: { retryAfterSeconds?: number } = {}) {
     super(message ?? defaultMessages[code] ?? code);
     this.code = code;
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 
@@ -23,6 +26,7 @@ const statusByCode: Record<ErrorCode, number> = {
   totp_invalid: 401,
   totp_enrollment_required: 403,
   too_many_attempts: 429,
+  rate_limited: 429,
   forbidden: 403,
   identity_token_invalid: 401,
   visitor_token_invalid: 401,
@@ -62,6 +66,7 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   totp_invalid: 'That authenticator code is not valid.',
   totp_enrollment_required: 'This organization requires two-factor authentication: enrol an authenticator first.',
   too_many_attempts: 'Too many failed attempts; wait a few minutes and try again.',
+  rate_limited: 'Too many requests; wait the seconds in Retry-After and try again.',
   forbidden: 'Your role does not allow this.',
   identity_token_invalid: 'The identity token is forged, malformed or expired.',
   visitor_token_invalid: 'The visitor token is not valid; start a new session.',

@@ -82,6 +82,10 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     KEFU_LOGIN_MAX_FAILURES: '5',
+    // The suites drive one visitor at machine speed (50 concurrent sends, bot dialogues without pauses), faster than
+    // a person types: the per-visitor limits are raised, the per-address ones stay as shipped, so every widget
+    // request still goes through the limiter. test/integration/rate-limits.test.ts sets its own.
+    KEFU_WIDGET_RATE_LIMITS: 'message.visitor=100000/10,conversation.visitor=100000/600,session.visitor=100000/60',
     ...env,
   });
   const log = pino({ level: 'silent' });

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { signIdentityToken, signToken, verifyIdentityToken, verifyToken } from '../../src/server/visitors/tokens.ts';
+import {
+  isVisitorTokenExpired,
+  readVisitorToken,
+  signIdentityToken,
+  signToken,
+  signVisitorToken,
+  VISITOR_TOKEN_TTL_SECONDS,
+  verifyIdentityToken,
+  verifyToken,
+  verifyVisitorToken,
+} from '../../src/server/visitors/tokens.ts';
 
 const KEY = 'exchange-secret';
 const now = Date.UTC(2026, 10, 23);
@@ -35,4 +45,36 @@ test('a token that is not a JSON object is rejected even when signed', () => {
   const body = Buffer.from('[1,2]').toString('base64url');
   const signed = signToken(KEY, {}).split('.')[1];
   assert.equal(verifyToken(KEY, `${body}.${signed}`), undefined);
+});
+
+test('a visitor token opens the API until it expires, a day after it was issued', () => {
+  const { token, expiresAt } = signVisitorToken(KEY, 'org-1', 'contact-1', now);
+  assert.equal(expiresAt.getTime(), now + VISITOR_TOKEN_TTL_SECONDS * 1000);
+  assert.deepEqual(verifyVisitorToken(KEY, token, now), { orgId: 'org-1', contactId: 'contact-1' });
+  assert.deepEqual(verifyVisitorToken(KEY, token, expiresAt.getTime() - 1000), {
+    orgId: 'org-1',
+    contactId: 'contact-1',
+  });
+  assert.equal(verifyVisitorToken(KEY, token, expiresAt.getTime()), undefined);
+  // Expired, it still names its visitor for a renewal.
+  assert.deepEqual(readVisitorToken(KEY, token), { orgId: 'org-1', contactId: 'contact-1', expiresAt });
+});
+
+test('a visitor token from before tokens expired (v1, no exp) is read as expired, not as forged', () => {
+  const legacy = signToken(KEY, { o: 'org-1', c: 'contact-1', v: 1 });
+  assert.equal(verifyVisitorToken(KEY, legacy, now), undefined);
+  const claims = readVisitorToken(KEY, legacy);
+  assert.deepEqual(claims, { orgId: 'org-1', contactId: 'contact-1', expiresAt: null });
+  assert.equal(claims && isVisitorTokenExpired(claims, now), true);
+});
+
+test('a visitor token is refused when forged, re-dated or of an unknown version', () => {
+  const { token } = signVisitorToken(KEY, 'org-1', 'contact-1', now);
+  assert.equal(readVisitorToken('other-key', token), undefined);
+  const redated = Buffer.from(JSON.stringify({ o: 'org-1', c: 'contact-1', v: 2, exp: 4102444800 })).toString(
+    'base64url',
+  );
+  assert.equal(readVisitorToken(KEY, `${redated}.${token.split('.')[1]}`), undefined);
+  assert.equal(readVisitorToken(KEY, signToken(KEY, { o: 'org-1', c: 'contact-1', v: 3, exp: 4102444800 })), undefined);
+  assert.equal(readVisitorToken(KEY, signToken(KEY, { o: 'org-1', c: 'contact-1', v: 2 })), undefined);
 });

@@ -9,10 +9,19 @@ import {
 } from '../../contracts/api.ts';
 import type { Ctx } from '../context.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { authenticateVisitor, getWidgetConfig, startWidgetSession } from '../visitors/visitors.service.ts';
+import { limitConversationStart, limitCustomerMessage, limitSessionStart } from '../rate-limit/rate-limit.service.ts';
+import {
+  authenticateVisitor,
+  getWidgetConfig,
+  returningVisitorOf,
+  startWidgetSession,
+} from '../visitors/visitors.service.ts';
 import { listConversations, listMessages, postMessage, startConversation } from './conversations.service.ts';
 
-/** The customer-facing API used by the widget; a visitor only ever reaches their own conversations. */
+/**
+ * The customer-facing API used by the widget; a visitor only ever reaches their own conversations. It is public, so
+ * what creates rows (sessions, conversations, messages) is rate-limited per address and per visitor (`rate_limited`).
+ */
 export function registerWidgetRoutes(app: App, deps: AppDeps): void {
   const tags = ['widget'];
 
@@ -27,9 +36,14 @@ export function registerWidgetRoutes(app: App, deps: AppDeps): void {
     getWidgetConfig(deps.db, request.query.org),
   );
 
-  app.post('/api/widget/session', { schema: { tags, body: widgetSessionBodySchema } }, (request) =>
-    startWidgetSession(deps, request.body),
-  );
+  app.post('/api/widget/session', { schema: { tags, body: widgetSessionBodySchema } }, async (request) => {
+    await limitSessionStart(deps, {
+      ip: request.ip,
+      returningVisitor: returningVisitorOf(deps.visitorKey, request.body.visitorToken),
+      identified: request.body.identityToken !== undefined,
+    });
+    return startWidgetSession(deps, request.body);
+  });
 
   app.get('/api/widget/conversations', { schema: { tags } }, async (request) => {
     const ctx = await visitorCtx(request);
@@ -43,6 +57,7 @@ export function registerWidgetRoutes(app: App, deps: AppDeps): void {
       const ctx = await visitorCtx(request);
       const { body, clientId } = request.body;
       const contactId = ctx.actor.kind === 'customer' ? ctx.actor.contactId : '';
+      await limitConversationStart(deps, { ip: request.ip, contactId, withMessage: body !== undefined });
       const result = await startConversation(ctx, {
         inboxId: ctx.inboxId,
         contactId,
@@ -67,6 +82,9 @@ export function registerWidgetRoutes(app: App, deps: AppDeps): void {
     { schema: { tags, params: conversationParamsSchema, body: sendMessageBodySchema } },
     async (request, reply) => {
       const ctx = await visitorCtx(request);
+      if (ctx.actor.kind === 'customer') {
+        await limitCustomerMessage(deps, { ip: request.ip, contactId: ctx.actor.contactId });
+      }
       const message = await postMessage(ctx, request.params.conversationId, request.body);
       reply.status(201);
       return { message };

@@ -12,6 +12,9 @@ export function installErrorHandling(
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     const { status, code, message } = describeError(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(error.retryAfterSeconds));
+    }
     reply.status(status).send({ error: { code, message } });
   });
   app.setNotFoundHandler((request, reply) => {

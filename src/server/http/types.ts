@@ -15,6 +15,7 @@ import type { JobQueue } from '../jobs/jobs.types.ts';
 import type { AgentSession } from '../auth/auth.service.ts';
 import type { Logger } from 'pino';
 import type { FactSources } from '../self-service/self-service.ts';
+import type { RateLimiter } from '../rate-limit/rate-limit.service.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -32,6 +33,8 @@ export type AppDeps = {
   events: EventBus;
   gateway: Gateway;
   visitorKey: string;
+  /** Counts widget requests across nodes (config.widgetRateLimits says how many are allowed). */
+  rateLimiter: RateLimiter;
   /** The exchange's records and the chains; absent when the organization has none configured. */
   sources?: FactSources;
   /** Durable background work (SLA checks, follow-ups), shared by every node through the database. */

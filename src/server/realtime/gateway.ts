@@ -11,7 +11,7 @@ import type { DomainEvent } from '../events/domain-events.ts';
 
 type Identity =
   | { role: 'agent'; orgId: string; agentId: string; name: string; agentRole: 'admin' | 'supervisor' | 'agent' }
-  | { role: 'customer'; orgId: string; contactId: string; name: string | null };
+  | { role: 'customer'; orgId: string; contactId: string; name: string | null; ip: string };
 
 type Connection = {
   socket: WebSocket;
@@ -43,7 +43,13 @@ export type Gateway = {
  * public messages and updates of their own conversations. Message delivery is exact per connection: replays after a
  * reconnect and live events are merged by seq, so a client gets each message once, in order.
  */
-export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): Gateway {
+export function createGateway(deps: {
+  db: Db;
+  log: Logger;
+  events: EventBus;
+  /** The widget's message rate limit (src/server/rate-limit/): throws `rate_limited` when the customer must wait. */
+  limitCustomerMessage?: (who: { ip: string; contactId: string }) => Promise<void>;
+}): Gateway {
   const { db, log, events } = deps;
   const agentsByOrg = new Map<string, Set<Connection>>();
   const customersByContact = new Map<string, Set<Connection>>();
@@ -379,6 +385,8 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
         return;
       }
       case 'send': {
+        // The same budget as the HTTP route: a socket is not a way around the limit.
+        if (conn.identity.role === 'customer') await deps.limitCustomerMessage?.(conn.identity);
         const message = await postMessage(ctxFor(conn), event.conversationId, {
           body: event.body,
           clientId: event.clientId,
@@ -415,7 +423,8 @@ export function createGateway(deps: { db: Db; log: Logger; events: EventBus }): 
     handleClientEvent(conn, parsed).catch((error: unknown) => {
       const clientId = parsed.type === 'send' ? parsed.clientId : undefined;
       if (error instanceof AppError) {
-        send(conn, { type: 'error', code: error.code, message: error.message, clientId });
+        const retryAfterSeconds = error.retryAfterSeconds;
+        send(conn, { type: 'error', code: error.code, message: error.message, clientId, retryAfterSeconds });
       } else {
         log.error({ err: error }, 'realtime event failed');
         send(conn, { type: 'error', code: 'internal_error', message: 'Something went wrong on our side.', clientId });

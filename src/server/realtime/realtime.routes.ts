@@ -23,7 +23,7 @@ export function registerRealtimeRoutes(app: App, deps: AppDeps): void {
       }
       deps.gateway.accept(
         socket,
-        { role: 'customer', orgId: visitor.orgId, contactId: contact.id, name: contact.name },
+        { role: 'customer', orgId: visitor.orgId, contactId: contact.id, name: contact.name, ip: request.ip },
         early.release(),
       );
     },

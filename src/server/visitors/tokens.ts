@@ -54,13 +54,56 @@ export function signIdentityToken(secret: string, claims: Omit<IdentityClaims, '
   return signToken(secret, { ...claims, exp: claims.exp ?? Math.floor(Date.now() / 1000) + 3600 });
 }
 
-const visitorClaimsSchema = z.object({ o: z.string(), c: z.string(), v: z.literal(1) });
+/**
+ * How long a visitor token opens the widget API and WebSocket. Short, because the token is a bearer credential that
+ * travels in the WebSocket URL (and so into proxy logs): a copied token reads the chat for a day at most. The widget
+ * never notices: every page load starts a session, which issues a fresh token, and an open tab renews before expiry.
+ */
+export const VISITOR_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 
-export function signVisitorToken(key: string, orgId: string, contactId: string): string {
-  return signToken(key, { o: orgId, c: contactId, v: 1 });
+/** v2 carries its expiry; v1 tokens (issued before tokens expired) have none and are read as already expired. */
+const visitorClaimsSchema = z.union([
+  z.object({ o: z.string(), c: z.string(), v: z.literal(2), exp: z.number().int() }),
+  z.object({ o: z.string(), c: z.string(), v: z.literal(1) }),
+]);
+
+export type VisitorTokenClaims = {
+  orgId: string;
+  contactId: string;
+  /** null for a v1 token: it never said, so it counts as expired. */
+  expiresAt: Date | null;
+};
+
+export function signVisitorToken(
+  key: string,
+  orgId: string,
+  contactId: string,
+  now = Date.now(),
+): { token: string; expiresAt: Date } {
+  const exp = Math.floor(now / 1000) + VISITOR_TOKEN_TTL_SECONDS;
+  return { token: signToken(key, { o: orgId, c: contactId, v: 2, exp }), expiresAt: new Date(exp * 1000) };
 }
 
-export function verifyVisitorToken(key: string, token: string): { orgId: string; contactId: string } | undefined {
+/** A token we signed, expired or not: what a renewal looks at (src/server/visitors/visitors.service.ts). */
+export function readVisitorToken(key: string, token: string): VisitorTokenClaims | undefined {
   const claims = visitorClaimsSchema.safeParse(verifyToken(key, token));
-  return claims.success ? { orgId: claims.data.o, contactId: claims.data.c } : undefined;
+  if (!claims.success) return undefined;
+  const { o, c } = claims.data;
+  return { orgId: o, contactId: c, expiresAt: claims.data.v === 2 ? new Date(claims.data.exp * 1000) : null };
+}
+
+export function isVisitorTokenExpired(claims: VisitorTokenClaims, now = Date.now()): boolean {
+  return claims.expiresAt === null || claims.expiresAt.getTime() <= now;
+}
+
+/** A token that opens the API right now: signed by us and not expired. */
+export function verifyVisitorToken(
+  key: string,
+  token: string,
+  now = Date.now(),
+): { orgId: string; contactId: string } | undefined {
+  const claims = readVisitorToken(key, token);
+  return claims && !isVisitorTokenExpired(claims, now)
+    ? { orgId: claims.orgId, contactId: claims.contactId }
+    : undefined;
 }

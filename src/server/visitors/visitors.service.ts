@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { WidgetConfigResponse, WidgetSessionResponse } from '../../contracts/api.ts';
 import type { Locale } from '../../contracts/domain.ts';
 import {
+  type ContactRow,
   insertContact,
   insertContactIdentity,
   selectContact,
@@ -15,7 +16,27 @@ import { toConversation } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import { type OrgRow, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
-import { signVisitorToken, verifyIdentityToken, verifyVisitorToken } from './tokens.ts';
+import {
+  isVisitorTokenExpired,
+  readVisitorToken,
+  signVisitorToken,
+  type VisitorTokenClaims,
+  verifyIdentityToken,
+} from './tokens.ts';
+import { selectVisitorLastSeen } from './visitors.queries.ts';
+
+/**
+ * How long after it expired a visitor token still renews into a fresh one for the same visitor, so a customer who
+ * comes back within a month finds their conversation. Safe because:
+ *   - the signature proves we issued the token for this contact of this organization, and renewal gives nothing more
+ *     than a token for that same contact: it can never reach another visitor or an account;
+ *   - an account-bound contact (signed in through the exchange's identity token) never renews from an old token: an
+ *     expired token left in a shared browser cannot reopen an exchange account's chat without the exchange's
+ *     signature; that browser starts a new anonymous visitor instead;
+ *   - it bounds a copied token (from a log, a shared computer) to TTL + grace, instead of forever as before; and
+ *     renewals are rate-limited per visitor like every session start.
+ */
+export const VISITOR_RENEWAL_GRACE_SECONDS = 30 * 24 * 60 * 60;
 
 const DEFAULT_GREETING: WidgetConfigResponse['greeting'] = {
   'zh-CN': '您好！我们 24 小时在线。请描述您的问题，例如充值未到账、提币审核中或账户安全。',
@@ -77,9 +98,11 @@ export async function startWidgetSession(
     }
     verified = true;
   } else if (input.visitorToken) {
-    const visitor = verifyVisitorToken(deps.visitorKey, input.visitorToken);
-    // A token for another org, or for a contact that no longer exists, starts a fresh visitor rather than failing.
-    if (visitor && visitor.orgId === org.id && (await selectContact(db, org.id, visitor.contactId))) {
+    const visitor = readVisitorToken(deps.visitorKey, input.visitorToken);
+    const known = visitor && visitor.orgId === org.id ? await selectContact(db, org.id, visitor.contactId) : undefined;
+    // A token for another org, for a contact that no longer exists, or too old to renew starts a fresh visitor
+    // rather than failing.
+    if (visitor && known && (await mayResume(db, visitor, known))) {
       contactId = visitor.contactId;
       // The widget re-opens its session when the customer switches language: the bot and agents follow it.
       if (input.locale) await updateContactProfile(db, org.id, contactId, { locale: input.locale });
@@ -99,11 +122,30 @@ export async function startWidgetSession(
   if (!contact) throw new AppError('internal_error');
   const [latest] = await selectConversations(db, org.id, { contactId, limit: 5 });
   const resumable = latest && latest.status !== 'closed' ? latest : undefined;
+  const issued = signVisitorToken(deps.visitorKey, org.id, contactId);
   return {
-    visitorToken: signVisitorToken(deps.visitorKey, org.id, contactId),
+    visitorToken: issued.token,
+    visitorTokenExpiresAt: issued.expiresAt.toISOString(),
     contact: { id: contactId, name: contact.name, verified: verified || contact.exchange_uid !== null },
     conversation: resumable ? toConversation(resumable) : null,
   };
+}
+
+/** A live token resumes; an expired one (or a v1 token, which never said when) renews within the grace window. */
+async function mayResume(db: Db, visitor: VisitorTokenClaims, contact: ContactRow, now = Date.now()): Promise<boolean> {
+  if (!isVisitorTokenExpired(visitor, now)) return true;
+  if (contact.exchange_uid !== null) return false;
+  // A v1 token carries no issue time: measure its age from when its visitor was last here.
+  const expiredAt = visitor.expiresAt ?? (await selectVisitorLastSeen(db, contact.org_id, contact.id));
+  return expiredAt !== null && now - expiredAt.getTime() <= VISITOR_RENEWAL_GRACE_SECONDS * 1000;
+}
+
+/**
+ * The contact a visitor token names, whether or not it still opens the API: what the per-visitor rate limit of
+ * session starts counts (a renewal is that visitor coming back, not a new one).
+ */
+export function returningVisitorOf(visitorKey: string, visitorToken: string | undefined): string | undefined {
+  return visitorToken ? readVisitorToken(visitorKey, visitorToken)?.contactId : undefined;
 }
 
 /** The customer behind a widget request's bearer token. */
@@ -111,8 +153,14 @@ export async function authenticateVisitor(
   deps: { db: Db; visitorKey: string },
   token: string | undefined,
 ): Promise<Pick<Ctx, 'org' | 'actor'> & { inboxId: string }> {
-  const visitor = token ? verifyVisitorToken(deps.visitorKey, token) : undefined;
+  const visitor = token ? readVisitorToken(deps.visitorKey, token) : undefined;
   if (!visitor) throw new AppError('visitor_token_invalid');
+  if (isVisitorTokenExpired(visitor)) {
+    throw new AppError(
+      'visitor_token_invalid',
+      'The visitor token has expired; renew it with POST /api/widget/session.',
+    );
+  }
   const contact = await selectContact(deps.db, visitor.orgId, visitor.contactId);
   if (!contact) throw new AppError('visitor_token_invalid');
   const inbox = await selectWebInbox(deps.db, visitor.orgId);

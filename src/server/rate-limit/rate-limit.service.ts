@@ -1,0 +1,108 @@
+import net from 'node:net';
+import type { Logger } from 'pino';
+import type { Db } from '../db/db.ts';
+import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/jobs.types.ts';
+import { deleteEndedRateLimitWindows } from './rate-limit.queries.ts';
+import type { RateLimit, WidgetRateLimitRule, WidgetRateLimits } from './widget-limits.ts';
+
+/** One counter to bump: `bucket` names the rule and who is counted (`message.visitor:<contact id>`). */
+export type RateLimitHit = RateLimit & { bucket: string };
+/** A bucket's count in its current window, this hit included, and the seconds until that window ends. */
+export type RateLimitCount = { bucket: string; count: number; resetInSeconds: number };
+
+/**
+ * Counts requests where every app node sees the same numbers: in the database (rate-limit.queries.ts) or, when
+ * REDIS_URL is set, in Redis (rate-limit.redis.queries.ts).
+ */
+export type RateLimiter = {
+  /** Bumps every bucket of one request in one round trip and returns their counts. */
+  hit(hits: RateLimitHit[]): Promise<RateLimitCount[]>;
+  close(): Promise<void>;
+};
+
+export type RateLimitDeps = { rateLimiter: RateLimiter; config: { widgetRateLimits: WidgetRateLimits } };
+
+type Subject = { rule: WidgetRateLimitRule; who: string };
+
+/**
+ * Refuses with `rate_limited` (429 + Retry-After) when any of the buckets is over its limit. A refused request still
+ * counts: a client that keeps hammering stays refused until it pauses for a whole window.
+ */
+async function enforce(deps: RateLimitDeps, subjects: Subject[]): Promise<void> {
+  const hits = subjects.map(({ rule, who }) => ({ bucket: `${rule}:${who}`, ...deps.config.widgetRateLimits[rule] }));
+  const counts = await deps.rateLimiter.hit(hits);
+  let retryAfterSeconds = 0;
+  for (const count of counts) {
+    const hit = hits.find((h) => h.bucket === count.bucket);
+    if (hit && count.count > hit.limit) retryAfterSeconds = Math.max(retryAfterSeconds, count.resetInSeconds, 1);
+  }
+  if (retryAfterSeconds > 0) throw new AppError('rate_limited', undefined, { retryAfterSeconds });
+}
+
+/**
+ * `POST /api/widget/session`. `returningVisitor` is the contact a (possibly expired) visitor token names; a request
+ * with neither that nor an identity token is about to create a visitor, which is what the flood did.
+ */
+export function limitSessionStart(
+  deps: RateLimitDeps,
+  who: { ip: string; returningVisitor: string | undefined; identified: boolean },
+): Promise<void> {
+  const ip = addressBucket(who.ip);
+  const subjects: Subject[] = [{ rule: 'session.ip', who: ip }];
+  if (who.returningVisitor) subjects.push({ rule: 'session.visitor', who: who.returningVisitor });
+  else if (!who.identified) subjects.push({ rule: 'visitor.ip', who: ip });
+  return enforce(deps, subjects);
+}
+
+/** `POST /api/widget/conversations`; a first message in it counts as a message too. */
+export function limitConversationStart(
+  deps: RateLimitDeps,
+  who: { ip: string; contactId: string; withMessage: boolean },
+): Promise<void> {
+  const ip = addressBucket(who.ip);
+  const subjects: Subject[] = [
+    { rule: 'conversation.ip', who: ip },
+    { rule: 'conversation.visitor', who: who.contactId },
+  ];
+  if (who.withMessage) subjects.push({ rule: 'message.ip', who: ip }, { rule: 'message.visitor', who: who.contactId });
+  return enforce(deps, subjects);
+}
+
+/** A customer's message, over HTTP or the widget WebSocket's `send`: one budget for both. */
+export function limitCustomerMessage(deps: RateLimitDeps, who: { ip: string; contactId: string }): Promise<void> {
+  return enforce(deps, [
+    { rule: 'message.ip', who: addressBucket(who.ip) },
+    { rule: 'message.visitor', who: who.contactId },
+  ]);
+}
+
+/**
+ * What one client address is counted as: an IPv4 address as it is (also when written as ::ffff:a.b.c.d), an IPv6
+ * address by its /64, since one subscriber is given a whole /64 and could otherwise use a fresh address per request.
+ */
+export function addressBucket(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (!net.isIPv6(ip)) return ip;
+  const [head, tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // A dotted IPv4 tail (64:ff9b::192.0.2.1) stands for two groups.
+  const rightGroups = right.length + (right.at(-1)?.includes('.') ? 1 : 0);
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - rightGroups).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => Number.parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
+}
+
+const CLEANUP_JOB = 'rate-limit-cleanup';
+
+/** Ended windows are deleted every few minutes (on one node), so the counter table stays as small as the live ones. */
+export async function scheduleRateLimitCleanup(jobs: JobQueue, db: Db, log: Logger): Promise<void> {
+  await jobs.every(CLEANUP_JOB, 300, async () => {
+    const deleted = await deleteEndedRateLimitWindows(db);
+    if (deleted > 0) log.debug({ deleted }, 'deleted ended rate-limit windows');
+  });
+}
