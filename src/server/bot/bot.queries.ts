@@ -109,3 +109,39 @@ export async function insertBuiltinModel(
     [m.dataHash, m.model, JSON.stringify(m.metrics)],
   );
 }
+
+/**
+ * A resolved conversation the customer writes to again goes back to the bot: the new question gets the same bot-first
+ * treatment as a new conversation (look-ups, articles, a hand-off when needed) instead of waiting for a person who
+ * already closed the last one. The history and the earlier hand-off note stay in the thread.
+ */
+export async function returnConversationToBot(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  state: BotState,
+): Promise<void> {
+  await db.query(
+    `UPDATE conversations
+        SET bot_state = $3, handoff_at = NULL, assignee_id = NULL, assigned_at = NULL, queued_at = NULL,
+            queue_entered_at = NULL, updated_at = now()
+      WHERE org_id = $1 AND id = $2`,
+    [orgId, conversationId, JSON.stringify(state)],
+  );
+}
+
+/** Whether a person has answered the customer (a public agent message) since a moment: then the bot stays quiet. */
+export async function selectAgentRepliedSince(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  since: Date,
+): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 FROM messages
+      WHERE org_id = $1 AND conversation_id = $2 AND author_kind = 'agent' AND NOT private AND created_at >= $3
+      LIMIT 1`,
+    [orgId, conversationId, since],
+  );
+  return rows.length > 0;
+}

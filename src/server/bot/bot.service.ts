@@ -9,6 +9,8 @@ import {
   type BotConversationRow,
   markHandedOff,
   mergeMessageMeta,
+  returnConversationToBot,
+  selectAgentRepliedSince,
   selectBotConversation,
   updateBotState,
 } from './bot.queries.ts';
@@ -66,8 +68,9 @@ const DEFAULT_BOT_NAME = '智能客服 · Assistant';
 export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<'message.created'>): Promise<void> {
   const { db } = deps;
   const message = event.message;
-  const conversation = await selectBotConversation(db, event.orgId, event.conversationId);
-  if (!conversation) return;
+  const found = await selectBotConversation(db, event.orgId, event.conversationId);
+  if (!found) return;
+  let conversation = found;
   const locale = chooseReplyLocale(message.body, conversation.bot_state.locale ?? conversation.contact_locale);
   const ctx: Ctx = {
     db,
@@ -85,14 +88,21 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
   const redactions = (message.meta.redactions as SecretKind[] | undefined) ?? [];
   if (redactions.length > 0) await warnAboutSecret(ctx, conversation, message, redactions, locale);
 
-  const previous: BotState = { ...INITIAL_BOT_STATE, ...conversation.bot_state };
+  let previous: BotState = { ...INITIAL_BOT_STATE, ...conversation.bot_state };
+  if (event.reopened && conversation.bot_enabled) {
+    // A customer writing again after a resolution has a new question: the bot takes it first, as in a new chat.
+    previous = { ...INITIAL_BOT_STATE, locale: previous.locale, since: message.createdAt };
+    await returnConversationToBot(db, event.orgId, conversation.id, previous);
+    conversation = { ...conversation, assignee_id: null, handoff_at: null };
+    await publishConversationUpdated(ctx, conversation.id, ['assignee', 'bot']);
+  }
   const asksToFreeze = asksForFreeze(message.body);
   const botInCharge =
     conversation.bot_enabled &&
     !conversation.assignee_id &&
     !conversation.handoff_at &&
-    !conversation.first_reply_at &&
-    previous.active;
+    previous.active &&
+    !(await personHasAnswered(db, event.orgId, conversation, previous.since ? new Date(previous.since) : null));
   let understanding: Understanding | undefined;
   const understandOnce = async () => {
     understanding ??= await understand(deps, message, locale, redactions, conversation);
@@ -142,7 +152,16 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     if (started || freezeTurn.replies.length > 0) return;
   }
 
-  if (!botInCharge) return;
+  if (!botInCharge) {
+    // Handed over but nobody has answered yet: at a crash that wait is long, and the self-service look-ups (a
+    // deposit's confirmations, a withdrawal's review, an official channel) need no person, so the bot still does them.
+    const waitingForPerson =
+      conversation.bot_enabled &&
+      conversation.handoff_at !== null &&
+      !(await personHasAnswered(db, event.orgId, conversation, new Date(conversation.handoff_at)));
+    if (waitingForPerson) await lookUpWhileQueued(deps, ctx, conversation, message, previous, await understandOnce());
+    return;
+  }
 
   const understood = await understandOnce();
   deps.events.publish({
@@ -189,6 +208,68 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     handoff = handoff ?? result.handoff;
   }
   if (handoff) await handOff(ctx, conversation, turn, understood, handoff);
+}
+
+/** Whether a person has publicly answered the customer since a moment (null: ever). */
+async function personHasAnswered(
+  db: Db,
+  orgId: string,
+  conversation: BotConversationRow,
+  since: Date | null,
+): Promise<boolean> {
+  if (!conversation.first_reply_at) return false;
+  if (!since || new Date(conversation.first_reply_at) >= since) return true;
+  return selectAgentRepliedSince(db, orgId, conversation.id, since);
+}
+
+/** The look-ups a customer waiting in the queue still gets from the bot, and the flows that collect their details. */
+const QUEUED_LOOKUPS = new Set(['deposit', 'withdrawal', 'official_channel', 'platform_status']);
+const QUEUED_FLOWS = new Set(['deposit_missing', 'withdrawal_status']);
+
+/**
+ * A turn for a customer who waits for a person: only self-service look-ups (and the questions that collect their
+ * details) are answered; anything else is left to the person. What the bot finds goes to the agent as a note, and a
+ * finding that needs people raises the priority without restarting the SLA clocks of the hand-off already made.
+ */
+async function lookUpWhileQueued(
+  deps: BotDeps,
+  ctx: Ctx,
+  conversation: BotConversationRow,
+  message: Message,
+  previous: BotState,
+  understood: Understanding,
+): Promise<void> {
+  // "还要等多久？" in the queue asks about the wait for a person, not about the last look-up.
+  if (understood.followUp) return;
+  const turn = decideTurn({ ...previous, active: true }, understood);
+  // A break-in reported while waiting: the customer can freeze the account at once, and the priority goes up.
+  const compromised = turn.action === 'handoff:account_compromised';
+  const selfService = turn.lookup
+    ? QUEUED_LOOKUPS.has(turn.lookup.kind)
+    : !turn.handoff && turn.state.flow !== null && QUEUED_FLOWS.has(turn.state.flow.intent);
+  if (!selfService && !compromised) return;
+  const locale = understood.locale;
+  const say = (body: string, key: string, action: string) =>
+    postMessage(ctx, conversation.id, {
+      body,
+      clientId: `${key}:${message.id}`,
+      meta: { bot: { inReplyTo: message.id, action, whileQueued: true } },
+    });
+  await mergeMessageMeta(ctx.db, ctx.org.id, message.id, {
+    bot: { intent: understood.intent, confidence: round(understood.confidence), action: turn.action, whileQueued: true },
+  });
+  await updateBotState(ctx.db, ctx.org.id, conversation.id, { ...turn.state, active: false, locale });
+  const replies = [...turn.replies];
+  let handoff = turn.lookup ? null : turn.handoff;
+  if (turn.lookup) {
+    const result = await runLookup(deps, ctx, conversation, understood, turn.lookup, locale);
+    replies.push(...result.replies);
+    handoff = result.handoff;
+  }
+  if (replies.length === 0) return;
+  if (!compromised) replies[0] = `${reply('whileWaiting', locale)}\n${replies[0]}`;
+  for (const [index, text] of replies.entries()) await say(text, `queued${index}`, turn.action);
+  if (handoff) await handOff(ctx, conversation, turn, understood, handoff, { alreadyHandedOff: message.id });
 }
 
 /** Fetches the facts a turn asked for and words the answer; any source that fails means a hand-off, never a guess. */
@@ -389,6 +470,7 @@ async function handOff(
   turn: TurnResult,
   u: Understanding,
   handoff: Handoff,
+  options: { alreadyHandedOff?: string } = {},
 ): Promise<void> {
   const slots = turn.state.flow?.slots ?? turn.lookup?.slots ?? {};
   const e = u.entities;
@@ -422,7 +504,10 @@ async function handOff(
   const body = [`Bot hand-off — ${handoff.reason.replace(/_/g, ' ')}`, ...facts, 'Bot said:', ...said].join('\n');
   await postMessage(ctx, conversation.id, {
     body,
-    clientId: `handoff:${conversation.id}`,
+    // One note per hand-off: a later round (after a resolution) or a finding while queued gets its own.
+    clientId: options.alreadyHandedOff
+      ? `handoff:${conversation.id}:${options.alreadyHandedOff}`
+      : `handoff:${conversation.id}${turn.state.since ? `:${turn.state.since}` : ''}`,
     private: true,
     meta: {
       // The same summary, structured: the console words it in the agent's language.
@@ -446,7 +531,9 @@ async function handOff(
     tags: ['handoff', ...handoff.tags],
     securityFlag: handoff.securityFlag,
   });
-  await publishConversationUpdated(ctx, conversation.id, ['handoff', 'priority', 'tags']);
+  // Already handed over: a 'handoff' change would restart the SLA clocks of a customer who has been waiting.
+  const changes = options.alreadyHandedOff ? ['priority', 'tags'] : ['handoff', 'priority', 'tags'];
+  await publishConversationUpdated(ctx, conversation.id, changes);
 }
 
 function round(n: number): number {

@@ -45,6 +45,11 @@ export type BotState = {
    * the last look-up used, so "现在呢？" after a deposit answer looks the same deposit up again.
    */
   topic?: { intent: string; text: string; followUps: number; slots?: Slots };
+  /**
+   * When the bot took the conversation back after it was resolved (ISO): a person's reply before then belongs to the
+   * earlier round and does not silence the bot.
+   */
+  since?: string;
 };
 
 export const INITIAL_BOT_STATE: BotState = {

@@ -11,6 +11,10 @@ const REPLIES = {
       '我是{org}的智能客服机器人，可以帮您查询充值和提币进度、处理账户安全问题。想和真人客服沟通，回复“人工”即可。',
     en: 'I am the {org} automated assistant: I can look up deposits and withdrawals and help with account security. To talk to a person instead, reply "agent".',
   },
+  whileWaiting: {
+    'zh-CN': '在等待人工客服接入的同时，我先帮您查一下：',
+    en: 'While you wait for a colleague, I can look this up for you:',
+  },
   greeting: {
     'zh-CN': '您好！我是{org}的智能客服，请问有什么可以帮您？例如：充值未到账、提币进度、账户安全。',
     en: 'Hi! I am the {org} support assistant. How can I help — a missing deposit, a withdrawal, account security?',

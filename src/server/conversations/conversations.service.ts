@@ -254,6 +254,7 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
     contactId: stored.contact_id,
     inboxId: stored.inbox_id,
     message: published,
+    ...(stored.prev_status === 'resolved' && stored.status === 'open' ? { reopened: true } : {}),
   });
   const changes: string[] = [];
   if (stored.status !== stored.prev_status) changes.push('status');

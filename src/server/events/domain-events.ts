@@ -14,6 +14,8 @@ export type DomainEvent =
       contactId: string;
       inboxId: string;
       message: Message;
+      /** The customer's message reopened a resolved conversation (the bot takes it back: see bot.service.ts). */
+      reopened?: boolean;
     }
   | { type: 'conversation.created'; orgId: string; conversation: Conversation }
   | { type: 'conversation.updated'; orgId: string; conversation: Conversation; changes: string[] }
