@@ -81,6 +81,15 @@ export type QueueEntry = {
 };
 export type QueueResponse = { queue: QueueEntry[] };
 
+/**
+ * What the widget's header tells a customer before they write: a person is free to answer ('online'), people are
+ * there but all at capacity ('busy'), or nobody is on shift and the bot answers alone ('away').
+ */
+export const supportAvailabilitySchema = z.enum(['online', 'busy', 'away']);
+export type SupportAvailability = z.infer<typeof supportAvailabilitySchema>;
+export type SupportAvailabilityResponse = { availability: SupportAvailability };
+export const supportAvailabilityQuerySchema = z.object({ org: z.string().min(1).max(64) });
+
 /** A customer's place in the queue; `position: null` once an agent has the conversation (or it left the queue). */
 export type QueuePosition = {
   conversationId: string;

@@ -89,7 +89,10 @@ for (const database of await testDatabases()) {
       const { visitor, id, send } = await handedOver();
       const agent = await loginAgent(server, org.agents.agent);
       await agent.call('POST', `/api/agent/conversations/${id}/assign`, { agentId: org.agents.agent.id });
-      await agent.call('POST', `/api/agent/conversations/${id}/messages`, { body: '已处理，祝您愉快。', clientId: 'a1' });
+      await agent.call('POST', `/api/agent/conversations/${id}/messages`, {
+        body: '已处理，祝您愉快。',
+        clientId: 'a1',
+      });
       const resolved = await agent.call('PATCH', `/api/agent/conversations/${id}`, { status: 'resolved' });
       assert.equal(resolved.status, 200);
 

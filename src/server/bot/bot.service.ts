@@ -256,7 +256,12 @@ async function lookUpWhileQueued(
       meta: { bot: { inReplyTo: message.id, action, whileQueued: true } },
     });
   await mergeMessageMeta(ctx.db, ctx.org.id, message.id, {
-    bot: { intent: understood.intent, confidence: round(understood.confidence), action: turn.action, whileQueued: true },
+    bot: {
+      intent: understood.intent,
+      confidence: round(understood.confidence),
+      action: turn.action,
+      whileQueued: true,
+    },
   });
   await updateBotState(ctx.db, ctx.org.id, conversation.id, { ...turn.state, active: false, locale });
   const replies = [...turn.replies];

@@ -396,3 +396,19 @@ export async function selectRoutingOrgIds(db: Queryable): Promise<string[]> {
   );
   return rows.map((row) => row.org_id);
 }
+
+/** How many agents are online, and how many of them have room for one more conversation. */
+export async function selectOnlineCapacity(
+  db: Queryable,
+  orgId: string,
+): Promise<{ online: number; withRoom: number }> {
+  const rows = await db.query<{ online: number; with_room: number }>(
+    `SELECT count(*)::int AS online,
+            count(*) FILTER (WHERE r.capacity > ${OPEN_LOAD.replace('a.id', 'r.agent_id')})::int AS with_room
+       FROM agent_routing r
+       JOIN agents a ON a.id = r.agent_id AND a.org_id = r.org_id AND a.disabled_at IS NULL
+      WHERE r.org_id = $1 AND r.status = 'online'`,
+    [orgId],
+  );
+  return { online: rows[0]?.online ?? 0, withRoom: rows[0]?.with_room ?? 0 };
+}

@@ -3,6 +3,8 @@ import {
   agentParamsSchema,
   createTeamBodySchema,
   teamParamsSchema,
+  supportAvailabilityQuerySchema,
+  type SupportAvailabilityResponse,
   updateAgentRoutingBodySchema,
   updateTeamBodySchema,
 } from '../../contracts/routing.ts';
@@ -18,6 +20,7 @@ import {
   getAgentRouting,
   getQueue,
   getQueuePosition,
+  getSupportAvailability,
   listAgentRouting,
   type RoutingDeps,
   takeNextConversation,
@@ -91,6 +94,14 @@ export function registerRoutingRoutes(app: App, deps: AppDeps): void {
       await removeTeam(request.ctx, request.params.teamId);
       return reply.status(204).send();
     },
+  );
+
+  app.get(
+    '/api/widget/availability',
+    { schema: { tags: ['widget'], querystring: supportAvailabilityQuerySchema } },
+    async (request): Promise<SupportAvailabilityResponse> => ({
+      availability: await getSupportAvailability(deps.db, request.query.org),
+    }),
   );
 
   app.get(

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Conversation, Locale } from '../../contracts/domain.ts';
-import type { AgentRouting, QueueEntry, QueuePosition } from '../../contracts/routing.ts';
+import type { AgentRouting, QueueEntry, QueuePosition, SupportAvailability } from '../../contracts/routing.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { chooseReplyLocale } from '../bot/nlu/language.ts';
 import type { Clock } from '../clock.ts';
@@ -9,6 +9,7 @@ import { getConversation, postMessage, publishConversationUpdated } from '../con
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/bus.ts';
+import { selectOrgBySlug } from '../orgs/orgs.queries.ts';
 import {
   type AgentRoutingChange,
   assignIfWaiting,
@@ -21,6 +22,7 @@ import {
   requeueAgentConversations,
   selectAgentsGoneSince,
   selectNextForAgent,
+  selectOnlineCapacity,
   selectRecentWaits,
   selectRoutingAgents,
   selectRoutingFacts,
@@ -500,4 +502,13 @@ export async function publishQueuePositions(deps: RoutingDeps, orgId: string): P
     });
   }
   memory?.set(orgId, next);
+}
+
+/** Whether a person could answer now, for the widget's header: it must never say "online" when nobody is there. */
+export async function getSupportAvailability(db: Db, orgSlug: string): Promise<SupportAvailability> {
+  const org = await selectOrgBySlug(db, orgSlug);
+  if (!org) throw new AppError('org_not_found');
+  const { online, withRoom } = await selectOnlineCapacity(db, org.id);
+  if (withRoom > 0) return 'online';
+  return online > 0 ? 'busy' : 'away';
 }

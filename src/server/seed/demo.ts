@@ -35,6 +35,7 @@ const DEMO_AGENTS = [
     role: 'admin',
     locale: 'zh-CN',
     totp: false,
+    onShift: false,
   },
   {
     email: 'agent@lumen.example',
@@ -43,6 +44,7 @@ const DEMO_AGENTS = [
     role: 'agent',
     locale: 'en',
     totp: false,
+    onShift: true,
   },
   {
     email: 'secure@lumen.example',
@@ -51,6 +53,7 @@ const DEMO_AGENTS = [
     role: 'supervisor',
     locale: 'zh-CN',
     totp: true,
+    onShift: false,
   },
 ] as const;
 
@@ -200,11 +203,12 @@ export async function seedDemo(
       locale: a.locale,
     });
     if (a.totp) await updateAgentTotp(db, orgId, id, { secret: createTotpSecret(), enabled: true });
-    // Routing skills: both languages for everyone, security for the supervisor. They start offline and go online
-    // from the console header, so nothing is routed to an agent who is not there.
+    // Routing skills: both languages for everyone, security for the supervisor. The agent is on shift, so a newcomer
+    // who asks for a person sees the hand-off reach one; the others go online from the console header.
     await updateAgentRouting(db, orgId, id, {
       skills: a.role === 'supervisor' ? ['zh', 'en', 'security', 'VIP'] : ['zh', 'en'],
-      capacity: 5,
+      capacity: a.onShift ? 10 : 5,
+      ...(a.onShift ? { status: 'online' as const } : {}),
       now: new Date(),
     });
     agentIds.push(id);
