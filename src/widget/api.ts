@@ -3,16 +3,25 @@ import type { Locale } from '../contracts/domain.ts';
 
 /** The widget's HTTP calls. Only types come from the contracts, so zod never ends up in the bundle. */
 
-/** `status` 0 means the request never got an HTTP answer (offline, DNS, CORS, timeout). */
-export type RequestError = Error & { status: number; code: string };
+/**
+ * `status` 0 means the request never got an HTTP answer (offline, DNS, CORS, timeout). `retryAfterSeconds` is the
+ * server's Retry-After (a `rate_limited` answer says when the request will be accepted again).
+ */
+export type RequestError = Error & { status: number; code: string; retryAfterSeconds?: number };
 
 const TIMEOUT_MS = 15_000;
 
-function createRequestError(status: number, code: string, message: string): RequestError {
+function createRequestError(status: number, code: string, message: string, retryAfter?: string | null): RequestError {
   const error = new Error(message) as RequestError;
   error.status = status;
   error.code = code;
+  const seconds = Number(retryAfter);
+  if (retryAfter && Number.isFinite(seconds) && seconds >= 0) error.retryAfterSeconds = seconds;
   return error;
+}
+
+export function isRateLimited(error: RequestError): boolean {
+  return error.status === 429 || error.code === 'rate_limited';
 }
 
 export function toRequestError(error: unknown): RequestError {
@@ -69,6 +78,7 @@ async function requestJson<T>(apiOrigin: string, path: string, options: RequestO
       response.status,
       typeof body?.code === 'string' ? body.code : `http_${response.status}`,
       typeof body?.message === 'string' ? body.message : response.statusText,
+      response.headers.get('retry-after'),
     );
   }
   return data as T;

@@ -7,7 +7,9 @@ import {
   fetchConfig,
   fetchMessages,
   isAuthError,
+  isRateLimited,
   isRetryable,
+  type RequestError,
   sendMessage,
   toRequestError,
 } from './api.ts';
@@ -56,6 +58,21 @@ const AGENT_TYPING_TIMEOUT_MS = 8_000;
 const LOCALE_SYNC_DELAY_MS = 800;
 /** After this many WebSocket attempts that never opened (a proxy that blocks WebSockets?), send over HTTP anyway. */
 const WS_FAILURES_BEFORE_HTTP_ONLY = 3;
+/**
+ * An open tab renews its visitor token this long before it expires (tokens last a day), so its requests and its next
+ * socket never carry an expired one. A tab that slept through it renews on the first refusal instead: the server
+ * still renews an expired token into the same visitor and conversation for weeks.
+ */
+const RENEW_BEFORE_EXPIRY_MS = 60 * 60 * 1000;
+const MIN_RENEW_DELAY_MS = 60_000;
+/** setTimeout's delay is a signed 32-bit count of milliseconds. */
+const MAX_TIMER_MS = 2_000_000_000;
+
+/** When to try a refused request again: the server's Retry-After, plus up to a second so a crowd spreads out. */
+function retryDelay(failure: RequestError, attempt: number): number {
+  if (failure.retryAfterSeconds === undefined) return computeBackoff(attempt);
+  return failure.retryAfterSeconds * 1000 + Math.random() * 1000;
+}
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -109,6 +126,7 @@ function startWidget(setup: Setup): KefuApi {
   let sessionFailed = false;
   let sessionAttempt = 0;
   let sessionRetryTimer: ReturnType<typeof setTimeout> | undefined;
+  let renewTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
   let conversation: Conversation | null = null;
@@ -237,6 +255,10 @@ function startWidget(setup: Setup): KefuApi {
       sessionFailed = true;
       if (failure.code === 'org_not_found') {
         console.warn(`[kefu] unknown organization "${org}"`);
+      } else if (isRateLimited(failure)) {
+        // The server is there, only busy with this address: "connecting", not "offline".
+        sessionFailed = false;
+        sessionRetryTimer = setTimeout(() => void refreshSession(), retryDelay(failure, sessionAttempt++));
       } else if (isRetryable(failure) || isAuthError(failure)) {
         sessionRetryTimer = setTimeout(() => void refreshSession(), computeBackoff(sessionAttempt++));
       } else {
@@ -249,7 +271,12 @@ function startWidget(setup: Setup): KefuApi {
     sessionAttempt = 0;
     const tokenChanged = token !== null && token !== session.visitorToken;
     token = session.visitorToken;
-    saveVisitor(org, { token, verified: session.contact?.verified === true });
+    saveVisitor(org, {
+      token,
+      verified: session.contact?.verified === true,
+      expiresAt: session.visitorTokenExpiresAt,
+    });
+    scheduleRenewal(session.visitorTokenExpiresAt);
     sessionReady = true;
     setConversation(session.conversation ?? null);
     socket.start();
@@ -259,6 +286,17 @@ function startWidget(setup: Setup): KefuApi {
     await loadHistory();
     void flush();
     return true;
+  }
+
+  /** A new session before the token expires: same visitor, same conversation, a fresh token. */
+  function scheduleRenewal(expiresAt: string | undefined): void {
+    clearTimeout(renewTimer);
+    const at = Date.parse(expiresAt ?? '');
+    if (!Number.isFinite(at)) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(MIN_RENEW_DELAY_MS, at - Date.now() - RENEW_BEFORE_EXPIRY_MS));
+    renewTimer = setTimeout(() => {
+      if (sessionReady) void refreshSession();
+    }, delay);
   }
 
   // ---------- conversation and messages ----------
@@ -451,6 +489,13 @@ function startWidget(setup: Setup): KefuApi {
             await refreshSession();
             if (conversation?.id !== before) continue;
           }
+          if (isRateLimited(failure)) {
+            // Too fast: say so on the message, and send it once the server will take it.
+            view.setPendingStatus(item.clientId, 'rateLimited');
+            clearTimeout(flushTimer);
+            flushTimer = setTimeout(() => void flush(), retryDelay(failure, flushAttempt++));
+            break;
+          }
           if (isRetryable(failure) || isAuthError(failure) || failure.code === 'conflict') {
             view.setPendingStatus(item.clientId, 'retrying');
             scheduleFlushRetry();
@@ -483,7 +528,9 @@ function startWidget(setup: Setup): KefuApi {
       try {
         created = await createConversation(apiOrigin, token, payload);
       } catch (error) {
-        if (isRetryable(toRequestError(error))) createAmbiguous = true;
+        const failure = toRequestError(error);
+        // A refusal for speed created nothing; any other unclear failure may have.
+        if (isRetryable(failure) && !isRateLimited(failure)) createAmbiguous = true;
         throw error;
       }
       createAmbiguous = false;
@@ -568,6 +615,7 @@ function startWidget(setup: Setup): KefuApi {
     socket.stop();
     clearTimeout(sessionRetryTimer);
     clearTimeout(flushTimer);
+    clearTimeout(renewTimer);
     view.destroy();
   }
 
@@ -578,6 +626,7 @@ function startWidget(setup: Setup): KefuApi {
     outbox = [];
     persistOutbox();
     saveVisitor(org, null);
+    clearTimeout(renewTimer);
     token = null;
     sessionReady = false;
     createAmbiguous = false;

@@ -6,7 +6,8 @@ import { isLocale } from './i18n.ts';
  * blocked third-party storage, quota): every access falls back to memory so the widget keeps working for the tab.
  */
 
-export type StoredVisitor = { token: string; verified: boolean };
+/** `expiresAt` (ISO) is when `token` stops opening the API; the widget renews the session before then. */
+export type StoredVisitor = { token: string; verified: boolean; expiresAt?: string };
 export type OutboxItem = { clientId: string; body: string; createdAt: string };
 
 const PREFIX = 'kefu:v1:';
@@ -46,7 +47,11 @@ function readJson(key: string): unknown {
 export function loadVisitor(org: string): StoredVisitor | null {
   const value = readJson(`${org}:visitor`) as Partial<StoredVisitor> | null;
   if (!value || typeof value.token !== 'string' || !value.token) return null;
-  return { token: value.token, verified: value.verified === true };
+  return {
+    token: value.token,
+    verified: value.verified === true,
+    ...(typeof value.expiresAt === 'string' ? { expiresAt: value.expiresAt } : {}),
+  };
 }
 
 export function saveVisitor(org: string, visitor: StoredVisitor | null): void {

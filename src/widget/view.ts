@@ -14,7 +14,7 @@ export const MESSAGE_MAX_LENGTH = 10_000;
 const COUNTER_FROM = 9_000;
 
 export type Connection = 'online' | 'connecting' | 'offline';
-export type PendingStatus = 'sending' | 'retrying' | 'notSent' | 'blocked';
+export type PendingStatus = 'sending' | 'retrying' | 'rateLimited' | 'notSent' | 'blocked';
 
 export type ViewCallbacks = {
   onToggle: (open: boolean) => void;
@@ -46,6 +46,8 @@ export type View = {
 
 const CHAT_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3C6.5 3 2 6.9 2 11.7c0 2.5 1.2 4.7 3.2 6.3L4.5 22l4.3-2.3c1 .3 2.1.4 3.2.4 5.5 0 10-3.9 10-8.7S17.5 3 12 3z"/></svg>';
+const CLIP_ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>';
 const CLOSE_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z"/></svg>';
 
@@ -167,7 +169,22 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
   });
   const sendButton = createElement('button', { type: 'submit', class: 'send', 'data-testid': 'kefu-send' });
   const counter = createElement('div', { id: 'kefu-counter', class: 'counter', 'aria-live': 'polite', hidden: '' });
-  composer.append(inputLabel, input, sendButton, counter);
+  // Attachments wait for the file-storage work: say so where a customer looks for them (the clip, a dropped or pasted
+  // file) rather than let a screenshot vanish. aria-disabled, not disabled, so the button still shows its tooltip.
+  const attachButton = createElement('button', {
+    type: 'button',
+    class: 'attach',
+    'data-testid': 'kefu-attach',
+    'aria-disabled': 'true',
+  });
+  attachButton.innerHTML = CLIP_ICON; // static markup, no user data
+  const attachNote = createElement('div', {
+    class: 'note',
+    'data-testid': 'kefu-attach-note',
+    role: 'status',
+    hidden: '',
+  });
+  composer.append(attachNote, inputLabel, attachButton, input, sendButton, counter);
 
   panel.append(head, safety, list, queue, typing, composer);
   root.append(launcher, panel);
@@ -181,6 +198,9 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
     titleEl.textContent = title || t.title;
     safety.textContent = t.safety;
     inputLabel.textContent = t.placeholder;
+    attachButton.title = t.attachSoon;
+    attachButton.setAttribute('aria-label', t.attachSoon);
+    if (!attachNote.hidden) attachNote.textContent = t.attachSoon;
     input.setAttribute('placeholder', t.placeholder);
     sendButton.textContent = t.send;
     renderLauncher();
@@ -263,7 +283,13 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
     if (failed) el.removeAttribute('data-pending');
     else el.setAttribute('data-pending', 'true');
     el.setAttribute('data-status', status);
-    const statusText = { sending: t.sending, retrying: t.retrying, notSent: t.notSent, blocked: t.blocked }[status];
+    const statusText = {
+      sending: t.sending,
+      retrying: t.retrying,
+      rateLimited: t.rateLimited,
+      notSent: t.notSent,
+      blocked: t.blocked,
+    }[status];
     el.replaceChildren(
       createElement('div', { class: 'bubble' }, item.body),
       createElement('div', { class: 'meta' }, statusText),
@@ -306,6 +332,30 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
     renderComposer();
     input.focus();
   }
+
+  let attachNoteTimer: ReturnType<typeof setTimeout> | undefined;
+  function showAttachNote(): void {
+    attachNote.textContent = t.attachSoon;
+    attachNote.hidden = false;
+    clearTimeout(attachNoteTimer);
+    attachNoteTimer = setTimeout(() => {
+      attachNote.hidden = true;
+    }, 8_000);
+  }
+  const carriesFiles = (data: DataTransfer | null) => !!data && Array.from(data.types).includes('Files');
+  attachButton.addEventListener('click', showAttachNote);
+  input.addEventListener('paste', (event) => {
+    if (event.clipboardData?.files.length) showAttachNote();
+  });
+  // A file dropped on the panel would otherwise make the browser leave the exchange's page to open it.
+  panel.addEventListener('dragover', (event) => {
+    if (carriesFiles(event.dataTransfer)) event.preventDefault();
+  });
+  panel.addEventListener('drop', (event) => {
+    if (!carriesFiles(event.dataTransfer)) return;
+    event.preventDefault();
+    showAttachNote();
+  });
 
   launcher.addEventListener('click', () => callbacks.onToggle(!open));
   closeButton.addEventListener('click', () => {
