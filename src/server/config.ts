@@ -4,6 +4,9 @@ import { WIDGET_RATE_LIMITS_PATTERN, type WidgetRateLimits, widgetRateLimitsFrom
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Where the embedded database lives unless KEFU_DATA_DIR says otherwise; ignored by git (.gitignore). */
+export const DEFAULT_DATA_DIR = './.kefu-data';
+
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 const envSchema = z.object({
@@ -23,7 +26,8 @@ const envSchema = z.object({
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
   ),
-  KEFU_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  // Not ./data: that folder holds the shipped intent and FAQ data, and a database in it showed up in `git status`.
+  KEFU_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATA_DIR)),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),
   KEFU_PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),

@@ -39,3 +39,19 @@ for (const c of cases) {
     }
   });
 }
+
+test('the default embedded database lives in a folder git ignores, apart from the shipped data/', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const root = path.resolve(import.meta.dirname, '../..');
+  const dataDir = loadConfig({}).dataDir;
+  assert.ok(!dataDir.startsWith(path.join(root, 'data') + path.sep), 'not inside the shipped data/ folder');
+  const ignored = spawnSync(
+    'git',
+    ['check-ignore', '-q', path.join(path.relative(root, dataDir), 'pg', 'PG_VERSION')],
+    {
+      cwd: root,
+    },
+  );
+  assert.equal(ignored.status, 0, `${dataDir} is ignored by git`);
+});

@@ -25,6 +25,7 @@ import {
   type Understanding,
 } from './dialogue.ts';
 import type { NetworkId } from './entities.ts';
+import { entitiesForAgents } from './handoff-entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import { chooseReplyLocale } from './nlu/language.ts';
 import { reply } from './replies.ts';
@@ -478,7 +479,7 @@ async function handOff(
   options: { alreadyHandedOff?: string } = {},
 ): Promise<void> {
   const slots = turn.state.flow?.slots ?? turn.lookup?.slots ?? {};
-  const e = u.entities;
+  const e = entitiesForAgents(u.entities, slots);
   // Inside a flow the last message is often just an answer ("TRC20"): the flow says what the customer came for.
   const flowIntent =
     turn.state.flow?.intent ??
