@@ -1,5 +1,6 @@
 import type { Conversation, Message, WidgetConfigResponse, WidgetSessionResponse } from '../contracts/api.ts';
 import type { Locale } from '../contracts/domain.ts';
+import type { SupportAvailabilityResponse } from '../contracts/routing.ts';
 
 /** The widget's HTTP calls. Only types come from the contracts, so zod never ends up in the bundle. */
 
@@ -86,6 +87,11 @@ async function requestJson<T>(apiOrigin: string, path: string, options: RequestO
 
 export function fetchConfig(apiOrigin: string, org: string): Promise<WidgetConfigResponse> {
   return requestJson(apiOrigin, `/api/widget/config?org=${encodeURIComponent(org)}`);
+}
+
+/** Whether a person can answer now ('online' | 'busy' | 'away'), for the header. */
+export function fetchAvailability(apiOrigin: string, org: string): Promise<SupportAvailabilityResponse> {
+  return requestJson(apiOrigin, `/api/widget/availability?org=${encodeURIComponent(org)}`);
 }
 
 export type SessionRequest = { org: string; visitorToken?: string; identityToken?: string; locale?: Locale };

@@ -4,6 +4,7 @@ import type { ServerEvent } from '../contracts/realtime.ts';
 import {
   createConversation,
   createSession,
+  fetchAvailability,
   fetchConfig,
   fetchMessages,
   isAuthError,
@@ -56,6 +57,7 @@ const TYPING_RESEND_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
 const AGENT_TYPING_TIMEOUT_MS = 8_000;
 const LOCALE_SYNC_DELAY_MS = 800;
+const AVAILABILITY_REFRESH_MS = 60_000;
 /** After this many WebSocket attempts that never opened (a proxy that blocks WebSockets?), send over HTTP anyway. */
 const WS_FAILURES_BEFORE_HTTP_ONLY = 3;
 /**
@@ -127,6 +129,7 @@ function startWidget(setup: Setup): KefuApi {
   let sessionAttempt = 0;
   let sessionRetryTimer: ReturnType<typeof setTimeout> | undefined;
   let renewTimer: ReturnType<typeof setTimeout> | undefined;
+  let availabilityTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
   let conversation: Conversation | null = null;
@@ -577,6 +580,7 @@ function startWidget(setup: Setup): KefuApi {
     }
     unread = 0;
     view.setUnread(0);
+    void refreshAvailability();
     // Sessions start on first open (or at load for a returning visitor), so plain page views create no visitor.
     if (!sessionReady) void refreshSession();
   }
@@ -593,6 +597,18 @@ function startWidget(setup: Setup): KefuApi {
       clearTimeout(localeSyncTimer);
       localeSyncTimer = setTimeout(() => void refreshSession(), LOCALE_SYNC_DELAY_MS);
     }
+  }
+
+  /** Asked on load, on every open and every minute while open: agents come and go, and the header must follow. */
+  async function refreshAvailability(): Promise<void> {
+    clearTimeout(availabilityTimer);
+    try {
+      const { availability } = await fetchAvailability(apiOrigin, org);
+      view.setAvailability(availability);
+    } catch {
+      view.setAvailability(null);
+    }
+    if (isOpen && !stopped) availabilityTimer = setTimeout(() => void refreshAvailability(), AVAILABILITY_REFRESH_MS);
   }
 
   async function loadConfig(): Promise<void> {
@@ -616,6 +632,7 @@ function startWidget(setup: Setup): KefuApi {
     clearTimeout(sessionRetryTimer);
     clearTimeout(flushTimer);
     clearTimeout(renewTimer);
+    clearTimeout(availabilityTimer);
     view.destroy();
   }
 
@@ -643,6 +660,7 @@ function startWidget(setup: Setup): KefuApi {
 
   updateConnection();
   void loadConfig();
+  void refreshAvailability();
   const stored = loadVisitor(org);
   // A returning visitor reconnects at once, so replies that arrive before the panel is opened raise the badge.
   if (outbox.length > 0 || (stored && (!stored.verified || identityToken))) void refreshSession();

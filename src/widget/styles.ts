@@ -23,6 +23,7 @@ button,select,textarea{font:inherit;color:inherit;margin:0}
 .dot{width:8px;height:8px;border-radius:50%;background:#f5a623;flex:none}
 .conn[data-state=online] .dot{background:#34d399}
 .conn[data-state=offline] .dot{background:#f87171}
+.conn[data-state=online][data-availability=busy] .dot,.conn[data-state=online][data-availability=away] .dot{background:#fbbf24}
 .locale{max-width:96px;height:30px;border-radius:6px;border:1px solid rgba(255,255,255,.45);background:rgba(255,255,255,.12);color:#fff;padding:0 4px;font-size:12px;cursor:pointer}
 .locale option{color:#111827;background:#fff}
 .close{width:32px;height:32px;flex:none;border:0;border-radius:6px;background:transparent;color:#fff;cursor:pointer;font-size:22px;line-height:1}

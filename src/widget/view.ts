@@ -1,5 +1,6 @@
 import type { Message } from '../contracts/api.ts';
 import type { Locale } from '../contracts/domain.ts';
+import type { SupportAvailability } from '../contracts/routing.ts';
 import { getStrings, LOCALE_NAMES, type Strings, WIDGET_LOCALES } from './i18n.ts';
 import type { OutboxItem } from './storage.ts';
 import { WIDGET_CSS } from './styles.ts';
@@ -29,6 +30,8 @@ export type View = {
   setTitle: (name: string | null) => void;
   setGreeting: (greeting: Partial<Record<Locale, string>> | null) => void;
   setConnection: (state: Connection) => void;
+  /** Who can answer (from routing); shown while connected, so the header never claims a person who is not there. */
+  setAvailability: (availability: SupportAvailability | null) => void;
   addMessage: (message: Message, live: boolean) => void;
   addPending: (item: OutboxItem, status: PendingStatus) => void;
   setPendingStatus: (clientId: string, status: PendingStatus) => void;
@@ -50,6 +53,8 @@ const CLIP_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>';
 const CLOSE_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z"/></svg>';
+
+const AVAILABILITY_TEXT = { online: 'supportOnline', busy: 'supportBusy', away: 'supportAway' } as const;
 
 type Rendered = { message: Message; el: HTMLElement };
 type PendingRendered = { item: OutboxItem; status: PendingStatus; el: HTMLElement };
@@ -91,6 +96,7 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
   let title: string | null = null;
   let greetings: Partial<Record<Locale, string>> | null = null;
   let connection: Connection = 'connecting';
+  let availability: SupportAvailability | null = null;
   let unread = 0;
   let typingName: string | null = null;
   let open = false;
@@ -223,7 +229,8 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
 
   function renderConnection(): void {
     conn.setAttribute('data-state', connection);
-    connText.textContent = t[connection];
+    conn.setAttribute('data-availability', availability ?? '');
+    connText.textContent = connection === 'online' && availability ? t[AVAILABILITY_TEXT[availability]] : t[connection];
   }
 
   function renderGreeting(): void {
@@ -422,6 +429,10 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
     },
     setConnection(state) {
       connection = state;
+      renderConnection();
+    },
+    setAvailability(next) {
+      availability = next;
       renderConnection();
     },
     addMessage(message, live) {

@@ -240,8 +240,9 @@ async function lookUpWhileQueued(
   previous: BotState,
   understood: Understanding,
 ): Promise<void> {
-  // "还要等多久？" in the queue asks about the wait for a person, not about the last look-up.
-  if (understood.followUp) return;
+  // "还要等多久？" right after the hand-off asks about the wait for a person; after a look-up made in the queue
+  // ("要多久" after the withdrawal answer, the TxID the bot asked for) it is about that look-up.
+  if (understood.followUp && !previous.answeredWhileQueued) return;
   const turn = decideTurn({ ...previous, active: true }, understood);
   // A break-in reported while waiting: the customer can freeze the account at once, and the priority goes up.
   const compromised = turn.action === 'handoff:account_compromised';
@@ -264,7 +265,12 @@ async function lookUpWhileQueued(
       whileQueued: true,
     },
   });
-  await updateBotState(ctx.db, ctx.org.id, conversation.id, { ...turn.state, active: false, locale });
+  await updateBotState(ctx.db, ctx.org.id, conversation.id, {
+    ...turn.state,
+    active: false,
+    locale,
+    answeredWhileQueued: true,
+  });
   const replies = [...turn.replies];
   let handoff = turn.lookup ? null : turn.handoff;
   if (turn.lookup) {
@@ -273,7 +279,7 @@ async function lookUpWhileQueued(
     handoff = result.handoff;
   }
   if (replies.length === 0) return;
-  if (!compromised) replies[0] = `${reply('whileWaiting', locale)}\n${replies[0]}`;
+  if (!compromised && !previous.answeredWhileQueued) replies[0] = `${reply('whileWaiting', locale)}\n${replies[0]}`;
   for (const [index, text] of replies.entries()) await say(text, `queued${index}`, turn.action);
   if (handoff) await handOff(ctx, conversation, turn, understood, handoff, { alreadyHandedOff: message.id });
 }

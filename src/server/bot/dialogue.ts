@@ -50,6 +50,8 @@ export type BotState = {
    * earlier round and does not silence the bot.
    */
   since?: string;
+  /** The bot has answered a self-service look-up while the customer waits for a person (see bot.service.ts). */
+  answeredWhileQueued?: boolean;
 };
 
 export const INITIAL_BOT_STATE: BotState = {
