@@ -48,9 +48,12 @@ import { registerSlaRoutes } from './sla/sla.routes.ts';
 import { startRouting } from './routing/routing.listener.ts';
 import { registerRoutingRoutes } from './routing/routing.routes.ts';
 import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
-import { createDbRateLimiter } from './rate-limit/rate-limit.queries.ts';
-import { createRedisRateLimiter } from './rate-limit/rate-limit.redis.queries.ts';
-import { limitCustomerMessage, type RateLimiter, scheduleRateLimitCleanup } from './rate-limit/rate-limit.service.ts';
+import {
+  createRateLimiter,
+  limitCustomerMessage,
+  type RateLimiter,
+  scheduleRateLimitCleanup,
+} from './rate-limit/rate-limit.service.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONSOLE_DIST = path.join(ROOT, 'dist/console');
@@ -68,7 +71,7 @@ export type CreateAppDeps = {
   jobQueue?: { pollingIntervalSeconds?: number; slaSweepSeconds?: number };
   /** Where the bot and agents read the exchange's records and the chains (tests inject their own). */
   sources?: FactSources;
-  /** Widget rate-limit counters; by default in Redis when REDIS_URL is set, else in the database. */
+  /** Widget rate-limit counters; by default in Redis when REDIS_URL is set, else with the database. */
   rateLimiter?: RateLimiter;
 };
 
@@ -113,9 +116,7 @@ export async function createApp(
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  const rateLimiter =
-    deps.rateLimiter ??
-    (config.redisUrl ? await createRedisRateLimiter({ url: config.redisUrl, log }) : createDbRateLimiter(db));
+  const rateLimiter = deps.rateLimiter ?? (await createRateLimiter({ config, db, log }));
   const ownsLimiter = rateLimiter !== deps.rateLimiter;
   if (ownsLimiter) app.addHook('onClose', () => rateLimiter.close());
   const gateway = createGateway({

@@ -174,6 +174,22 @@ for (const database of await testDatabases()) {
       }
     });
 
+    test('two nodes spending a larger limit in shares admit exactly the limit between them', async () => {
+      const org = await createTestOrg(db);
+      const env = { ...BEHIND_PROXY, KEFU_WIDGET_RATE_LIMITS: 'visitor.ip=40/600' };
+      const [a, b] = [await startTestServer(db, env), await startTestServer(db, env)];
+      try {
+        const address = freshAddress();
+        const statuses: number[] = [];
+        for (let i = 0; i < 50; i++) statuses.push((await startSession(i % 2 ? b : a, org, address)).status);
+        assert.equal(statuses.filter((s) => s === 200).length, 40);
+        assert.deepEqual(new Set(statuses.slice(40)), new Set([429]));
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
     test('with the shipped limits a flood from one address is cut at 600 new visitors, exactly, even in parallel', async () => {
       const org = await createTestOrg(db);
       const shipped = await startTestServer(db, { ...BEHIND_PROXY, KEFU_WIDGET_RATE_LIMITS: SHIPPED_LIMITS });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RateLimitCount, RateLimiter } from './rate-limit.service.ts';
+import type { RateLimiter } from './rate-limit.service.ts';
 
 /**
  * One script call per request: for each bucket, INCR its key and give a new key its window as a TTL; the count and
@@ -51,8 +51,8 @@ export async function createRedisRateLimiter(options: { url: string; log: Logger
   ).kefuRateLimitHit.bind(redis);
   await redis.connect();
   return {
-    async hit(hits) {
-      if (hits.length === 0) return [];
+    async take(hits) {
+      if (hits.length === 0) return 0;
       let reply: [number, number][];
       try {
         reply = (await hitScript(
@@ -62,15 +62,13 @@ export async function createRedisRateLimiter(options: { url: string; log: Logger
         )) as [number, number][];
       } catch (error) {
         warn(error);
-        return [];
+        return 0;
       }
-      return reply.map(
-        ([count, ttl], i): RateLimitCount => ({
-          bucket: hits[i].bucket,
-          count,
-          resetInSeconds: Math.ceil(ttl / 1000),
-        }),
-      );
+      let retryAfterSeconds = 0;
+      reply.forEach(([count, ttlMs], i) => {
+        if (count > hits[i].limit) retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil(ttlMs / 1000), 1);
+      });
+      return retryAfterSeconds;
     },
     async close() {
       await redis.quit().catch(() => {});

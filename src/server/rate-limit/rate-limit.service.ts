@@ -3,21 +3,25 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
-import { deleteEndedRateLimitWindows } from './rate-limit.queries.ts';
+import { createMemoryRateLimiter } from './rate-limit.memory.ts';
+import { createDbRateLimiter, deleteEndedRateLimitWindows } from './rate-limit.queries.ts';
+import { createRedisRateLimiter } from './rate-limit.redis.queries.ts';
 import type { RateLimit, WidgetRateLimitRule, WidgetRateLimits } from './widget-limits.ts';
 
 /** One counter to bump: `bucket` names the rule and who is counted (`message.visitor:<contact id>`). */
 export type RateLimitHit = RateLimit & { bucket: string };
-/** A bucket's count in its current window, this hit included, and the seconds until that window ends. */
-export type RateLimitCount = { bucket: string; count: number; resetInSeconds: number };
 
 /**
- * Counts requests where every app node sees the same numbers: in the database (rate-limit.queries.ts) or, when
- * REDIS_URL is set, in Redis (rate-limit.redis.queries.ts).
+ * Counts requests where every app node sees the same numbers: in Redis when REDIS_URL is set
+ * (rate-limit.redis.queries.ts), else in PostgreSQL (rate-limit.queries.ts), or, on the embedded database, which
+ * only ever has one process, in that process (rate-limit.memory.ts).
  */
 export type RateLimiter = {
-  /** Bumps every bucket of one request in one round trip and returns their counts. */
-  hit(hits: RateLimitHit[]): Promise<RateLimitCount[]>;
+  /**
+   * Takes one hit from every bucket of a request. Answers 0 when all were under their limit, else the seconds until
+   * the window of the bucket that was over ends (the longest, if several were).
+   */
+  take(hits: RateLimitHit[]): Promise<number>;
   close(): Promise<void>;
 };
 
@@ -25,19 +29,17 @@ export type RateLimitDeps = { rateLimiter: RateLimiter; config: { widgetRateLimi
 
 type Subject = { rule: WidgetRateLimitRule; who: string };
 
-/**
- * Refuses with `rate_limited` (429 + Retry-After) when any of the buckets is over its limit. A refused request still
- * counts: a client that keeps hammering stays refused until it pauses for a whole window.
- */
+/** Refuses with `rate_limited` (429 + Retry-After) when any of the buckets is over its limit. */
 async function enforce(deps: RateLimitDeps, subjects: Subject[]): Promise<void> {
   const hits = subjects.map(({ rule, who }) => ({ bucket: `${rule}:${who}`, ...deps.config.widgetRateLimits[rule] }));
-  const counts = await deps.rateLimiter.hit(hits);
-  let retryAfterSeconds = 0;
-  for (const count of counts) {
-    const hit = hits.find((h) => h.bucket === count.bucket);
-    if (hit && count.count > hit.limit) retryAfterSeconds = Math.max(retryAfterSeconds, count.resetInSeconds, 1);
-  }
+  const retryAfterSeconds = await deps.rateLimiter.take(hits);
   if (retryAfterSeconds > 0) throw new AppError('rate_limited', undefined, { retryAfterSeconds });
+}
+
+/** The counters for this app: Redis if configured, else the database's (see RateLimiter). */
+export async function createRateLimiter(deps: { config: { redisUrl?: string }; db: Db; log: Logger }) {
+  if (deps.config.redisUrl) return createRedisRateLimiter({ url: deps.config.redisUrl, log: deps.log });
+  return deps.db.kind === 'pglite' ? createMemoryRateLimiter(deps.db) : createDbRateLimiter(deps.db);
 }
 
 /**

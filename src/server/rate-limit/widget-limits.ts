@@ -18,7 +18,7 @@
  * 6 per 10 min) and loads a page or switches language a few times a minute (`session.visitor`: 30 per min).
  *
  * Windows are fixed and start at a bucket's first hit, so a client can reach twice a limit across the end of one window
- * and the start of the next; that is the price of one counter per bucket (one upsert, or one Redis INCR).
+ * and the start of the next; that is the price of one counter per bucket.
  *
  * Overridable with KEFU_WIDGET_RATE_LIMITS=rule=limit/seconds,… (src/server/config.ts), e.g. for a load test that
  * sends every simulated customer from 127.0.0.1.
