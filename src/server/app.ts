@@ -48,6 +48,7 @@ import { registerSlaRoutes } from './sla/sla.routes.ts';
 import { startRouting } from './routing/routing.listener.ts';
 import { registerRoutingRoutes } from './routing/routing.routes.ts';
 import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
+import { registerHelpRoutes } from './kb/help.routes.ts';
 import {
   createRateLimiter,
   limitCustomerMessage,
@@ -188,6 +189,7 @@ async function wireApp(
   registerRoutingRoutes(app, appDeps);
   registerSelfServiceRoutes(app, appDeps);
   registerExchangeRoutes(app, appDeps);
+  registerHelpRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });
   await registerStaticRoutes(app, db, consoleBuilt);
 

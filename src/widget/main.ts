@@ -155,12 +155,16 @@ function startWidget(setup: Setup): KefuApi {
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let localeSyncTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const view = createView(locale, {
-    onToggle: (next) => setOpen(next),
-    onSend: (body) => send(body),
-    onLocale: (next) => changeLocale(next),
-    onTyping: () => noteTyping(),
-  });
+  const view = createView(
+    locale,
+    {
+      onToggle: (next) => setOpen(next),
+      onSend: (body) => send(body),
+      onLocale: (next) => changeLocale(next),
+      onTyping: () => noteTyping(),
+    },
+    { linkOrigin: apiOrigin },
+  );
 
   const feedback = createFeedbackView(locale, {
     onRate: (rating, comment) =>

@@ -1,4 +1,5 @@
 import type { Message } from '../contracts/api.ts';
+import { linkify } from '../contracts/linkify.ts';
 import type { Locale } from '../contracts/domain.ts';
 import type { SupportAvailability } from '../contracts/routing.ts';
 import { getStrings, LOCALE_NAMES, type Strings, WIDGET_LOCALES } from './i18n.ts';
@@ -6,8 +7,9 @@ import type { OutboxItem } from './storage.ts';
 import { WIDGET_CSS } from './styles.ts';
 
 /**
- * The widget's DOM, inside an open shadow root. Message bodies only ever go through textContent: they come from
- * customers, agents and a bot, and must never become markup in an exchange's page.
+ * The widget's DOM, inside an open shadow root. Message bodies only ever become text nodes (and links built as DOM
+ * nodes, http(s) and help-centre only): they come from customers, agents and a bot, and must never become markup in
+ * an exchange's page.
  */
 
 export const MESSAGE_MAX_LENGTH = 10_000;
@@ -70,6 +72,32 @@ function createElement<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/**
+ * A message bubble: text nodes, with http(s) URLs and help-centre paths as links (src/contracts/linkify.ts). A
+ * `/help/...` path points at the kefu server (`linkOrigin`), not at the exchange's page the widget is embedded in.
+ */
+function createBubble(body: string, linkOrigin: string): HTMLDivElement {
+  const bubble = createElement('div', { class: 'bubble' });
+  for (const part of linkify(body)) {
+    if (!('href' in part)) {
+      bubble.append(document.createTextNode(part.text));
+      continue;
+    }
+    let href: string;
+    try {
+      href = new URL(part.href, linkOrigin).href;
+    } catch {
+      bubble.append(document.createTextNode(part.text));
+      continue;
+    }
+    bubble.append(createElement('a', { href, target: '_blank', rel: 'noopener noreferrer' }, part.text));
+  }
+  return bubble;
+}
+
+/** Links read on every bubble colour (the customer's bubble is blue). */
+const LINK_CSS = '.bubble a{color:#1f4fd8;text-decoration:underline}.customer .bubble a{color:inherit}';
+
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 function formatTime(iso: string, locale: Locale): string {
@@ -90,7 +118,12 @@ function formatTime(iso: string, locale: Locale): string {
   return format.format(date);
 }
 
-export function createView(initialLocale: Locale, callbacks: ViewCallbacks): View {
+export function createView(
+  initialLocale: Locale,
+  callbacks: ViewCallbacks,
+  options: { /** Where `/help/...` links point: the kefu server. */ linkOrigin?: string } = {},
+): View {
+  const linkOrigin = options.linkOrigin ?? window.location.origin;
   let locale = initialLocale;
   let t: Strings = getStrings(locale);
   let title: string | null = null;
@@ -106,7 +139,7 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
   const host = createElement('div', { id: 'kefu-widget-host' });
   const shadow = host.attachShadow({ mode: 'open' });
   const style = createElement('style');
-  style.textContent = WIDGET_CSS;
+  style.textContent = WIDGET_CSS + LINK_CSS;
 
   const root = createElement('div', { class: 'root' });
   const launcher = createElement('button', {
@@ -272,7 +305,7 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
     if (message.clientId) el.setAttribute('data-client-id', message.clientId);
     const parts: HTMLElement[] = [];
     if (kind === 'agent' || kind === 'bot') parts.push(createElement('div', { class: 'author' }, authorName(message)));
-    parts.push(createElement('div', { class: 'bubble' }, message.body));
+    parts.push(createBubble(message.body, linkOrigin));
     const meta = createElement('div', { class: 'meta' });
     meta.append(createElement('time', { datetime: message.createdAt }, formatTime(message.createdAt, locale)));
     parts.push(meta);
@@ -297,10 +330,7 @@ export function createView(initialLocale: Locale, callbacks: ViewCallbacks): Vie
       notSent: t.notSent,
       blocked: t.blocked,
     }[status];
-    el.replaceChildren(
-      createElement('div', { class: 'bubble' }, item.body),
-      createElement('div', { class: 'meta' }, statusText),
-    );
+    el.replaceChildren(createBubble(item.body, linkOrigin), createElement('div', { class: 'meta' }, statusText));
   }
 
   function isNearBottom(): boolean {

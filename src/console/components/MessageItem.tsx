@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Agent, Message } from '../../contracts/domain.ts';
+import { linkify } from '../../contracts/linkify.ts';
 import type { PendingMessage } from '../hooks/useConversation.ts';
 import { type Translate, useI18n } from '../i18n/locale.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -7,19 +8,19 @@ import { formatClock, formatDateTime } from '../lib/format.ts';
 import { HandoffSummary, handoffMetaOf } from './HandoffSummary.tsx';
 import { BotIcon, LockIcon, ShieldIcon } from './icons.tsx';
 
-const URL_PATTERN = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}。，；：！？）])/g;
-
-/** Plain text with bare links made clickable; no HTML from messages is ever interpreted. */
+/**
+ * Plain text with http(s) URLs and help-centre paths (`/help/...`, same origin) made clickable, as React elements:
+ * no HTML from messages is ever interpreted, and `javascript:` and the like stay text (src/contracts/linkify.ts).
+ */
 function renderBody(body: string): ReactNode[] {
-  const parts = body.split(URL_PATTERN);
-  return parts.map((part, index) =>
-    index % 2 === 1 ? (
-      // biome-ignore lint/suspicious/noArrayIndexKey: the split is positional and never reordered.
-      <a key={index} href={part} target="_blank" rel="noopener noreferrer nofollow">
-        {part}
+  return linkify(body).map((part, index) =>
+    'href' in part ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the parts are positional and never reordered.
+      <a key={index} href={part.href} target="_blank" rel="noopener noreferrer nofollow">
+        {part.text}
       </a>
     ) : (
-      part
+      part.text
     ),
   );
 }
@@ -152,7 +153,7 @@ export function PendingMessageItem({ item, me, onRetry, onDiscard }: PendingProp
         <span className="msg__time">{item.state === 'sending' ? t('view.sending') : t('view.failed')}</span>
       </div>
       <div className="msg__bubble">
-        <div className="msg__body">{item.body}</div>
+        <div className="msg__body">{renderBody(item.body)}</div>
       </div>
       {item.state === 'failed' && (
         <div className="msg__actions">

@@ -6,14 +6,15 @@ import type { KbArticle, KbLocale } from './search.ts';
 
 /**
  * The seed FAQ of the fictional "Lumen Exchange" (`data/kb/faq.json`), written in zh-CN and en.
- * zh-TW is derived from zh-CN at load time, so the Chinese text is maintained once.
+ * zh-TW is derived from zh-CN at load time, so the Chinese text is maintained once (an article may give its own zh-TW).
  */
 
 /** `data/kb/faq.json` at the repo root, resolved from this file so it works from any working directory. */
 export const SEED_FAQ_PATH = fileURLToPath(new URL('../../../data/kb/faq.json', import.meta.url));
 
 type SeedText = { title: string; body: string; tags: string[] };
-type SeedArticle = { slug: string; intents: string[]; en: SeedText; 'zh-CN': SeedText };
+/** `zh-TW` is optional: without it, the zh-CN text converted by toTaiwanText. */
+type SeedArticle = { slug: string; intents: string[]; en: SeedText; 'zh-CN': SeedText; 'zh-TW'?: SeedText };
 type SeedFile = { articles: SeedArticle[] };
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -57,11 +58,17 @@ export function parseSeedFaq(file: SeedFile): KbArticle[] {
   return [
     ...file.articles.map((seed) => build(seed, 'zh-CN', seed['zh-CN'])),
     ...file.articles.map((seed) =>
-      build(seed, 'zh-TW', {
-        title: toTaiwanText(seed['zh-CN'].title),
-        body: toTaiwanText(seed['zh-CN'].body),
-        tags: seed['zh-CN'].tags.map((tag) => toTaiwanText(tag)),
-      }),
+      build(
+        seed,
+        'zh-TW',
+        seed['zh-TW']?.title && seed['zh-TW'].body
+          ? { ...seed['zh-TW'], tags: seed['zh-TW'].tags ?? [] }
+          : {
+              title: toTaiwanText(seed['zh-CN'].title),
+              body: toTaiwanText(seed['zh-CN'].body),
+              tags: seed['zh-CN'].tags.map((tag) => toTaiwanText(tag)),
+            },
+      ),
     ),
     ...file.articles.map((seed) => build(seed, 'en', seed.en)),
   ];
