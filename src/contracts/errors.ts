@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const ERROR_CODES = [
   'bad_request',
   'validation_failed',
+  'invalid_characters',
   'malformed_json',
   'payload_too_large',
   'unauthenticated',

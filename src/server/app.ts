@@ -36,6 +36,7 @@ import { registerFeedbackRoutes } from './feedback/feedback.routes.ts';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events/bus.ts';
 import { installErrorHandling } from './http/errors.ts';
+import { installRequestHardening, metricsAccess } from './http/hardening.ts';
 import type { App, AppDeps } from './http/types.ts';
 import { startJobQueue } from './jobs/job-queue.ts';
 import type { JobQueue } from './jobs/jobs.types.ts';
@@ -97,6 +98,7 @@ export async function createApp(
   app.decorateRequest('agentSession', undefined);
   const consoleBuilt = fs.existsSync(path.join(CONSOLE_DIST, 'index.html'));
   allowWidgetCrossOrigin(app);
+  installRequestHardening(app);
   installErrorHandling(app, {
     spaFallback: consoleBuilt ? (_request, reply) => reply.sendFile('index.html') : undefined,
   });
@@ -175,10 +177,14 @@ async function wireApp(
     await db.query('SELECT 1');
     return { status: 'ok', database: db.kind };
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.header('content-type', metrics.contentType);
-    return metrics.render();
-  });
+  app.get(
+    '/metrics',
+    { schema: { hide: true }, onRequest: metricsAccess(config.metricsToken) },
+    async (_request, reply) => {
+      reply.header('content-type', metrics.contentType);
+      return metrics.render();
+    },
+  );
 
   registerAuthRoutes(app, appDeps);
   registerAgentConversationRoutes(app, appDeps);

@@ -44,6 +44,7 @@ const envSchema = z.object({
       .regex(/^[\w.:/]+(,[\w.:/]+)*$/, 'must be true, false, or the addresses/CIDRs of the proxies (comma-separated)')
       .default('false'),
   ),
+  KEFU_METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
   SMTP_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -73,6 +74,8 @@ export type Config = {
    * otherwise come from the proxy's address, and share one address's rate limits.
    */
   trustProxy: boolean | string;
+  /** Bearer token for /metrics; unset, /metrics answers loopback callers only. */
+  metricsToken: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
 };
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.KEFU_LOGIN_MAX_FAILURES,
     widgetRateLimits: widgetRateLimitsFrom(e.KEFU_WIDGET_RATE_LIMITS),
     trustProxy: parseTrustProxy(e.KEFU_TRUST_PROXY),
+    metricsToken: e.KEFU_METRICS_TOKEN,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.KEFU_MAIL_FROM,
   };

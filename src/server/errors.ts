@@ -16,6 +16,7 @@ export class AppError extends Error {
 const statusByCode: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
+  invalid_characters: 400,
   malformed_json: 400,
   payload_too_large: 413,
   unauthenticated: 401,

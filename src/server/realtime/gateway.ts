@@ -6,6 +6,7 @@ import { postMessage, toMessage } from '../conversations/conversations.service.t
 import { selectConversation, selectMessagesAfter } from '../conversations/conversations.queries.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
+import { findInvalidText, INVALID_TEXT_MESSAGE } from '../http/text-rules.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
 
@@ -406,7 +407,13 @@ export function createGateway(deps: {
   function onRawMessage(conn: Connection, data: unknown): void {
     let parsed: ClientEvent;
     try {
-      const result = clientEventSchema.safeParse(JSON.parse(String(data)));
+      const raw: unknown = JSON.parse(String(data));
+      const invalidAt = findInvalidText(raw);
+      if (invalidAt) {
+        send(conn, { type: 'error', code: 'invalid_characters', message: `${invalidAt}: ${INVALID_TEXT_MESSAGE}` });
+        return;
+      }
+      const result = clientEventSchema.safeParse(raw);
       if (!result.success) {
         send(conn, {
           type: 'error',

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { findInvalidText } from '../http/text-rules.ts';
 
 /**
  * Compact signed tokens: base64url(JSON payload) + "." + base64url(HMAC-SHA256(key, payload part)).
@@ -19,6 +20,8 @@ export function verifyToken(key: string, token: string): Record<string, unknown>
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return undefined;
   try {
     const payload: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    // A claim with a NUL or a lone surrogate could never be stored: such a token is as invalid as a forged one.
+    if (findInvalidText(payload)) return undefined;
     return payload && typeof payload === 'object' && !Array.isArray(payload)
       ? (payload as Record<string, unknown>)
       : undefined;
