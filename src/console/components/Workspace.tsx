@@ -19,7 +19,8 @@ import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { Filters } from './Filters.tsx';
-import { askPriorityReason } from './sla/SlaBadge.tsx';
+import { ReasonDialog } from './exchange/ReasonDialog.tsx';
+import { useI18n } from '../i18n/locale.tsx';
 
 export type ActionError = { code: string; message: string };
 
@@ -31,6 +32,11 @@ export function Workspace({ session }: { session: SessionResponse }) {
   const detail = useConversation(route.conversationId);
   const agents = useAgents();
   const [actionError, setActionError] = useState<ActionError | null>(null);
+  // A priority change waits here for its reason; the select keeps showing the current priority until it is saved.
+  const [pendingPriority, setPendingPriority] = useState<{ conversation: Conversation; priority: Priority } | null>(
+    null,
+  );
+  const { t } = useI18n();
   const adminPage = useAdminPage();
 
   // Show the list's snapshot while the conversation itself loads, so the header and details appear at once.
@@ -68,13 +74,18 @@ export function Workspace({ session }: { session: SessionResponse }) {
     [applyChange],
   );
 
-  const changePriority = useCallback(
-    (current: Conversation, priority: Priority) => {
-      const reason = askPriorityReason(document.documentElement.lang);
-      if (!reason) return;
+  const changePriority = useCallback((current: Conversation, priority: Priority) => {
+    if (priority !== current.priority) setPendingPriority({ conversation: current, priority });
+  }, []);
+
+  const savePriority = useCallback(
+    (reason: string) => {
+      if (!pendingPriority) return;
+      const { conversation: current, priority } = pendingPriority;
+      setPendingPriority(null);
       return applyChange(current, { ...current, priority }, () => updateConversation(current.id, { priority, reason }));
     },
-    [applyChange],
+    [applyChange, pendingPriority],
   );
 
   const assign = useCallback(
@@ -126,6 +137,17 @@ export function Workspace({ session }: { session: SessionResponse }) {
       <aside className="pane pane--details">
         <CustomerPanel conversation={conversation} />
       </aside>
+      {pendingPriority && (
+        <ReasonDialog
+          testId="priority-dialog"
+          title={t('priority.reasonTitle', { priority: pendingPriority.priority })}
+          hint={t('priority.reasonHint')}
+          busy={false}
+          error={null}
+          onConfirm={savePriority}
+          onCancel={() => setPendingPriority(null)}
+        />
+      )}
     </div>
   );
 }

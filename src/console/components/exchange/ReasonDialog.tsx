@@ -11,12 +11,22 @@ type Props = {
   error: string | null;
   onConfirm: (reason: string) => void;
   onCancel: () => void;
+  testId?: string;
 };
 
 const MIN_REASON = 3;
 
 /** A modal confirmation that asks why: every account action is audited with the reason the agent gave. */
-export function ReasonDialog({ title, hint, danger = false, busy, error, onConfirm, onCancel }: Props) {
+export function ReasonDialog({
+  title,
+  hint,
+  danger = false,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+  testId = 'exchange-dialog',
+}: Props) {
   const { locale } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
@@ -36,7 +46,7 @@ export function ReasonDialog({ title, hint, danger = false, busy, error, onConfi
     <dialog
       ref={ref}
       className="reason-dialog"
-      data-testid="exchange-dialog"
+      data-testid={testId}
       onCancel={(event) => {
         event.preventDefault();
         if (!busy) onCancel();

@@ -71,13 +71,3 @@ export function SlaBadge({ conversation }: { conversation: Conversation }) {
     </span>
   );
 }
-
-/**
- * Overriding a priority the rules or an SLA escalation set needs a reason (the server refuses it otherwise); the
- * console asks for one every time the priority changes, so the audit log always says why. null = cancelled.
- */
-export function askPriorityReason(locale: string): string | null {
-  const question = locale.startsWith('zh') ? '请说明修改优先级的原因：' : 'Why change the priority?';
-  const answer = window.prompt(question)?.trim();
-  return answer && answer.length >= 3 ? answer : null;
-}
