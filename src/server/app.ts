@@ -61,6 +61,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONSOLE_DIST = path.join(ROOT, 'dist/console');
 const WIDGET_BUNDLE = path.join(ROOT, 'dist/widget/widget.js');
 const DEMO_PAGE = path.join(ROOT, 'src/widget/demo.html');
+const DEMO_SCRIPT = path.join(ROOT, 'src/widget/demo.js');
 
 export type CreateAppDeps = {
   config: Config;
@@ -253,6 +254,10 @@ async function registerStaticRoutes(app: App, db: Db, consoleBuilt: boolean): Pr
     reply.header('cache-control', 'public, max-age=300');
     reply.header('access-control-allow-origin', '*');
     return fs.promises.readFile(WIDGET_BUNDLE);
+  });
+  app.get('/demo.js', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', 'application/javascript; charset=utf-8');
+    return fs.promises.readFile(DEMO_SCRIPT);
   });
   app.get(
     '/demo',

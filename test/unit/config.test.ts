@@ -23,6 +23,17 @@ const cases: { name: string; env: Record<string, string>; expect: Partial<Return
     { name: 'a MySQL URL is refused', env: { DATABASE_URL: 'mysql://x' }, expect: /DATABASE_URL: must be a postgres/ },
     { name: 'a bad Redis URL is refused', env: { REDIS_URL: 'http://x' }, expect: /REDIS_URL/ },
     { name: 'an unknown log level is refused', env: { LOG_LEVEL: 'loud' }, expect: /LOG_LEVEL/ },
+    { name: 'no metrics token by default (loopback only)', env: {}, expect: { metricsToken: undefined } },
+    {
+      name: 'a metrics token is taken',
+      env: { KEFU_METRICS_TOKEN: 'metrics-token-0123456789' },
+      expect: { metricsToken: 'metrics-token-0123456789' },
+    },
+    {
+      name: 'a guessable metrics token is refused',
+      env: { KEFU_METRICS_TOKEN: 'short' },
+      expect: /KEFU_METRICS_TOKEN/,
+    },
   ];
 
 for (const c of cases) {

@@ -15,11 +15,18 @@ const ENROLMENT_ROUTES = new Set([
 ]);
 
 /**
+ * Marks the hook below. Routes pass it as their `preHandler`, and src/server/http/hardening.ts moves it to
+ * `onRequest`, so a caller is authenticated before the body is parsed or validated: an anonymous caller gets 401 from
+ * every agent route, whatever it sent, and learns nothing about what a route accepts.
+ */
+export const AGENT_AUTH_HOOK = Symbol('agentAuthHook');
+
+/**
  * Every /api/agent route but login: a live session from the HTTP-only cookie, the CSRF header on anything that
  * changes state, and enrolment first where the organization requires 2FA.
  */
 export function createAgentAuth(deps: AppDeps) {
-  return async function requireAgent(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  const requireAgent = async function requireAgent(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const session = await resolveSession(deps.db, request.cookies[SESSION_COOKIE]);
     if (!session) throw new AppError(request.cookies[SESSION_COOKIE] ? 'session_expired' : 'unauthenticated');
     if (!SAFE_METHODS.has(request.method)) {
@@ -40,4 +47,9 @@ export function createAgentAuth(deps: AppDeps) {
       ip: request.ip,
     };
   };
+  return Object.assign(requireAgent, { [AGENT_AUTH_HOOK]: true as const });
+}
+
+export function isAgentAuthHook(hook: unknown): boolean {
+  return typeof hook === 'function' && AGENT_AUTH_HOOK in hook;
 }

@@ -1,47 +1,54 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../errors.ts';
+import { isAgentAuthHook } from './agent-auth.ts';
 import { findInvalidText, INVALID_TEXT_MESSAGE } from './text-rules.ts';
 import type { App } from './types.ts';
 
 /**
- * The console: scripts and styles from our own origin only, never framed. React sets styles through the DOM (style
- * properties), which CSP allows; `'unsafe-inline'` for styles covers the help pages' <style> element and Vite's
- * injected CSS without opening script execution.
+ * Every HTML page (the console, /demo, the help pages): scripts from our own origin only, no inline script or event
+ * handler, never framed. Styles allow `'unsafe-inline'` because the help pages and /demo carry a <style> element and
+ * style attributes, and the widget (on /demo) styles its Shadow DOM with a <style> element; inline style cannot run
+ * script. (@fastify/helmet would do the same headers but defaults to `Cross-Origin-Resource-Policy: same-origin`,
+ * which breaks /widget.js on exchange sites, and knows nothing of HTML vs JSON; one hook here is clearer.)
  */
 const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  // 'self' covers ws:/wss: to our own host (CSP Level 3), which is all the console and the widget connect to.
+  "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
-/** JSON and scripts are never documents: nothing may run or be framed from them. */
-const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** JSON, scripts and text are never documents: opened directly, nothing in them may load, run or be framed. */
+const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 const toArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
  * Hooks every route gets, installed before any route is registered:
- * - agent routes authenticate before they validate, so an anonymous caller learns nothing about a route's input;
- * - every string in a body, query or path passes the one text rule (src/server/http/text-rules.ts);
+ * - the agent session check (src/server/http/agent-auth.ts) runs on request, before the body is parsed and the input
+ *   validated, so an anonymous caller gets 401 from every agent route whatever it sent;
+ * - every string in a body, query or path passes the one text rule (src/server/http/text-rules.ts) before the route's
+ *   schema sees it, so the error names the rule rather than some later failure;
  * - security headers on every response.
  */
 export function installRequestHardening(app: App): void {
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (!route.url.startsWith('/api/agent/') || !route.preHandler) return;
-    route.preValidation = [
-      ...toArray(route.preValidation),
-      ...toArray(route.preHandler),
-    ] as RouteOptions['preValidation'];
-    route.preHandler = undefined;
+    const preHandlers = toArray(route.preHandler);
+    const auth = preHandlers.filter(isAgentAuthHook);
+    if (auth.length === 0) return;
+    // Route-level onRequest hooks run after the app's own (cookies are parsed by then).
+    route.onRequest = [...toArray(route.onRequest), ...auth] as RouteOptions['onRequest'];
+    const rest = preHandlers.filter((hook) => !isAgentAuthHook(hook));
+    route.preHandler = rest.length > 0 ? (rest as RouteOptions['preHandler']) : undefined;
   });
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preValidation', async (request) => {
     const invalidAt =
       findInvalidText(request.params, 'params') ??
       findInvalidText(request.query, 'querystring') ??
@@ -52,10 +59,12 @@ export function installRequestHardening(app: App): void {
     const type = String(reply.getHeader('content-type') ?? '');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    // A route that sets its own policy keeps it; every other response gets ours.
     if (!reply.hasHeader('content-security-policy')) {
-      reply.header('content-security-policy', type.startsWith('text/html') ? PAGE_CSP : API_CSP);
+      reply.header('content-security-policy', type.startsWith('text/html') ? PAGE_CSP : NON_PAGE_CSP);
     }
-    // /widget.js and /api/widget/* are fetched by the exchange's own pages; nothing of ours is meant to be framed.
+    // Nothing of ours is meant to be framed: the widget embeds by a <script> tag into a Shadow DOM (no iframe), and
+    // /widget.js and /api/widget/* are fetched by the host page, which framing headers do not affect.
     reply.header('x-frame-options', 'DENY');
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=15552000');
     return payload;

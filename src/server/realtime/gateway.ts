@@ -410,7 +410,14 @@ export function createGateway(deps: {
       const raw: unknown = JSON.parse(String(data));
       const invalidAt = findInvalidText(raw);
       if (invalidAt) {
-        send(conn, { type: 'error', code: 'invalid_characters', message: `${invalidAt}: ${INVALID_TEXT_MESSAGE}` });
+        // The same text rule as the HTTP API; the client id (when it is itself fine) lets the client mark its message.
+        const clientId = (raw as { clientId?: unknown }).clientId;
+        send(conn, {
+          type: 'error',
+          code: 'invalid_characters',
+          message: `${invalidAt}: ${INVALID_TEXT_MESSAGE}`,
+          clientId: typeof clientId === 'string' && !findInvalidText(clientId) ? clientId : undefined,
+        });
         return;
       }
       const result = clientEventSchema.safeParse(raw);

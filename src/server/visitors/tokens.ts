@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { findInvalidText } from '../http/text-rules.ts';
+import { AppError } from '../errors.ts';
+import { findInvalidText, INVALID_TEXT_MESSAGE } from '../http/text-rules.ts';
 
 /**
  * Compact signed tokens: base64url(JSON payload) + "." + base64url(HMAC-SHA256(key, payload part)).
@@ -20,8 +21,6 @@ export function verifyToken(key: string, token: string): Record<string, unknown>
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return undefined;
   try {
     const payload: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    // A claim with a NUL or a lone surrogate could never be stored: such a token is as invalid as a forged one.
-    if (findInvalidText(payload)) return undefined;
     return payload && typeof payload === 'object' && !Array.isArray(payload)
       ? (payload as Record<string, unknown>)
       : undefined;
@@ -47,6 +46,10 @@ export type IdentityClaims = z.infer<typeof identityClaimsSchema>;
 
 export function verifyIdentityToken(secret: string, token: string, now = Date.now()): IdentityClaims | undefined {
   const payload = verifyToken(secret, token);
+  // The same text rule as every other input (src/server/http/text-rules.ts): a genuine token whose claims could
+  // never be stored is the exchange's bug, so the answer names the claim instead of calling the token forged.
+  const invalidAt = findInvalidText(payload, 'identityToken');
+  if (invalidAt) throw new AppError('invalid_characters', `${invalidAt}: ${INVALID_TEXT_MESSAGE}`);
   const claims = identityClaimsSchema.safeParse(payload);
   if (!claims.success || claims.data.exp * 1000 <= now) return undefined;
   return claims.data;
