@@ -69,7 +69,9 @@ describe('changing a priority asks for the reason in the console, not in a brows
     await dialog.waitFor();
     await dialog.locator('textarea').fill('VIP customer, large balance');
     await dialog.getByRole('button', { name: /confirm|确认/i }).click();
-    await page.locator('[data-testid=priority-select] option:checked', { hasText: /high/i }).waitFor();
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=priority-select]') as HTMLSelectElement | null)?.value === 'high',
+    );
 
     const agent = await loginAgent(server, org.agents.admin);
     const deadline = Date.now() + 10_000;
