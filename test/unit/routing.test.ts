@@ -49,6 +49,7 @@ describe('the skills a conversation needs', () => {
       { contactLocale: 'zh-TW', vipLevel: 5, intent: 'p2p_dispute' },
       ['zh', 'VIP', 'P2P'],
     ],
+    ['a KYC question needs the KYC skill', { contactLocale: 'zh-CN', intent: 'kyc_verification' }, ['zh', 'KYC']],
     ['a complaint needs nothing special', { contactLocale: 'en', handoffReason: 'complaint' }, ['en']],
   ];
   for (const [name, input, expected] of cases) {
@@ -67,6 +68,7 @@ describe('the team a conversation goes to', () => {
     ['a speciality beats a language', ['zh', 'security'], 'security'],
     ['of two teams speaking the language, the narrower one', ['zh'], 'zh'],
     ['the VIP desk takes VIPs', ['en', 'VIP'], 'vip'],
+    ['a VIP whose account is compromised goes to security, not the VIP desk', ['zh', 'VIP', 'security'], 'security'],
     ['no shared skill: the org-wide queue', ['P2P'], null],
     ['no skills at all: the org-wide queue', [], null],
   ];

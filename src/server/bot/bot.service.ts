@@ -20,6 +20,7 @@ import {
   describeSlots,
   type Handoff,
   INITIAL_BOT_STATE,
+  isTopicIntent,
   shorten,
   type TurnResult,
   type Understanding,
@@ -494,10 +495,14 @@ async function handOff(
       : turn.lookup?.kind === 'withdrawal'
         ? 'withdrawal_status'
         : null);
-  const intent = flowIntent ?? u.intent;
+  // "转人工" after a KYC question is a KYC case: routing and the agent need what it is about, not how it was asked.
+  const topicIntent = !flowIntent && !isTopicIntent(u.intent) ? (turn.state.topic?.intent ?? null) : null;
+  const intent = flowIntent ?? topicIntent ?? u.intent;
   const facts = [
     flowIntent
       ? `Intent: ${intent}`
+      : topicIntent
+        ? `Intent: ${topicIntent} (earlier topic; last message: ${u.intent})`
       : `Intent: ${intent} (${Math.round(u.confidence * 100)}%)${u.outOfScope ? ', out of scope' : ''}`,
     `Sentiment: ${u.sentiment.label} (${round(u.sentiment.score)})`,
     `Language: ${u.locale}`,
@@ -526,8 +531,8 @@ async function handOff(
       handoff: {
         reason: handoff.reason,
         intent,
-        confidence: flowIntent ? null : round(u.confidence),
-        outOfScope: !flowIntent && u.outOfScope,
+        confidence: flowIntent || topicIntent ? null : round(u.confidence),
+        outOfScope: !flowIntent && !topicIntent && u.outOfScope,
         sentiment: u.sentiment,
         locale: u.locale,
         collected: describeSlots(slots) || null,

@@ -135,6 +135,9 @@ export const CLEAR_CONFIDENCE = 0.6;
 /** Intents a later "how long?" can lean on: not the ones that end or redirect the conversation. */
 const NOT_A_TOPIC = new Set(['greeting', 'thanks_bye', 'human_agent', 'complaint', 'investment_advice', 'oos']);
 
+/** Whether this intent is something the customer came about (a topic), not a way of talking ("转人工", "thanks"). */
+export const isTopicIntent = (intent: string) => !NOT_A_TOPIC.has(intent);
+
 /** Coins that live on one network only: no need to ask which. */
 const SINGLE_NETWORK_COINS: Record<string, string> = {
   BTC: 'BTC',
@@ -250,7 +253,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     // The same answer twice did not settle it: a person, not a third round.
     return handOff('repeated_question', 'handoffRepeat');
   }
-  if (!NOT_A_TOPIC.has(u.intent)) {
+  if (isTopicIntent(u.intent)) {
     state.topic =
       u.followUp && previous.topic
         ? { ...previous.topic, followUps: previous.topic.followUps + 1 }

@@ -34,6 +34,8 @@ const SKILL_RULES: SkillRule[] = [
       f.intent === 'account_compromised',
   },
   { skill: 'P2P', applies: (f) => f.intent === 'p2p_dispute' || f.handoffReason === 'p2p_dispute' },
+  // Identity documents and failed verifications are read by people trained on the exchange's KYC rules.
+  { skill: 'KYC', applies: (f) => f.intent === 'kyc_verification' },
 ];
 
 /** The skills an agent needs to take this conversation. What the customer writes in beats their saved locale. */
@@ -43,15 +45,18 @@ export function requiredSkills(facts: SkillFacts): string[] {
 
 const LANGUAGE_SKILLS = new Set(['zh', 'en']);
 
+/** Funds at risk come first: a security speciality outweighs any other, and any speciality outweighs a language. */
+const skillWeight = (skill: string) => (skill === 'security' ? 100 : LANGUAGE_SKILLS.has(skill) ? 1 : 10);
+
 export type TeamChoice = { id: string; name: string; skills: string[] };
 
 /**
- * The team whose speciality fits best: most shared skills (a speciality counts more than a language), then the
+ * The team whose speciality fits best: the most weight of shared skills (see `skillWeight`), then the
  * fewest skills the conversation does not need, then by name. No team shares a skill: the org-wide queue (null).
  */
 export function chooseTeam(teams: TeamChoice[], required: string[]): string | null {
   const score = (team: TeamChoice) =>
-    team.skills.reduce((sum, skill) => sum + (required.includes(skill) ? (LANGUAGE_SKILLS.has(skill) ? 1 : 10) : 0), 0);
+    team.skills.reduce((sum, skill) => sum + (required.includes(skill) ? skillWeight(skill) : 0), 0);
   const extra = (team: TeamChoice) => team.skills.filter((skill) => !required.includes(skill)).length;
   const ranked = teams
     .filter((team) => score(team) > 0)

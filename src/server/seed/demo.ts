@@ -21,18 +21,24 @@ import { insertOfficialChannel } from '../trust/official-channels.ts';
 import { seedSandboxExchange } from '../exchange/sandbox.ts';
 import { updateAgentRouting } from '../routing/routing.queries.ts';
 import { upsertAttributeDefinition } from '../conversations/conversations.tools.queries.ts';
+import { seedDemoHelpdesk } from './demo-helpdesk.ts';
 
 export const DEMO_ORG_SLUG = 'demo';
 
 export type DemoLogin = { email: string; password: string; role: string; totpSecret?: string };
 
-/** Fixed demo passwords: this organization exists to be tried, never for real customers. */
+/**
+ * Fixed demo passwords: this organization exists to be tried, never for real customers. Routing skills: both
+ * languages for everyone; the agent (on shift, so a newcomer who asks for a person sees the hand-off reach one) also
+ * takes KYC and P2P cases, the supervisor security and VIPs; the others go online from the console header.
+ */
 const DEMO_AGENTS = [
   {
     email: 'admin@lumen.example',
     name: '王敏 (Admin)',
     password: 'demo-admin-2026',
     role: 'admin',
+    skills: ['zh', 'en', 'KYC', 'VIP'],
     locale: 'zh-CN',
     totp: false,
     onShift: false,
@@ -42,6 +48,7 @@ const DEMO_AGENTS = [
     name: 'Alex Chen',
     password: 'demo-agent-2026',
     role: 'agent',
+    skills: ['zh', 'en', 'KYC', 'P2P'],
     locale: 'en',
     totp: false,
     onShift: true,
@@ -51,6 +58,7 @@ const DEMO_AGENTS = [
     name: '李安 (Security)',
     password: 'demo-secure-2026',
     role: 'supervisor',
+    skills: ['zh', 'en', 'security', 'P2P', 'VIP'],
     locale: 'zh-CN',
     totp: true,
     onShift: false,
@@ -203,16 +211,16 @@ export async function seedDemo(
       locale: a.locale,
     });
     if (a.totp) await updateAgentTotp(db, orgId, id, { secret: createTotpSecret(), enabled: true });
-    // Routing skills: both languages for everyone, security for the supervisor. The agent is on shift, so a newcomer
-    // who asks for a person sees the hand-off reach one; the others go online from the console header.
     await updateAgentRouting(db, orgId, id, {
-      skills: a.role === 'supervisor' ? ['zh', 'en', 'security', 'VIP'] : ['zh', 'en'],
+      skills: [...a.skills],
       capacity: a.onShift ? 10 : 5,
       ...(a.onShift ? { status: 'online' as const } : {}),
       now: new Date(),
     });
     agentIds.push(id);
   }
+  // Teams before the sample conversations, so routing files them into the right queue as it would live.
+  await seedDemoHelpdesk(db, orgId, new Map(DEMO_AGENTS.map((a, i) => [a.email, agentIds[i]])));
   const system: Ctx = { ...deps, org: { id: orgId }, actor: { kind: 'system' } };
   for (const sample of SAMPLES) {
     const contact = await insertContact(db, {
