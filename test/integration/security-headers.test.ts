@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { testDatabases } from '../helpers/databases.ts';
@@ -72,6 +73,32 @@ describe('security headers and a private /metrics', () => {
 
   test("the built console's index.html has no inline script", { skip: !CONSOLE_BUILT && 'console not built' }, () => {
     assert.deepEqual(inlineScripts(fs.readFileSync(path.join(ROOT, 'dist/console/index.html'), 'utf8')), []);
+  });
+
+  test('a revalidated page (304) brings no policy that would replace the cached page\'s', async () => {
+    // A browser writes a 304's headers over the cached response's: a JSON policy there blanked the console on reload.
+    // (node:http, because fetch here never answers a conditional request with the 304 a browser sees.)
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      new Promise<http.IncomingMessage>((resolve, reject) =>
+        http
+          .get(`${server.url}${url}`, { headers: { accept: 'text/html', ...headers } }, (response) => {
+            response.resume();
+            resolve(response);
+          })
+          .on('error', reject),
+      );
+    let revalidated = 0;
+    for (const url of [...pages, '/widget.js']) {
+      const first = await get(url);
+      const etag = first.headers.etag;
+      const modified = first.headers['last-modified'];
+      if (!etag && !modified) continue;
+      const again = await get(url, etag ? { 'if-none-match': etag } : { 'if-modified-since': modified ?? '' });
+      if (again.statusCode !== 304) continue;
+      revalidated += 1;
+      assert.equal(again.headers['content-security-policy'], undefined, `${url}: 304 without a policy`);
+    }
+    assert.ok(revalidated > 0, 'the console (at least) answers a conditional request with 304');
   });
 
   test('JSON and scripts get a policy that lets nothing load from them', async () => {

@@ -9,6 +9,7 @@ export function AuthLayout({ children }: { children: ReactNode }) {
     <div className="auth">
       <div className="auth__locale">
         <LocaleSwitch />
+        <p className="auth__locale-hint">{t('auth.languageHint')}</p>
       </div>
       <div className="auth__card">
         <div className="auth__brand">

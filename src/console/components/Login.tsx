@@ -13,7 +13,7 @@ type Props = {
 };
 
 export function Login({ onLoggedIn, initialNotice = null }: Props) {
-  const { t } = useI18n();
+  const { locale, setLocale, t } = useI18n();
   const [step, setStep] = useState<Step>('credentials');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -36,7 +36,10 @@ export function Login({ onLoggedIn, initialNotice = null }: Props) {
     setErrorCode(null);
     try {
       const code = step === 'totp' ? totp.trim() : undefined;
-      onLoggedIn(await logIn({ email: email.trim(), password, totp: code || undefined }));
+      const session = await logIn({ email: email.trim(), password, totp: code || undefined });
+      // Whoever signed in reading this language keeps it: their profile's locale does not switch it under them.
+      setLocale(locale);
+      onLoggedIn(session);
     } catch (error) {
       const code = errorCodeOf(error);
       if (code === 'totp_required') {

@@ -47,6 +47,7 @@ const en = {
   'conn.offline': 'Offline',
   'header.logout': 'Sign out',
   'header.language': 'Language',
+  'auth.languageHint': 'You can change the language at any time, top right.',
 
   'filter.status': 'Status',
   'filter.assignee': 'Assignee',
@@ -212,6 +213,7 @@ const zhCN: MessageTable = {
   'conn.offline': '已断开',
   'header.logout': '退出登录',
   'header.language': '语言',
+  'auth.languageHint': '登录后也可随时在右上角切换语言。',
 
   'filter.status': '状态',
   'filter.assignee': '负责人',
@@ -374,6 +376,7 @@ const zhTW: MessageTable = {
   'conn.offline': '已中斷',
   'header.logout': '登出',
   'header.language': '語言',
+  'auth.languageHint': '登入後也可隨時在右上角切換語言。',
 
   'filter.status': '狀態',
   'filter.assignee': '負責人',

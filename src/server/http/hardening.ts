@@ -59,8 +59,10 @@ export function installRequestHardening(app: App): void {
     const type = String(reply.getHeader('content-type') ?? '');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    // A route that sets its own policy keeps it; every other response gets ours.
-    if (!reply.hasHeader('content-security-policy')) {
+    // A route that sets its own policy keeps it; every other response gets ours. A 304 carries none: it has no
+    // content type to tell a page from JSON, and the browser would write its policy over the cached page's, so a
+    // reload of the console came back blank under `default-src 'none'`.
+    if (reply.statusCode !== 304 && !reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', type.startsWith('text/html') ? PAGE_CSP : NON_PAGE_CSP);
     }
     // Nothing of ours is meant to be framed: the widget embeds by a <script> tag into a Shadow DOM (no iframe), and
