@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
   type ConversationFilter,
+  conversationSearch,
   hasConversationColumn,
   selectConversations,
 } from '../src/server/conversations/conversations.queries.ts';
@@ -102,6 +103,12 @@ async function seedOrg(db: Db, count: number): Promise<Seeded> {
        FROM s JOIN ct ON ct.i = s.g % $7::int`,
     [orgId, inboxId, count, agents.map((a) => a.id), teams.map((t) => t.id), INTENTS, contacts],
   );
+  // One message per conversation (its preview), so a text search has bodies to read.
+  await db.query(
+    `INSERT INTO messages (org_id, conversation_id, seq, author_kind, body)
+     SELECT org_id, id, 1, 'customer', '充值还没到账 order ' || (number * 7) FROM conversations WHERE org_id = $1`,
+    [orgId],
+  );
   return { orgId, agentId: agents[1].id, teamId: teams[1].id };
 }
 
@@ -138,6 +145,12 @@ async function benchDatabase(name: string, db: Db) {
     'language=en': { language: 'en' },
     'open+urgent+unassigned': { status: 'open', priority: 'urgent', assigneeId: null },
     'page 2 (cursor)': { after: await firstPageCursor(db, main.orgId) },
+    'q=#4242': { search: conversationSearch('#4242') },
+    'q=4242 (number or UID)': { search: conversationSearch('4242') },
+    'q=customer 12 (name)': { search: conversationSearch('customer 12') },
+    'q=order 777 (text)': { search: conversationSearch('order 777') },
+    'q=open+到账 (common)': { status: 'open', search: conversationSearch('到账') },
+    'q=no match (scans all)': { search: conversationSearch('nobody wrote this') },
   };
   if (await hasConversationColumn(db, 'sla_risk')) queries['slaRisk=at_risk'] = { slaRisk: 'at_risk' };
 
@@ -153,7 +166,7 @@ async function benchDatabase(name: string, db: Db) {
     const s = summarize(times);
     results[label] = { p50: round(s.p50, 2), p99: round(s.p99, 2), rows };
     console.log(
-      `  ${label.padEnd(26)} p50 ${String(round(s.p50, 2)).padStart(7)} ms   p99 ${String(round(s.p99, 2)).padStart(7)} ms   (${rows} rows)`,
+      `  ${label.padEnd(28)} p50 ${String(round(s.p50, 2)).padStart(7)} ms   p99 ${String(round(s.p99, 2)).padStart(7)} ms   (${rows} rows)`,
     );
     if (args.explain) await explain(db, main.orgId, filter);
   }

@@ -62,6 +62,7 @@ export type SessionResponse = { agent: Agent; org: Organization; csrfToken: stri
 export const totpEnableBodySchema = z.object({ code: z.string().regex(/^\d{6}$/) });
 export type TotpSetupResponse = { secret: string; otpauthUrl: string };
 
+export const CONVERSATION_SEARCH_MAX_LENGTH = 200;
 export const ASSIGNEE_FILTERS = ['mine', 'unassigned', 'all'] as const;
 export const conversationListQuerySchema = z.object({
   status: conversationStatusSchema.optional(),
@@ -85,6 +86,12 @@ export const conversationListQuerySchema = z.object({
   slaRisk: z.enum(['at_risk', 'breached']).optional(),
   /** One customer's conversations (the customer view, merge targets). */
   contactId: id.optional(),
+  /**
+   * Search: `#12` is conversation number 12; bare digits are that number or a customer UID containing them; anything
+   * else is a case-insensitive substring of the customer's name, email, exchange UID (or another identity) or of any
+   * message in the conversation, private notes included (only agents can list with it).
+   */
+  q: z.string().trim().min(1).max(CONVERSATION_SEARCH_MAX_LENGTH).optional(),
   /** Opaque cursor from the previous page. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

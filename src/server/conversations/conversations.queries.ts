@@ -84,9 +84,45 @@ export type ConversationFilter = {
   language?: string;
   /** Only when the SLA column exists (see hasConversationColumn). */
   slaRisk?: string;
+  /** The agent's search text, already trimmed (see conversationSearch). */
+  search?: ConversationSearch;
   after?: { activityKey: string; id: string };
   limit: number;
 };
+
+/**
+ * What an agent typed into the inbox search, parsed once. `#12` is number 12 only; bare digits are number 12 or a
+ * customer UID containing them (UIDs are digits too, but "12" must not list every message that mentions 12); anything
+ * else is a substring of the contact's name, email, UID, identities or of any message (notes included).
+ *
+ * No trigram index (pg_trgm) backs the substring search yet: the migration would need CREATE EXTENSION rights on
+ * PostgreSQL (the extension is per database, not per schema, which also tangles the schema-per-test runs), PGlite would
+ * have to load the extension at every start, and a GIN index on messages.body taxes the one-statement message insert
+ * the chat throughput rests on. Numbers use UNIQUE (org_id, number); text scans only the organization's rows.
+ */
+export type ConversationSearch =
+  | { kind: 'number'; number: number }
+  | { kind: 'digits'; number: number; text: string }
+  | { kind: 'text'; text: string };
+
+export function conversationSearch(q: string): ConversationSearch {
+  const hashed = /^#\s*(\d{1,9})$/.exec(q);
+  if (hashed) return { kind: 'number', number: Number(hashed[1]) };
+  if (/^\d{1,9}$/.test(q)) return { kind: 'digits', number: Number(q), text: q };
+  return { kind: 'text', text: q };
+}
+
+/** A LIKE pattern matching `text` anywhere, its own %, _ and \ taken literally (ESCAPE '\'). */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+function uidMatches(like: string): string {
+  return `SELECT ct.id FROM contacts ct WHERE ct.org_id = $1 AND ct.exchange_uid ILIKE ${like} ESCAPE '\\'
+          UNION
+          SELECT ci.contact_id FROM contact_identities ci
+           WHERE ci.org_id = $1 AND ci.kind = 'exchange_uid' AND ci.value ILIKE ${like} ESCAPE '\\'`;
+}
 
 export async function selectConversations(
   db: Queryable,
@@ -109,6 +145,29 @@ export async function selectConversations(
   if (f.intent) add((p) => `c.last_intent = ${p}`, f.intent);
   if (f.language) add((p) => `c.last_language = ${p}`, f.language);
   if (f.slaRisk) add((p) => `c.sla_risk = ${p}`, f.slaRisk);
+  if (f.search?.kind === 'number') add((p) => `c.number = ${p}`, f.search.number);
+  else if (f.search?.kind === 'digits') {
+    params.push(f.search.number, likePattern(f.search.text));
+    const [n, like] = [`$${params.length - 1}`, `$${params.length}`];
+    where.push(`(c.number = ${n} OR c.contact_id IN (${uidMatches(like)}))`);
+  } else if (f.search?.kind === 'text') {
+    // Substring search has no index to use (see the note on conversationSearch): the contacts that match are one
+    // hashed set, the message check runs per conversation on messages (conversation_id, seq), newest activity first,
+    // and stops as soon as the page is full.
+    add(
+      (p) => `(c.contact_id IN (
+         SELECT ct.id FROM contacts ct
+          WHERE ct.org_id = $1
+            AND (ct.name ILIKE ${p} ESCAPE '\\' OR ct.email ILIKE ${p} ESCAPE '\\' OR ct.exchange_uid ILIKE ${p} ESCAPE '\\')
+         UNION
+         SELECT ci.contact_id FROM contact_identities ci
+          WHERE ci.org_id = $1 AND ci.kind IN ('email', 'exchange_uid', 'telegram') AND ci.value ILIKE ${p} ESCAPE '\\'
+       ) OR EXISTS (
+         SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.org_id = $1 AND m.body ILIKE ${p} ESCAPE '\\'
+       ))`,
+      likePattern(f.search.text),
+    );
+  }
   if (f.after) {
     params.push(f.after.activityKey, f.after.id);
     where.push(`(c.last_activity_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

@@ -12,6 +12,7 @@ import {
   insertMessageWithNextSeq,
   nextConversationNumber,
   selectConversation,
+  conversationSearch,
   selectConversations,
   selectLatestMessages,
   selectMessageByClientId,
@@ -110,6 +111,8 @@ export type ConversationListFilter = {
   language?: string;
   slaRisk?: string;
   contactId?: string;
+  /** The inbox search text (trimmed, 1–200 characters by the contract). */
+  q?: string;
   cursor?: string;
   limit: number;
 };
@@ -139,6 +142,8 @@ export async function listConversations(
     slaRisk: filter.slaRisk,
     // A customer only ever lists their own; an agent may narrow to one customer.
     contactId: actor.kind === 'customer' ? actor.contactId : filter.contactId,
+    // Searching is for agents: it reads every message, private notes included.
+    search: filter.q && actor.kind === 'agent' ? conversationSearch(filter.q) : undefined,
     after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
     limit: filter.limit + 1,
   });
