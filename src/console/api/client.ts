@@ -163,12 +163,15 @@ export type ConversationFilters = {
   priority: Priority | 'any';
 } & HelpdeskFilters;
 
+/** The list's filters plus the search box's text (not part of a saved view or the URL). */
 export function listConversations(
-  filters: ConversationFilters,
+  filters: ConversationFilters & { q?: string },
   cursor: string | null,
   signal?: AbortSignal,
 ): Promise<ConversationListResponse> {
   const query = new URLSearchParams({ assignee: filters.assignee, limit: '50' });
+  const q = filters.q?.trim();
+  if (q) query.set('q', q);
   if (filters.status !== 'any') query.set('status', filters.status);
   if (filters.priority !== 'any') query.set('priority', filters.priority);
   appendHelpdeskFilters(query, filters);

@@ -9,7 +9,12 @@ import { PriorityBadge, StatusBadge } from './badges.tsx';
 import { SlaBadge } from './sla/SlaBadge.tsx';
 
 type Props = {
-  list: ConversationListState & { loadMore: () => void; reload: (options: { keepItems: boolean }) => void };
+  list: ConversationListState & {
+    /** The search in effect ('' = none). */
+    query?: string;
+    loadMore: () => void;
+    reload: (options: { keepItems: boolean }) => void;
+  };
   selectedId: string | null;
   meId: string;
   onSelect: (conversationId: string) => void;
@@ -45,7 +50,11 @@ export function ConversationList({ list, selectedId, meId, onSelect }: Props) {
           </button>
         </div>
       )}
-      {list.status === 'ready' && list.items.length === 0 && <div className="list__state">{t('list.empty')}</div>}
+      {list.status === 'ready' && list.items.length === 0 && (
+        <div className="list__state" data-testid="conversation-list-empty">
+          {list.query ? t('list.search.empty', { query: list.query }) : t('list.empty')}
+        </div>
+      )}
       <ul className="list__items">
         {list.items.map((conversation) => {
           const name = contactNameOf(conversation, t);

@@ -20,6 +20,7 @@ import { ConversationView } from './ConversationView.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { Filters } from './Filters.tsx';
 import { ReasonDialog } from './exchange/ReasonDialog.tsx';
+import { SearchBox } from './SearchBox.tsx';
 import { useI18n } from '../i18n/locale.tsx';
 
 export type ActionError = { code: string; message: string };
@@ -28,7 +29,9 @@ export type ActionError = { code: string; message: string };
 export function Workspace({ session }: { session: SessionResponse }) {
   const [route, navigate] = useRoute();
   const me = session.agent;
-  const list = useConversationList(route.filters, me.id);
+  // The search box's text once typing pauses (SearchBox debounces); not part of the URL or a saved view.
+  const [search, setSearch] = useState('');
+  const list = useConversationList(route.filters, me.id, search);
   const detail = useConversation(route.conversationId);
   const agents = useAgents();
   const [actionError, setActionError] = useState<ActionError | null>(null);
@@ -110,6 +113,7 @@ export function Workspace({ session }: { session: SessionResponse }) {
   return (
     <div className={`workspace${route.conversationId ? ' workspace--open' : ''}`}>
       <aside className="pane pane--list">
+        <SearchBox value={search} onSearch={setSearch} />
         <Filters filters={route.filters} onChange={changeFilters} />
         <ConversationList
           list={list}

@@ -53,8 +53,11 @@ function applyMessage(conversation: Conversation, message: Message): Conversatio
 /**
  * The inbox list for the active filters, kept live from the socket: updated items change in place, items with new
  * messages move to the top, new matching conversations appear, items that stop matching the filters leave.
+ *
+ * With a search (`search`, already debounced by the caller) only the server can tell what matches (message text,
+ * notes, identities): the found items stay live, but a conversation not in the results is not added from an event.
  */
-export function useConversationList(filters: ConversationFilters, meId: string) {
+export function useConversationList(filters: ConversationFilters, meId: string, search = '') {
   const [state, setState] = useState<ConversationListState>({
     items: [],
     nextCursor: null,
@@ -62,8 +65,9 @@ export function useConversationList(filters: ConversationFilters, meId: string) 
     errorCode: null,
     loadingMore: false,
   });
-  const filtersRef = useRef(filters);
-  filtersRef.current = filters;
+  const query = search.trim();
+  const filtersRef = useRef<ConversationFilters & { q?: string }>(filters);
+  filtersRef.current = query ? { ...filters, q: query } : filters;
   const generationRef = useRef(0);
   // Conversations we already looked up after a message for an unknown id: one lookup each, not one per message.
   const lookedUpRef = useRef(new Set<string>());
@@ -99,7 +103,7 @@ export function useConversationList(filters: ConversationFilters, meId: string) 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload reads the filters through a ref; these trigger it.
   useEffect(() => {
     reload({ keepItems: false });
-  }, [reload, status, assignee, priority, helpdeskKey]);
+  }, [reload, status, assignee, priority, helpdeskKey, query]);
 
   // After a reconnect we may have missed events: refetch the first page.
   useReconnect(() => reload({ keepItems: true }));
@@ -140,6 +144,8 @@ export function useConversationList(filters: ConversationFilters, meId: string) 
             ? { ...current, items: current.items.filter((item) => item.id !== conversation.id) }
             : current;
         }
+        // Searching: whether an unlisted conversation matches is the server's call.
+        if (!existing && filtersRef.current.q) return current;
         if (!existing || options.toTop) return { ...current, items: moveToTop(current.items, conversation) };
         const items = current.items.slice();
         items[index] = conversation;
@@ -179,7 +185,7 @@ export function useConversationList(filters: ConversationFilters, meId: string) 
     if (event.type === 'message.created') {
       const existing = state.items.find((item) => item.id === event.conversationId);
       if (!existing) {
-        lookUp(event.conversationId);
+        if (!filtersRef.current.q) lookUp(event.conversationId);
         return;
       }
       if (event.seq <= existing.lastSeq) return;
@@ -191,5 +197,5 @@ export function useConversationList(filters: ConversationFilters, meId: string) 
     }
   });
 
-  return { ...state, reload, loadMore, upsert };
+  return { ...state, query, reload, loadMore, upsert };
 }

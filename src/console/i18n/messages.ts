@@ -75,6 +75,10 @@ const en = {
   'list.unassigned': 'Unassigned',
   'list.visitor': 'Visitor',
   'list.note': 'Note',
+  'list.search.label': 'Search conversations',
+  'list.search.placeholder': 'Search #number, name, email, UID or message',
+  'list.search.clear': 'Clear search',
+  'list.search.empty': 'No conversations match “{query}”.',
 
   'view.empty': 'Select a conversation',
   'view.emptyHint': 'Pick a conversation from the list to read and reply.',
@@ -241,6 +245,10 @@ const zhCN: MessageTable = {
   'list.unassigned': '未分配',
   'list.visitor': '访客',
   'list.note': '备注',
+  'list.search.label': '搜索会话',
+  'list.search.placeholder': '搜索 #编号、姓名、邮箱、UID 或消息',
+  'list.search.clear': '清除搜索',
+  'list.search.empty': '没有与“{query}”匹配的会话。',
 
   'view.empty': '请选择一个会话',
   'view.emptyHint': '从左侧列表中选择会话以查看和回复。',
@@ -404,6 +412,10 @@ const zhTW: MessageTable = {
   'list.unassigned': '未指派',
   'list.visitor': '訪客',
   'list.note': '備註',
+  'list.search.label': '搜尋對話',
+  'list.search.placeholder': '搜尋 #編號、姓名、電子郵件、UID 或訊息',
+  'list.search.clear': '清除搜尋',
+  'list.search.empty': '沒有與「{query}」相符的對話。',
 
   'view.empty': '請選擇一個對話',
   'view.emptyHint': '從左側清單中選擇對話以檢視和回覆。',
