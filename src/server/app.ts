@@ -50,12 +50,8 @@ import { startRouting } from './routing/routing.listener.ts';
 import { registerRoutingRoutes } from './routing/routing.routes.ts';
 import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
-import {
-  createRateLimiter,
-  limitCustomerMessage,
-  type RateLimiter,
-  scheduleRateLimitCleanup,
-} from './rate-limit/rate-limit.service.ts';
+import { createRateLimiter, limitCustomerMessage, scheduleRateLimitCleanup } from './rate-limit/rate-limit.service.ts';
+import type { RateLimiter } from './rate-limit/rate-limit.types.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONSOLE_DIST = path.join(ROOT, 'dist/console');

@@ -15,7 +15,7 @@ import type { JobQueue } from '../jobs/jobs.types.ts';
 import type { AgentSession } from '../auth/auth.service.ts';
 import type { Logger } from 'pino';
 import type { FactSources } from '../self-service/self-service.ts';
-import type { RateLimiter } from '../rate-limit/rate-limit.service.ts';
+import type { RateLimiter } from '../rate-limit/rate-limit.types.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,

@@ -1,4 +1,4 @@
-import type { RateLimiter } from './rate-limit.service.ts';
+import type { RateLimiter } from './rate-limit.types.ts';
 
 type Window = { hits: number; endsAt: number };
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.ts';
-import type { RateLimiter, RateLimitHit } from './rate-limit.service.ts';
+import type { RateLimiter, RateLimitHit } from './rate-limit.types.ts';
 
 /** A node's share of a bucket's current window, reserved in the shared row ahead of use. */
 type Lease = { left: number; windowEndsAt: number; sharedTotal: number };

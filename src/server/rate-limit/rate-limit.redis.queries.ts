@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RateLimiter } from './rate-limit.service.ts';
+import type { RateLimiter } from './rate-limit.types.ts';
 
 /**
  * One script call per request: for each bucket, INCR its key and give a new key its window as a TTL; the count and
