@@ -5,7 +5,13 @@ import { renderTemplate } from '../../src/contracts/tools.ts';
 import { seedDemo } from '../../src/server/seed/demo.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { eventually } from '../helpers/routing.ts';
-import { type AgentClient, loginAgent, startTestServer, startVisitor, type TestServerWithBot } from '../helpers/server.ts';
+import {
+  type AgentClient,
+  loginAgent,
+  startTestServer,
+  startVisitor,
+  type TestServerWithBot,
+} from '../helpers/server.ts';
 
 /** What a support desk at a crypto exchange needs a canned reply for on day one (issue "The first hour", item 4). */
 const REQUIRED_SHORTCUTS = [

@@ -75,7 +75,7 @@ describe('security headers and a private /metrics', () => {
     assert.deepEqual(inlineScripts(fs.readFileSync(path.join(ROOT, 'dist/console/index.html'), 'utf8')), []);
   });
 
-  test('a revalidated page (304) brings no policy that would replace the cached page\'s', async () => {
+  test("a revalidated page (304) brings no policy that would replace the cached page's", async () => {
     // A browser writes a 304's headers over the cached response's: a JSON policy there blanked the console on reload.
     // (node:http, because fetch here never answers a conditional request with the 304 a browser sees.)
     const get = (url: string, headers: Record<string, string> = {}) =>

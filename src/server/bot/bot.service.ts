@@ -503,7 +503,7 @@ async function handOff(
       ? `Intent: ${intent}`
       : topicIntent
         ? `Intent: ${topicIntent} (earlier topic; last message: ${u.intent})`
-      : `Intent: ${intent} (${Math.round(u.confidence * 100)}%)${u.outOfScope ? ', out of scope' : ''}`,
+        : `Intent: ${intent} (${Math.round(u.confidence * 100)}%)${u.outOfScope ? ', out of scope' : ''}`,
     `Sentiment: ${u.sentiment.label} (${round(u.sentiment.score)})`,
     `Language: ${u.locale}`,
     describeSlots(slots) ? `Collected: ${describeSlots(slots)}` : null,
