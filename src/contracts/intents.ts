@@ -11,6 +11,7 @@ export const BUILTIN_INTENTS = [
   'trade_failed',
   'futures_liquidation',
   'p2p_dispute',
+  'otc_settlement',
   'account_locked',
   'password_reset',
   'twofa_reset',

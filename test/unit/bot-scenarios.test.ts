@@ -150,6 +150,28 @@ const scenarios: Scenario[] = [
     turns: [['放币了对方没付钱怎么办', 'handoff:scam_reported', /诈骗/]],
   },
   {
+    name: 'an OTC trade that has not settled gets the OTC desk article and a person, not the P2P article',
+    locale: 'en',
+    turns: [['my OTC trade of 50k has not settled', 'handoff:otc_not_settled', /OTC desk[\s\S]*otc-settlement/]],
+  },
+  {
+    name: 'an unsettled OTC block trade in Chinese, too',
+    turns: [['我的OTC大宗交易5万U还没结算', 'handoff:otc_not_settled', /OTC 大宗交易[\s\S]*交易台/]],
+  },
+  {
+    name: 'how the OTC desk works is the OTC article',
+    locale: 'en',
+    turns: [['what is the minimum size for an OTC block trade?', 'kb_answer', /otc-settlement/]],
+  },
+  {
+    name: 'OTC 大宗交易怎么询价 is the OTC article',
+    turns: [['大宗交易怎么询价，最低多少', 'kb_answer', /otc-settlement/]],
+  },
+  {
+    name: 'a P2P seller who does not release is still P2P',
+    turns: [['P2P买币付款了，卖家一直不放币', 'kb_answer', /p2p-disputes/]],
+  },
+  {
     name: 'losses during a crash are a complaint for people, not investment advice',
     turns: [['大盘暴跌，你们的app卡死了我没法平仓，损失谁负责', 'handoff:complaint']],
   },

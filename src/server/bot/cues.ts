@@ -98,6 +98,14 @@ export function saysNotArrived(text: string): boolean {
   return NOT_ARRIVED_CUE.test(text);
 }
 
+/** An OTC trade the customer is waiting on: "not settled", "还没结算", "结算失败", or anything not arrived. */
+const NOT_SETTLED_CUE =
+  /[没沒未][有]?[结結]算|[结結]算(延迟|延遲|失败|失敗|卡|中|不了)|待[结結]算|\b(not (been )?settled|hasn'?t settled|unsettled|settlement (is )?(late|delayed|stuck|failed|pending)|settled short|partially settled)\b/i;
+
+export function saysNotSettled(text: string): boolean {
+  return NOT_SETTLED_CUE.test(text) || NOT_ARRIVED_CUE.test(text);
+}
+
 /** "Usually", "一般": a question about how things work, not about one transfer of the customer's. */
 const IN_GENERAL_CUE =
   /一般|通常|平时|平時|平常|正常情况|正常情況|\b(usually|normally|typically|in general|on average|how long (does|do|will) (an? |\w+ )*(deposits?|withdrawals?) (take|need))\b/i;

@@ -9,6 +9,7 @@ import {
   reportsScam,
   saysNotArrived,
   saysNotResolved,
+  saysNotSettled,
   wantsHuman,
   wantsToComplain,
 } from './cues.ts';
@@ -82,7 +83,8 @@ export type HandoffReason =
   | 'deposit_not_user_address'
   | 'deposit_below_minimum'
   | 'lookup_unavailable'
-  | 'identity_verification';
+  | 'identity_verification'
+  | 'otc_not_settled';
 
 export type Handoff = { reason: HandoffReason; priority: Priority; tags: string[]; securityFlag: boolean };
 
@@ -311,6 +313,11 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     }
     case 'platform_status':
       return finish('platform_status', null, { kind: 'platform_status', slots: {} });
+    case 'otc_settlement':
+      // How the desk works is the article; a trade whose money is in flight is the desk's to check, at once.
+      if (!saysNotSettled(u.text) || asksInGeneral(u.text, u.entities)) break;
+      if (u.kb) replies.push(reply('recoverySteps', u.locale, u.kb));
+      return handOff('otc_not_settled', 'handoffOtc', { priority: 'high', tags: ['otc'] });
   }
 
   if (state.answered.includes(u.intent)) return handOff('repeated_question', 'handoffRepeat');

@@ -61,6 +61,11 @@ const REPLIES = {
     'zh-CN': '正在为您转接人工客服，请稍候。您提供的信息会一并交给客服，无需重复说明。',
     en: 'I am connecting you with our support team now. They will see everything you have told me, so you will not need to repeat it.',
   },
+  handoffOtc: {
+    'zh-CN':
+      '您的 OTC 大宗交易结算我已转交人工客服，他们会立即联系 OTC 交易台核对。请准备好报价单号、成交金额和付款凭证。提醒：OTC 交易台绝不会要求您向个人账户付款。',
+    en: 'I have passed your OTC settlement to our support team, who will check it with the OTC desk right away. Please have the quote number, the traded amount and your payment proof ready. Remember: the OTC desk never asks you to pay a personal account.',
+  },
   handoffDeposit: {
     'zh-CN': '谢谢，信息已收到（{summary}）。正在为您转接人工客服核实链上记录，请稍候。',
     en: 'Thank you, I have the details ({summary}). I am handing this to our support team to check the on-chain record now.',
