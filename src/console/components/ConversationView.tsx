@@ -13,7 +13,7 @@ import { MessageItem, PendingMessageItem } from './MessageItem.tsx';
 import { SlaBadge } from './sla/SlaBadge.tsx';
 import { ConversationFeedback } from './feedback/ConversationFeedback.tsx';
 import { MergeControl, MergedNotice } from './views/MergeControl.tsx';
-import type { ActionError } from './Workspace.tsx';
+import type { ActionError } from './action-error.ts';
 
 type Props = {
   conversationId: string | null;

@@ -13,6 +13,7 @@ import { useConversation } from '../hooks/useConversation.ts';
 import { useConversationList } from '../hooks/useConversationList.ts';
 import { beginEdit, endEdit } from '../lib/local-edits.ts';
 import { useRoute } from '../lib/route.ts';
+import type { ActionError } from './action-error.ts';
 import { AdminPages } from './admin/AdminPages.tsx';
 import { useAdminPage } from './admin/admin-route.ts';
 import { ConversationList } from './ConversationList.tsx';
@@ -22,8 +23,6 @@ import { Filters } from './Filters.tsx';
 import { ReasonDialog } from './exchange/ReasonDialog.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { useI18n } from '../i18n/locale.tsx';
-
-export type ActionError = { code: string; message: string };
 
 /** The three panes: list (with filters), the open conversation, and the customer's details. */
 export function Workspace({ session }: { session: SessionResponse }) {

@@ -1,0 +1,2 @@
+/** An action that failed in the workspace (assign, status, priority…), shown above the conversation. */
+export type ActionError = { code: string; message: string };
