@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { interpolate } from './lookup.ts';
 import { MESSAGES, type MessageKey, tableLocale, UI_LOCALES, type UiLocale } from './messages.ts';
 
 const STORAGE_KEY = 'kefu.console.locale';
@@ -34,11 +35,6 @@ function readStoredLocale(): UiLocale | null {
 
 function detectInitialLocale(): UiLocale {
   return readStoredLocale() ?? toUiLocale(navigator.language) ?? 'en';
-}
-
-function interpolate(template: string, vars?: Record<string, string | number>): string {
-  if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
 }
 
 export function LocaleProvider({ children }: { children: ReactNode }) {

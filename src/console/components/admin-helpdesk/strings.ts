@@ -1,4 +1,5 @@
-import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+import { textLookup } from '../../i18n/lookup.ts';
+import type { UiLocale } from '../../i18n/messages.ts';
 
 /** Wording of the helpdesk admin pages, in the console's three languages (en, zh-CN, zh-TW). */
 const EN = {
@@ -221,9 +222,5 @@ export const ADMIN_HELPDESK_STRINGS: Record<UiLocale, Record<AdminText, string>>
   'zh-TW': ZH_TW,
 };
 
-/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
-
-export function adminText(locale: string, key: AdminText, vars: Record<string, string | number> = {}): string {
-  const text = ADMIN_HELPDESK_STRINGS[tableLocale(locale)][key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
-}
+/** The text for a key in a locale's table (zh-HK, zh-Hant → zh-TW; other zh → zh-CN; else English), placeholders filled. */
+export const adminText = textLookup(ADMIN_HELPDESK_STRINGS);

@@ -1,4 +1,5 @@
-import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+import { textLookup } from '../../i18n/lookup.ts';
+import type { UiLocale } from '../../i18n/messages.ts';
 
 /** The exchange sidebar's and the cases' wording, in the console's three languages (en, zh-CN, zh-TW). */
 const en = {
@@ -192,9 +193,5 @@ const zhTW: Record<ExchangeText, string> = {
 /** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
 export const EXCHANGE_STRINGS: Record<UiLocale, Record<ExchangeText, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
 
-/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
-
-export function exchangeText(locale: string, key: ExchangeText, vars?: Record<string, string | number>): string {
-  const template = EXCHANGE_STRINGS[tableLocale(locale)][key];
-  return vars ? template.replace(/\{(\w+)\}/g, (match, name: string) => String(vars[name] ?? match)) : template;
-}
+/** The text for a key in a locale's table (zh-HK, zh-Hant → zh-TW; other zh → zh-CN; else English), placeholders filled. */
+export const exchangeText = textLookup(EXCHANGE_STRINGS);

@@ -1,11 +1,13 @@
-import { tableLocale } from '../../i18n/messages.ts';
+import { pickTable } from '../../i18n/lookup.ts';
+import type { UiLocale } from '../../i18n/messages.ts';
+
 /** Routing's own wording, in the console's three languages. */
 export type RoutingStrings = Record<
   'status' | 'online' | 'away' | 'offline' | 'load' | 'takeNext' | 'nothingWaiting' | 'atCapacity' | 'team' | 'anyTeam',
   string
 >;
 
-const STRINGS: Record<'en' | 'zh-CN' | 'zh-TW', RoutingStrings> = {
+const STRINGS: Record<UiLocale, RoutingStrings> = {
   en: {
     status: 'Status',
     online: 'Online',
@@ -45,5 +47,5 @@ const STRINGS: Record<'en' | 'zh-CN' | 'zh-TW', RoutingStrings> = {
 };
 
 export function routingStrings(locale: string): RoutingStrings {
-  return STRINGS[tableLocale(locale)];
+  return pickTable(STRINGS, locale);
 }

@@ -1,4 +1,5 @@
-import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+import { textLookup } from '../../i18n/lookup.ts';
+import type { UiLocale } from '../../i18n/messages.ts';
 
 /** The agent tools' wording, in the console's three languages (en, zh-CN, zh-TW). */
 const en = {
@@ -81,8 +82,5 @@ const zhTW: Record<ToolText, string> = {
 /** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
 export const TOOL_STRINGS: Record<UiLocale, Record<ToolText, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
 
-/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
-
-export function toolText(locale: string, key: ToolText): string {
-  return TOOL_STRINGS[tableLocale(locale)][key];
-}
+/** The text for a key in a locale's table (zh-HK, zh-Hant → zh-TW; other zh → zh-CN; else English), placeholders filled. */
+export const toolText = textLookup(TOOL_STRINGS);

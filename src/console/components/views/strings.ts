@@ -1,5 +1,6 @@
 import type { IntentId } from '../../../contracts/intents.ts';
-import { type UiLocale, tableLocale } from '../../i18n/messages.ts';
+import { textLookup } from '../../i18n/lookup.ts';
+import { tableLocale, type UiLocale } from '../../i18n/messages.ts';
 
 /** Wording of the list filters, saved views and merge, in the console's three languages (en, zh-CN, zh-TW). */
 const EN = {
@@ -94,11 +95,8 @@ const ZH_TW: Record<ViewText, string> = {
 /** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
 export const VIEW_STRINGS: Record<UiLocale, Record<ViewText, string>> = { en: EN, 'zh-CN': ZH_CN, 'zh-TW': ZH_TW };
 
-/** zh-TW also serves zh-HK, zh-MO and any zh-Hant tag; every other zh tag gets zh-CN, anything else English. */
-
-export function viewText(locale: string, key: ViewText): string {
-  return VIEW_STRINGS[tableLocale(locale)][key];
-}
+/** The text for a key in a locale's table (zh-HK, zh-Hant → zh-TW; other zh → zh-CN; else English), placeholders filled. */
+export const viewText = textLookup(VIEW_STRINGS);
 
 const INTENT_LABELS_ZH_CN: Record<IntentId, string> = {
   deposit_missing: '充值未到账',
