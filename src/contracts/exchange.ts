@@ -32,10 +32,14 @@ export type ExchangeAccountView = {
   antiPhishingCode: string | null;
 };
 
-export type ExchangeDepositAddressView = { coin: string; network: string; address: string; memo: string | null };
+/** A deposit address of the customer's, as the exchange gives it (and the console shows it). */
+export type DepositAddress = { coin: string; network: string; address: string; memo: string | null };
+export type ExchangeDepositAddressView = DepositAddress;
 
-export type ExchangeDepositView = {
+/** A deposit as the exchange connector returns it (docs/exchange-connector.openapi.yaml). */
+export type ExchangeDeposit = {
   id: string;
+  uid: string;
   coin: string;
   network: string;
   amount: string;
@@ -43,10 +47,17 @@ export type ExchangeDepositView = {
   address: string;
   memo: string | null;
   status: 'pending' | 'credited' | 'failed';
-  confirmations: number | null;
-  requiredConfirmations: number | null;
   creditedAt: string | null;
   createdAt: string;
+  /** Optional: the confirmations the exchange's node has seen, and needs to credit; pending past them = stuck. */
+  confirmations?: number | null;
+  requiredConfirmations?: number | null;
+};
+
+/** The console's view of a deposit: the same record without the uid, the confirmations always present (null if unknown). */
+export type ExchangeDepositView = Omit<ExchangeDeposit, 'uid' | 'confirmations' | 'requiredConfirmations'> & {
+  confirmations: number | null;
+  requiredConfirmations: number | null;
 };
 
 export type ExchangeWithdrawalView = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Priority } from './domain.ts';
 
 /** Cases, the official-channel registry and platform status: request schemas shared by server and clients. */
 
@@ -10,6 +11,29 @@ export const CASE_KINDS = [
   'unfreeze_request',
 ] as const;
 export const CASE_STATUSES = ['open', 'in_progress', 'waiting_customer', 'resolved', 'rejected'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** A case as the agent API returns it (`GET /api/agent/cases`, a status change, an unfreeze request or approval). */
+export type SupportCase = {
+  id: string;
+  ref: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  priority: Priority;
+  conversationId: string | null;
+  contactId: string | null;
+  exchangeUid: string | null;
+  title: string;
+  evidence: Record<string, unknown>;
+  /** Who asked for the current request (opened or last reopened the case). */
+  requestedBy: string | null;
+  /** The approvals of the current request only, in the order they came; the requester is never among them. */
+  approvers: string[];
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+};
 
 export const caseListQuerySchema = z.object({
   status: z.enum(CASE_STATUSES).optional(),

@@ -1,13 +1,9 @@
 import type { Priority } from '../../contracts/domain.ts';
 import type { Queryable } from '../db/db.ts';
 
-export type CaseKind =
-  | 'deposit_investigation'
-  | 'deposit_recovery'
-  | 'security_incident'
-  | 'identity_verification'
-  | 'unfreeze_request';
-export type CaseStatus = 'open' | 'in_progress' | 'waiting_customer' | 'resolved' | 'rejected';
+import type { CaseKind, CaseStatus } from '../../contracts/self-service.ts';
+
+export type { CaseKind, CaseStatus };
 
 export type CaseRow = {
   id: string;

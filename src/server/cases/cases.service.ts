@@ -1,4 +1,5 @@
 import type { Locale, Priority } from '../../contracts/domain.ts';
+import type { SupportCase } from '../../contracts/self-service.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { reply } from '../bot/replies.ts';
@@ -17,26 +18,6 @@ import {
   selectCases,
   updateCaseStatus,
 } from './cases.queries.ts';
-
-export type SupportCase = {
-  id: string;
-  ref: string;
-  kind: CaseKind;
-  status: CaseStatus;
-  priority: Priority;
-  conversationId: string | null;
-  contactId: string | null;
-  exchangeUid: string | null;
-  title: string;
-  evidence: Record<string, unknown>;
-  /** Who asked for the current request (opened or last reopened the case). */
-  requestedBy: string | null;
-  /** The approvals of the current request only; the requester is never among them. */
-  approvers: string[];
-  createdAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-};
 
 /** The short reference customers and agents quote ("CASE-3F2A9C1D"). */
 export function caseRef(id: string): string {

@@ -1,3 +1,5 @@
+import type { DepositAddress, ExchangeDeposit } from '../../contracts/exchange.ts';
+
 /**
  * What the support desk reads from, and asks of, the exchange it serves. One interface, two implementations: the
  * built-in sandbox exchange (tables in kefu's own database, for the demo and the tests) and an HTTP connector to the
@@ -17,24 +19,7 @@ export type ExchangeAccount = {
   antiPhishingCode: string | null;
 };
 
-export type DepositAddress = { coin: string; network: string; address: string; memo: string | null };
-
-export type ExchangeDeposit = {
-  id: string;
-  uid: string;
-  coin: string;
-  network: string;
-  amount: string;
-  txHash: string;
-  address: string;
-  memo: string | null;
-  status: 'pending' | 'credited' | 'failed';
-  creditedAt: string | null;
-  createdAt: string;
-  /** Optional: the confirmations the exchange's node has seen, and needs to credit; pending past them = stuck. */
-  confirmations?: number | null;
-  requiredConfirmations?: number | null;
-};
+export type { DepositAddress, ExchangeDeposit };
 
 export const WITHDRAWAL_STATES = [
   'under_review',

@@ -5,7 +5,8 @@ import { useAgents } from '../../hooks/useAgents.ts';
 import { describeError, useI18n } from '../../i18n/locale.tsx';
 import { formatRelativeTime } from '../../lib/format.ts';
 import { PriorityBadge } from '../badges.tsx';
-import { type CaseStatus, changeCaseStatus, REQUIRED_APPROVALS, type SupportCase } from './exchange-api.ts';
+import type { CaseStatus, SupportCase } from '../../../contracts/self-service.ts';
+import { changeCaseStatus, REQUIRED_APPROVALS } from './exchange-api.ts';
 import { exchangeText } from './strings.ts';
 
 type Props = {

@@ -9,6 +9,7 @@ import type {
   ExchangeProfileResponse,
   ExchangeWithdrawalView,
 } from '../../../contracts/exchange.ts';
+import type { SupportCase } from '../../../contracts/self-service.ts';
 import { ApiError, errorCodeOf } from '../../api/client.ts';
 import { describeError, useI18n } from '../../i18n/locale.tsx';
 import { formatDateTime, formatRelativeTime } from '../../lib/format.ts';
@@ -21,7 +22,6 @@ import {
   freezeAccount,
   listConversationCases,
   requestUnfreeze,
-  type SupportCase,
 } from './exchange-api.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
 import { type ExchangeText, exchangeText } from './strings.ts';

@@ -1,34 +1,15 @@
-import type { Priority } from '../../../contracts/domain.ts';
 import type { ExchangeProfileResponse, FreezeExchangeAccountResponse } from '../../../contracts/exchange.ts';
-import type { CASE_KINDS, CASE_STATUSES, CHANNEL_KINDS } from '../../../contracts/self-service.ts';
+import type { CaseStatus, CHANNEL_KINDS, SupportCase } from '../../../contracts/self-service.ts';
 import { callApi } from '../../api/client.ts';
 
 /**
  * The crypto self-service calls of the console: the customer's exchange account, cases with their four-eyes
- * approvals, the official-channel registry and platform status. The contracts hold the request schemas only, so the
- * response shapes the server returns are written down here (see src/server/cases/cases.service.ts and friends).
+ * approvals, the official-channel registry and platform status. A case's shape comes from the contracts; the other
+ * response shapes the server returns are written down here (see src/server/self-service/ and friends).
  */
 
-export type CaseKind = (typeof CASE_KINDS)[number];
-export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export type ServiceState = 'enabled' | 'suspended' | 'congested';
-
-export type SupportCase = {
-  id: string;
-  ref: string;
-  kind: CaseKind;
-  status: CaseStatus;
-  priority: Priority;
-  conversationId: string | null;
-  exchangeUid: string | null;
-  title: string;
-  evidence: Record<string, unknown>;
-  /** Agent ids, in the order they approved. */
-  approvers: string[];
-  createdAt: string;
-  updatedAt: string;
-};
 
 export type OfficialChannel = { id: string; kind: ChannelKind; value: string; label: string; created_at: string };
 
