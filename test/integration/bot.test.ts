@@ -174,6 +174,13 @@ for (const database of await testDatabases()) {
         clientId: 'x3',
       });
       assert.equal(warning.status, 201);
+      // Quoting what the customer pasted is a leak to redact, not asking: these twelve words hold "share" and "seed".
+      const quoted = await agent.call('POST', `/api/agent/conversations/${id}/messages`, {
+        body: 'Customer wrote: seed phrase: question actual vicious share favorite random pill throw accident bridge seed clay',
+        clientId: 'x4',
+      });
+      assert.equal(quoted.status, 201, JSON.stringify(quoted.body));
+      assert.match(quoted.body.message.body, /\[redacted: seed phrase\]/);
     });
 
     test('the bot never loops: two messages it cannot understand hand over', async () => {

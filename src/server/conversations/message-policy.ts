@@ -45,10 +45,13 @@ export function screenAgentMessage(
   body: string,
   options: { agentLocale?: Locale; private: boolean },
 ): { body: string; meta?: Record<string, unknown> } {
+  // Asking is judged on the text without the secrets in it: twelve random recovery words quoted from the customer
+  // ("… share … seed …") are a leak to redact, not staff asking for a seed phrase.
+  const screened = redactWithKinds(body);
   if (!options.private) {
-    const request = detectSecretRequest(body);
+    const request = detectSecretRequest(screened.body);
     if (request)
       throw new AppError('message_blocked', secretRequestExplanation(request.kind, options.agentLocale ?? 'en'));
   }
-  return redactWithKinds(body);
+  return screened;
 }
