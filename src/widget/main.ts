@@ -1,41 +1,20 @@
-import type { Conversation, Message, WidgetSessionResponse } from '../contracts/api.ts';
+import type { Conversation, Message } from '../contracts/api.ts';
 import type { Locale } from '../contracts/domain.ts';
 import type { ServerEvent } from '../contracts/realtime.ts';
-import {
-  createConversation,
-  createSession,
-  fetchAvailability,
-  fetchConfig,
-  fetchMessages,
-  isAuthError,
-  isRateLimited,
-  isRetryable,
-  type RequestError,
-  sendMessage,
-  toRequestError,
-} from './api.ts';
+import { fetchAvailability, fetchConfig, fetchMessages, toRequestError } from './api.ts';
 import { detectLocale, getStrings, isLocale, normalizeLocale } from './i18n.ts';
 import { queueNotice } from './queue.ts';
 import { createFeedbackView, isRatingRequest, submitRating, submitReport } from './rating.ts';
-import { computeBackoff, createSocket } from './realtime.ts';
-import {
-  loadLocale,
-  loadOutbox,
-  loadVisitor,
-  type OutboxItem,
-  type StoredVisitor,
-  saveLocale,
-  saveOutbox,
-  saveVisitor,
-} from './storage.ts';
+import { createOutbox } from './outbox.ts';
+import { createSocket } from './realtime.ts';
+import { createVisitorSession } from './session.ts';
+import { loadLocale, loadVisitor, type OutboxItem, saveLocale } from './storage.ts';
 import { type Connection, createView } from './view.ts';
 
 /**
- * Entry point of the embeddable chat widget (built to one IIFE, dist/widget/widget.js).
- *
- * Delivery model: every message the customer sends goes into a persisted outbox first, keyed by a random clientId,
- * and is removed only once the server's copy (same clientId) is seen. The server is idempotent by clientId, so an
- * ambiguous failure is simply retried, and the outbox survives reloads and offline periods.
+ * Entry point of the embeddable chat widget (built to one IIFE, dist/widget/widget.js). It wires the parts: the
+ * visitor session (session.ts), the outbox that delivers what the customer sends (outbox.ts), the Shadow DOM view
+ * (view.ts, rating.ts), the socket (realtime.ts); it keeps the open conversation's timeline and the typing state.
  */
 
 type KefuSettings = { org?: string; identityToken?: string; locale?: string };
@@ -60,22 +39,6 @@ const LOCALE_SYNC_DELAY_MS = 800;
 const AVAILABILITY_REFRESH_MS = 60_000;
 /** After this many WebSocket attempts that never opened (a proxy that blocks WebSockets?), send over HTTP anyway. */
 const WS_FAILURES_BEFORE_HTTP_ONLY = 3;
-/**
- * An open tab renews its visitor token this long before it expires (tokens last a day), so its requests and its next
- * socket never carry an expired one. A tab that slept through it renews on the first refusal instead: the server
- * still renews an expired token into the same visitor and conversation for weeks.
- */
-const RENEW_BEFORE_EXPIRY_MS = 60 * 60 * 1000;
-const MIN_RENEW_DELAY_MS = 60_000;
-/** setTimeout's delay is a signed 32-bit count of milliseconds. */
-const MAX_TIMER_MS = 2_000_000_000;
-
-/** When to try a refused request again: the server's Retry-After, plus up to a second so a crowd spreads out. */
-function retryDelay(failure: RequestError, attempt: number): number {
-  if (failure.retryAfterSeconds === undefined) return computeBackoff(attempt);
-  return failure.retryAfterSeconds * 1000 + Math.random() * 1000;
-}
-
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement && current.src) return current;
@@ -118,17 +81,8 @@ function isBrowserOffline(): boolean {
 
 function startWidget(setup: Setup): KefuApi {
   const { org, apiOrigin, wsOrigin } = setup;
-  let identityToken = setup.identityToken;
   // An explicit choice made in the widget beats the page's default, which beats the browser language.
   let locale: Locale = loadLocale() ?? setup.locale ?? detectLocale();
-
-  let token: string | null = null;
-  let sessionReady = false;
-  let sessionTask: Promise<boolean> | null = null;
-  let sessionFailed = false;
-  let sessionAttempt = 0;
-  let sessionRetryTimer: ReturnType<typeof setTimeout> | undefined;
-  let renewTimer: ReturnType<typeof setTimeout> | undefined;
   let availabilityTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
@@ -139,14 +93,6 @@ function startWidget(setup: Setup): KefuApi {
   const messages = new Map<number, Message>();
   let subscribedTo: string | null = null;
 
-  let outbox: OutboxItem[] = loadOutbox(org);
-  let flushing = false;
-  let flushAgain = false;
-  let flushAttempt = 0;
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A create-conversation request failed without a clear answer: it may have created the conversation. */
-  let createAmbiguous = false;
-
   let isOpen = false;
   let unread = 0;
   let typingActive = false;
@@ -154,6 +100,31 @@ function startWidget(setup: Setup): KefuApi {
   let typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let localeSyncTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const session = createVisitorSession(org, apiOrigin, setup.identityToken, {
+    getLocale: () => locale,
+    isStopped: () => stopped,
+    onChange: () => updateConnection(),
+    onReady: async (granted, tokenChanged) => {
+      setConversation(granted.conversation ?? null);
+      socket.start();
+      // The open socket is authenticated as the previous visitor.
+      if (tokenChanged) socket.reconnectNow(true);
+      updateConnection();
+      await loadHistory();
+      void outbox.flush();
+    },
+  });
+
+  const outbox = createOutbox(org, apiOrigin, {
+    session,
+    canSend,
+    getConversation: () => conversation,
+    setConversation: (next) => setConversation(next),
+    receive: (message) => receive(message, 'post'),
+    loadHistory: () => loadHistory(),
+    setPendingStatus: (clientId, status) => view.setPendingStatus(clientId, status),
+  });
 
   const view = createView(
     locale,
@@ -167,22 +138,29 @@ function startWidget(setup: Setup): KefuApi {
   );
 
   const feedback = createFeedbackView(locale, {
-    onRate: (rating, comment) =>
-      token && conversation
+    onRate: (rating, comment) => {
+      const token = session.token();
+      return token && conversation
         ? submitRating(apiOrigin, token, conversation.id, rating, comment)
-        : Promise.resolve('error'),
-    onReport: (reason) =>
-      token && conversation ? submitReport(apiOrigin, token, conversation.id, reason) : Promise.resolve(false),
+        : Promise.resolve('error');
+    },
+    onReport: (reason) => {
+      const token = session.token();
+      return token && conversation ? submitReport(apiOrigin, token, conversation.id, reason) : Promise.resolve(false);
+    },
   });
   view.mountFeedback(feedback.el);
 
   const socket = createSocket({
-    getUrl: () => (token ? `${wsOrigin}/api/widget/ws?token=${encodeURIComponent(token)}` : null),
+    getUrl: () => {
+      const token = session.token();
+      return token ? `${wsOrigin}/api/widget/ws?token=${encodeURIComponent(token)}` : null;
+    },
     onOpen: () => {
       subscribedTo = null;
       subscribe();
       updateConnection();
-      void flush();
+      void outbox.flush();
     },
     onEvent: (event) => handleEvent(event),
     onStateChange: (state) => {
@@ -193,117 +171,27 @@ function startWidget(setup: Setup): KefuApi {
       updateConnection();
     },
     onAuthRejected: () => {
-      sessionReady = false;
-      void refreshSession();
+      session.invalidate();
+      void session.refresh();
     },
   });
 
-  for (const item of outbox) view.addPending(item, 'sending');
+  for (const item of outbox.items()) view.addPending(item, 'sending');
 
   // ---------- connection state ----------
 
   function computeConnection(): Connection {
     if (isBrowserOffline()) return 'offline';
     const state = socket.getState();
-    if (sessionReady && state === 'open') return 'online';
-    if (sessionTask) return 'connecting';
-    if (sessionFailed) return 'offline';
+    if (session.ready() && state === 'open') return 'online';
+    if (session.pending()) return 'connecting';
+    if (session.failed()) return 'offline';
     if (state === 'closed' && socket.getFailures() > 0) return 'offline';
     return 'connecting';
   }
 
   function updateConnection(): void {
     view.setConnection(computeConnection());
-  }
-
-  // ---------- session ----------
-
-  function refreshSession(): Promise<boolean> {
-    if (stopped) return Promise.resolve(false);
-    if (!sessionTask) {
-      sessionTask = runSession().finally(() => {
-        sessionTask = null;
-        updateConnection();
-      });
-    }
-    updateConnection();
-    return sessionTask;
-  }
-
-  async function requestSession(visitor: StoredVisitor | null): Promise<WidgetSessionResponse> {
-    try {
-      return await createSession(apiOrigin, { org, locale, visitorToken: visitor?.token, identityToken });
-    } catch (error) {
-      const failure = toRequestError(error);
-      if (visitor && (failure.code === 'visitor_token_invalid' || failure.status === 401)) {
-        saveVisitor(org, null);
-        return requestSession(null);
-      }
-      if (identityToken && failure.code === 'identity_token_invalid') {
-        // An expired or mis-signed token should cost the customer the account link, not the chat.
-        console.warn('[kefu] identity token rejected; continuing as an anonymous visitor');
-        identityToken = undefined;
-        return requestSession(visitor?.verified ? null : visitor);
-      }
-      throw failure;
-    }
-  }
-
-  async function runSession(): Promise<boolean> {
-    clearTimeout(sessionRetryTimer);
-    let stored = loadVisitor(org);
-    // A visitor bound to an exchange account must not be resumed by whoever next uses this browser logged out.
-    if (stored?.verified && !identityToken) stored = null;
-    let session: WidgetSessionResponse;
-    try {
-      session = await requestSession(stored);
-    } catch (error) {
-      const failure = toRequestError(error);
-      sessionFailed = true;
-      if (failure.code === 'org_not_found') {
-        console.warn(`[kefu] unknown organization "${org}"`);
-      } else if (isRateLimited(failure)) {
-        // The server is there, only busy with this address: "connecting", not "offline".
-        sessionFailed = false;
-        sessionRetryTimer = setTimeout(() => void refreshSession(), retryDelay(failure, sessionAttempt++));
-      } else if (isRetryable(failure) || isAuthError(failure)) {
-        sessionRetryTimer = setTimeout(() => void refreshSession(), computeBackoff(sessionAttempt++));
-      } else {
-        console.warn('[kefu] could not start a chat session:', failure.code, failure.message);
-      }
-      return false;
-    }
-    if (stopped) return false;
-    sessionFailed = false;
-    sessionAttempt = 0;
-    const tokenChanged = token !== null && token !== session.visitorToken;
-    token = session.visitorToken;
-    saveVisitor(org, {
-      token,
-      verified: session.contact?.verified === true,
-      expiresAt: session.visitorTokenExpiresAt,
-    });
-    scheduleRenewal(session.visitorTokenExpiresAt);
-    sessionReady = true;
-    setConversation(session.conversation ?? null);
-    socket.start();
-    // The open socket is authenticated as the previous visitor.
-    if (tokenChanged) socket.reconnectNow(true);
-    updateConnection();
-    await loadHistory();
-    void flush();
-    return true;
-  }
-
-  /** A new session before the token expires: same visitor, same conversation, a fresh token. */
-  function scheduleRenewal(expiresAt: string | undefined): void {
-    clearTimeout(renewTimer);
-    const at = Date.parse(expiresAt ?? '');
-    if (!Number.isFinite(at)) return;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(MIN_RENEW_DELAY_MS, at - Date.now() - RENEW_BEFORE_EXPIRY_MS));
-    renewTimer = setTimeout(() => {
-      if (sessionReady) void refreshSession();
-    }, delay);
   }
 
   // ---------- conversation and messages ----------
@@ -329,6 +217,7 @@ function startWidget(setup: Setup): KefuApi {
   }
 
   async function loadHistory(): Promise<void> {
+    const token = session.token();
     if (!conversation || !token) return;
     const conversationId = conversation.id;
     view.setBusy(true);
@@ -409,8 +298,8 @@ function startWidget(setup: Setup): KefuApi {
           event.code === 'visitor_token_invalid' ||
           event.code === 'session_expired'
         ) {
-          sessionReady = false;
-          void refreshSession();
+          session.invalidate();
+          void session.refresh();
         }
         break;
       default:
@@ -428,129 +317,24 @@ function startWidget(setup: Setup): KefuApi {
 
   // ---------- sending ----------
 
-  function persistOutbox(): void {
-    saveOutbox(org, outbox);
-  }
-
-  function dropFromOutbox(clientId: string): void {
-    const next = outbox.filter((item) => item.clientId !== clientId);
-    if (next.length === outbox.length) return;
-    outbox = next;
-    persistOutbox();
-  }
-
   /** The server's copy arrived: the queued one is done and its bubble gives way. */
   function settle(clientId: string): void {
-    dropFromOutbox(clientId);
+    outbox.drop(clientId);
     view.removePending(clientId);
   }
 
   function send(body: string): void {
     const item: OutboxItem = { clientId: createClientId(), body, createdAt: new Date().toISOString() };
-    outbox.push(item);
-    persistOutbox();
+    outbox.add(item);
     view.addPending(item, 'sending');
     stopTyping();
-    if (!sessionReady) void refreshSession();
-    void flush();
+    if (!session.ready()) void session.refresh();
+    void outbox.flush();
   }
 
   function canSend(): boolean {
-    if (isBrowserOffline() || !sessionReady || !token) return false;
+    if (isBrowserOffline() || !session.ready() || !session.token()) return false;
     return socket.getState() === 'open' || socket.getFailures() >= WS_FAILURES_BEFORE_HTTP_ONLY;
-  }
-
-  function scheduleFlushRetry(): void {
-    clearTimeout(flushTimer);
-    flushTimer = setTimeout(() => void flush(), computeBackoff(flushAttempt++));
-  }
-
-  async function flush(): Promise<void> {
-    if (flushing) {
-      flushAgain = true;
-      return;
-    }
-    flushing = true;
-    clearTimeout(flushTimer);
-    let authRetries = 0;
-    let conversationResets = 0;
-    try {
-      while (outbox.length > 0 && canSend()) {
-        const item = outbox[0];
-        try {
-          await deliver(item);
-          flushAttempt = 0;
-        } catch (error) {
-          const failure = toRequestError(error);
-          if (isAuthError(failure) && authRetries++ < 1) {
-            sessionReady = false;
-            if (await refreshSession()) continue;
-          }
-          if (
-            conversation &&
-            conversationResets++ < 1 &&
-            (failure.code === 'conversation_not_found' || failure.code === 'conflict')
-          ) {
-            // Closed or gone? The session names the conversation to use now, or none (this message starts one).
-            const before = conversation.id;
-            await refreshSession();
-            if (conversation?.id !== before) continue;
-          }
-          if (isRateLimited(failure)) {
-            // Too fast: say so on the message, and send it once the server will take it.
-            view.setPendingStatus(item.clientId, 'rateLimited');
-            clearTimeout(flushTimer);
-            flushTimer = setTimeout(() => void flush(), retryDelay(failure, flushAttempt++));
-            break;
-          }
-          if (isRetryable(failure) || isAuthError(failure) || failure.code === 'conflict') {
-            view.setPendingStatus(item.clientId, 'retrying');
-            scheduleFlushRetry();
-            break;
-          }
-          // The server understood and refused; sending the same thing again would fail the same way.
-          dropFromOutbox(item.clientId);
-          view.setPendingStatus(item.clientId, failure.code === 'message_blocked' ? 'blocked' : 'notSent');
-        }
-      }
-    } finally {
-      flushing = false;
-      if (flushAgain) {
-        flushAgain = false;
-        void flush();
-      }
-    }
-  }
-
-  async function deliver(item: OutboxItem): Promise<void> {
-    if (!conversation && createAmbiguous) {
-      // The earlier create may have gone through; the session (and its history) tells us, and settles the item.
-      await refreshSession();
-      if (!outbox.some((queued) => queued.clientId === item.clientId)) return;
-    }
-    if (!token) throw toRequestError(new Error('no session'));
-    const payload = { body: item.body, clientId: item.clientId };
-    if (!conversation) {
-      let created: Awaited<ReturnType<typeof createConversation>>;
-      try {
-        created = await createConversation(apiOrigin, token, payload);
-      } catch (error) {
-        const failure = toRequestError(error);
-        // A refusal for speed created nothing; any other unclear failure may have.
-        if (isRetryable(failure) && !isRateLimited(failure)) createAmbiguous = true;
-        throw error;
-      }
-      createAmbiguous = false;
-      if (created.conversation) setConversation(created.conversation);
-      for (const message of created.messages) receive(message, 'post');
-      dropFromOutbox(item.clientId);
-      if (conversation) void loadHistory();
-      else void refreshSession();
-      return;
-    }
-    const message = await sendMessage(apiOrigin, token, conversation.id, payload);
-    if (message) receive(message, 'post');
-    dropFromOutbox(item.clientId);
   }
 
   // ---------- typing ----------
@@ -586,7 +370,7 @@ function startWidget(setup: Setup): KefuApi {
     view.setUnread(0);
     void refreshAvailability();
     // Sessions start on first open (or at load for a returning visitor), so plain page views create no visitor.
-    if (!sessionReady) void refreshSession();
+    if (!session.ready()) void session.refresh();
   }
 
   function changeLocale(next: Locale): void {
@@ -597,9 +381,9 @@ function startWidget(setup: Setup): KefuApi {
     view.setLocale(next);
     feedback.setLocale(next);
     // Let the server know too, so bot replies and the agent's view follow the customer's language.
-    if (sessionReady) {
+    if (session.ready()) {
       clearTimeout(localeSyncTimer);
-      localeSyncTimer = setTimeout(() => void refreshSession(), LOCALE_SYNC_DELAY_MS);
+      localeSyncTimer = setTimeout(() => void session.refresh(), LOCALE_SYNC_DELAY_MS);
     }
   }
 
@@ -633,9 +417,8 @@ function startWidget(setup: Setup): KefuApi {
   function teardown(): void {
     stopped = true;
     socket.stop();
-    clearTimeout(sessionRetryTimer);
-    clearTimeout(flushTimer);
-    clearTimeout(renewTimer);
+    session.stop();
+    outbox.stop();
     clearTimeout(availabilityTimer);
     view.destroy();
   }
@@ -643,22 +426,16 @@ function startWidget(setup: Setup): KefuApi {
   function forgetVisitor(): void {
     stopTyping();
     socket.stop();
-    for (const item of outbox) view.removePending(item.clientId);
-    outbox = [];
-    persistOutbox();
-    saveVisitor(org, null);
-    clearTimeout(renewTimer);
-    token = null;
-    sessionReady = false;
-    createAmbiguous = false;
+    for (const item of outbox.clear()) view.removePending(item.clientId);
+    session.forget();
     setConversation(null);
     updateConnection();
   }
 
   window.addEventListener('online', () => {
     updateConnection();
-    if (!sessionReady) void refreshSession();
-    void flush();
+    if (!session.ready()) void session.refresh();
+    void outbox.flush();
   });
   window.addEventListener('offline', updateConnection);
 
@@ -667,7 +444,7 @@ function startWidget(setup: Setup): KefuApi {
   void refreshAvailability();
   const stored = loadVisitor(org);
   // A returning visitor reconnects at once, so replies that arrive before the panel is opened raise the badge.
-  if (outbox.length > 0 || (stored && (!stored.verified || identityToken))) void refreshSession();
+  if (outbox.items().length > 0 || (stored && (!stored.verified || session.hasIdentity()))) void session.refresh();
 
   return {
     open: () => setOpen(true),
@@ -677,12 +454,12 @@ function startWidget(setup: Setup): KefuApi {
       if (normalized) changeLocale(normalized);
     },
     identify: (nextToken) => {
-      identityToken = nextToken || undefined;
-      if (sessionReady || sessionTask || isOpen) void refreshSession();
+      session.identify(nextToken || undefined);
+      if (session.ready() || session.pending() || isOpen) void session.refresh();
     },
     reset: () => {
       forgetVisitor();
-      if (isOpen) void refreshSession();
+      if (isOpen) void session.refresh();
     },
   };
 }
