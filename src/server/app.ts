@@ -19,7 +19,7 @@ import { startBot } from './bot/bot.listener.ts';
 import { createMailer, scheduleMailSecretWipe } from './mail/mailer.ts';
 import { createFactSources } from './self-service/fact-sources.ts';
 import { createSandboxExchange } from './exchange/sandbox.ts';
-import { ensureAppSecret, selectOrgBySlug, selectWebInbox } from './orgs/orgs.queries.ts';
+import { appSecret, findOrgBySlug, findWebInbox } from './orgs/orgs.service.ts';
 import { DEMO_ORG_SLUG } from './seed/demo.ts';
 import { signIdentityToken } from './visitors/tokens.ts';
 import { z } from 'zod';
@@ -49,6 +49,11 @@ import { registerSlaRoutes } from './sla/sla.routes.ts';
 import { startRouting } from './routing/routing.listener.ts';
 import { registerRoutingRoutes } from './routing/routing.routes.ts';
 import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
+import { registerCaseRoutes } from './cases/cases.routes.ts';
+import { registerTrustRoutes } from './trust/trust.routes.ts';
+import { registerPlatformStatusRoutes } from './platform-status/platform-status.routes.ts';
+import { registerTeamRoutes } from './teams/teams.routes.ts';
+import { pingDatabase } from './http/health.queries.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createRateLimiter, limitCustomerMessage, scheduleRateLimitCleanup } from './rate-limit/rate-limit.service.ts';
 import type { RateLimiter } from './rate-limit/rate-limit.types.ts';
@@ -93,6 +98,7 @@ export async function createApp(
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('ctx', null as never);
   app.decorateRequest('agentSession', undefined);
+  app.decorateRequest('visitor', undefined);
   const consoleBuilt = fs.existsSync(path.join(CONSOLE_DIST, 'index.html'));
   allowWidgetCrossOrigin(app);
   installRequestHardening(app);
@@ -125,7 +131,7 @@ export async function createApp(
     events,
     limitCustomerMessage: (who) => limitCustomerMessage({ rateLimiter, config }, who),
   });
-  const visitorKey = await ensureAppSecret(db, 'visitor_token_key', () => crypto.randomBytes(32).toString('base64url'));
+  const visitorKey = await appSecret({ db }, 'visitor_token_key', () => crypto.randomBytes(32).toString('base64url'));
   const clock = deps.clock ?? systemClock;
   const jobs = await startJobQueue({ db, log, clock, pollingIntervalSeconds: deps.jobQueue?.pollingIntervalSeconds });
   try {
@@ -171,7 +177,7 @@ async function wireApp(
   const feedback = await startFeedback({ db, log, events, jobs, clock });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
-    await db.query('SELECT 1');
+    await pingDatabase(db);
     return { status: 'ok', database: db.kind };
   });
   app.get(
@@ -190,7 +196,11 @@ async function wireApp(
   registerRealtimeRoutes(app, appDeps);
   registerSlaRoutes(app, appDeps);
   registerRoutingRoutes(app, appDeps);
+  registerTeamRoutes(app, appDeps);
+  registerCaseRoutes(app, appDeps);
   registerSelfServiceRoutes(app, appDeps);
+  registerTrustRoutes(app, appDeps);
+  registerPlatformStatusRoutes(app, appDeps);
   registerExchangeRoutes(app, appDeps);
   registerHelpRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });
@@ -229,8 +239,8 @@ function allowWidgetCrossOrigin(app: App): void {
 
 /** Signs an identity token for a customer of the demo exchange's sandbox, only for the demo organization. */
 async function signDemoIdentity(db: Db, uid: string): Promise<string | null> {
-  const org = await selectOrgBySlug(db, DEMO_ORG_SLUG);
-  const inbox = org ? await selectWebInbox(db, org.id) : undefined;
+  const org = await findOrgBySlug({ db }, DEMO_ORG_SLUG);
+  const inbox = org ? await findWebInbox({ db, org }) : undefined;
   if (!org || !inbox?.identity_secret) return null;
   const account = await createSandboxExchange(db, org.id).getAccount(uid);
   if (!account) return null;

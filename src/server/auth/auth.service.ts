@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { selectOrgById } from '../orgs/orgs.queries.ts';
+import { findOrgById } from '../orgs/orgs.service.ts';
 import {
   type AgentRow,
   claimTotpStep,
@@ -13,6 +13,7 @@ import {
   lockLoginAttempts,
   markLoginAttemptSucceeded,
   markSessionEnrolled,
+  selectAgentsInOrg,
   selectAgentByEmail,
   selectAgentInOrg,
   releaseLoginAttempt,
@@ -96,7 +97,7 @@ export async function login(
     const step = await checkTotp(agent.totp_secret, input.totp, agent.totp_last_step);
     if (step === null || !(await claimTotpStep(db, agent.org_id, agent.id, step))) throw new AppError('totp_invalid');
   }
-  const org = await selectOrgById(db, agent.org_id);
+  const org = await findOrgById({ db }, agent.org_id);
   const enrollmentOnly = Boolean(org?.require_totp && !agent.totp_enabled);
   const token = crypto.randomBytes(32).toString('base64url');
   const csrfToken = crypto.randomBytes(24).toString('base64url');
@@ -148,7 +149,7 @@ export async function getSessionInfo(
   db: Db,
   session: AgentSession,
 ): Promise<{ agent: Agent; org: Organization; csrfToken: string }> {
-  const org = await selectOrgById(db, session.agent.org_id);
+  const org = await findOrgById({ db }, session.agent.org_id);
   if (!org) throw new AppError('unauthenticated');
   return { agent: toAgent(session.agent), org: toOrganization(org), csrfToken: session.csrfToken };
 }
@@ -172,4 +173,9 @@ export async function enableTotp(ctx: Ctx, session: AgentSession, code: string):
     await markSessionEnrolled(tx, session.sessionId);
     await recordAudit(ctx, tx, { action: 'agent.totp_enabled', targetType: 'agent', targetId: agent.id });
   });
+}
+
+/** The organization's agents who are not disabled, by name (for mentions and pickers). */
+export async function listActiveAgents(ctx: Ctx): Promise<AgentRow[]> {
+  return selectAgentsInOrg(ctx.db, ctx.org.id);
 }

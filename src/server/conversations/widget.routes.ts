@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import {
   conversationParamsSchema,
   messagesQuerySchema,
@@ -7,15 +6,10 @@ import {
   widgetCreateConversationBodySchema,
   widgetSessionBodySchema,
 } from '../../contracts/api.ts';
-import type { Ctx } from '../context.ts';
 import type { App, AppDeps } from '../http/types.ts';
+import { createVisitorAuth, visitorOf } from '../http/visitor-auth.ts';
 import { limitConversationStart, limitCustomerMessage, limitSessionStart } from '../rate-limit/rate-limit.service.ts';
-import {
-  authenticateVisitor,
-  getWidgetConfig,
-  returningVisitorOf,
-  startWidgetSession,
-} from '../visitors/visitors.service.ts';
+import { getWidgetConfig, returningVisitorOf, startWidgetSession } from '../visitors/visitors.service.ts';
 import { listConversations, listMessages, postMessage, startConversation } from './conversations.service.ts';
 
 /**
@@ -25,12 +19,7 @@ import { listConversations, listMessages, postMessage, startConversation } from 
 export function registerWidgetRoutes(app: App, deps: AppDeps): void {
   const tags = ['widget'];
 
-  const visitorCtx = async (request: FastifyRequest): Promise<Ctx & { inboxId: string }> => {
-    const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-    const visitor = await authenticateVisitor(deps, token);
-    return { db: deps.db, log: deps.log, events: deps.events, ip: request.ip, ...visitor };
-  };
+  const preHandler = createVisitorAuth(deps);
 
   app.get('/api/widget/config', { schema: { tags, querystring: widgetConfigQuerySchema } }, (request) =>
     getWidgetConfig(deps.db, request.query.org),
@@ -45,21 +34,19 @@ export function registerWidgetRoutes(app: App, deps: AppDeps): void {
     return startWidgetSession(deps, request.body);
   });
 
-  app.get('/api/widget/conversations', { schema: { tags } }, async (request) => {
-    const ctx = await visitorCtx(request);
-    return listConversations(ctx, { assignee: 'all', limit: 20 });
+  app.get('/api/widget/conversations', { schema: { tags }, preHandler }, async (request) => {
+    return listConversations(request.ctx, { assignee: 'all', limit: 20 });
   });
 
   app.post(
     '/api/widget/conversations',
-    { schema: { tags, body: widgetCreateConversationBodySchema } },
+    { schema: { tags, body: widgetCreateConversationBodySchema }, preHandler },
     async (request, reply) => {
-      const ctx = await visitorCtx(request);
       const { body, clientId } = request.body;
-      const contactId = ctx.actor.kind === 'customer' ? ctx.actor.contactId : '';
+      const { contactId, inboxId } = visitorOf(request);
       await limitConversationStart(deps, { ip: request.ip, contactId, withMessage: body !== undefined });
-      const result = await startConversation(ctx, {
-        inboxId: ctx.inboxId,
+      const result = await startConversation(request.ctx, {
+        inboxId,
         contactId,
         firstMessage: body ? { body, clientId: clientId ?? null } : undefined,
       });
@@ -70,22 +57,18 @@ export function registerWidgetRoutes(app: App, deps: AppDeps): void {
 
   app.get(
     '/api/widget/conversations/:conversationId/messages',
-    { schema: { tags, params: conversationParamsSchema, querystring: messagesQuerySchema } },
+    { schema: { tags, params: conversationParamsSchema, querystring: messagesQuerySchema }, preHandler },
     async (request) => {
-      const ctx = await visitorCtx(request);
-      return { messages: await listMessages(ctx, request.params.conversationId, request.query) };
+      return { messages: await listMessages(request.ctx, request.params.conversationId, request.query) };
     },
   );
 
   app.post(
     '/api/widget/conversations/:conversationId/messages',
-    { schema: { tags, params: conversationParamsSchema, body: sendMessageBodySchema } },
+    { schema: { tags, params: conversationParamsSchema, body: sendMessageBodySchema }, preHandler },
     async (request, reply) => {
-      const ctx = await visitorCtx(request);
-      if (ctx.actor.kind === 'customer') {
-        await limitCustomerMessage(deps, { ip: request.ip, contactId: ctx.actor.contactId });
-      }
-      const message = await postMessage(ctx, request.params.conversationId, request.body);
+      await limitCustomerMessage(deps, { ip: request.ip, contactId: visitorOf(request).contactId });
+      const message = await postMessage(request.ctx, request.params.conversationId, request.body);
       reply.status(201);
       return { message };
     },

@@ -13,7 +13,7 @@ import type { Ctx } from '../context.ts';
 import { getConversation } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { selectOrgById } from '../orgs/orgs.queries.ts';
+import { findOrgById } from '../orgs/orgs.service.ts';
 import { insertExchangeAction, selectExchangeAction } from './exchange.queries.ts';
 import { type AccountStatus, type ExchangeConnector, ExchangeUnavailableError } from './exchange.types.ts';
 import { createHttpConnector } from './http-connector.ts';
@@ -51,7 +51,7 @@ export async function getExchangeConnector(
   orgId: string,
   options: { log?: Logger } = {},
 ): Promise<ExchangeConnector> {
-  const org = await selectOrgById(db, orgId);
+  const org = await findOrgById({ db }, orgId);
   const raw = org?.settings.exchange ?? { kind: 'sandbox' };
   const fingerprint = crypto.createHash('sha256').update(JSON.stringify(raw)).digest('hex');
   let perOrg = connectorCache.get(db);

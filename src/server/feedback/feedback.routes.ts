@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { conversationParamsSchema } from '../../contracts/api.ts';
 import {
   closeFollowUpBodySchema,
@@ -10,10 +9,9 @@ import {
   updateFeedbackSettingsBodySchema,
 } from '../../contracts/feedback.ts';
 import type { Clock } from '../clock.ts';
-import type { Ctx } from '../context.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { authenticateVisitor } from '../visitors/visitors.service.ts';
+import { createVisitorAuth } from '../http/visitor-auth.ts';
 import {
   closeFollowUp,
   getConversationFeedback,
@@ -37,29 +35,23 @@ export function registerFeedbackRoutes(app: App, deps: AppDeps & { clock: Clock 
   const widgetTags = ['widget'];
   const tags = ['agent: feedback'];
 
-  const visitorCtx = async (request: FastifyRequest): Promise<Ctx> => {
-    const header = request.headers.authorization;
-    const visitor = await authenticateVisitor(deps, header?.startsWith('Bearer ') ? header.slice(7) : undefined);
-    return { db: deps.db, log: deps.log, events: deps.events, ip: request.ip, ...visitor };
-  };
+  const visitorAuth = createVisitorAuth(deps);
 
   app.post(
     '/api/widget/conversations/:conversationId/csat',
-    { schema: { tags: widgetTags, params, body: csatAnswerBodySchema } },
+    { schema: { tags: widgetTags, params, body: csatAnswerBodySchema }, preHandler: visitorAuth },
     async (request, reply) => {
-      const ctx = await visitorCtx(request);
       reply.status(201);
-      return { csat: await rateConversation(ctx, request.params.conversationId, request.body, now()) };
+      return { csat: await rateConversation(request.ctx, request.params.conversationId, request.body, now()) };
     },
   );
 
   app.post(
     '/api/widget/conversations/:conversationId/report',
-    { schema: { tags: widgetTags, params, body: complaintReasonBodySchema } },
+    { schema: { tags: widgetTags, params, body: complaintReasonBodySchema }, preHandler: visitorAuth },
     async (request, reply) => {
-      const ctx = await visitorCtx(request);
       reply.status(201);
-      return reportAgent(ctx, request.params.conversationId, request.body.reason, now());
+      return reportAgent(request.ctx, request.params.conversationId, request.body.reason, now());
     },
   );
 

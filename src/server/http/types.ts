@@ -45,5 +45,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     ctx: Ctx;
     agentSession: AgentSession | undefined;
+    /** Set by the visitor-auth pre-handler (src/server/http/visitor-auth.ts) on widget routes. */
+    visitor: { contactId: string; inboxId: string } | undefined;
   }
 }

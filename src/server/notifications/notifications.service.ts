@@ -1,5 +1,5 @@
 import type { Notification } from '../../contracts/tools.ts';
-import { selectAgentsInOrg } from '../auth/auth.queries.ts';
+import { listActiveAgents } from '../auth/auth.service.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { DomainEventOf } from '../events/domain-events.ts';
@@ -38,9 +38,7 @@ function requireAgent(ctx: Ctx): Extract<Ctx['actor'], { kind: 'agent' }> {
 export async function notifyMentions(ctx: Ctx, event: DomainEventOf<'message.created'>): Promise<Notification[]> {
   const message = event.message;
   if (!message.private || message.authorKind !== 'agent' || !message.body.includes('@')) return [];
-  const agents = (await selectAgentsInOrg(ctx.db, ctx.org.id)).filter(
-    (a) => !a.disabled_at && a.id !== message.authorId,
-  );
+  const agents = (await listActiveAgents(ctx)).filter((a) => !a.disabled_at && a.id !== message.authorId);
   const mentioned = findMentionedAgents(message.body, agents);
   if (mentioned.length === 0) return [];
   const rows = await insertMentionNotifications(ctx.db, ctx.org.id, {

@@ -86,3 +86,9 @@ export async function ensureAppSecret(db: Queryable, name: string, generate: () 
   const rows = await db.query<{ value: string }>('SELECT value FROM app_secrets WHERE name = $1', [name]);
   return rows[0].value;
 }
+
+/** How many organizations the database holds (the demo seed runs only into an empty one). */
+export async function countOrgs(db: Queryable): Promise<number> {
+  const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM organizations');
+  return count;
+}

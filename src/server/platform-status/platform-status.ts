@@ -1,9 +1,16 @@
 import type { Locale } from '../../contracts/domain.ts';
 import { toTaiwanText } from '../bot/taiwan-text.ts';
 import type { Queryable } from '../db/db.ts';
+import {
+  type PlatformStatusRow,
+  type ServiceState,
+  selectPlatformStatus,
+  selectPlatformStatusOf,
+  upsertPlatformStatusRow,
+} from './platform-status.queries.ts';
 
 /** Per coin and network: deposits and withdrawals enabled, suspended or congested, with an incident note. */
-export type ServiceState = 'enabled' | 'suspended' | 'congested';
+export type { ServiceState } from './platform-status.queries.ts';
 export type PlatformStatusEntry = {
   coin: string;
   network: string;
@@ -13,16 +20,7 @@ export type PlatformStatusEntry = {
   updatedAt: string;
 };
 
-type Row = {
-  coin: string;
-  network: string;
-  deposits: ServiceState;
-  withdrawals: ServiceState;
-  note: Partial<Record<Locale, string>>;
-  updated_at: Date;
-};
-
-const toEntry = (r: Row): PlatformStatusEntry => ({
+const toEntry = (r: PlatformStatusRow): PlatformStatusEntry => ({
   coin: r.coin,
   network: r.network,
   deposits: r.deposits,
@@ -32,12 +30,7 @@ const toEntry = (r: Row): PlatformStatusEntry => ({
 });
 
 export async function listPlatformStatus(db: Queryable, orgId: string): Promise<PlatformStatusEntry[]> {
-  const rows = await db.query<Row>(
-    `SELECT coin, network, deposits, withdrawals, note, updated_at FROM platform_status
-      WHERE org_id = $1 ORDER BY coin, network`,
-    [orgId],
-  );
-  return rows.map(toEntry);
+  return (await selectPlatformStatus(db, orgId)).map(toEntry);
 }
 
 export async function findPlatformStatus(
@@ -46,14 +39,11 @@ export async function findPlatformStatus(
   coin: string,
   network: string,
 ): Promise<PlatformStatusEntry | undefined> {
-  const rows = await db.query<Row>(
-    `SELECT coin, network, deposits, withdrawals, note, updated_at FROM platform_status
-      WHERE org_id = $1 AND coin = upper($2) AND network = upper($3)`,
-    [orgId, coin, network],
-  );
-  return rows[0] ? toEntry(rows[0]) : undefined;
+  const row = await selectPlatformStatusOf(db, orgId, coin, network);
+  return row ? toEntry(row) : undefined;
 }
 
+/** Sets one coin and network's status (coin and network stored in upper case). */
 export async function upsertPlatformStatus(
   db: Queryable,
   orgId: string,
@@ -65,15 +55,7 @@ export async function upsertPlatformStatus(
     note: Partial<Record<Locale, string>>;
   },
 ): Promise<PlatformStatusEntry> {
-  const rows = await db.query<Row>(
-    `INSERT INTO platform_status (org_id, coin, network, deposits, withdrawals, note)
-     VALUES ($1, upper($2), upper($3), $4, $5, $6)
-     ON CONFLICT (org_id, coin, network) DO UPDATE
-       SET deposits = EXCLUDED.deposits, withdrawals = EXCLUDED.withdrawals, note = EXCLUDED.note, updated_at = now()
-     RETURNING coin, network, deposits, withdrawals, note, updated_at`,
-    [orgId, e.coin, e.network, e.deposits, e.withdrawals, JSON.stringify(e.note)],
-  );
-  return toEntry(rows[0]);
+  return toEntry(await upsertPlatformStatusRow(db, orgId, e));
 }
 
 /** Entries that are not fully normal: what the bot mentions first. */

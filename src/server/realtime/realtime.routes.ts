@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { resolveSession } from '../auth/auth.service.ts';
 import { SESSION_COOKIE } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { verifyVisitorToken } from '../visitors/tokens.ts';
-import { selectContact } from '../contacts/contacts.queries.ts';
+import { visitorOfSocket } from '../http/visitor-auth.ts';
 
 /** Close codes in the 4000 range tell the client not to retry with the same credentials. */
 const CLOSE_UNAUTHENTICATED = 4401;
@@ -15,15 +14,14 @@ export function registerRealtimeRoutes(app: App, deps: AppDeps): void {
     { websocket: true, schema: { hide: true, querystring: z.object({ token: z.string().max(2048) }) } },
     async (socket, request) => {
       const early = holdEarlyMessages(socket);
-      const visitor = verifyVisitorToken(deps.visitorKey, request.query.token);
-      const contact = visitor ? await selectContact(deps.db, visitor.orgId, visitor.contactId) : undefined;
-      if (!visitor || !contact) {
+      const visitor = await visitorOfSocket(deps, request.query.token);
+      if (!visitor) {
         socket.close(CLOSE_UNAUTHENTICATED, 'visitor_token_invalid');
         return;
       }
       deps.gateway.accept(
         socket,
-        { role: 'customer', orgId: visitor.orgId, contactId: contact.id, name: contact.name, ip: request.ip },
+        { role: 'customer', orgId: visitor.orgId, contactId: visitor.contactId, name: visitor.name, ip: request.ip },
         early.release(),
       );
     },

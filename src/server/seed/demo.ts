@@ -15,9 +15,9 @@ import {
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { BotHandle } from '../bot/bot.listener.ts';
-import { insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
+import { countOrgs, insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
 import { upsertPlatformStatus } from '../platform-status/platform-status.ts';
-import { insertOfficialChannel } from '../trust/official-channels.ts';
+import { saveOfficialChannel } from '../trust/official-channels.ts';
 import { seedSandboxExchange } from '../exchange/sandbox.ts';
 import { updateAgentRouting } from '../routing/routing.queries.ts';
 import { upsertAttributeDefinition } from '../conversations/conversations.tools.queries.ts';
@@ -188,8 +188,7 @@ export async function seedDemo(
   const existing = await selectOrgBySlug(db, DEMO_ORG_SLUG);
   if (existing || mode === 'never') return describeDemo(db);
   if (mode === 'auto') {
-    const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM organizations');
-    if (count > 0) return describeDemo(db);
+    if ((await countOrgs(db)) > 0) return describeDemo(db);
   }
   const orgId = await insertOrg(db, { slug: DEMO_ORG_SLUG, name: 'Lumen Exchange', requireTotp: false });
   const inboxId = await insertInbox(db, {
@@ -265,7 +264,7 @@ export async function seedDemo(
     if (sample.priority && !deps.bot) await updateConversation(system, conversation.id, { priority: sample.priority });
     if (sample.status) await updateConversation(system, conversation.id, { status: sample.status });
   }
-  for (const channel of DEMO_OFFICIAL_CHANNELS) await insertOfficialChannel(db, orgId, channel);
+  for (const channel of DEMO_OFFICIAL_CHANNELS) await saveOfficialChannel(db, orgId, channel);
   await upsertAttributeDefinition(db, orgId, {
     key: 'region',
     label: 'Region 地区',

@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { type PlatformStatusEntry, noteFor } from '../platform-status/platform-status.ts';
 import { reply } from '../bot/replies.ts';
+import { selectConversationsAwaitingCoin } from './announcements.queries.ts';
 import { directionWord } from './self-service.ts';
 
 /**
@@ -10,13 +11,7 @@ import { directionWord } from './self-service.ts';
  * the last day about deposits or withdrawals of that coin get the announcement in their language.
  */
 export async function announcePlatformStatus(ctx: Ctx, entry: PlatformStatusEntry): Promise<number> {
-  const rows = await ctx.db.query<{ id: string; locale: string | null }>(
-    `SELECT c.id, ct.locale FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
-      WHERE c.org_id = $1 AND c.status IN ('open', 'pending') AND c.last_activity_at > now() - interval '24 hours'
-        AND (upper(c.bot_state->'flow'->'slots'->>'coin') = $2 OR c.tags && ARRAY['deposit', 'withdrawal'])
-      LIMIT 1000`,
-    [ctx.org.id, entry.coin],
-  );
+  const rows = await selectConversationsAwaitingCoin(ctx.db, ctx.org.id, entry.coin);
   const stamp = new Date(entry.updatedAt).getTime();
   for (const row of rows) {
     const locale: Locale = row.locale === 'en' || row.locale === 'zh-TW' ? row.locale : 'zh-CN';

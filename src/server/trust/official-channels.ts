@@ -1,11 +1,12 @@
+import type { CHANNEL_KINDS } from '../../contracts/self-service.ts';
 import { extractEntities } from '../bot/entities.ts';
 import type { Queryable } from '../db/db.ts';
+import { type OfficialChannelRow, selectOfficialChannelsAmong, upsertOfficialChannel } from './trust.queries.ts';
 
 /**
  * The registry of an exchange's official channels, and the check customers rely on against impersonators: a website,
  * email address, Telegram handle, phone number or wallet address is official only if it is in the registry exactly.
  */
-export const CHANNEL_KINDS = ['url', 'email', 'telegram', 'phone', 'wallet'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export type ChannelCandidate = { kind: ChannelKind; value: string; raw: string };
 
@@ -73,47 +74,27 @@ export function claimsToBeStaff(text: string): boolean {
   return CLAIMS_STAFF.test(text);
 }
 
-export type OfficialChannelRow = { id: string; kind: ChannelKind; value: string; label: string; created_at: Date };
+export type { OfficialChannelRow } from './trust.queries.ts';
 
-export async function selectOfficialChannels(db: Queryable, orgId: string): Promise<OfficialChannelRow[]> {
-  return db.query<OfficialChannelRow>(
-    'SELECT id, kind, value, label, created_at FROM official_channels WHERE org_id = $1 ORDER BY kind, value',
-    [orgId],
-  );
-}
-
-export async function insertOfficialChannel(
+/** Adds a channel to the registry (or relabels it), in its one spelling. */
+export async function saveOfficialChannel(
   db: Queryable,
   orgId: string,
   c: { kind: ChannelKind; value: string; label: string },
 ): Promise<OfficialChannelRow> {
-  const rows = await db.query<OfficialChannelRow>(
-    `INSERT INTO official_channels (org_id, kind, value, label) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (org_id, kind, value) DO UPDATE SET label = EXCLUDED.label
-     RETURNING id, kind, value, label, created_at`,
-    [orgId, c.kind, normalizeChannel(c.kind, c.value), c.label],
-  );
-  return rows[0];
-}
-
-export async function deleteOfficialChannel(db: Queryable, orgId: string, id: string): Promise<boolean> {
-  const rows = await db.query('DELETE FROM official_channels WHERE org_id = $1 AND id = $2 RETURNING id', [orgId, id]);
-  return rows.length === 1;
+  return upsertOfficialChannel(db, orgId, { kind: c.kind, value: normalizeChannel(c.kind, c.value), label: c.label });
 }
 
 export type ChannelVerdict = ChannelCandidate & { official: boolean; label: string | null };
 
+/** Which of the candidates are in the registry, exactly as spelt there. */
 export async function checkChannels(
   db: Queryable,
   orgId: string,
   candidates: ChannelCandidate[],
 ): Promise<ChannelVerdict[]> {
   if (candidates.length === 0) return [];
-  const rows = await db.query<{ kind: ChannelKind; value: string; label: string }>(
-    `SELECT kind, value, label FROM official_channels
-      WHERE org_id = $1 AND (kind, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-    [orgId, candidates.map((c) => c.kind), candidates.map((c) => c.value)],
-  );
+  const rows = await selectOfficialChannelsAmong(db, orgId, candidates);
   return candidates.map((c) => {
     const hit = rows.find((r) => r.kind === c.kind && r.value === c.value);
     return { ...c, official: Boolean(hit), label: hit?.label ?? null };

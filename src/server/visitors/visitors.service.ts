@@ -2,26 +2,27 @@ import crypto from 'node:crypto';
 import type { WidgetConfigResponse, WidgetSessionResponse } from '../../contracts/api.ts';
 import type { Locale } from '../../contracts/domain.ts';
 import {
+  addContactIdentity,
   type ContactRow,
-  insertContact,
-  insertContactIdentity,
-  selectContact,
-  selectContactByIdentity,
-  updateContactProfile,
-} from '../contacts/contacts.queries.ts';
+  createContact,
+  findContact,
+  findContactByIdentity,
+  updateContact,
+} from '../contacts/contacts.service.ts';
 import { screenFreeText } from '../bot/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { selectConversations } from '../conversations/conversations.queries.ts';
 import { toConversation } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { type OrgRow, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
+import { findOrgBySlug, findWebInbox, type OrgRow } from '../orgs/orgs.service.ts';
 import {
   isVisitorTokenExpired,
   readVisitorToken,
   signVisitorToken,
   type VisitorTokenClaims,
   verifyIdentityToken,
+  verifyVisitorToken,
 } from './tokens.ts';
 import { selectVisitorLastSeen } from './visitors.queries.ts';
 
@@ -45,9 +46,9 @@ const DEFAULT_GREETING: WidgetConfigResponse['greeting'] = {
 };
 
 async function findOrgWithInbox(db: Db, slug: string) {
-  const org = await selectOrgBySlug(db, slug);
+  const org = await findOrgBySlug({ db }, slug);
   if (!org) throw new AppError('org_not_found');
-  const inbox = await selectWebInbox(db, org.id);
+  const inbox = await findWebInbox({ db, org });
   if (!inbox) throw new AppError('inbox_not_found');
   return { org, inbox };
 }
@@ -70,12 +71,13 @@ export async function startWidgetSession(
 ): Promise<WidgetSessionResponse> {
   const { db } = deps;
   const { org, inbox } = await findOrgWithInbox(db, input.org);
+  const scope = { db, org };
   let contactId: string | undefined;
   let verified = false;
   if (input.identityToken) {
     const claims = inbox.identity_secret ? verifyIdentityToken(inbox.identity_secret, input.identityToken) : undefined;
     if (!claims) throw new AppError('identity_token_invalid');
-    const existing = await selectContactByIdentity(db, org.id, 'exchange_uid', claims.uid);
+    const existing = await findContactByIdentity(scope, 'exchange_uid', claims.uid);
     const profile = {
       // The exchange signs the name but its customer typed it: screened like any other name.
       name: claims.name === undefined ? undefined : screenFreeText(claims.name, 'value'),
@@ -85,40 +87,30 @@ export async function startWidgetSession(
     };
     if (existing) {
       contactId = existing.id;
-      await updateContactProfile(db, org.id, existing.id, profile);
+      await updateContact(scope, existing.id, profile);
     } else {
-      const contact = await insertContact(db, { orgId: org.id, exchangeUid: claims.uid, ...profile });
-      await insertContactIdentity(db, {
-        orgId: org.id,
-        contactId: contact.id,
-        kind: 'exchange_uid',
-        value: claims.uid,
-      });
+      const contact = await createContact(scope, { exchangeUid: claims.uid, ...profile });
+      await addContactIdentity(scope, contact.id, { kind: 'exchange_uid', value: claims.uid });
       contactId = contact.id;
     }
     verified = true;
   } else if (input.visitorToken) {
     const visitor = readVisitorToken(deps.visitorKey, input.visitorToken);
-    const known = visitor && visitor.orgId === org.id ? await selectContact(db, org.id, visitor.contactId) : undefined;
+    const known = visitor && visitor.orgId === org.id ? await findContact(scope, visitor.contactId) : undefined;
     // A token for another org, for a contact that no longer exists, or too old to renew starts a fresh visitor
     // rather than failing.
     if (visitor && known && (await mayResume(db, visitor, known))) {
       contactId = visitor.contactId;
       // The widget re-opens its session when the customer switches language: the bot and agents follow it.
-      if (input.locale) await updateContactProfile(db, org.id, contactId, { locale: input.locale });
+      if (input.locale) await updateContact(scope, contactId, { locale: input.locale });
     }
   }
   if (!contactId) {
-    const contact = await insertContact(db, { orgId: org.id, locale: input.locale });
-    await insertContactIdentity(db, {
-      orgId: org.id,
-      contactId: contact.id,
-      kind: 'web_visitor',
-      value: crypto.randomUUID(),
-    });
+    const contact = await createContact(scope, { locale: input.locale });
+    await addContactIdentity(scope, contact.id, { kind: 'web_visitor', value: crypto.randomUUID() });
     contactId = contact.id;
   }
-  const contact = await selectContact(db, org.id, contactId);
+  const contact = await findContact(scope, contactId);
   if (!contact) throw new AppError('internal_error');
   const [latest] = await selectConversations(db, org.id, { contactId, limit: 5 });
   const resumable = latest && latest.status !== 'closed' ? latest : undefined;
@@ -161,13 +153,28 @@ export async function authenticateVisitor(
       'The visitor token has expired; renew it with POST /api/widget/session.',
     );
   }
-  const contact = await selectContact(deps.db, visitor.orgId, visitor.contactId);
+  const scope = { db: deps.db, org: { id: visitor.orgId } };
+  const contact = await findContact(scope, visitor.contactId);
   if (!contact) throw new AppError('visitor_token_invalid');
-  const inbox = await selectWebInbox(deps.db, visitor.orgId);
+  const inbox = await findWebInbox(scope);
   if (!inbox) throw new AppError('inbox_not_found');
   return {
     org: { id: visitor.orgId },
     actor: { kind: 'customer', contactId: contact.id, name: contact.name },
     inboxId: inbox.id,
   };
+}
+
+export type SocketVisitor = { orgId: string; contactId: string; name: string | null };
+
+/** The customer behind the widget WebSocket's token: undefined unless it is ours, unexpired and names a contact. */
+export async function findVisitorBySocketToken(
+  deps: { db: Db; visitorKey: string },
+  token: string,
+): Promise<SocketVisitor | undefined> {
+  const visitor = verifyVisitorToken(deps.visitorKey, token);
+  const contact = visitor
+    ? await findContact({ db: deps.db, org: { id: visitor.orgId } }, visitor.contactId)
+    : undefined;
+  return visitor && contact ? { orgId: visitor.orgId, contactId: contact.id, name: contact.name } : undefined;
 }

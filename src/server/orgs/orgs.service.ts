@@ -1,0 +1,51 @@
+import type { Queryable } from '../db/db.ts';
+import { AppError } from '../errors.ts';
+import {
+  ensureAppSecret,
+  type InboxRow,
+  type OrgRow,
+  selectInbox,
+  selectOrgById,
+  selectOrgBySlug,
+  selectWebInbox,
+} from './orgs.queries.ts';
+
+export type { InboxRow, OrgRow } from './orgs.queries.ts';
+
+/**
+ * Organizations and their inboxes, for the other domains. An organization is found by id (from a session or a token)
+ * or by its public slug (the widget and the public pages name it); what an inbox is set up to do (bot, routing,
+ * greeting) is in its settings.
+ */
+type Scope = { db: Queryable };
+/** What an org-owned read needs: a full Ctx is one, so is `{ db, org: { id } }` where no actor is known yet. */
+type OrgScope = Scope & { org: { id: string } };
+
+export async function findOrgById(scope: Scope, orgId: string): Promise<OrgRow | undefined> {
+  return selectOrgById(scope.db, orgId);
+}
+
+export async function findOrgBySlug(scope: Scope, slug: string): Promise<OrgRow | undefined> {
+  return selectOrgBySlug(scope.db, slug);
+}
+
+/** The organization a public widget request names by slug; an unknown slug is `org_not_found`. */
+export async function requireOrgBySlug(scope: Scope, slug: string): Promise<OrgRow> {
+  const org = await selectOrgBySlug(scope.db, slug);
+  if (!org) throw new AppError('org_not_found');
+  return org;
+}
+
+/** The organization's website chat inbox (the widget's), the first one created. */
+export async function findWebInbox(scope: OrgScope): Promise<InboxRow | undefined> {
+  return selectWebInbox(scope.db, scope.org.id);
+}
+
+export async function findInbox(scope: OrgScope, inboxId: string): Promise<InboxRow | undefined> {
+  return selectInbox(scope.db, scope.org.id, inboxId);
+}
+
+/** A process-wide secret (not an organization's), created once by whichever node gets there first. */
+export async function appSecret(scope: Scope, name: string, generate: () => string): Promise<string> {
+  return ensureAppSecret(scope.db, name, generate);
+}
