@@ -133,3 +133,17 @@ export async function lockCase(db: Queryable, orgId: string, caseId: string): Pr
   await db.query('SELECT id FROM support_cases WHERE org_id = $1 AND id = $2 FOR UPDATE', [orgId, caseId]);
   return selectCase(db, orgId, caseId);
 }
+
+/** The language of the customer a case's conversation belongs to (null when their contact has none). */
+export async function selectConversationContactLocale(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+): Promise<string | null> {
+  const rows = await db.query<{ locale: string | null }>(
+    `SELECT ct.locale FROM conversations c JOIN contacts ct ON ct.org_id = c.org_id AND ct.id = c.contact_id
+      WHERE c.org_id = $1 AND c.id = $2`,
+    [orgId, conversationId],
+  );
+  return rows[0]?.locale ?? null;
+}

@@ -16,6 +16,7 @@ import {
   lockCase,
   selectCase,
   selectCases,
+  selectConversationContactLocale,
   updateCaseStatus,
 } from './cases.queries.ts';
 
@@ -136,11 +137,8 @@ const CASE_STATUS_WORDS: Record<CaseStatus, Record<Locale, string>> = {
 /** The customer follows their case where they asked about it: each status change is said in that conversation. */
 async function tellCustomerAboutCase(ctx: Ctx, supportCase: SupportCase): Promise<void> {
   if (!supportCase.conversationId || supportCase.kind === 'unfreeze_request') return;
-  const rows = await ctx.db.query<{ locale: string | null }>(
-    `SELECT ct.locale FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.org_id = $1 AND c.id = $2`,
-    [ctx.org.id, supportCase.conversationId],
-  );
-  const locale: Locale = rows[0]?.locale === 'en' || rows[0]?.locale === 'zh-TW' ? rows[0].locale : 'zh-CN';
+  const stored = await selectConversationContactLocale(ctx.db, ctx.org.id, supportCase.conversationId);
+  const locale: Locale = stored === 'en' || stored === 'zh-TW' ? stored : 'zh-CN';
   const status = CASE_STATUS_WORDS[supportCase.status][locale];
   const body = reply('caseStatusChanged', locale, { ref: supportCase.ref, status });
   await postMessage({ ...ctx, actor: { kind: 'system' } }, supportCase.conversationId, {

@@ -373,6 +373,23 @@ export async function selectMessageByClientId(
   return rows[0];
 }
 
+/** The first message (seq 1) a contact sent with this client id, in whichever of their conversations it started. */
+export async function selectFirstMessageByClientId(
+  db: Queryable,
+  orgId: string,
+  contactId: string,
+  clientId: string,
+): Promise<MessageRow | undefined> {
+  const rows = await db.query<MessageRow>(
+    `SELECT m.id, m.conversation_id, m.seq, m.author_kind, m.author_id, m.author_name, m.body, m.private,
+            m.attachments, m.client_id, m.meta, m.created_at
+       FROM messages m JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
+      WHERE m.org_id = $1 AND c.contact_id = $2 AND m.client_id = $3 AND m.seq = 1`,
+    [orgId, contactId, clientId],
+  );
+  return rows[0];
+}
+
 export async function selectMessagesAfter(
   db: Queryable,
   orgId: string,

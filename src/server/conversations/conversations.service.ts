@@ -16,22 +16,14 @@ import {
   selectConversations,
   selectLatestMessages,
   selectMessageByClientId,
+  selectFirstMessageByClientId,
   selectConversationStatus,
   selectMessagesAfter,
   type StoredMessage,
   updateConversationFields,
   hasConversationColumn,
 } from './conversations.queries.ts';
-import { ONE_TIME_CODE, screenAgentMessage, screenCustomerMessage } from './message-policy.ts';
-
-/** Only messages holding six digits pay for this look-up: is an emergency freeze waiting for its mailed code? */
-async function isAwaitingOneTimeCode(ctx: Ctx, conversationId: string): Promise<boolean> {
-  const rows = await ctx.db.query<{ stage: string | null }>(
-    "SELECT bot_state->'freeze'->>'stage' AS stage FROM conversations WHERE org_id = $1 AND id = $2",
-    [ctx.org.id, conversationId],
-  );
-  return rows[0]?.stage === 'code';
-}
+import { screenAgentMessage, screenCustomerMessageIn } from './message-policy.ts';
 import { toConversationSla } from '../sla/sla-timers.ts';
 import { setManualPriority } from '../priorities/manual-priority.ts';
 
@@ -223,10 +215,8 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
   let body = input.body;
   let meta = input.meta ?? {};
   if (author.authorKind === 'customer') {
-    // A freeze code arrives as a short message ("123456", "验证码是 123456"); longer texts with digits are not looked up.
-    const expectingCode =
-      body.length <= 40 && ONE_TIME_CODE.test(body) && (await isAwaitingOneTimeCode(ctx, conversationId));
-    const screened = screenCustomerMessage(body, expectingCode ? { expectingOneTimeCodeFor: conversationId } : {});
+    // A one-time code an emergency freeze is waiting for is kept only as a digest (see message-policy.ts).
+    const screened = await screenCustomerMessageIn(ctx.db, ctx.org.id, conversationId, body);
     body = screened.body;
     if (screened.meta) meta = { ...meta, ...screened.meta };
   } else if (ctx.actor.kind === 'agent') {
@@ -315,14 +305,7 @@ async function findConversationByFirstClientId(
   contactId: string,
   clientId: string,
 ): Promise<{ conversation: Conversation; message: Message } | undefined> {
-  const rows = await ctx.db.query<MessageRow>(
-    `SELECT m.id, m.conversation_id, m.seq, m.author_kind, m.author_id, m.author_name, m.body, m.private,
-            m.attachments, m.client_id, m.meta, m.created_at
-       FROM messages m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.org_id = $1 AND c.contact_id = $2 AND m.client_id = $3 AND m.seq = 1`,
-    [ctx.org.id, contactId, clientId],
-  );
-  const first = rows[0];
+  const first = await selectFirstMessageByClientId(ctx.db, ctx.org.id, contactId, clientId);
   if (!first) return undefined;
   return { conversation: await getConversation(ctx, first.conversation_id), message: toMessage(first) };
 }

@@ -1,9 +1,27 @@
 import type { Locale } from '../../contracts/domain.ts';
 import { detectSecretRequest, redactSecrets, secretRequestExplanation } from '../bot/secret-guard.ts';
+import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { oneTimeCodeDigest } from '../self-service/emergency-freeze.ts';
+// The narrow leaf of the freeze, not emergency-freeze.ts: the freeze flow opens cases, which post messages here.
+import { isAwaitingOneTimeCode, oneTimeCodeDigest } from '../self-service/one-time-code.ts';
 
 export const ONE_TIME_CODE = /(?<!\d)\d{6}(?!\d)/;
+
+/**
+ * A customer's message screened for storing in this conversation. A freeze code arrives as a short message
+ * ("123456", "验证码是 123456"): only such messages pay for the look-up of whether a freeze is waiting for one;
+ * longer texts with digits are not looked up.
+ */
+export async function screenCustomerMessageIn(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  body: string,
+): Promise<{ body: string; meta?: Record<string, unknown> }> {
+  const expectingCode =
+    body.length <= 40 && ONE_TIME_CODE.test(body) && (await isAwaitingOneTimeCode(db, orgId, conversationId));
+  return screenCustomerMessage(body, expectingCode ? { expectingOneTimeCodeFor: conversationId } : {});
+}
 
 /**
  * Rules every message passes before it is stored. Secrets a customer pastes (seed phrases, private keys, 2FA codes,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Db } from '../db/db.ts';
 import type { JobHandler, JobQueue } from './jobs.types.ts';
+import { promoteDueJobs, selectCurrentSchema } from './job-queue.queries.ts';
 
 export type JobQueueOptions = {
   db: Db;
@@ -77,11 +78,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   // A controllable clock does not move the database's now(): jobs whose runAt the clock has passed are made due.
   if (clock !== systemClock) {
     const promote = setInterval(() => {
-      db.query(
-        `UPDATE "${schema}".job SET start_after = now() - interval '1 millisecond'
-          WHERE state = 'created' AND start_after > now() AND data ? $1 AND (data->>$1)::timestamptz <= $2`,
-        [RUN_AT, clock.now().toISOString()],
-      ).catch((error: unknown) => {
+      promoteDueJobs(db, schema, RUN_AT, clock.now()).catch((error: unknown) => {
         if (!stopped) log.error({ err: error }, 'job promotion failed');
       });
     }, pollingIntervalSeconds * 1000);
@@ -177,7 +174,6 @@ function isMultiStatement(sql: string): boolean {
  * schema per run), the queue's schema is derived from it, so parallel suites on one PostgreSQL do not share jobs.
  */
 async function jobSchemaFor(db: Db): Promise<string> {
-  const rows = await db.query<{ schema: string | null }>('SELECT current_schema() AS schema');
-  const current = rows[0]?.schema ?? 'public';
+  const current = (await selectCurrentSchema(db)) ?? 'public';
   return current === 'public' ? 'pgboss' : `${current}_jobs`;
 }

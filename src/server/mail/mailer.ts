@@ -2,6 +2,12 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Queryable } from '../db/db.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
+import {
+  insertOutboundEmail,
+  markOutboundEmailFailed,
+  markOutboundEmailSent,
+  wipeExpiredOutboundBodies,
+} from './mail.queries.ts';
 
 /**
  * Outbound mail goes through an outbox table: written with the action that causes it, then delivered over SMTP when
@@ -28,13 +34,7 @@ const WIPE_SECRETS_JOB = 'mail.wipe-expired-secrets';
  * Returns how many it wiped.
  */
 export async function wipeExpiredMailSecrets(db: Queryable): Promise<number> {
-  const rows = await db.query<{ id: string }>(
-    `UPDATE outbound_emails SET body = $1
-      WHERE wipe_at IS NOT NULL AND wipe_at <= now() AND sent_at IS NULL AND body <> $1
-  RETURNING id`,
-    [EXPIRED_BODY],
-  );
-  return rows.length;
+  return wipeExpiredOutboundBodies(db, EXPIRED_BODY);
 }
 
 /** Wipes expired one-time codes from undelivered mail every minute, on one node. */
@@ -49,12 +49,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; log: Log
   const transport: Transporter | undefined = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : undefined;
   return {
     async send(db, orgId, mail) {
-      const rows = await db.query<{ id: string }>(
-        `INSERT INTO outbound_emails (org_id, to_address, subject, body, wipe_at)
-         VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5)) RETURNING id`,
-        [orgId, mail.to, mail.subject, mail.body, mail.secretTtlMinutes ?? null],
-      );
-      const id = rows[0].id;
+      const id = await insertOutboundEmail(db, orgId, { ...mail, secretTtlMinutes: mail.secretTtlMinutes ?? null });
       if (!transport) {
         options.log.info({ emailId: id }, 'no SMTP_URL configured: the email stays in the outbox');
         return id;
@@ -62,10 +57,10 @@ export function createMailer(options: { smtpUrl?: string; from: string; log: Log
       try {
         await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.body });
         // Once delivered, the body (it may hold a one-time code) is not kept.
-        await db.query("UPDATE outbound_emails SET sent_at = now(), body = '[delivered]' WHERE id = $1", [id]);
+        await markOutboundEmailSent(db, orgId, id);
       } catch (error) {
         options.log.warn({ err: error, emailId: id }, 'email delivery failed');
-        await db.query('UPDATE outbound_emails SET error = $2 WHERE id = $1', [id, String(error)]);
+        await markOutboundEmailFailed(db, orgId, id, String(error));
       }
       return id;
     },

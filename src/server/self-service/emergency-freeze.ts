@@ -7,6 +7,8 @@ import { caseRef, openCase } from '../cases/cases.service.ts';
 import type { Ctx } from '../context.ts';
 import { ExchangeUnavailableError } from '../exchange/exchange.types.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { insertEmergencyCode, redeemEmergencyCode } from './emergency-freeze.queries.ts';
+import { oneTimeCodeDigest } from './one-time-code.ts';
 import type { FactSources } from './self-service.ts';
 
 /**
@@ -30,11 +32,6 @@ export function asksForFreeze(text: string): boolean {
 /** Could this message be a step of a freeze (so it must reach the freeze flow even where the bot is off)? */
 export function mayBeFreezeStep(text: string, meta: Record<string, unknown>): boolean {
   return START.test(text) || CONFIRM.test(text) || /@/.test(text) || typeof meta.oneTimeCodeDigest === 'string';
-}
-
-/** The only form of the code kefu keeps: bound to the conversation so a code is useless anywhere else. */
-export function oneTimeCodeDigest(conversationId: string, code: string): string {
-  return crypto.createHash('sha256').update(`${conversationId}:${code}`).digest('hex');
 }
 
 export type FreezeTurn = { replies: string[]; freeze: FreezeState | undefined; frozen: boolean };
@@ -71,7 +68,7 @@ export async function continueFreeze(
     if (!email) return { replies: [reply('freezeAskEmail', locale)], freeze: state, frozen: false };
     return mailCode(email);
   }
-  const uid = c.codeDigest ? await redeemCode(ctx, c.conversationId, c.codeDigest) : null;
+  const uid = c.codeDigest ? await redeemEmergencyCode(ctx.db, ctx.org.id, c.conversationId, c.codeDigest) : null;
   if (!uid) {
     const attempts = state.attempts + 1;
     if (attempts >= MAX_CODE_ATTEMPTS) return { replies: [reply('handoff', locale)], freeze: undefined, frozen: false };
@@ -96,11 +93,12 @@ async function issueCode(
   }
   if (!account) return;
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
-  await ctx.db.query(
-    `INSERT INTO emergency_codes (org_id, conversation_id, exchange_uid, code_hash, expires_at)
-     VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,
-    [ctx.org.id, conversationId, account.uid, oneTimeCodeDigest(conversationId, code), CODE_TTL_MINUTES],
-  );
+  await insertEmergencyCode(ctx.db, ctx.org.id, {
+    conversationId,
+    exchangeUid: account.uid,
+    codeHash: oneTimeCodeDigest(conversationId, code),
+    ttlMinutes: CODE_TTL_MINUTES,
+  });
   const body = reply('freezeCodeBody', locale, { code, minutes: String(CODE_TTL_MINUTES) });
   await deps.mailer.send(ctx.db, ctx.org.id, {
     to: account.email,
@@ -108,19 +106,6 @@ async function issueCode(
     body,
     secretTtlMinutes: CODE_TTL_MINUTES,
   });
-}
-
-async function redeemCode(ctx: Ctx, conversationId: string, digest: string): Promise<string | null> {
-  const rows = await ctx.db.query<{ exchange_uid: string }>(
-    `UPDATE emergency_codes SET used_at = now()
-      WHERE id = (SELECT id FROM emergency_codes
-                   WHERE org_id = $1 AND conversation_id = $2 AND used_at IS NULL AND expires_at > now()
-                   ORDER BY created_at DESC LIMIT 1)
-        AND code_hash = $3
-  RETURNING exchange_uid`,
-    [ctx.org.id, conversationId, digest],
-  );
-  return rows[0]?.exchange_uid ?? null;
 }
 
 async function freezeNow(
