@@ -6,7 +6,8 @@ import { entropyToMnemonic, validateMnemonic } from '@scure/bip39';
 import { wordlist as english } from '@scure/bip39/wordlists/english.js';
 import { wordlist as simplified } from '@scure/bip39/wordlists/simplified-chinese.js';
 import { wordlist as traditional } from '@scure/bip39/wordlists/traditional-chinese.js';
-import type { Locale, RequestedSecretKind, SecretKind } from '../../src/server/bot/secret-guard.ts';
+import type { Locale } from '../../src/contracts/domain.ts';
+import type { RequestedSecretKind, SecretKind } from '../../src/server/secrets/secret-guard.ts';
 import {
   detectSecretRequest,
   detectSecrets,
@@ -15,7 +16,7 @@ import {
   screenFreeTextIn,
   secretRequestExplanation,
   secretWarning,
-} from '../../src/server/bot/secret-guard.ts';
+} from '../../src/server/secrets/secret-guard.ts';
 
 // ---- fixtures from fixed bytes ----
 

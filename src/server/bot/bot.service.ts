@@ -30,7 +30,7 @@ import { entitiesForAgents } from './handoff-entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import { chooseReplyLocale } from './nlu/language.ts';
 import { reply } from './replies.ts';
-import { type SecretKind, secretWarning } from './secret-guard.ts';
+import { type SecretKind, secretWarning } from '../secrets/secret-guard.ts';
 import { understandMessage } from './understand.ts';
 import { openCase } from '../cases/cases.service.ts';
 import type { Mailer } from '../mail/mailer.ts';

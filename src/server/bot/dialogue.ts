@@ -14,7 +14,7 @@ import {
   wantsToComplain,
 } from './cues.ts';
 import { joinList, reply } from './replies.ts';
-import type { SecretKind } from './secret-guard.ts';
+import type { SecretKind } from '../secrets/secret-guard.ts';
 
 /**
  * The bot's dialogue, as a pure function of its state and what it understood of one customer message. It answers,

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { base58, base58xrp, base64, base64url, bech32, bech32m } from '@scure/base';
 import { getAddress } from 'viem';
+import { compactKey, normalizeWidth } from '../text/width.ts';
 
 export type ChainFamily = 'evm' | 'btc' | 'tron' | 'solana' | 'ton' | 'xrp' | 'ltc' | 'doge' | 'lightning';
 
@@ -106,17 +107,6 @@ export type AddressRejection =
 export type AddressValidation =
   | { ok: true; chain: ChainFamily; confidence: 'high' | 'low' }
   | { ok: false; reason: AddressRejection; detectedChain?: ChainFamily };
-
-// ---------------------------------------------------------------------------------------------------------------
-// Normalisation
-
-// Full-width ASCII (U+FF01..U+FF5E) and the ideographic space map 1:1 onto half-width code units, so every index
-// computed on the normalised text is also valid on the original — the secret guard relies on that for redaction.
-export function normalizeWidth(text: string): string {
-  return text.replace(/[\uFF01-\uFF5E\u3000]/g, (ch) =>
-    ch === '\u3000' ? ' ' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Networks
@@ -264,14 +254,7 @@ const CONTEXT_NETWORK_SYMBOLS: Record<string, NetworkId> = {
   xrp: 'XRP',
 };
 
-// Lookup keys are compacted (lower case, no spaces or hyphens) so "ERC-20", "erc 20" and "ERC20" are one key.
-function compactKey(text: string): string {
-  return normalizeWidth(text)
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, '');
-}
-
+// Lookup keys are compacted (compactKey) so "ERC-20", "erc 20" and "ERC20" are one key.
 const NETWORK_LOOKUP = new Map<string, NetworkId>();
 for (const [id, aliases] of NETWORK_ALIASES) {
   NETWORK_LOOKUP.set(compactKey(id), id);

@@ -6,7 +6,7 @@ import { isBareFollowUp, readsAsFollowUp, settleIntent } from './cues.ts';
 import { type BotState, CLEAR_CONFIDENCE, CONFIDENCE_FLOOR, type Understanding } from './dialogue.ts';
 import { extractEntities } from './entities.ts';
 import { classifyIntent, type IntentModel, isOutOfScope } from './nlu/classifier.ts';
-import type { SecretKind } from './secret-guard.ts';
+import type { SecretKind } from '../secrets/secret-guard.ts';
 import { analyzeSentiment } from './sentiment.ts';
 
 export type MessageContext = {

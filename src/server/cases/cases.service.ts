@@ -3,7 +3,7 @@ import type { SupportCase } from '../../contracts/self-service.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { reply } from '../bot/replies.ts';
-import { screenFreeText, screenFreeTextIn } from '../bot/secret-guard.ts';
+import { screenFreeText, screenFreeTextIn } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { ExchangeConnector } from '../exchange/exchange.types.ts';

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor, Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { selectAgentInOrg } from '../auth/auth.queries.ts';
-import { screenFreeText } from '../bot/secret-guard.ts';
+import { screenFreeText } from '../secrets/secret-guard.ts';
 import {
   type ConversationRow,
   type MessageRow,

@@ -9,7 +9,7 @@ import type {
 } from '../../contracts/tools.ts';
 import { MAX_TAGS } from '../../contracts/tools.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { redactSecrets, screenFreeText } from '../bot/secret-guard.ts';
+import { redactSecrets, screenFreeText } from '../secrets/secret-guard.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Db } from '../db/db.ts';

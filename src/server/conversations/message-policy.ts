@@ -1,5 +1,5 @@
 import type { Locale } from '../../contracts/domain.ts';
-import { detectSecretRequest, redactSecrets, secretRequestExplanation } from '../bot/secret-guard.ts';
+import { detectSecretRequest, redactSecrets, secretRequestExplanation } from '../secrets/secret-guard.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 // The narrow leaf of the freeze, not emergency-freeze.ts: the freeze flow opens cases, which post messages here.

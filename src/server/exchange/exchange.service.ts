@@ -8,7 +8,7 @@ import type {
   FreezeExchangeAccountResponse,
 } from '../../contracts/exchange.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { screenFreeText } from '../bot/secret-guard.ts';
+import { screenFreeText } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { getConversation } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';

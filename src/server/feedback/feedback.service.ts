@@ -11,7 +11,7 @@ import {
   type FollowUp,
 } from '../../contracts/feedback.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { screenFreeText } from '../bot/secret-guard.ts';
+import { screenFreeText } from '../secrets/secret-guard.ts';
 import type { Clock } from '../clock.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';

@@ -8,7 +8,7 @@ import {
   renderTemplate,
 } from '../../contracts/tools.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { screenFreeText, screenFreeTextIn } from '../bot/secret-guard.ts';
+import { screenFreeText, screenFreeTextIn } from '../secrets/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import {
   type ConversationRow,

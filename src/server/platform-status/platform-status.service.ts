@@ -1,6 +1,6 @@
 import type { Locale } from '../../contracts/domain.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { screenFreeTextIn } from '../bot/secret-guard.ts';
+import { screenFreeTextIn } from '../secrets/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { requireOrgBySlug } from '../orgs/orgs.service.ts';

@@ -1,4 +1,4 @@
-import { screenFreeText } from '../bot/secret-guard.ts';
+import { screenFreeText } from '../secrets/secret-guard.ts';
 import { approveUnfreeze, listCases, openCase } from '../cases/cases.service.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { getConversation } from '../conversations/conversations.service.ts';

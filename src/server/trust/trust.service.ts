@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/audit.service.ts';
-import { screenFreeText } from '../bot/secret-guard.ts';
+import { screenFreeText } from '../secrets/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';

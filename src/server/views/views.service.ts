@@ -1,5 +1,5 @@
 import type { SavedView, ViewFilters } from '../../contracts/tools.ts';
-import { screenFreeText } from '../bot/secret-guard.ts';
+import { screenFreeText } from '../secrets/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { deleteViewRow, insertView, selectView, selectViewsFor, updateViewRow, type ViewRow } from './views.queries.ts';

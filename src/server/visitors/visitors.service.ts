@@ -9,7 +9,7 @@ import {
   findContactByIdentity,
   updateContact,
 } from '../contacts/contacts.service.ts';
-import { screenFreeText } from '../bot/secret-guard.ts';
+import { screenFreeText } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { selectConversations } from '../conversations/conversations.queries.ts';
 import { toConversation } from '../conversations/conversations.service.ts';

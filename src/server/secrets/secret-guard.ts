@@ -7,7 +7,8 @@ import { wordlist as englishWords } from '@scure/bip39/wordlists/english.js';
 import { wordlist as simplifiedWords } from '@scure/bip39/wordlists/simplified-chinese.js';
 import { wordlist as traditionalWords } from '@scure/bip39/wordlists/traditional-chinese.js';
 import { base58 } from '@scure/base';
-import { normalizeWidth } from './entities.ts';
+import type { Locale } from '../../contracts/domain.ts';
+import { normalizeWidth } from '../text/width.ts';
 
 export type SecretKind = 'seed_phrase' | 'seed_phrase_suspect' | 'private_key' | 'otp_code' | 'password';
 export type SecretFinding = { kind: SecretKind; start: number; end: number };
@@ -19,7 +20,6 @@ export type DetectOptions = {
   // often than a 2FA code, so codes are not looked for.
   ignoreOneTimeCodes?: boolean;
 };
-export type Locale = 'zh-CN' | 'zh-TW' | 'en';
 export type RequestedSecretKind = 'seed_phrase' | 'private_key' | 'password' | 'otp_code';
 export type SecretRequest = { kind: RequestedSecretKind; phrase: string };
 
