@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from '../../src/contracts/domain.ts';
-import { seedSandboxExchange } from '../../src/server/exchange/sandbox.ts';
+import { seedSandboxExchange } from '../../src/server/seed/demo-exchange-customers.ts';
 import { botReplies, waitForMessages } from '../helpers/conversation.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import {

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createManualClock } from '../../src/server/clock.ts';
 import { ExchangeUnavailableError } from '../../src/server/exchange/exchange.types.ts';
 import { createHttpConnector, type HttpConnectorOptions } from '../../src/server/exchange/http-connector.ts';
-import { demoSandboxCustomers } from '../../src/server/exchange/sandbox.ts';
+import { demoSandboxCustomers } from '../../src/server/seed/demo-exchange-customers.ts';
 import { type ExchangeTestServer, startExchangeServer } from '../helpers/exchange-server.ts';
 
 const KEY_ID = 'kefu-test';

@@ -3,12 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Db } from '../../src/server/db/db.ts';
 import { getExchangeConnector } from '../../src/server/exchange/exchange.service.ts';
 import { ExchangeUnavailableError, WITHDRAWAL_STATES } from '../../src/server/exchange/exchange.types.ts';
-import {
-  addSandboxCustomer,
-  createSandboxExchange,
-  demoSandboxCustomers,
-  seedSandboxExchange,
-} from '../../src/server/exchange/sandbox.ts';
+import { addSandboxCustomer, createSandboxExchange } from '../../src/server/exchange/sandbox.ts';
+import { demoSandboxCustomers, seedSandboxExchange } from '../../src/server/seed/demo-exchange-customers.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { type ExchangeTestServer, startExchangeServer } from '../helpers/exchange-server.ts';
 import {

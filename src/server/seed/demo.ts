@@ -18,7 +18,7 @@ import type { BotHandle } from '../bot/bot.listener.ts';
 import { countOrgs, insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
 import { upsertPlatformStatus } from '../platform-status/platform-status.ts';
 import { saveOfficialChannel } from '../trust/official-channels.ts';
-import { seedSandboxExchange } from '../exchange/sandbox.ts';
+import { seedSandboxExchange } from './demo-exchange-customers.ts';
 import { updateAgentRouting } from '../routing/routing.queries.ts';
 import { upsertAttributeDefinition } from '../conversations/conversations.tools.queries.ts';
 import { seedDemoHelpdesk } from './demo-helpdesk.ts';
