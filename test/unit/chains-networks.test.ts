@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { NetworkId } from '../../src/server/bot/entities.ts';
+import type { NetworkId } from '../../src/server/chains/network-ids.ts';
 import { createChainLookup, createOrgChainLookups } from '../../src/server/chains/chain-lookup.ts';
 import { ChainUnavailableError } from '../../src/server/chains/chains.types.ts';
 import { estimateSecondsLeft } from '../../src/server/chains/http.ts';

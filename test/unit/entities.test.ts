@@ -3,22 +3,22 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { base58, base64url, bech32, bech32m, createBase58check } from '@scure/base';
 import { getAddress } from 'viem';
-import type { ChainFamily, Entities, InvalidAddressReason } from '../../src/server/bot/entities.ts';
+import type { Entities } from '../../src/server/bot/entities.ts';
+import { extractEntities, parseChineseNumber } from '../../src/server/bot/entities.ts';
+import type { InvalidAddressReason } from '../../src/server/chains/addresses.ts';
 import {
   checkAddress,
-  extractEntities,
   isValidBitcoinAddress,
   isValidEvmAddress,
   isValidSolanaAddress,
   isValidTonAddress,
   isValidTronAddress,
   isValidXrpAddress,
-  networkFamily,
-  normalizeNetwork,
-  parseChineseNumber,
   validateAddressForNetwork,
   validateTxHashForNetwork,
-} from '../../src/server/bot/entities.ts';
+} from '../../src/server/chains/addresses.ts';
+import type { ChainFamily } from '../../src/server/chains/network-ids.ts';
+import { networkFamily, normalizeNetwork } from '../../src/server/chains/network-ids.ts';
 
 // ---- fixtures built from fixed bytes, so every "valid" value really is valid ----
 

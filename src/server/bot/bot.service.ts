@@ -25,7 +25,7 @@ import {
   type TurnResult,
   type Understanding,
 } from './dialogue.ts';
-import type { NetworkId } from './entities.ts';
+import type { NetworkId } from '../chains/network-ids.ts';
 import { entitiesForAgents } from './handoff-entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import { chooseReplyLocale } from './nlu/language.ts';

@@ -1,5 +1,7 @@
 import type { Locale, Priority } from '../../contracts/domain.ts';
-import { type Entities, networkFamily, validateTxHashForNetwork } from './entities.ts';
+import { validateTxHashForNetwork } from '../chains/addresses.ts';
+import { networkFamily } from '../chains/network-ids.ts';
+import type { Entities } from './entities.ts';
 import {
   admitsMistake,
   asksIfBot,

@@ -1,4 +1,4 @@
-import type { NetworkId } from '../bot/entities.ts';
+import type { NetworkId } from './network-ids.ts';
 import { type ChainLookup, type ChainTxLookup, ChainUnavailableError, type NetworkConfig } from './chains.types.ts';
 import { createEsploraLookup } from './esplora.ts';
 import { createEvmLookup } from './evm.ts';

@@ -1,9 +1,9 @@
-import type { NetworkId } from '../bot/entities.ts';
+import type { ChainFamily, NetworkId } from './network-ids.ts';
 
 /** Per network: what a deposit needs before it is credited, and how to reach the chain. */
 export type NetworkConfig = {
   id: NetworkId;
-  family: 'evm' | 'btc' | 'tron' | 'solana' | 'ton' | 'xrp' | 'ltc' | 'doge' | 'lightning';
+  family: ChainFamily;
   name: string;
   /** EVM chain id, to tell sibling EVM networks apart. */
   chainId?: number;

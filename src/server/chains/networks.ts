@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import type { NetworkId } from '../bot/entities.ts';
 import { ConfigError } from '../config.ts';
 import type { NetworkConfig } from './chains.types.ts';
+import { type NetworkId, networkIdentity } from './network-ids.ts';
+
+/** A network's id, family and display name, from the one identity table (network-ids.ts). */
+function identity(id: NetworkId): Pick<NetworkConfig, 'id' | 'family' | 'name'> {
+  const { family, name } = networkIdentity(id);
+  return { id, family, name };
+}
 
 export type NetworkOverrides = Partial<Record<NetworkId, Partial<NetworkConfig>>>;
 
@@ -12,9 +18,7 @@ export type NetworkOverrides = Partial<Record<NetworkId, Partial<NetworkConfig>>
  */
 export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
   ERC20: {
-    id: 'ERC20',
-    family: 'evm',
-    name: 'Ethereum',
+    ...identity('ERC20'),
     chainId: 1,
     requiredConfirmations: 12,
     blockTimeSeconds: 12,
@@ -27,9 +31,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   BEP20: {
-    id: 'BEP20',
-    family: 'evm',
-    name: 'BNB Smart Chain',
+    ...identity('BEP20'),
     chainId: 56,
     requiredConfirmations: 15,
     blockTimeSeconds: 0.75,
@@ -42,9 +44,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   POLYGON: {
-    id: 'POLYGON',
-    family: 'evm',
-    name: 'Polygon PoS',
+    ...identity('POLYGON'),
     chainId: 137,
     requiredConfirmations: 128,
     blockTimeSeconds: 2,
@@ -57,9 +57,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   ARBITRUM: {
-    id: 'ARBITRUM',
-    family: 'evm',
-    name: 'Arbitrum One',
+    ...identity('ARBITRUM'),
     chainId: 42161,
     requiredConfirmations: 20,
     blockTimeSeconds: 0.25,
@@ -72,9 +70,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   OPTIMISM: {
-    id: 'OPTIMISM',
-    family: 'evm',
-    name: 'OP Mainnet',
+    ...identity('OPTIMISM'),
     chainId: 10,
     requiredConfirmations: 20,
     blockTimeSeconds: 2,
@@ -87,9 +83,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   BASE: {
-    id: 'BASE',
-    family: 'evm',
-    name: 'Base',
+    ...identity('BASE'),
     chainId: 8453,
     requiredConfirmations: 20,
     blockTimeSeconds: 2,
@@ -99,9 +93,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   AVAXC: {
-    id: 'AVAXC',
-    family: 'evm',
-    name: 'Avalanche C-Chain',
+    ...identity('AVAXC'),
     chainId: 43114,
     requiredConfirmations: 12,
     blockTimeSeconds: 2,
@@ -114,9 +106,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   TRC20: {
-    id: 'TRC20',
-    family: 'tron',
-    name: 'TRON',
+    ...identity('TRC20'),
     requiredConfirmations: 20,
     blockTimeSeconds: 3,
     nativeCoin: 'TRX',
@@ -125,9 +115,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   BTC: {
-    id: 'BTC',
-    family: 'btc',
-    name: 'Bitcoin',
+    ...identity('BTC'),
     requiredConfirmations: 2,
     blockTimeSeconds: 600,
     nativeCoin: 'BTC',
@@ -136,9 +124,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   LTC: {
-    id: 'LTC',
-    family: 'ltc',
-    name: 'Litecoin',
+    ...identity('LTC'),
     requiredConfirmations: 6,
     blockTimeSeconds: 150,
     nativeCoin: 'LTC',
@@ -147,9 +133,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   DOGE: {
-    id: 'DOGE',
-    family: 'doge',
-    name: 'Dogecoin',
+    ...identity('DOGE'),
     requiredConfirmations: 40,
     blockTimeSeconds: 60,
     nativeCoin: 'DOGE',
@@ -158,9 +142,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   SOL: {
-    id: 'SOL',
-    family: 'solana',
-    name: 'Solana',
+    ...identity('SOL'),
     requiredConfirmations: 1,
     blockTimeSeconds: 0.4,
     nativeCoin: 'SOL',
@@ -172,9 +154,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: false,
   },
   TON: {
-    id: 'TON',
-    family: 'ton',
-    name: 'TON',
+    ...identity('TON'),
     requiredConfirmations: 1,
     blockTimeSeconds: 5,
     nativeCoin: 'TON',
@@ -184,9 +164,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: true,
   },
   XRP: {
-    id: 'XRP',
-    family: 'xrp',
-    name: 'XRP Ledger',
+    ...identity('XRP'),
     requiredConfirmations: 1,
     blockTimeSeconds: 4,
     nativeCoin: 'XRP',
@@ -196,9 +174,7 @@ export const DEFAULT_NETWORKS: Record<NetworkId, NetworkConfig> = {
     memoRequired: true,
   },
   LIGHTNING: {
-    id: 'LIGHTNING',
-    family: 'lightning',
-    name: 'Lightning Network',
+    ...identity('LIGHTNING'),
     requiredConfirmations: 0,
     blockTimeSeconds: 0,
     nativeCoin: 'BTC',

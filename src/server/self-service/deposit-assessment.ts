@@ -1,4 +1,4 @@
-import type { NetworkId } from '../bot/entities.ts';
+import type { NetworkId } from '../chains/network-ids.ts';
 import type { ChainTransfer, ChainTxLookup, NetworkConfig } from '../chains/chains.types.ts';
 import type { DepositAddress, ExchangeDeposit } from '../exchange/exchange.types.ts';
 

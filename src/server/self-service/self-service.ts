@@ -1,6 +1,5 @@
 import type { Locale } from '../../contracts/domain.ts';
-import type { NetworkId } from '../bot/entities.ts';
-import { networkFamily } from '../bot/entities.ts';
+import { type NetworkId, networkFamily } from '../chains/network-ids.ts';
 import type { Handoff } from '../bot/dialogue.ts';
 import { reply } from '../bot/replies.ts';
 import { toTaiwanText } from '../bot/taiwan-text.ts';
