@@ -1,11 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import madge from 'madge';
-import { isQueriesFile, SQL_ALLOWED, straySqlLines } from './seams.ts';
+import {
+  foreignQueriesImports,
+  isQueriesFile,
+  SQL_ALLOWED,
+  straySqlLines,
+  TABLE_OWNERS,
+  writtenTables,
+} from './seams.ts';
 
 /**
- * `npm run check` (after tsc and biome): fails on an import circle anywhere in src/ and on SQL in a server file that
- * is not a queries file, so the seams ARCHITECTURE.md describes stay where they are.
+ * `npm run check` (after tsc and biome): fails on an import circle anywhere in src/, on SQL in a server file that
+ * is not a queries file, on a write to an owned table (conversations, messages) from another domain, and on a service
+ * importing another domain's queries file, so the seams ARCHITECTURE.md describes stay where they are.
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 let failed = false;
@@ -34,5 +42,29 @@ if (stray.length > 0) {
   for (const { file, lines } of stray) console.error(`  ${file}:${lines.join(',')}`);
 }
 
+const sources = new Map(serverFiles.map((file) => [file, fs.readFileSync(path.join(ROOT, file), 'utf8')]));
+const foreignWrites = serverFiles.flatMap((file) =>
+  writtenTables(sources.get(file) as string, file)
+    .filter((table) => TABLE_OWNERS[table] && !file.startsWith(TABLE_OWNERS[table] as string))
+    .map((table) => `${file} writes ${table} (owned by ${TABLE_OWNERS[table]})`),
+);
+if (foreignWrites.length > 0) {
+  failed = true;
+  console.error(`Writes to another domain's table (${foreignWrites.length}; call the owner's write API):`);
+  for (const line of foreignWrites) console.error(`  ${line}`);
+}
+
+const foreignImports = serverFiles.flatMap((file) =>
+  foreignQueriesImports(file, sources.get(file) as string).map((target) => `${file} → ${target}`),
+);
+if (foreignImports.length > 0) {
+  failed = true;
+  console.error(`Another domain's queries imported (${foreignImports.length}; go through that domain's service):`);
+  for (const line of foreignImports) console.error(`  ${line}`);
+}
+
 if (failed) process.exit(1);
-console.log(`seams: no import circle in ${Object.keys(graph.obj()).length} modules; SQL only in queries files`);
+console.log(
+  `seams: no import circle in ${Object.keys(graph.obj()).length} modules; SQL only in queries files; ` +
+    "owned tables written by their owners; no service reaches into another domain's queries",
+);

@@ -52,3 +52,64 @@ export const SQL_ALLOWED: Record<string, string> = {
 export function isQueriesFile(file: string): boolean {
   return /\.queries\.ts$/.test(file);
 }
+
+/** Literal text of every string and template literal in a file (templates with `$x` for their holes). */
+function literalTexts(source: string, fileName: string): string[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const texts: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) texts.push(node.text);
+    else if (ts.isTemplateExpression(node))
+      texts.push([node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join('$x'));
+    else ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return texts;
+}
+
+const WRITE_TARGET =
+  /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([a-z_][a-z0-9_]*)\b(?=(?:\s+[a-z]\w*)?\s+(?:SET|\(|VALUES|SELECT|WHERE|USING|$))/g;
+
+/** The tables a file's SQL writes (INSERT INTO, UPDATE … SET, DELETE FROM), in the order first met. */
+export function writtenTables(source: string, fileName = 'file.ts'): string[] {
+  const tables = new Set<string>();
+  for (const text of literalTexts(source, fileName)) {
+    for (const match of text.matchAll(WRITE_TARGET)) tables.add(match[1] as string);
+  }
+  return [...tables];
+}
+
+/**
+ * Tables one domain owns: only its folder's queries write them; the other domains call its write API (for
+ * conversations, conversations/conversation-writes.ts) or react to its events.
+ */
+export const TABLE_OWNERS: Record<string, string> = {
+  conversations: 'src/server/conversations/',
+  messages: 'src/server/conversations/',
+};
+
+/** Composition roots that may call any domain's queries, each with its reason. */
+export const QUERIES_IMPORT_ALLOWED: Record<string, string> = {
+  'src/server/app.ts': 'the composition root: the health check pings the database through http/health.queries.ts',
+  'src/server/seed/': "the demo data: writes every domain's starter rows in one transaction, as a migration would",
+};
+
+/** The domain folder of a server file ('src/server/bot/x.ts' → 'bot'); null for the server's root files. */
+export function domainOf(file: string): string | null {
+  return /^src\/server\/([^/]+)\//.exec(file)?.[1] ?? null;
+}
+
+/**
+ * Imports of another domain's queries file from a file that is not itself a queries file: a service reaches for
+ * another domain's data through that domain's service. Queries files may share SQL fragments.
+ */
+export function foreignQueriesImports(file: string, source: string): string[] {
+  if (isQueriesFile(file) || Object.keys(QUERIES_IMPORT_ALLOWED).some((allowed) => file.startsWith(allowed))) return [];
+  const domain = domainOf(file);
+  const found: string[] = [];
+  for (const match of source.matchAll(/from '(\.\.?\/[^']+\.queries\.ts)'/g)) {
+    const target = new URL(match[1] as string, `file:///${file}`).pathname.slice(1);
+    if (domainOf(target) !== domain) found.push(target);
+  }
+  return found;
+}

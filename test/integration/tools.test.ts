@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { entropyToMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import pino from 'pino';
-import { mergeMessageMeta } from '../../src/server/bot/bot.queries.ts';
+import { mergeMessageMeta } from '../../src/server/conversations/conversation-writes.ts';
 import { createManualClock } from '../../src/server/clock.ts';
 import type { Ctx } from '../../src/server/context.ts';
 import { postMessage } from '../../src/server/conversations/conversations.service.ts';

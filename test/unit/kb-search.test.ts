@@ -173,31 +173,6 @@ describe('stemWord', () => {
   }
 });
 
-describe('performance', () => {
-  it('indexes 200 articles in under 50 ms and answers a query in under 1 ms', () => {
-    const many = Array.from({ length: 200 }, (_, i) => ({ ...articles[i % articles.length], id: `perf:${i}` }));
-    // Warm-up (converter dictionaries, JIT), then the best of several runs: the bound is about the code,
-    // not about a busy CI machine.
-    let built = buildKbIndex(many);
-    for (let run = 0; run < 4; run++) built = buildKbIndex(many);
-    let build = Number.POSITIVE_INFINITY;
-    for (let run = 0; run < 8; run++) {
-      const start = performance.now();
-      built = buildKbIndex(many);
-      build = Math.min(build, performance.now() - start);
-    }
-    assert.ok(build < 50, `build took ${build.toFixed(1)} ms`);
-
-    const queries = ['我的充值还没到账', '充幣沒到帳', 'withdrawal pending review', 'forgot memo', '谷歌验证丢了'];
-    for (const query of queries) searchKb(built, query, { locale: 'zh-CN' });
-    const rounds = 50;
-    const start = performance.now();
-    for (let i = 0; i < rounds; i++) for (const query of queries) searchKb(built, query, { locale: 'zh-CN' });
-    const perQuery = (performance.now() - start) / (rounds * queries.length);
-    assert.ok(perQuery < 1, `query took ${perQuery.toFixed(3)} ms`);
-  });
-});
-
 describe('seed FAQ', () => {
   it('has every article in all three locales with stable ids and urls', () => {
     const slugs = new Set(articles.map((a) => a.slug));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { straySqlLines } from '../../scripts/seams.ts';
+import { foreignQueriesImports, straySqlLines, writtenTables } from '../../scripts/seams.ts';
 
 describe('finding SQL outside queries files', () => {
   const cases: [string, string, number[]][] = [
@@ -27,5 +27,62 @@ describe('finding SQL outside queries files', () => {
   ];
   for (const [name, source, lines] of cases) {
     test(name, () => assert.deepEqual(straySqlLines(source), lines));
+  }
+});
+
+describe('finding the tables a file writes', () => {
+  const cases: [string, string, string[]][] = [
+    ['an update with an alias', 'q(`UPDATE conversations c SET status = $2 WHERE c.org_id = $1`)', ['conversations']],
+    ['an insert with columns', "q('INSERT INTO messages (org_id, body) VALUES ($1, $2)')", ['messages']],
+    ['a delete', "q('DELETE FROM team_members WHERE org_id = $1')", ['team_members']],
+    [
+      'a CTE writing two tables',
+      'q(`WITH s AS (UPDATE conversation_slas SET x = 1 WHERE org_id = $1) UPDATE conversations SET y = 2`)',
+      ['conversation_slas', 'conversations'],
+    ],
+    ['a read is not a write', "q('SELECT id FROM conversations WHERE org_id = $1')", []],
+    ['FOR UPDATE is not a write', "q('SELECT id FROM conversations WHERE id = $1 FOR UPDATE')", []],
+    ['a comment is not a write', '// UPDATE conversations SET status happens elsewhere\nconst x = 1;', []],
+  ];
+  for (const [name, source, tables] of cases) {
+    test(name, () => assert.deepEqual(writtenTables(source), tables));
+  }
+});
+
+describe("finding services that import another domain's queries", () => {
+  const cases: [string, string, string, string[]][] = [
+    [
+      "a service importing another domain's queries",
+      'src/server/macros/macros.service.ts',
+      "import { selectConversation } from '../conversations/conversations.queries.ts';",
+      ['src/server/conversations/conversations.queries.ts'],
+    ],
+    [
+      "a service importing its own domain's queries",
+      'src/server/macros/macros.service.ts',
+      "import { selectMacro } from './macros.queries.ts';",
+      [],
+    ],
+    [
+      'a queries file sharing an SQL fragment',
+      'src/server/routing/routing.queries.ts',
+      "import { WAITING_FOR_AGENT } from '../conversations/conversation-writes.queries.ts';",
+      [],
+    ],
+    [
+      "a service importing another domain's service",
+      'src/server/visitors/visitors.service.ts',
+      "import { toConversation } from '../conversations/conversations.service.ts';",
+      [],
+    ],
+    [
+      'the demo seed, a composition root',
+      'src/server/seed/demo.ts',
+      "import { insertTeam } from '../teams/teams.queries.ts';",
+      [],
+    ],
+  ];
+  for (const [name, file, source, found] of cases) {
+    test(name, () => assert.deepEqual(foreignQueriesImports(file, source), found));
   }
 });

@@ -175,6 +175,12 @@ export async function enableTotp(ctx: Ctx, session: AgentSession, code: string):
   });
 }
 
+/** One of the organization's agents who is not disabled; undefined for an unknown or disabled one. */
+export async function findActiveAgent(ctx: Pick<Ctx, 'db' | 'org'>, agentId: string): Promise<AgentRow | undefined> {
+  const agent = await selectAgentInOrg(ctx.db, ctx.org.id, agentId);
+  return agent && !agent.disabled_at ? agent : undefined;
+}
+
 /** The organization's agents who are not disabled, by name (for mentions and pickers). */
 export async function listActiveAgents(ctx: Ctx): Promise<AgentRow[]> {
   return selectAgentsInOrg(ctx.db, ctx.org.id);

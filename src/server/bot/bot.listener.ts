@@ -4,7 +4,7 @@ import { answerCustomerMessage, type BotDeps } from './bot.service.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import type { Db } from '../db/db.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
-import { selectInbox } from '../orgs/orgs.queries.ts';
+import { findInbox } from '../orgs/orgs.service.ts';
 import { mayBeFreezeStep } from '../self-service/emergency-freeze.ts';
 import { sweepWithdrawalWatches } from '../self-service/withdrawal-watch.ts';
 
@@ -18,7 +18,7 @@ function createInboxBotSwitch(db: Db) {
     async isEnabled(orgId: string, inboxId: string): Promise<boolean> {
       const hit = cache.get(inboxId);
       if (hit && hit.until > Date.now()) return hit.enabled;
-      const inbox = await selectInbox(db, orgId, inboxId);
+      const inbox = await findInbox({ db, org: { id: orgId } }, inboxId);
       const enabled = (inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true;
       cache.set(inboxId, { enabled, until: Date.now() + SWITCH_TTL_MS });
       return enabled;

@@ -37,60 +37,6 @@ export async function selectBotConversation(db: Queryable, orgId: string, conver
   return rows[0];
 }
 
-export async function updateBotState(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  state: BotState,
-): Promise<void> {
-  await db.query('UPDATE conversations SET bot_state = $3 WHERE org_id = $1 AND id = $2', [
-    orgId,
-    conversationId,
-    JSON.stringify(state),
-  ]);
-}
-
-const PRIORITY_RANK = "CASE $P WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'normal' THEN 2 ELSE 1 END";
-
-/**
- * Hands the conversation to the humans: records why, raises (never lowers) the priority, adds tags, and flags it for
- * the security team when asked.
- */
-export async function markHandedOff(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  h: { reason: string | null; priority: Priority; tags: string[]; securityFlag: boolean },
-): Promise<void> {
-  await db.query(
-    `UPDATE conversations
-        SET handoff_at = CASE WHEN $3::text IS NULL THEN handoff_at ELSE COALESCE(handoff_at, now()) END,
-            handoff_reason = COALESCE(handoff_reason, $3),
-            priority = CASE WHEN ${PRIORITY_RANK.replace('$P', '$4')} > ${PRIORITY_RANK.replace('$P', 'priority')}
-                            THEN $4 ELSE priority END,
-            tags = ARRAY(SELECT DISTINCT unnest(tags || $5::text[]) ORDER BY 1),
-            security_flagged_at = CASE WHEN $6::boolean THEN COALESCE(security_flagged_at, now()) ELSE security_flagged_at END,
-            status = CASE WHEN status IN ('resolved', 'closed', 'snoozed', 'pending') THEN 'open' ELSE status END,
-            updated_at = now()
-      WHERE org_id = $1 AND id = $2`,
-    [orgId, conversationId, h.reason, h.priority, h.tags, h.securityFlag],
-  );
-}
-
-/** Adds the bot's reading of a customer message to it, for analytics and retraining. */
-export async function mergeMessageMeta(
-  db: Queryable,
-  orgId: string,
-  messageId: string,
-  meta: Record<string, unknown>,
-): Promise<void> {
-  await db.query('UPDATE messages SET meta = meta || $3::jsonb WHERE org_id = $1 AND id = $2', [
-    orgId,
-    messageId,
-    JSON.stringify(meta),
-  ]);
-}
-
 export async function selectBuiltinModel(db: Queryable, dataHash: string): Promise<string | undefined> {
   const rows = await db.query<{ model: string }>(
     `SELECT model FROM bot_models WHERE org_id IS NULL AND kind = 'intent' AND data_hash = $1`,
@@ -107,26 +53,6 @@ export async function insertBuiltinModel(
     `INSERT INTO bot_models (org_id, kind, data_hash, model, metrics) VALUES (NULL, 'intent', $1, $2, $3)
      ON CONFLICT (kind, data_hash) WHERE org_id IS NULL DO NOTHING`,
     [m.dataHash, m.model, JSON.stringify(m.metrics)],
-  );
-}
-
-/**
- * A resolved conversation the customer writes to again goes back to the bot: the new question gets the same bot-first
- * treatment as a new conversation (look-ups, articles, a hand-off when needed) instead of waiting for a person who
- * already closed the last one. The history and the earlier hand-off note stay in the thread.
- */
-export async function returnConversationToBot(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  state: BotState,
-): Promise<void> {
-  await db.query(
-    `UPDATE conversations
-        SET bot_state = $3, handoff_at = NULL, assignee_id = NULL, assigned_at = NULL, queued_at = NULL,
-            queue_entered_at = NULL, updated_at = now()
-      WHERE org_id = $1 AND id = $2`,
-    [orgId, conversationId, JSON.stringify(state)],
   );
 }
 

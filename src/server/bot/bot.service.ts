@@ -5,15 +5,13 @@ import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEventOf } from '../events/domain-events.ts';
 import type { KbIndex } from '../kb/search.ts';
+import { type BotConversationRow, selectAgentRepliedSince, selectBotConversation } from './bot.queries.ts';
 import {
-  type BotConversationRow,
   markHandedOff,
-  mergeMessageMeta,
   returnConversationToBot,
-  selectAgentRepliedSince,
-  selectBotConversation,
   updateBotState,
-} from './bot.queries.ts';
+  mergeMessageMeta,
+} from '../conversations/conversation-writes.ts';
 import {
   type BotState,
   decideTurn,

@@ -7,7 +7,7 @@ import {
   messagesQuerySchema,
   updateConversationBodySchema,
 } from '../../contracts/api.ts';
-import { selectAgentsInOrg } from '../auth/auth.queries.ts';
+import { listActiveAgents } from '../auth/auth.service.ts';
 import { listAuditEntries } from '../audit/audit.service.ts';
 import { AppError } from '../errors.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
@@ -71,7 +71,7 @@ export function registerAgentConversationRoutes(app: App, deps: AppDeps): void {
   );
 
   app.get('/api/agent/agents', { schema: { tags: ['agent: team'] }, preHandler }, async (request) => {
-    const agents = await selectAgentsInOrg(deps.db, request.ctx.org.id);
+    const agents = await listActiveAgents(request.ctx);
     return {
       agents: agents.map((a) => ({ id: a.id, name: a.name, role: a.role, online: deps.gateway.isAgentOnline(a.id) })),
     };

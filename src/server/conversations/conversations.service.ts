@@ -1,8 +1,9 @@
 import type { Conversation, ConversationStatus, Message, Priority } from '../../contracts/domain.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor, Ctx } from '../context.ts';
+import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { selectAgentInOrg } from '../auth/auth.queries.ts';
+import { findActiveAgent } from '../auth/auth.service.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
 import {
   type ConversationRow,
@@ -78,6 +79,41 @@ export function toMessage(row: MessageRow): Message {
     meta: row.meta,
     createdAt: new Date(row.created_at).toISOString(),
   };
+}
+
+export type { ConversationRow } from './conversations.queries.ts';
+
+/** What an org-owned read needs: a Ctx is one, so is `{ db, org: { id } }` where no actor is known (the socket). */
+type OrgScope = { db: Queryable; org: { id: string } };
+
+/**
+ * The stored row with the customer's fields (name, UID, e-mail, VIP, locale), for the domains that need more than the
+ * Conversation contract: macros fill their variables from it, the socket checks whose conversation it is. No access
+ * check: the caller decides who may see it.
+ */
+export async function findConversationRow(
+  scope: OrgScope,
+  conversationId: string,
+): Promise<ConversationRow | undefined> {
+  return selectConversation(scope.db, scope.org.id, conversationId);
+}
+
+/** A contact's most recent conversation, for resuming the widget where the customer left off. */
+export async function latestConversationOfContact(
+  scope: OrgScope,
+  contactId: string,
+): Promise<ConversationRow | undefined> {
+  const [latest] = await selectConversations(scope.db, scope.org.id, { contactId, limit: 1 });
+  return latest;
+}
+
+/** A page of a conversation's messages after a seq, for the socket's gap-fill (private notes only for agents). */
+export async function listMessageRowsAfter(
+  scope: OrgScope,
+  conversationId: string,
+  page: { afterSeq: number; limit: number; includePrivate: boolean },
+): Promise<MessageRow[]> {
+  return selectMessagesAfter(scope.db, scope.org.id, conversationId, page);
 }
 
 /** Customers see only their own conversations; anyone else's is "not found", exactly like a missing one. */
@@ -343,8 +379,7 @@ export async function assignConversation(
   agentId: string | null,
 ): Promise<Conversation> {
   if (agentId) {
-    const agent = await selectAgentInOrg(ctx.db, ctx.org.id, agentId);
-    if (!agent || agent.disabled_at) throw new AppError('agent_not_found');
+    if (!(await findActiveAgent(ctx, agentId))) throw new AppError('agent_not_found');
   }
   await ctx.db.transaction(async (tx) => {
     const prev = await updateConversationFields(tx, ctx.org.id, conversationId, { assigneeId: agentId });

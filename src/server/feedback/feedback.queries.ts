@@ -225,17 +225,6 @@ export async function selectComplaints(
   );
 }
 
-/** Adds the complaint tag; false when it was already there. */
-export async function addComplaintTag(db: Queryable, orgId: string, conversationId: string): Promise<boolean> {
-  const rows = await db.query(
-    `UPDATE conversations SET tags = array_append(tags, 'complaint'), updated_at = now()
-      WHERE org_id = $1 AND id = $2 AND NOT ('complaint' = ANY (tags))
-      RETURNING id`,
-    [orgId, conversationId],
-  );
-  return rows.length > 0;
-}
-
 /** The team complaints go to: one whose name says supervisors (主管 / 督导 in Chinese), if the org has one. */
 export async function selectSupervisorTeamId(db: Queryable, orgId: string): Promise<string | undefined> {
   const rows = await db.query<{ id: string }>(
@@ -245,20 +234,6 @@ export async function selectSupervisorTeamId(db: Queryable, orgId: string): Prom
     [orgId],
   );
   return rows[0]?.id;
-}
-
-export async function setConversationTeam(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  teamId: string,
-): Promise<boolean> {
-  const rows = await db.query(
-    `UPDATE conversations SET team_id = $3, updated_at = now()
-      WHERE org_id = $1 AND id = $2 AND team_id IS DISTINCT FROM $3 RETURNING id`,
-    [orgId, conversationId, teamId],
-  );
-  return rows.length > 0;
 }
 
 // ---------- Follow-ups ----------

@@ -20,7 +20,6 @@ import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
 import {
-  addComplaintTag,
   answerCsat,
   type ComplaintRow,
   type CsatGroupRow,
@@ -39,11 +38,11 @@ import {
   selectOrgSettings,
   selectOrgSettingsForUpdate,
   selectSupervisorTeamId,
-  setConversationTeam,
   setCsatJob,
   updateFeedbackSettingsRow,
   upsertPlannedCsat,
 } from './feedback.queries.ts';
+import { addComplaintTag, setConversationTeam } from '../conversations/conversation-writes.ts';
 import {
   chooseCsatLocale,
   complaintDueAt,

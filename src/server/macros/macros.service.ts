@@ -10,13 +10,14 @@ import {
 import { recordAudit } from '../audit/audit.service.ts';
 import { screenFreeText, screenFreeTextIn } from '../secrets/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
+import { updateConversationFields, updateConversationTags } from '../conversations/conversation-writes.ts';
 import {
   type ConversationRow,
-  selectConversation,
-  updateConversationFields,
-} from '../conversations/conversations.queries.ts';
-import { getConversation, postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';
-import { updateConversationTags } from '../conversations/conversations.tools.queries.ts';
+  findConversationRow,
+  getConversation,
+  postMessage,
+  publishConversationUpdated,
+} from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
 import {
   deleteMacroRow,
@@ -144,7 +145,7 @@ export async function applyMacro(
   const actor = requireAgentRole(ctx);
   const macro = await selectMacro(ctx.db, ctx.org.id, macroId);
   if (!macro) throw new AppError('macro_not_found');
-  const row = await selectConversation(ctx.db, ctx.org.id, conversationId);
+  const row = await findConversationRow(ctx, conversationId);
   if (!row) throw new AppError('conversation_not_found');
   const language = chooseMacroLanguage(macro.bodies, row.contact_locale as Locale | null, input.language);
   const rendered = language

@@ -2,7 +2,8 @@ import type { Priority } from '../../contracts/domain.ts';
 import type { Ctx } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { markPrioritySetByAgent, selectPrioritySource } from './priorities.queries.ts';
+import { selectPrioritySource } from './priorities.queries.ts';
+import { markPrioritySetByAgent } from '../conversations/conversation-writes.ts';
 
 /**
  * An agent or supervisor sets the priority by hand (inside the update's transaction). From then on the rules never

@@ -6,7 +6,8 @@ import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
 import { loadSlaPolicy } from '../sla/sla.service.ts';
-import { raisePriorityByRule, selectPriorityContext } from './priorities.queries.ts';
+import { selectPriorityContext } from './priorities.queries.ts';
+import { raisePriorityByRule } from '../conversations/conversation-writes.ts';
 import { decidePriority, mentionsUnauthorisedWithdrawal, type PriorityFacts } from './priority-rules.ts';
 
 export type PriorityDeps = { db: Db; log: Logger; events: EventBus };

@@ -2,8 +2,12 @@ import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { type ClientEvent, clientEventSchema, type ServerEvent } from '../../contracts/realtime.ts';
 import type { Ctx } from '../context.ts';
-import { postMessage, toMessage } from '../conversations/conversations.service.ts';
-import { selectConversation, selectMessagesAfter } from '../conversations/conversations.queries.ts';
+import {
+  findConversationRow,
+  listMessageRowsAfter,
+  postMessage,
+  toMessage,
+} from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import { findInvalidText, INVALID_TEXT_MESSAGE } from '../http/text-rules.ts';
@@ -117,7 +121,7 @@ export function createGateway(deps: {
       const includePrivate = conn.identity.role === 'agent';
       let cursor = afterSeq;
       for (;;) {
-        const rows = await selectMessagesAfter(db, conn.identity.orgId, conversationId, {
+        const rows = await listMessageRowsAfter({ db, org: { id: conn.identity.orgId } }, conversationId, {
           afterSeq: cursor,
           limit: REPLAY_PAGE,
           includePrivate,
@@ -331,7 +335,7 @@ export function createGateway(deps: {
   }
 
   async function findConversationFor(conn: Connection, conversationId: string) {
-    const row = await selectConversation(db, conn.identity.orgId, conversationId);
+    const row = await findConversationRow({ db, org: { id: conn.identity.orgId } }, conversationId);
     if (!row) return undefined;
     if (conn.identity.role === 'customer' && row.contact_id !== conn.identity.contactId) return undefined;
     return row;

@@ -1,11 +1,11 @@
 import type { AgentStatus } from '../../contracts/routing.ts';
 import type { Locale, Priority } from '../../contracts/domain.ts';
+import { WAITING_FOR_AGENT } from '../conversations/conversation-writes.queries.ts';
 import type { Queryable } from '../db/db.ts';
 
 /** SQL only. Every function takes the organization id and filters on it (except the sweeper's list of orgs). */
 
 /** In the queue: needed a human, nobody has it yet, and it is still open. */
-const WAITING = `c.queued_at IS NOT NULL AND c.assignee_id IS NULL AND c.status = 'open'`;
 const OPEN_LOAD = `(SELECT count(*)::int FROM conversations l WHERE l.org_id = $1 AND l.assignee_id = a.id AND l.status = 'open')`;
 
 export async function selectInboxSwitches(
@@ -83,31 +83,6 @@ export async function selectTeamsForRouting(db: Queryable, orgId: string): Promi
   );
 }
 
-/**
- * Puts a conversation in the queue (or refreshes its skills and team if it already waits). Its place (queued_at) is
- * kept from the first time; a conversation someone already has, or a closed one, is left alone.
- */
-export async function markQueued(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  q: { skills: string[]; teamId: string | null; now: Date },
-): Promise<{ queue_entered_at: Date } | undefined> {
-  const rows = await db.query<{ queue_entered_at: Date }>(
-    `UPDATE conversations
-        SET queued_at = COALESCE(queued_at, $4),
-            queue_entered_at = CASE WHEN queued_at IS NULL OR assigned_at IS NOT NULL AND queue_entered_at <= assigned_at
-                                    THEN $4 ELSE queue_entered_at END,
-            required_skills = $3,
-            team_id = COALESCE(team_id, $5),
-            updated_at = now()
-      WHERE org_id = $1 AND id = $2 AND assignee_id IS NULL AND status = 'open'
-  RETURNING queue_entered_at`,
-    [orgId, conversationId, q.skills, q.now, q.teamId],
-  );
-  return rows[0];
-}
-
 export type RoutingAgentRow = {
   id: string;
   name: string;
@@ -153,7 +128,7 @@ const PRIORITY_ORDER = `CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 
 export async function selectWaitingConversations(db: Queryable, orgId: string): Promise<WaitingRow[]> {
   return db.query<WaitingRow>(
     `SELECT ${WAITING_COLUMNS} FROM conversations c
-      WHERE c.org_id = $1 AND ${WAITING}
+      WHERE c.org_id = $1 AND ${WAITING_FOR_AGENT}
       ORDER BY ${PRIORITY_ORDER}, c.queued_at, c.id`,
     [orgId],
   );
@@ -192,23 +167,6 @@ export async function lockAgentForClaim(
   return { ...locked[0], load: rows[0]?.load ?? 0, team_ids: rows[0]?.team_ids ?? [] };
 }
 
-/** The claim itself: only a conversation nobody has yet, so of many concurrent claims exactly one succeeds. */
-export async function assignIfWaiting(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  agentId: string,
-  now: Date,
-): Promise<{ queue_entered_at: Date | null; team_id: string | null } | undefined> {
-  const rows = await db.query<{ queue_entered_at: Date | null; team_id: string | null }>(
-    `UPDATE conversations c SET assignee_id = $3, assigned_at = $4, updated_at = now()
-      WHERE c.org_id = $1 AND c.id = $2 AND ${WAITING}
-  RETURNING c.queue_entered_at, c.team_id`,
-    [orgId, conversationId, agentId, now],
-  );
-  return rows[0];
-}
-
 /** The best waiting conversation this agent can take, locked; rows another claim is holding are skipped, not waited on. */
 export async function selectNextForAgent(
   db: Queryable,
@@ -217,7 +175,7 @@ export async function selectNextForAgent(
 ): Promise<string | undefined> {
   const rows = await db.query<{ id: string }>(
     `SELECT c.id FROM conversations c
-      WHERE c.org_id = $1 AND ${WAITING}
+      WHERE c.org_id = $1 AND ${WAITING_FOR_AGENT}
         AND c.required_skills <@ $3::text[]
         AND (c.team_id IS NULL OR c.team_id = ANY($4::uuid[]))
         AND NOT ($2::uuid = ANY(c.routing_excluded_agent_ids))
@@ -261,29 +219,6 @@ export async function selectRecentWaits(db: Queryable, orgId: string, since: Dat
     [orgId, since],
   );
   return rows.map((row) => row.waited_seconds);
-}
-
-/**
- * Back to the queue: the routed, open conversations of an agent (all of them, or the given ones), keeping their
- * original place. `exclude` also keeps that agent from getting them again.
- */
-export async function requeueAgentConversations(
-  db: Queryable,
-  orgId: string,
-  agentId: string,
-  opts: { now: Date; conversationIds?: string[]; exclude: boolean },
-): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `UPDATE conversations c
-        SET assignee_id = NULL, queue_entered_at = $3, updated_at = now(),
-            routing_excluded_agent_ids = CASE WHEN $5::boolean THEN array_append(c.routing_excluded_agent_ids, $2::uuid)
-                                              ELSE c.routing_excluded_agent_ids END
-      WHERE c.org_id = $1 AND c.assignee_id = $2 AND c.status = 'open' AND c.queued_at IS NOT NULL
-        AND ($4::uuid[] IS NULL OR c.id = ANY($4::uuid[]))
-  RETURNING c.id`,
-    [orgId, agentId, opts.now, opts.conversationIds ?? null, opts.exclude],
-  );
-  return rows.map((row) => row.id);
 }
 
 export type AgentRoutingChange = { status?: AgentStatus; capacity?: number; skills?: string[] };
@@ -367,24 +302,6 @@ export async function selectSilentAssignments(
                                        WHERE r.org_id = $1 AND r.conversation_id = c.id AND r.author_kind = 'agent'
                                          AND NOT r.private), 0)) <= $2`,
     [orgId, cutoff],
-  );
-}
-
-/** Waiting conversations whose team's overflow time has passed: they move to the overflow team's queue. */
-export async function overflowWaitingConversations(
-  db: Queryable,
-  orgId: string,
-  now: Date,
-): Promise<{ id: string; from_team_id: string; to_team_id: string }[]> {
-  return db.query<{ id: string; from_team_id: string; to_team_id: string }>(
-    `UPDATE conversations c
-        SET team_id = t.overflow_team_id, queue_entered_at = $2, updated_at = now()
-       FROM teams t
-      WHERE c.org_id = $1 AND t.org_id = $1 AND t.id = c.team_id AND ${WAITING}
-        AND t.overflow_team_id IS NOT NULL AND t.overflow_after_seconds IS NOT NULL
-        AND c.queue_entered_at <= $2::timestamptz - make_interval(secs => t.overflow_after_seconds)
-  RETURNING c.id, t.id AS from_team_id, t.overflow_team_id AS to_team_id`,
-    [orgId, now],
   );
 }
 

@@ -9,17 +9,13 @@ import { getConversation, postMessage, publishConversationUpdated } from '../con
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/bus.ts';
-import { selectOrgBySlug } from '../orgs/orgs.queries.ts';
+import { requireOrgBySlug } from '../orgs/orgs.service.ts';
 import {
   type AgentRoutingChange,
-  assignIfWaiting,
   ensureAgentRouting,
   lockAgentForClaim,
-  markQueued,
-  overflowWaitingConversations,
   type RoutingAgentRow,
   recordRoutedAssignment,
-  requeueAgentConversations,
   selectAgentsGoneSince,
   selectNextForAgent,
   selectOnlineCapacity,
@@ -34,6 +30,12 @@ import {
   updateAgentRouting,
   type WaitingRow,
 } from './routing.queries.ts';
+import {
+  assignIfWaiting,
+  markQueued,
+  overflowWaitingConversations,
+  requeueAgentConversations,
+} from '../conversations/conversation-writes.ts';
 import {
   canTake,
   chooseTeam,
@@ -506,8 +508,7 @@ export async function publishQueuePositions(deps: RoutingDeps, orgId: string): P
 
 /** Whether a person could answer now, for the widget's header: it must never say "online" when nobody is there. */
 export async function getSupportAvailability(db: Db, orgSlug: string): Promise<SupportAvailability> {
-  const org = await selectOrgBySlug(db, orgSlug);
-  if (!org) throw new AppError('org_not_found');
+  const org = await requireOrgBySlug({ db }, orgSlug);
   const { online, withRoom } = await selectOnlineCapacity(db, org.id);
   if (withRoom > 0) return 'online';
   return online > 0 ? 'busy' : 'away';

@@ -3,7 +3,7 @@ import { createOrgChainLookups } from '../chains/chain-lookup.ts';
 import { networkOverridesFromEnv } from '../chains/networks.ts';
 import type { Db } from '../db/db.ts';
 import { getExchangeConnector } from '../exchange/exchange.service.ts';
-import { selectOrgById } from '../orgs/orgs.queries.ts';
+import { findOrgById } from '../orgs/orgs.service.ts';
 import type { FactSources } from './self-service.ts';
 
 /**
@@ -13,7 +13,7 @@ import type { FactSources } from './self-service.ts';
 export function createFactSources(db: Db, log: Logger, env: NodeJS.ProcessEnv = process.env): FactSources {
   const chainsFor = createOrgChainLookups({
     installOverrides: networkOverridesFromEnv(env),
-    loadOrgChainSettings: async (orgId) => (await selectOrgById(db, orgId))?.settings.chains,
+    loadOrgChainSettings: async (orgId) => (await findOrgById({ db }, orgId))?.settings.chains,
   });
   return { connectorFor: (orgId) => getExchangeConnector(db, orgId, { log }), chainsFor };
 }

@@ -4,7 +4,7 @@ import type { Handoff } from '../bot/dialogue.ts';
 import { reply } from '../bot/replies.ts';
 import { toTaiwanText } from '../bot/taiwan-text.ts';
 import { type ChainLookup, type ChainTxLookup, ChainUnavailableError } from '../chains/chains.types.ts';
-import type { CaseKind } from '../cases/cases.queries.ts';
+import type { CaseKind } from '../../contracts/self-service.ts';
 import type { Db } from '../db/db.ts';
 import {
   type ExchangeConnector,

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../events/domain-events.ts';
-import { selectInbox } from '../orgs/orgs.queries.ts';
+import { findInbox } from '../orgs/orgs.service.ts';
 import { selectOverdueSlas } from './sla.queries.ts';
 import { advanceSla, SLA_CHECK_JOB, type SlaDeps, startSla } from './sla.service.ts';
 import { pauseTimers, recordAgentReply, recordCustomerMessage, resumeTimers } from './sla-timers.ts';
@@ -53,7 +53,7 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
         const { orgId, conversation } = event;
         enqueue(conversation.id, async () => {
           // While the bot answers, nobody is late: the clocks start at the hand-off.
-          const inbox = await selectInbox(deps.db, orgId, conversation.inboxId);
+          const inbox = await findInbox({ db: deps.db, org: { id: orgId } }, conversation.inboxId);
           if ((inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true) return;
           await startSla(deps, orgId, conversation.id);
         });

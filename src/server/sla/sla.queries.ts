@@ -120,24 +120,20 @@ export async function selectSla(
   return rows[0];
 }
 
-/** Stores the clocks and their due times; the conversation's risk and updatedAt move with them. */
+/** Stores the clocks and their due times (the conversation's risk moves with them: see conversations' setSlaRisk). */
 export async function updateSlaTimers(
   db: Queryable,
   orgId: string,
   conversationId: string,
   t: SlaTimers,
   due: SlaDue,
-  risk: 'at_risk' | 'breached' | null,
 ): Promise<void> {
   await db.query(
-    `WITH sla AS (
-       UPDATE conversation_slas
+    `UPDATE conversation_slas
           SET first_response_at = $3, next_started_at = $4, next_paused_baseline_ms = $5, paused_at = $6,
               paused_ms = $7, warned = $8, breached = $9, first_response_due_at = $10, next_response_due_at = $11,
               resolution_due_at = $12, updated_at = now()
-        WHERE org_id = $1 AND conversation_id = $2
-     )
-     UPDATE conversations SET sla_risk = $13, updated_at = now() WHERE org_id = $1 AND id = $2`,
+      WHERE org_id = $1 AND conversation_id = $2`,
     [
       orgId,
       conversationId,
@@ -151,7 +147,6 @@ export async function updateSlaTimers(
       due.firstResponse,
       due.nextResponse,
       due.resolution,
-      risk,
     ],
   );
 }
@@ -167,35 +162,6 @@ export async function updateSlaCheckJob(
     conversationId,
     jobId,
   ]);
-}
-
-/**
- * An SLA breach escalates: the priority goes up one level (when asked) and the conversation moves to the escalation
- * team, unassigned, for that team to pick up. Returns what it was before.
- */
-export async function escalateConversation(
-  db: Queryable,
-  orgId: string,
-  conversationId: string,
-  change: { priority: Priority | null; teamId: string | null },
-): Promise<{ prev_priority: Priority; prev_team_id: string | null; prev_assignee_id: string | null } | undefined> {
-  const rows = await db.query<{
-    prev_priority: Priority;
-    prev_team_id: string | null;
-    prev_assignee_id: string | null;
-  }>(
-    `UPDATE conversations c
-        SET priority = COALESCE($3, c.priority),
-            priority_source = CASE WHEN $3::text IS NULL OR $3 = c.priority THEN c.priority_source ELSE 'escalation' END,
-            team_id = COALESCE($4::uuid, c.team_id),
-            assignee_id = CASE WHEN $4::uuid IS NULL OR $4::uuid = c.team_id THEN c.assignee_id ELSE NULL END,
-            updated_at = now()
-       FROM (SELECT id, priority, team_id, assignee_id FROM conversations WHERE org_id = $1 AND id = $2 FOR UPDATE) prev
-      WHERE c.id = prev.id
-  RETURNING prev.priority AS prev_priority, prev.team_id AS prev_team_id, prev.assignee_id AS prev_assignee_id`,
-    [orgId, conversationId, change.priority, change.teamId],
-  );
-  return rows[0];
 }
 
 /** Clocks that should have fired by `now` and did not (a lost or late check): the sweep picks them up. */

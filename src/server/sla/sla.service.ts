@@ -9,7 +9,6 @@ import type { EventBus } from '../events/bus.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
 import { raisePriority } from '../priorities/priority-rules.ts';
 import {
-  escalateConversation,
   insertSlaTimers,
   selectQueueLoad,
   selectSla,
@@ -21,6 +20,7 @@ import {
   updateSlaTimers,
   upsertSlaPolicy,
 } from './sla.queries.ts';
+import { escalateConversation, setSlaRisk } from '../conversations/conversation-writes.ts';
 import {
   calendarFor,
   checkTimers,
@@ -137,14 +137,8 @@ export async function advanceSla(
     const calendar = calendarFor(policy, row.team_id);
     const targets = targetsFor(policy, row.priority, row.peak);
     const check = checkTimers(transition(toTimers(row), calendar, now), targets, calendar, policy.warnAtPercent, now);
-    await updateSlaTimers(
-      tx,
-      orgId,
-      conversationId,
-      check.timers,
-      dueDates(check.timers, targets, calendar),
-      riskOf(check.timers),
-    );
+    await updateSlaTimers(tx, orgId, conversationId, check.timers, dueDates(check.timers, targets, calendar));
+    await setSlaRisk(tx, orgId, conversationId, riskOf(check.timers));
     return { check, previousJobId: row.check_job_id };
   });
   if (!outcome) return 'no_clocks';

@@ -95,12 +95,8 @@ export async function countAgentsInOrg(db: Queryable, orgId: string, agentIds: s
   return rows[0]?.n ?? 0;
 }
 
-/** Removes a team; its conversations go back to the org-wide queue and no team overflows into it any more. */
+/** Removes a team (its conversations are first returned to the org-wide queue by the caller); no team overflows into it any more. */
 export async function deleteTeam(db: Queryable, orgId: string, teamId: string): Promise<boolean> {
-  await db.query('UPDATE conversations SET team_id = NULL, updated_at = now() WHERE org_id = $1 AND team_id = $2', [
-    orgId,
-    teamId,
-  ]);
   await db.query('UPDATE teams SET overflow_team_id = NULL WHERE org_id = $1 AND overflow_team_id = $2', [
     orgId,
     teamId,

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
+import { clearConversationsTeam } from '../conversations/conversation-writes.ts';
 import { AppError } from '../errors.ts';
 import {
   countAgentsInOrg,
@@ -112,6 +113,7 @@ export async function removeTeam(ctx: Ctx, teamId: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const current = await selectTeam(tx, ctx.org.id, teamId);
     if (!current) throw new AppError('team_not_found');
+    await clearConversationsTeam(tx, ctx.org.id, teamId);
     await deleteTeam(tx, ctx.org.id, teamId);
     await recordAudit(ctx, tx, {
       action: 'team.delete',

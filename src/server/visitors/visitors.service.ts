@@ -11,8 +11,7 @@ import {
 } from '../contacts/contacts.service.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
-import { selectConversations } from '../conversations/conversations.queries.ts';
-import { toConversation } from '../conversations/conversations.service.ts';
+import { latestConversationOfContact, toConversation } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import { findOrgBySlug, findWebInbox, type OrgRow } from '../orgs/orgs.service.ts';
@@ -112,7 +111,7 @@ export async function startWidgetSession(
   }
   const contact = await findContact(scope, contactId);
   if (!contact) throw new AppError('internal_error');
-  const [latest] = await selectConversations(db, org.id, { contactId, limit: 5 });
+  const latest = await latestConversationOfContact(scope, contactId);
   const resumable = latest && latest.status !== 'closed' ? latest : undefined;
   const issued = signVisitorToken(deps.visitorKey, org.id, contactId);
   return {

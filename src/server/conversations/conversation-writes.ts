@@ -1,0 +1,25 @@
+/**
+ * The conversations domain's write API for the other domains (bot, routing, sla, priorities, feedback, teams): each
+ * names one change to a conversation's row (updateConversationFields and updateConversationTags are the ones agents'
+ * own edits use too, for a macro's actions). Other domains import this module, never a conversations queries file;
+ * `npm run check` fails on a write to the conversations table outside conversations/ (see scripts/seams.ts).
+ */
+export {
+  addComplaintTag,
+  assignIfWaiting,
+  clearConversationsTeam,
+  escalateConversation,
+  markHandedOff,
+  markPrioritySetByAgent,
+  markQueued,
+  mergeMessageMeta,
+  overflowWaitingConversations,
+  raisePriorityByRule,
+  requeueAgentConversations,
+  returnConversationToBot,
+  setConversationTeam,
+  setSlaRisk,
+  updateBotState,
+} from './conversation-writes.queries.ts';
+export { updateConversationFields } from './conversations.queries.ts';
+export { updateConversationTags } from './conversations.tools.queries.ts';
