@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../contracts/api.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { insertAuditEntry, selectAuditEntries } from './audit.queries.ts';
 
@@ -27,6 +27,8 @@ export async function listAuditEntries(
   ctx: Ctx,
   filter: { beforeId?: number; limit: number; targetId?: string },
 ): Promise<AuditEntry[]> {
+  // The log names who did what to whom: supervisors and admins read it, agents do not.
+  requireAgentRole(ctx, 'supervisor', 'admin');
   const rows = await selectAuditEntries(ctx.db, ctx.org.id, filter);
   return rows.map((row) => ({
     id: String(row.id),

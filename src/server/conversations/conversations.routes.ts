@@ -9,7 +9,6 @@ import {
 } from '../../contracts/api.ts';
 import { listActiveAgents } from '../auth/auth.service.ts';
 import { listAuditEntries } from '../audit/audit.service.ts';
-import { AppError } from '../errors.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import {
@@ -91,8 +90,6 @@ export function registerAgentConversationRoutes(app: App, deps: AppDeps): void {
       preHandler,
     },
     async (request) => {
-      const actor = request.ctx.actor;
-      if (actor.kind !== 'agent' || actor.role === 'agent') throw new AppError('forbidden');
       const { before, limit, targetId } = request.query;
       return { entries: await listAuditEntries(request.ctx, { beforeId: before, limit, targetId }) };
     },

@@ -6,14 +6,13 @@ import {
   updateAgentRoutingBodySchema,
 } from '../../contracts/routing.ts';
 import { systemClock } from '../clock.ts';
-import { AppError } from '../errors.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { createVisitorAuth } from '../http/visitor-auth.ts';
 import { positionMemoryFor } from './routing.listener.ts';
 import {
   changeAgentRouting,
-  getAgentRouting,
+  getOwnRouting,
   getQueue,
   getQueuePosition,
   getSupportAvailability,
@@ -33,17 +32,13 @@ export function registerRoutingRoutes(app: App, deps: AppDeps): void {
     positions: positionMemoryFor(deps.events),
   };
   const tags = ['agent: routing'];
-  const selfId = (actor: { kind: string; id?: string }) => {
-    if (actor.kind !== 'agent' || !actor.id) throw new AppError('forbidden');
-    return actor.id;
-  };
 
   app.get('/api/agent/routing/agents', { schema: { tags }, preHandler }, async (request) => ({
     agents: await listAgentRouting(request.ctx),
   }));
 
   app.get('/api/agent/routing/me', { schema: { tags }, preHandler }, async (request) => ({
-    agent: await getAgentRouting(request.ctx, selfId(request.ctx.actor)),
+    agent: await getOwnRouting(request.ctx),
   }));
 
   app.patch(

@@ -4,7 +4,7 @@ import type { AgentRouting, QueueEntry, QueuePosition, SupportAvailability } fro
 import { recordAudit } from '../audit/audit.service.ts';
 import { chooseReplyLocale } from '../bot/nlu/language.ts';
 import type { Clock } from '../clock.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import { getConversation, postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
@@ -265,6 +265,11 @@ export async function takeNextConversation(ctx: Ctx, deps: RoutingDeps): Promise
 /** Routing state of every agent (supervisors and admins) or of oneself. */
 export async function listAgentRouting(ctx: Ctx): Promise<AgentRouting[]> {
   return (await selectRoutingAgents(ctx.db, ctx.org.id)).map(toAgentRouting);
+}
+
+/** The signed-in agent's own routing (status, capacity, skills). */
+export async function getOwnRouting(ctx: Ctx): Promise<AgentRouting> {
+  return getAgentRouting(ctx, requireAgentRole(ctx).id);
 }
 
 export async function getAgentRouting(ctx: Ctx, agentId: string): Promise<AgentRouting> {
