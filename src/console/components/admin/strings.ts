@@ -1,121 +1,14 @@
 import { textLookup } from '../../i18n/lookup.ts';
 import type { UiLocale } from '../../i18n/messages.ts';
+import en from './en.json' with { type: 'json' };
+import zhCNTable from './zh-CN.json' with { type: 'json' };
+import zhTWTable from './zh-TW.json' with { type: 'json' };
 
-/** The admin pages' wording, in the console's three languages (en, zh-CN, zh-TW). */
-const en = {
-  admin: 'Channels & status',
-  back: 'Back to inbox',
-  channels: 'Official channels',
-  channelsIntro:
-    'Customers can check a link, e-mail, Telegram account, phone number or wallet against this list in the chat widget: anything not on it is not us.',
-  status: 'Platform status',
-  statusIntro:
-    'Deposits and withdrawals per coin and network. The bot and the widget tell customers about suspensions and congestion, in their language.',
-  kind: 'Kind',
-  value: 'Value',
-  label: 'Label',
-  add: 'Add',
-  remove: 'Delete',
-  confirmRemove: 'Delete this official channel? Customers checking it will be told it is not ours.',
-  noChannels: 'No official channels yet.',
-  adminOnly: 'Only admins can change the official channels.',
-  'channel.url': 'Website',
-  'channel.email': 'E-mail',
-  'channel.telegram': 'Telegram',
-  'channel.phone': 'Phone',
-  'channel.wallet': 'Wallet',
-  coin: 'Coin',
-  network: 'Network',
-  deposits: 'Deposits',
-  withdrawals: 'Withdrawals',
-  noteZh: 'Note (中文)',
-  noteEn: 'Note (English)',
-  updated: 'Updated',
-  save: 'Save',
-  saved: 'Saved',
-  addRow: 'Add coin / network',
-  noEntries: 'No coin or network has a status yet: everything is assumed enabled.',
-  'state.enabled': 'Enabled',
-  'state.suspended': 'Suspended',
-  'state.congested': 'Congested',
-  loading: 'Loading…',
-} as const;
-
+/** The admin pages' wording, in the console's three languages (en, zh-CN, zh-TW): the tables are en.json, zh-CN.json and zh-TW.json beside this file; English sets the keys, and each other table must have every one. */
 export type AdminText = keyof typeof en;
 
-const zhCN: Record<AdminText, string> = {
-  admin: '渠道与状态',
-  back: '返回收件箱',
-  channels: '官方渠道',
-  channelsIntro: '客户可在聊天窗口中核对链接、邮箱、Telegram 账号、电话号码或钱包地址：不在此列表中的都不是我们。',
-  status: '平台状态',
-  statusIntro: '按币种和网络设置充值、提现状态。机器人和聊天窗口会用客户的语言告知暂停或拥堵。',
-  kind: '类型',
-  value: '值',
-  label: '说明',
-  add: '添加',
-  remove: '删除',
-  confirmRemove: '删除此官方渠道？之后客户核对时将被告知它不是官方渠道。',
-  noChannels: '暂无官方渠道。',
-  adminOnly: '仅管理员可以修改官方渠道。',
-  'channel.url': '网站',
-  'channel.email': '邮箱',
-  'channel.telegram': 'Telegram',
-  'channel.phone': '电话',
-  'channel.wallet': '钱包',
-  coin: '币种',
-  network: '网络',
-  deposits: '充值',
-  withdrawals: '提现',
-  noteZh: '说明（中文）',
-  noteEn: '说明（English）',
-  updated: '更新时间',
-  save: '保存',
-  saved: '已保存',
-  addRow: '添加币种 / 网络',
-  noEntries: '尚未设置任何币种或网络的状态：默认全部正常。',
-  'state.enabled': '正常',
-  'state.suspended': '暂停',
-  'state.congested': '拥堵',
-  loading: '加载中…',
-};
-
-const zhTW: Record<AdminText, string> = {
-  admin: '管道與狀態',
-  back: '返回收件匣',
-  channels: '官方管道',
-  channelsIntro: '客戶可在聊天視窗中核對連結、電子郵件、Telegram 帳號、電話號碼或錢包地址：不在此清單中的都不是我們。',
-  status: '平臺狀態',
-  statusIntro: '依幣種及網路設定儲值、提領狀態。機器人和聊天視窗會以客戶的語言告知暫停或壅塞情形。',
-  kind: '類型',
-  value: '值',
-  label: '說明',
-  add: '新增',
-  remove: '刪除',
-  confirmRemove: '要刪除此官方管道嗎？之後客戶核對時，會被告知它不是官方管道。',
-  noChannels: '尚無官方管道。',
-  adminOnly: '僅管理員可以修改官方管道。',
-  'channel.url': '網站',
-  'channel.email': '電子郵件',
-  'channel.telegram': 'Telegram',
-  'channel.phone': '電話',
-  'channel.wallet': '錢包',
-  coin: '幣種',
-  network: '網路',
-  deposits: '儲值',
-  withdrawals: '提領',
-  noteZh: '說明（中文）',
-  noteEn: '說明（English）',
-  updated: '更新時間',
-  save: '儲存',
-  saved: '已儲存',
-  addRow: '新增幣種 / 網路',
-  noEntries: '尚未設定任何幣種或網路的狀態：預設全部正常。',
-  'state.enabled': '正常',
-  'state.suspended': '暫停',
-  'state.congested': '壅塞',
-  loading: '載入中…',
-};
+const zhCN: Record<AdminText, string> = zhCNTable;
+const zhTW: Record<AdminText, string> = zhTWTable;
 
 /** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
 export const ADMIN_STRINGS: Record<UiLocale, Record<AdminText, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };

@@ -1,99 +1,18 @@
 import type { IntentId } from '../../../contracts/intents.ts';
 import { textLookup } from '../../i18n/lookup.ts';
 import { tableLocale, type UiLocale } from '../../i18n/messages.ts';
+import en from './en.json' with { type: 'json' };
+import zhCNTable from './zh-CN.json' with { type: 'json' };
+import zhTWTable from './zh-TW.json' with { type: 'json' };
 
-/** Wording of the list filters, saved views and merge, in the console's three languages (en, zh-CN, zh-TW). */
-const EN = {
-  tag: 'Tag',
-  intent: 'Intent',
-  language: 'Language',
-  team: 'Team',
-  sla: 'SLA',
-  any: 'Any',
-  slaAtRisk: 'At risk',
-  slaBreached: 'Breached',
-  views: 'Saved views',
-  noView: 'Saved views…',
-  personal: 'Mine',
-  shared: 'Shared',
-  saveView: 'Save view',
-  viewName: 'View name',
-  shareView: 'Share with the team',
-  save: 'Save',
-  cancel: 'Cancel',
-  deleteView: 'Delete view',
-  merge: 'Merge into…',
-  mergeTitle: 'Merge this conversation into another of the same customer',
-  mergeHint: 'Its messages move into the other conversation’s history; this one is closed.',
-  mergeNone: 'This customer has no other conversation to merge into.',
-  mergeLoading: 'Looking for the customer’s other conversations…',
-  mergeConfirm: 'Merge',
-  mergedInto: 'This conversation was merged into',
-  open: 'Open',
-} as const;
+/** Wording of the list filters, saved views and merge, in the console's three languages (en, zh-CN, zh-TW): the tables are en.json, zh-CN.json and zh-TW.json beside this file; English sets the keys, and each other table must have every one. */
+export type ViewText = keyof typeof en;
 
-export type ViewText = keyof typeof EN;
-
-const ZH_CN: Record<ViewText, string> = {
-  tag: '标签',
-  intent: '意图',
-  language: '语言',
-  team: '团队',
-  sla: 'SLA',
-  any: '全部',
-  slaAtRisk: '即将超时',
-  slaBreached: '已超时',
-  views: '已保存视图',
-  noView: '已保存视图…',
-  personal: '我的',
-  shared: '共享',
-  saveView: '保存视图',
-  viewName: '视图名称',
-  shareView: '与团队共享',
-  save: '保存',
-  cancel: '取消',
-  deleteView: '删除视图',
-  merge: '合并到…',
-  mergeTitle: '将此会话合并到同一客户的另一个会话',
-  mergeHint: '此会话的消息将并入目标会话的历史记录，此会话随即关闭。',
-  mergeNone: '该客户没有其他可合并的会话。',
-  mergeLoading: '正在查找该客户的其他会话…',
-  mergeConfirm: '确认合并',
-  mergedInto: '此会话已合并到',
-  open: '打开',
-};
-
-const ZH_TW: Record<ViewText, string> = {
-  tag: '標籤',
-  intent: '意圖',
-  language: '語言',
-  team: '團隊',
-  sla: 'SLA',
-  any: '全部',
-  slaAtRisk: '即將逾時',
-  slaBreached: '已逾時',
-  views: '已儲存的檢視',
-  noView: '已儲存的檢視…',
-  personal: '我的',
-  shared: '共用',
-  saveView: '儲存檢視',
-  viewName: '檢視名稱',
-  shareView: '與團隊共用',
-  save: '儲存',
-  cancel: '取消',
-  deleteView: '刪除檢視',
-  merge: '合併至…',
-  mergeTitle: '將此對話合併至同一位客戶的另一個對話',
-  mergeHint: '此對話的訊息將移入目標對話的歷史紀錄，此對話隨即關閉。',
-  mergeNone: '此客戶沒有其他可合併的對話。',
-  mergeLoading: '正在尋找此客戶的其他對話…',
-  mergeConfirm: '確認合併',
-  mergedInto: '此對話已合併至',
-  open: '開啟',
-};
+const zhCN: Record<ViewText, string> = zhCNTable;
+const zhTW: Record<ViewText, string> = zhTWTable;
 
 /** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
-export const VIEW_STRINGS: Record<UiLocale, Record<ViewText, string>> = { en: EN, 'zh-CN': ZH_CN, 'zh-TW': ZH_TW };
+export const VIEW_STRINGS: Record<UiLocale, Record<ViewText, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
 
 /** The text for a key in a locale's table (zh-HK, zh-Hant → zh-TW; other zh → zh-CN; else English), placeholders filled. */
 export const viewText = textLookup(VIEW_STRINGS);
