@@ -35,6 +35,12 @@ export type SupportCase = {
   resolvedAt: string | null;
 };
 
+/** What opening a case takes: the rest (ref, status, approvals, times) the server decides. */
+export type CaseOpening = Pick<
+  SupportCase,
+  'kind' | 'priority' | 'conversationId' | 'contactId' | 'exchangeUid' | 'title' | 'evidence'
+>;
+
 export const caseListQuerySchema = z.object({
   status: z.enum(CASE_STATUSES).optional(),
   kind: z.enum(CASE_KINDS).optional(),

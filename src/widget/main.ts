@@ -1,6 +1,7 @@
 import type { Conversation, Message } from '../contracts/api.ts';
 import type { Locale } from '../contracts/domain.ts';
 import type { ServerEvent } from '../contracts/realtime.ts';
+import { createClientId } from '../contracts/client-id.ts';
 import { fetchAvailability, fetchConfig, fetchMessages, toRequestError } from './api.ts';
 import { detectLocale, getStrings, isLocale, normalizeLocale } from './i18n.ts';
 import { queueNotice } from './queue.ts';
@@ -63,16 +64,6 @@ function readSetup(): Setup | null {
     identityToken: settings.identityToken || script?.dataset.identityToken || undefined,
     locale: normalizeLocale(settings.locale) ?? normalizeLocale(script?.dataset.locale),
   };
-}
-
-function createClientId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // randomUUID needs a secure context; plain-http pages still get a v4 UUID.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function isBrowserOffline(): boolean {

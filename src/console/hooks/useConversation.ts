@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conversation, Message } from '../../contracts/domain.ts';
 import { ApiError, errorCodeOf, getConversation, listMessages, sendMessage } from '../api/client.ts';
-import { createClientId } from '../lib/ids.ts';
+import { createClientId } from '../../contracts/client-id.ts';
 import { isEditing } from '../lib/local-edits.ts';
 import { useRealtime, useRealtimeEvent, useReconnect } from '../realtime/context.tsx';
 

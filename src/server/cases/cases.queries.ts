@@ -1,7 +1,7 @@
 import type { Priority } from '../../contracts/domain.ts';
 import type { Queryable } from '../db/db.ts';
 
-import type { CaseKind, CaseStatus } from '../../contracts/self-service.ts';
+import type { CaseKind, CaseOpening, CaseStatus } from '../../contracts/self-service.ts';
 
 export type { CaseKind, CaseStatus };
 
@@ -35,16 +35,7 @@ const CASE_COLUMNS = `c.id, c.kind, c.status, c.priority, c.conversation_id, c.c
 export async function insertCase(
   db: Queryable,
   orgId: string,
-  c: {
-    kind: CaseKind;
-    priority: Priority;
-    conversationId: string | null;
-    contactId: string | null;
-    exchangeUid: string | null;
-    title: string;
-    evidence: Record<string, unknown>;
-    requestedBy: string | null;
-  },
+  c: CaseOpening & { requestedBy: string | null },
 ): Promise<string> {
   const rows = await db.query<{ id: string }>(
     `INSERT INTO support_cases (org_id, kind, priority, conversation_id, contact_id, exchange_uid, title, evidence,

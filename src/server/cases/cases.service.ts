@@ -1,5 +1,5 @@
-import type { Locale, Priority } from '../../contracts/domain.ts';
-import type { SupportCase } from '../../contracts/self-service.ts';
+import type { Locale } from '../../contracts/domain.ts';
+import type { CaseOpening, SupportCase } from '../../contracts/self-service.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { reply } from '../bot/replies.ts';
@@ -45,18 +45,7 @@ export function toSupportCase(row: CaseRow): SupportCase {
   };
 }
 
-export async function openCase(
-  ctx: Ctx,
-  opening: {
-    kind: CaseKind;
-    priority: Priority;
-    conversationId: string | null;
-    contactId: string | null;
-    exchangeUid: string | null;
-    title: string;
-    evidence: Record<string, unknown>;
-  },
-): Promise<SupportCase> {
+export async function openCase(ctx: Ctx, opening: CaseOpening): Promise<SupportCase> {
   // Titles and evidence carry what customers and staff wrote (slots from the chat, an agent's reason). Screened as
   // values: evidence also holds amounts and hashes, which a six-digit-code rule would eat.
   const c = {

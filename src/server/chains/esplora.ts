@@ -1,7 +1,7 @@
 import { formatUnits } from 'viem';
 import { z } from 'zod';
 import type { ChainTransfer, ChainTxLookup, NetworkConfig } from './chains.types.ts';
-import { estimateSecondsLeft, malformed, requestChainApi } from './http.ts';
+import { foundTransaction, malformed, requestChainApi } from './http.ts';
 
 const TXID = /^[0-9a-fA-F]{64}$/;
 
@@ -52,18 +52,12 @@ export function createEsploraLookup(network: NetworkConfig & { endpoint: string 
         to: out.scriptpubkey_address as string,
         tokenContract: null,
       }));
-    const status = confirmations >= network.requiredConfirmations && confirmations > 0 ? 'confirmed' : 'pending';
-    return {
-      found: true,
-      network: network.id,
-      txHash: id,
-      status,
+    return foundTransaction(network, id, {
       confirmations,
-      requiredConfirmations: network.requiredConfirmations,
+      failed: false,
       blockNumber: tx.status.block_height ?? null,
       blockTime: tx.status.block_time === undefined ? null : new Date(tx.status.block_time * 1000).toISOString(),
       transfers,
-      estimatedSecondsLeft: status === 'pending' ? estimateSecondsLeft(network, confirmations) : 0,
-    };
+    });
   };
 }

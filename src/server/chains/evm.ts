@@ -18,7 +18,7 @@ import {
   TransactionReceiptNotFoundError,
 } from 'viem';
 import { type ChainTransfer, type ChainTxLookup, ChainUnavailableError, type NetworkConfig } from './chains.types.ts';
-import { describeEndpoint, estimateSecondsLeft } from './http.ts';
+import { describeEndpoint, foundTransaction } from './http.ts';
 
 const EVM_TX_HASH = /^0x[0-9a-fA-F]{64}$/;
 
@@ -147,22 +147,14 @@ export function createEvmLookup(network: NetworkConfig & { endpoint: string }, o
       }
       throw err;
     }
-    const base = {
-      found: true as const,
-      network: network.id,
-      txHash: hash,
-      requiredConfirmations: network.requiredConfirmations,
-    };
     if (tx.blockNumber === null) {
-      return {
-        ...base,
-        status: 'pending',
+      return foundTransaction(network, hash, {
         confirmations: 0,
+        failed: false,
         blockNumber: null,
         blockTime: null,
         transfers: await intendedTransfers(tx),
-        estimatedSecondsLeft: estimateSecondsLeft(network, 0),
-      };
+      });
     }
     const [receipt, latest, block] = await Promise.all([
       client.getTransactionReceipt({ hash }).catch((err) => {
@@ -176,16 +168,13 @@ export function createEvmLookup(network: NetworkConfig & { endpoint: string }, o
     // A load-balanced endpoint can answer from a node a block behind: never report fewer than one confirmation.
     const confirmations = Math.max(1, Number(latest - tx.blockNumber) + 1);
     const failed = receipt?.status === 'reverted';
-    const status = failed ? 'failed' : confirmations >= network.requiredConfirmations ? 'confirmed' : 'pending';
-    return {
-      ...base,
-      status,
+    return foundTransaction(network, hash, {
       confirmations,
+      failed,
       blockNumber: Number(tx.blockNumber),
       blockTime: new Date(Number(block.timestamp) * 1000).toISOString(),
       transfers: receipt && !failed ? await executedTransfers(tx, receipt) : await intendedTransfers(tx),
-      estimatedSecondsLeft: status === 'pending' ? estimateSecondsLeft(network, confirmations) : 0,
-    };
+    });
   }
 
   return async function lookupEvmTransaction(txHash: string): Promise<ChainTxLookup> {

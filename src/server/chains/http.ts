@@ -1,4 +1,4 @@
-import { ChainUnavailableError, type NetworkConfig } from './chains.types.ts';
+import { type ChainTransfer, type ChainTxLookup, ChainUnavailableError, type NetworkConfig } from './chains.types.ts';
 
 /** Long enough for a slow public node, short enough that a customer is not left waiting on the bot. */
 export const DEFAULT_TIMEOUT_MS = 8000;
@@ -71,6 +71,41 @@ function describeCause(err: unknown): string {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const code = (cause as { code?: string } | null)?.code;
   return code ?? (cause instanceof Error ? cause.message : String(cause));
+}
+
+/**
+ * A transaction the chain knows, in the one shape every adapter returns: its status from its confirmations (none
+ * while in the mempool) and the time left from the network's block time.
+ */
+export function foundTransaction(
+  network: NetworkConfig,
+  txHash: string,
+  seen: {
+    confirmations: number;
+    failed: boolean;
+    blockNumber: number | null;
+    blockTime: string | null;
+    transfers: ChainTransfer[];
+  },
+): ChainTxLookup {
+  const { confirmations } = seen;
+  const status = seen.failed
+    ? 'failed'
+    : confirmations > 0 && confirmations >= network.requiredConfirmations
+      ? 'confirmed'
+      : 'pending';
+  return {
+    found: true,
+    network: network.id,
+    txHash,
+    status,
+    confirmations,
+    requiredConfirmations: network.requiredConfirmations,
+    blockNumber: seen.blockNumber,
+    blockTime: seen.blockTime,
+    transfers: seen.transfers,
+    estimatedSecondsLeft: status === 'pending' ? estimateSecondsLeft(network, confirmations) : 0,
+  };
 }
 
 /** Remaining confirmations times the block time; 0 once reached. */

@@ -3,7 +3,7 @@ import { createBase58check, hex } from '@scure/base';
 import { formatUnits } from 'viem';
 import { z } from 'zod';
 import type { ChainTransfer, ChainTxLookup, NetworkConfig } from './chains.types.ts';
-import { estimateSecondsLeft, malformed, requestChainApi } from './http.ts';
+import { foundTransaction, malformed, requestChainApi } from './http.ts';
 
 const TXID = /^(?:0x)?[0-9a-fA-F]{64}$/;
 const TRANSFER_SELECTOR = 'a9059cbb';
@@ -169,22 +169,14 @@ export function createTronLookup(network: NetworkConfig & { endpoint: string }, 
       post('/wallet/gettransactioninfobyid', { value: id }),
       post('/wallet/getnowblock', {}),
     ]);
-    const base = {
-      found: true as const,
-      network: network.id,
-      txHash: id,
-      requiredConfirmations: network.requiredConfirmations,
-    };
     if (infoResponse.status === 404 || isEmpty(infoResponse.body)) {
-      return {
-        ...base,
-        status: 'pending',
+      return foundTransaction(network, id, {
         confirmations: 0,
+        failed: false,
         blockNumber: null,
         blockTime: null,
         transfers: await intendedTransfers(tx),
-        estimatedSecondsLeft: estimateSecondsLeft(network, 0),
-      };
+      });
     }
     const parsedInfo = tronTxInfo.safeParse(infoResponse.body);
     if (!parsedInfo.success) throw malformed(network, 'transaction info');
@@ -199,15 +191,12 @@ export function createTronLookup(network: NetworkConfig & { endpoint: string }, 
       info.result === 'FAILED' ||
       (contractRet !== undefined && contractRet !== 'SUCCESS') ||
       (info.receipt?.result !== undefined && info.receipt.result !== 'SUCCESS');
-    const status = failed ? 'failed' : confirmations >= network.requiredConfirmations ? 'confirmed' : 'pending';
-    return {
-      ...base,
-      status,
+    return foundTransaction(network, id, {
       confirmations,
+      failed,
       blockNumber: info.blockNumber,
       blockTime: new Date(info.blockTimeStamp).toISOString(),
       transfers: failed ? await intendedTransfers(tx) : await executedTransfers(tx, info),
-      estimatedSecondsLeft: status === 'pending' ? estimateSecondsLeft(network, confirmations) : 0,
-    };
+    });
   };
 }

@@ -33,16 +33,19 @@ export async function selectPlatformStatusOf(
   return rows[0];
 }
 
+/** One coin and network's status as an admin sets it. */
+export type PlatformStatusChange = {
+  coin: string;
+  network: string;
+  deposits: ServiceState;
+  withdrawals: ServiceState;
+  note: Partial<Record<Locale, string>>;
+};
+
 export async function upsertPlatformStatusRow(
   db: Queryable,
   orgId: string,
-  e: {
-    coin: string;
-    network: string;
-    deposits: ServiceState;
-    withdrawals: ServiceState;
-    note: Partial<Record<Locale, string>>;
-  },
+  e: PlatformStatusChange,
 ): Promise<PlatformStatusRow> {
   const rows = await db.query<PlatformStatusRow>(
     `INSERT INTO platform_status (org_id, coin, network, deposits, withdrawals, note)

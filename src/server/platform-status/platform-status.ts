@@ -3,22 +3,15 @@ import { toTaiwanText } from '../bot/taiwan-text.ts';
 import type { Queryable } from '../db/db.ts';
 import {
   type PlatformStatusRow,
-  type ServiceState,
   selectPlatformStatus,
   selectPlatformStatusOf,
   upsertPlatformStatusRow,
+  type PlatformStatusChange,
 } from './platform-status.queries.ts';
 
 /** Per coin and network: deposits and withdrawals enabled, suspended or congested, with an incident note. */
 export type { ServiceState } from './platform-status.queries.ts';
-export type PlatformStatusEntry = {
-  coin: string;
-  network: string;
-  deposits: ServiceState;
-  withdrawals: ServiceState;
-  note: Partial<Record<Locale, string>>;
-  updatedAt: string;
-};
+export type PlatformStatusEntry = PlatformStatusChange & { updatedAt: string };
 
 const toEntry = (r: PlatformStatusRow): PlatformStatusEntry => ({
   coin: r.coin,
@@ -47,13 +40,7 @@ export async function findPlatformStatus(
 export async function upsertPlatformStatus(
   db: Queryable,
   orgId: string,
-  e: {
-    coin: string;
-    network: string;
-    deposits: ServiceState;
-    withdrawals: ServiceState;
-    note: Partial<Record<Locale, string>>;
-  },
+  e: PlatformStatusChange,
 ): Promise<PlatformStatusEntry> {
   return toEntry(await upsertPlatformStatusRow(db, orgId, e));
 }

@@ -177,9 +177,7 @@ export function createGateway(deps: {
           conversation: event.conversation,
         } satisfies ServerEvent);
         for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
-        for (const conn of customersByContact.get(event.conversation.contact.id) ?? []) {
-          if (conn.identity.orgId === event.orgId) send(conn, wire);
-        }
+        sendToCustomer(event.orgId, event.conversation.contact.id, wire);
         return;
       }
       case 'typing': {
@@ -205,9 +203,7 @@ export function createGateway(deps: {
           position: event.position,
           estimatedWaitSeconds: event.estimatedWaitSeconds,
         } satisfies ServerEvent);
-        for (const conn of customersByContact.get(event.contactId) ?? []) {
-          if (conn.identity.orgId === event.orgId) send(conn, wire);
-        }
+        sendToCustomer(event.orgId, event.contactId, wire);
         return;
       }
       case 'presence': {
@@ -237,9 +233,7 @@ export function createGateway(deps: {
           conversationId: event.conversationId,
           locale: event.locale,
         } satisfies ServerEvent);
-        for (const conn of customersByContact.get(event.contactId) ?? []) {
-          if (conn.identity.orgId === event.orgId) send(conn, wire);
-        }
+        sendToCustomer(event.orgId, event.contactId, wire);
         return;
       }
       case 'case.changed':
@@ -332,6 +326,13 @@ export function createGateway(deps: {
           ? { kind: 'agent', id: id.agentId, name: id.name, role: id.agentRole }
           : { kind: 'customer', contactId: id.contactId, name: id.name },
     };
+  }
+
+  /** To the customer's open widgets, in this organization only (one person may be a contact of several). */
+  function sendToCustomer(orgId: string, contactId: string, wire: string): void {
+    for (const conn of customersByContact.get(contactId) ?? []) {
+      if (conn.identity.orgId === orgId) send(conn, wire);
+    }
   }
 
   async function findConversationFor(conn: Connection, conversationId: string) {

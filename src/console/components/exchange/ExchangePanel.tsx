@@ -14,7 +14,7 @@ import { ApiError, errorCodeOf } from '../../api/client.ts';
 import { describeError, useI18n } from '../../i18n/locale.tsx';
 import { formatDateTime, formatRelativeTime } from '../../lib/format.ts';
 import { useRealtimeEvent, useReconnect } from '../../realtime/context.tsx';
-import { createClientId } from '../../lib/ids.ts';
+import { createClientId } from '../../../contracts/client-id.ts';
 import { CasesSection } from './CasesSection.tsx';
 import {
   approveUnfreeze,

@@ -1,4 +1,7 @@
-/** crypto.randomUUID only exists in secure contexts; a console opened over plain http on a LAN address still works. */
+/**
+ * A message's client id (a v4 UUID), shared by the console and the widget. crypto.randomUUID only exists in secure
+ * contexts; a console or a customer's page opened over plain http still gets one.
+ */
 export function createClientId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
