@@ -3,7 +3,6 @@ import type { Agent, Conversation, ConversationStatus, Priority } from '../../co
 import type { AgentOption } from '../hooks/useAgents.ts';
 import type { useConversation } from '../hooks/useConversation.ts';
 import { describeError, useI18n } from '../i18n/locale.tsx';
-import { CONVERSATION_STATUSES, PRIORITIES } from '../lib/constants.ts';
 import { useRealtime } from '../realtime/context.tsx';
 import { contactNameOf } from './ConversationList.tsx';
 import { Composer } from './Composer.tsx';
@@ -14,6 +13,7 @@ import { SlaBadge } from './sla/SlaBadge.tsx';
 import { ConversationFeedback } from './feedback/ConversationFeedback.tsx';
 import { MergeControl, MergedNotice } from './views/MergeControl.tsx';
 import type { ActionError } from './action-error.ts';
+import { Field, priorityOptions, SelectField, statusOptions } from './fields.tsx';
 
 type Props = {
   conversationId: string | null;
@@ -171,38 +171,25 @@ export function ConversationView(props: Props) {
         </div>
         {conversation && (
           <div className="conversation__controls">
-            <label className="control">
-              <span className="control__label">{t('ctl.status')}</span>
-              <select
-                className={`select select--status-${conversation.status}`}
-                data-testid="status-select"
-                value={conversation.status}
-                onChange={(event) => props.onStatus(conversation, event.target.value as ConversationStatus)}
-              >
-                {CONVERSATION_STATUSES.map((status) => (
-                  <option key={status} value={status}>
-                    {t(`status.${status}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="control">
-              <span className="control__label">{t('ctl.priority')}</span>
-              <select
-                className={`select select--priority-${conversation.priority}`}
-                data-testid="priority-select"
-                value={conversation.priority}
-                onChange={(event) => props.onPriority(conversation, event.target.value as Priority)}
-              >
-                {PRIORITIES.map((priority) => (
-                  <option key={priority} value={priority}>
-                    {t(`priority.${priority}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="control">
-              <span className="control__label">{t('ctl.assignee')}</span>
+            <SelectField
+              look="control"
+              label={t('ctl.status')}
+              className={`select select--status-${conversation.status}`}
+              testId="status-select"
+              value={conversation.status}
+              options={statusOptions(t)}
+              onChange={(status) => props.onStatus(conversation, status)}
+            />
+            <SelectField
+              look="control"
+              label={t('ctl.priority')}
+              className={`select select--priority-${conversation.priority}`}
+              testId="priority-select"
+              value={conversation.priority}
+              options={priorityOptions(t)}
+              onChange={(priority) => props.onPriority(conversation, priority)}
+            />
+            <Field look="control" label={t('ctl.assignee')}>
               <select
                 className="select select--assignee"
                 data-testid="assign-select"
@@ -222,7 +209,7 @@ export function ConversationView(props: Props) {
                   </option>
                 ))}
               </select>
-            </label>
+            </Field>
             <button
               type="button"
               className="button button--small"

@@ -3,6 +3,7 @@ import type { SessionResponse } from '../../contracts/api.ts';
 import { errorCodeOf, fetchSession, logIn } from '../api/client.ts';
 import { describeError, useI18n } from '../i18n/locale.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
+import { CodeInput, Field } from './fields.tsx';
 
 type Step = 'credentials' | 'totp';
 
@@ -75,8 +76,7 @@ export function Login({ onLoggedIn, initialNotice = null }: Props) {
     <AuthLayout>
       <form className="auth__form" onSubmit={handleSubmit} noValidate>
         <h1 className="auth__title">{t('login.title')}</h1>
-        <label className="field">
-          <span className="field__label">{t('login.email')}</span>
+        <Field label={t('login.email')}>
           <input
             data-testid="login-email"
             type="email"
@@ -87,9 +87,8 @@ export function Login({ onLoggedIn, initialNotice = null }: Props) {
             value={email}
             onChange={(event) => setEmail(event.target.value)}
           />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('login.password')}</span>
+        </Field>
+        <Field label={t('login.password')}>
           <input
             data-testid="login-password"
             type="password"
@@ -99,25 +98,11 @@ export function Login({ onLoggedIn, initialNotice = null }: Props) {
             value={password}
             onChange={(event) => setPassword(event.target.value)}
           />
-        </label>
+        </Field>
         {step === 'totp' && (
-          <label className="field">
-            <span className="field__label">{t('login.totp')}</span>
-            <input
-              ref={totpRef}
-              data-testid="login-totp"
-              className="input--code"
-              name="totp"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="\d{6}"
-              maxLength={6}
-              placeholder="123456"
-              value={totp}
-              onChange={(event) => setTotp(event.target.value.replace(/\D/g, '').slice(0, 6))}
-            />
-            <span className="field__hint">{t('login.totpHint')}</span>
-          </label>
+          <Field label={t('login.totp')} hint={t('login.totpHint')}>
+            <CodeInput ref={totpRef} testId="login-totp" name="totp" pattern="\d{6}" value={totp} onChange={setTotp} />
+          </Field>
         )}
         {errorText && (
           <div className="alert alert--error" role="alert" data-testid="login-error">

@@ -3,6 +3,7 @@ import type { TotpSetupResponse } from '../../contracts/api.ts';
 import { enableTotp, errorCodeOf, setUpTotp } from '../api/client.ts';
 import { describeError, useI18n } from '../i18n/locale.tsx';
 import { groupSecret } from '../lib/format.ts';
+import { CodeInput, Field } from './fields.tsx';
 
 type Props = {
   onEnabled: () => void;
@@ -83,19 +84,9 @@ export function TotpEnrollment({ onEnabled, onCancel }: Props) {
               {setup.otpauthUrl}
             </code>
           </div>
-          <label className="field">
-            <span className="field__label">{t('enroll.code')}</span>
-            <input
-              data-testid="totp-code"
-              className="input--code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              placeholder="123456"
-              value={code}
-              onChange={(event) => setCode(event.target.value.replace(/\D/g, '').slice(0, 6))}
-            />
-          </label>
+          <Field label={t('enroll.code')}>
+            <CodeInput testId="totp-code" value={code} onChange={setCode} />
+          </Field>
         </>
       ) : (
         !errorCode && <p className="muted">{t('enroll.loading')}</p>

@@ -4,12 +4,13 @@ import { useI18n } from '../../i18n/locale.tsx';
 import { fetchFeedbackSettings, saveFeedbackSettings } from './admin-api.ts';
 import { FormFooter, FormMessage, useFormSave } from './FormMessage.tsx';
 import { type AdminText, adminText } from './strings.ts';
+import { Field } from '../fields.tsx';
 
-type Field = keyof FeedbackSettings;
+type Setting = keyof FeedbackSettings;
 /** What the inputs hold: text as typed (the CSAT delay in seconds, the rest in hours), numbers only on save. */
-type Draft = Record<Field, string>;
+type Draft = Record<Setting, string>;
 
-const FIELDS: Record<Field, { label: AdminText; hint: AdminText; step: string; testId: string }> = {
+const FIELDS: Record<Setting, { label: AdminText; hint: AdminText; step: string; testId: string }> = {
   csatDelaySeconds: { label: 'csatDelay', hint: 'csatDelayHint', step: '1', testId: 'feedback-csat-delay' },
   complaintTargetHours: {
     label: 'complaintTarget',
@@ -25,7 +26,7 @@ const FIELDS: Record<Field, { label: AdminText; hint: AdminText; step: string; t
   },
   followUpDueHours: { label: 'followUpDue', hint: 'followUpDueHint', step: 'any', testId: 'feedback-followup-due' },
 };
-const SECTIONS: { legend: AdminText; fields: Field[] }[] = [
+const SECTIONS: { legend: AdminText; fields: Setting[] }[] = [
   { legend: 'csatSection', fields: ['csatDelaySeconds'] },
   { legend: 'complaintSection', fields: ['complaintTargetHours', 'followUpAfterHours', 'followUpDueHours'] },
 ];
@@ -63,7 +64,7 @@ export function FeedbackSettingsAdmin() {
     event.preventDefault();
     if (!draft) return;
     const settings = {} as FeedbackSettings;
-    for (const field of Object.keys(FIELDS) as Field[]) {
+    for (const field of Object.keys(FIELDS) as Setting[]) {
       const text = draft[field].trim();
       const value = Number(text);
       if (text === '' || !Number.isFinite(value)) {
@@ -92,8 +93,7 @@ export function FeedbackSettingsAdmin() {
               const { label, hint, step, testId } = FIELDS[field];
               const { min, max } = FEEDBACK_SETTINGS_LIMITS[field];
               return (
-                <label className="field" key={field}>
-                  <span className="field__label">{s(label)}</span>
+                <Field key={field} label={s(label)} hint={s(hint, { min, max })}>
                   <input
                     type="number"
                     inputMode={step === '1' ? 'numeric' : 'decimal'}
@@ -104,8 +104,7 @@ export function FeedbackSettingsAdmin() {
                     value={draft[field]}
                     onChange={(event) => setDraft({ ...draft, [field]: event.target.value })}
                   />
-                  <span className="field__hint">{s(hint, { min, max })}</span>
-                </label>
+                </Field>
               );
             })}
           </div>

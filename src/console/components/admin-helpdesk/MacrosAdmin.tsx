@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n/locale.tsx';
 import { deleteMacro, fetchMacros, type MacroInput, saveMacro } from './admin-api.ts';
 import { adminText } from './strings.ts';
 import { FormFooter, useFormSave } from './FormMessage.tsx';
+import { Field } from '../fields.tsx';
 
 type Draft = {
   name: string;
@@ -133,12 +134,10 @@ export function MacrosAdmin() {
       </section>
       <form className="admin-card admin-form" noValidate onSubmit={submit}>
         <div className="admin-form__row">
-          <label className="field">
-            <span className="field__label">{s('name')}</span>
+          <Field label={s('name')}>
             <input type="text" data-testid="macro-name" value={draft.name} onChange={set('name')} maxLength={80} />
-          </label>
-          <label className="field">
-            <span className="field__label">{s('shortcut')}</span>
+          </Field>
+          <Field label={s('shortcut')}>
             <input
               type="text"
               data-testid="macro-shortcut"
@@ -146,10 +145,9 @@ export function MacrosAdmin() {
               onChange={set('shortcut')}
               placeholder="/deposit-delay"
             />
-          </label>
+          </Field>
         </div>
-        <label className="field">
-          <span className="field__label">{s('bodyZh')}</span>
+        <Field label={s('bodyZh')}>
           <textarea
             data-testid="macro-body-zh"
             lang="zh-CN"
@@ -159,9 +157,8 @@ export function MacrosAdmin() {
             }}
             onChange={set('zh')}
           />
-        </label>
-        <label className="field">
-          <span className="field__label">{s('bodyEn')}</span>
+        </Field>
+        <Field label={s('bodyEn')}>
           <textarea
             data-testid="macro-body-en"
             lang="en"
@@ -171,7 +168,7 @@ export function MacrosAdmin() {
             }}
             onChange={set('en')}
           />
-        </label>
+        </Field>
         <div className="field__hint">
           {s('bodyHint')}
           <div className="admin-vars">
@@ -186,8 +183,7 @@ export function MacrosAdmin() {
         <fieldset>
           <legend>{s('actions')}</legend>
           <div className="admin-form__row">
-            <label className="field">
-              <span className="field__label">{s('setStatus')}</span>
+            <Field label={s('setStatus')}>
               <select className="select" data-testid="macro-status" value={draft.status} onChange={set('status')}>
                 <option value="">{s('unchanged')}</option>
                 {(['open', 'pending', 'resolved'] as const).map((status) => (
@@ -196,9 +192,8 @@ export function MacrosAdmin() {
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field__label">{s('setPriority')}</span>
+            </Field>
+            <Field label={s('setPriority')}>
               <select className="select" data-testid="macro-priority" value={draft.priority} onChange={set('priority')}>
                 <option value="">{s('unchanged')}</option>
                 {PRIORITIES.map((priority) => (
@@ -207,9 +202,8 @@ export function MacrosAdmin() {
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field__label">{s('addTags')}</span>
+            </Field>
+            <Field label={s('addTags')}>
               <input
                 type="text"
                 data-testid="macro-add-tags"
@@ -217,16 +211,15 @@ export function MacrosAdmin() {
                 onChange={set('addTags')}
                 placeholder={s('commaSeparated')}
               />
-            </label>
-            <label className="field">
-              <span className="field__label">{s('removeTags')}</span>
+            </Field>
+            <Field label={s('removeTags')}>
               <input
                 type="text"
                 value={draft.removeTags}
                 onChange={set('removeTags')}
                 placeholder={s('commaSeparated')}
               />
-            </label>
+            </Field>
           </div>
         </fieldset>
         <FormFooter

@@ -7,6 +7,7 @@ import { fetchSlaPolicy, saveSlaPolicy } from './admin-api.ts';
 import { draftOfPolicy, policyOfDraft, type SlaDraft, type TargetDraft } from './sla-form.ts';
 import { adminText } from './strings.ts';
 import { FormFooter, useFormSave } from './FormMessage.tsx';
+import { Field } from '../fields.tsx';
 
 const TARGET_FIELDS = ['first', 'next', 'resolution', 'peakFirst', 'peakNext'] as const;
 const FIELD_LABELS = {
@@ -126,8 +127,7 @@ export function SlaPolicyAdmin() {
       <fieldset>
         <legend>{s('calendar')}</legend>
         <div className="admin-form__row">
-          <label className="field">
-            <span className="field__label">{s('calendar')}</span>
+          <Field label={s('calendar')}>
             <select
               className="select"
               data-testid="sla-calendar"
@@ -137,47 +137,41 @@ export function SlaPolicyAdmin() {
               <option value="24/7">{s('allDay')}</option>
               <option value="business_hours">{s('businessHours')}</option>
             </select>
-          </label>
+          </Field>
           {draft.calendarKind === 'business_hours' && (
-            <label className="field">
-              <span className="field__label">{s('timeZone')}</span>
+            <Field label={s('timeZone')}>
               <input
                 type="text"
                 data-testid="sla-timezone"
                 value={draft.timeZone}
                 onChange={(event) => change({ timeZone: event.target.value })}
               />
-            </label>
+            </Field>
           )}
         </div>
         {draft.calendarKind === 'business_hours' && (
           <div className="admin-form__row">
-            <label className="field">
-              <span className="field__label">{s('hours')}</span>
+            <Field label={s('hours')} hint={s('hoursHint')}>
               <textarea
                 data-testid="sla-hours"
                 value={draft.hours}
                 onChange={(event) => change({ hours: event.target.value })}
               />
-              <span className="field__hint">{s('hoursHint')}</span>
-            </label>
-            <label className="field">
-              <span className="field__label">{s('holidays')}</span>
+            </Field>
+            <Field label={s('holidays')} hint={s('holidaysHint')}>
               <textarea
                 data-testid="sla-holidays"
                 value={draft.holidays}
                 onChange={(event) => change({ holidays: event.target.value })}
               />
-              <span className="field__hint">{s('holidaysHint')}</span>
-            </label>
+            </Field>
           </div>
         )}
       </fieldset>
       <fieldset>
         <legend>{s('surge')}</legend>
         <div className="admin-form__row">
-          <label className="field">
-            <span className="field__label">{s('surgeUnassigned')}</span>
+          <Field label={s('surgeUnassigned')}>
             <input
               type="number"
               min={1}
@@ -186,9 +180,8 @@ export function SlaPolicyAdmin() {
               placeholder={s('off')}
               onChange={(event) => change({ surgeUnassigned: event.target.value })}
             />
-          </label>
-          <label className="field">
-            <span className="field__label">{s('surgeArrivals')}</span>
+          </Field>
+          <Field label={s('surgeArrivals')}>
             <input
               type="number"
               min={1}
@@ -197,9 +190,8 @@ export function SlaPolicyAdmin() {
               placeholder={s('off')}
               onChange={(event) => change({ surgeArrivals: event.target.value })}
             />
-          </label>
-          <label className="field">
-            <span className="field__label">{s('warnAt')}</span>
+          </Field>
+          <Field label={s('warnAt')}>
             <input
               type="number"
               min={1}
@@ -208,7 +200,7 @@ export function SlaPolicyAdmin() {
               value={draft.warnAtPercent}
               onChange={(event) => change({ warnAtPercent: event.target.value })}
             />
-          </label>
+          </Field>
         </div>
       </fieldset>
       <FormFooter message={message} busy={busy} testId="sla" saveLabel={s('save')} />

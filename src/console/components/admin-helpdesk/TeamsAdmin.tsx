@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n/locale.tsx';
 import { deleteTeam, fetchAgents, fetchTeams, saveTeam, type TeamInput } from './admin-api.ts';
 import { adminText } from './strings.ts';
 import { FormFooter, useFormSave } from './FormMessage.tsx';
+import { Field } from '../fields.tsx';
 
 type Draft = { name: string; skills: string; memberIds: string[]; overflowTeamId: string; overflowAfter: string };
 
@@ -118,8 +119,7 @@ export function TeamsAdmin() {
       </section>
       <form className="admin-card admin-form" noValidate onSubmit={submit}>
         <div className="admin-form__row">
-          <label className="field">
-            <span className="field__label">{s('name')}</span>
+          <Field label={s('name')}>
             <input
               type="text"
               data-testid="team-name"
@@ -127,9 +127,8 @@ export function TeamsAdmin() {
               maxLength={80}
               onChange={(event) => setDraft({ ...draft, name: event.target.value })}
             />
-          </label>
-          <label className="field">
-            <span className="field__label">{s('skills')}</span>
+          </Field>
+          <Field label={s('skills')}>
             <input
               type="text"
               data-testid="team-skills"
@@ -137,7 +136,7 @@ export function TeamsAdmin() {
               placeholder="zh, VIP, security"
               onChange={(event) => setDraft({ ...draft, skills: event.target.value })}
             />
-          </label>
+          </Field>
         </div>
         <fieldset>
           <legend>{s('members')}</legend>
@@ -156,8 +155,7 @@ export function TeamsAdmin() {
           </div>
         </fieldset>
         <div className="admin-form__row">
-          <label className="field">
-            <span className="field__label">{s('overflowTeam')}</span>
+          <Field label={s('overflowTeam')}>
             <select
               className="select"
               data-testid="team-overflow"
@@ -173,9 +171,8 @@ export function TeamsAdmin() {
                   </option>
                 ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field__label">{s('overflowAfter')}</span>
+          </Field>
+          <Field label={s('overflowAfter')}>
             <input
               type="number"
               data-testid="team-overflow-after"
@@ -184,7 +181,7 @@ export function TeamsAdmin() {
               value={draft.overflowAfter}
               onChange={(event) => setDraft({ ...draft, overflowAfter: event.target.value })}
             />
-          </label>
+          </Field>
         </div>
         <FormFooter
           message={message}

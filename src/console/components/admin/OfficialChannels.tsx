@@ -10,6 +10,7 @@ import {
   removeOfficialChannel,
 } from '../exchange/exchange-api.ts';
 import { adminText } from './strings.ts';
+import { Field } from '../fields.tsx';
 
 /** The registry customers check links and addresses against. Supervisors may read it; admins change it. */
 export function OfficialChannels({ canEdit }: { canEdit: boolean }) {
@@ -66,8 +67,7 @@ export function OfficialChannels({ canEdit }: { canEdit: boolean }) {
       <p className="admin__intro">{a('channelsIntro')}</p>
       {canEdit ? (
         <form className="admin__form" onSubmit={add}>
-          <label className="admin__field">
-            <span className="field__label">{a('kind')}</span>
+          <Field look="admin" label={a('kind')}>
             <select
               className="select"
               data-testid="channel-kind"
@@ -80,9 +80,8 @@ export function OfficialChannels({ canEdit }: { canEdit: boolean }) {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="admin__field admin__field--wide">
-            <span className="field__label">{a('value')}</span>
+          </Field>
+          <Field look="admin-wide" label={a('value')}>
             <input
               className="admin__input"
               data-testid="channel-value"
@@ -91,9 +90,8 @@ export function OfficialChannels({ canEdit }: { canEdit: boolean }) {
               placeholder={kind === 'url' ? 'https://www.example.com' : kind === 'telegram' ? '@example' : ''}
               onChange={(event) => setValue(event.target.value)}
             />
-          </label>
-          <label className="admin__field admin__field--wide">
-            <span className="field__label">{a('label')}</span>
+          </Field>
+          <Field look="admin-wide" label={a('label')}>
             <input
               className="admin__input"
               data-testid="channel-label"
@@ -101,7 +99,7 @@ export function OfficialChannels({ canEdit }: { canEdit: boolean }) {
               maxLength={200}
               onChange={(event) => setLabel(event.target.value)}
             />
-          </label>
+          </Field>
           <button
             type="submit"
             className="button button--primary"

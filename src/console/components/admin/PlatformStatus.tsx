@@ -9,6 +9,7 @@ import {
   savePlatformStatus,
 } from '../exchange/exchange-api.ts';
 import { adminText } from './strings.ts';
+import { Field } from '../fields.tsx';
 
 const STATES: ServiceState[] = ['enabled', 'suspended', 'congested'];
 const COIN = /^[A-Za-z0-9]{2,12}$/;
@@ -100,8 +101,7 @@ export function PlatformStatus() {
         </table>
       )}
       <form className="admin__form" onSubmit={addRow}>
-        <label className="admin__field">
-          <span className="field__label">{a('coin')}</span>
+        <Field look="admin" label={a('coin')}>
           <input
             className="admin__input admin__input--short"
             data-testid="status-new-coin"
@@ -110,9 +110,8 @@ export function PlatformStatus() {
             placeholder="USDT"
             onChange={(event) => setCoin(event.target.value)}
           />
-        </label>
-        <label className="admin__field">
-          <span className="field__label">{a('network')}</span>
+        </Field>
+        <Field look="admin" label={a('network')}>
           <input
             className="admin__input admin__input--short"
             data-testid="status-new-network"
@@ -121,7 +120,7 @@ export function PlatformStatus() {
             placeholder="TRC20"
             onChange={(event) => setNetwork(event.target.value)}
           />
-        </label>
+        </Field>
         <button
           type="submit"
           className="button"

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n/locale.tsx';
 import { exchangeText } from './strings.ts';
+import { Field } from '../fields.tsx';
 
 type Props = {
   title: string;
@@ -55,8 +56,7 @@ export function ReasonDialog({
       <form onSubmit={submit} className="reason-dialog__form">
         <h2 className="reason-dialog__title">{title}</h2>
         <p className="reason-dialog__hint">{hint}</p>
-        <label className="field">
-          <span className="field__label">{exchangeText(locale, 'reason')}</span>
+        <Field label={exchangeText(locale, 'reason')}>
           <textarea
             className="reason-dialog__input"
             data-testid="exchange-reason"
@@ -69,7 +69,7 @@ export function ReasonDialog({
             onChange={(event) => setReason(event.target.value)}
             autoFocus
           />
-        </label>
+        </Field>
         {error && (
           <div className="alert alert--error" role="alert">
             {error}

@@ -7,8 +7,12 @@ import { useI18n } from '../../i18n/locale.tsx';
 import { LOCALE_NAMES } from '../../i18n/messages.ts';
 import { fetchTeams } from '../routing/routing-api.ts';
 import { INTENT_OPTIONS } from './filters.ts';
-import { intentLabel, viewText } from './strings.ts';
+import { intentLabel, type ViewText, viewText } from './strings.ts';
 import { fetchTags } from './views-api.ts';
+import { type SelectOption, SelectField } from '../fields.tsx';
+
+/** The filters this row sets; an empty value leaves the filter out. */
+type FilterKey = 'tag' | 'intent' | 'language' | 'teamId' | 'slaRisk';
 
 type Props = { filters: ConversationFilters; onChange: (filters: ConversationFilters) => void };
 
@@ -29,7 +33,7 @@ export function HelpdeskFilters({ filters, onChange }: Props) {
       .catch(() => {});
   }, []);
 
-  function change<K extends 'tag' | 'intent' | 'language' | 'teamId' | 'slaRisk'>(key: K, value: string) {
+  function change(key: FilterKey, value: string) {
     const next = { ...filters };
     if (value) Object.assign(next, { [key]: value });
     else delete next[key];
@@ -39,88 +43,56 @@ export function HelpdeskFilters({ filters, onChange }: Props) {
   // A tag from a link or a view may be one nobody uses any more: keep it selectable.
   const tagOptions = filters.tag && !tags.includes(filters.tag) ? [filters.tag, ...tags] : tags;
 
+  const selects: { key: FilterKey; label: ViewText; testId: string; options: SelectOption<string>[] }[] = [
+    { key: 'tag', label: 'tag', testId: 'filter-tag', options: tagOptions.map((tag) => ({ value: tag, label: tag })) },
+    {
+      key: 'intent',
+      label: 'intent',
+      testId: 'filter-intent',
+      options: INTENT_OPTIONS.map((intent) => ({ value: intent, label: intentLabel(locale, intent) })),
+    },
+    {
+      key: 'language',
+      label: 'language',
+      testId: 'filter-language',
+      options: LOCALES.map((language) => ({ value: language, label: LOCALE_NAMES[language] })),
+    },
+    {
+      key: 'teamId',
+      label: 'team',
+      testId: 'filter-team',
+      options: [
+        ...(filters.teamId && !teams.some((team) => team.id === filters.teamId)
+          ? [{ value: filters.teamId, label: '…' }]
+          : []),
+        ...teams.map((team) => ({ value: team.id, label: team.name })),
+      ],
+    },
+    {
+      key: 'slaRisk',
+      label: 'sla',
+      testId: 'filter-sla',
+      options: [
+        { value: 'at_risk', label: s('slaAtRisk') },
+        { value: 'breached', label: s('slaBreached') },
+      ],
+    },
+  ];
+
+  // Every filter starts with "any": choosing it drops the filter from the URL.
   return (
     <div className="helpdesk-filters" data-testid="helpdesk-filters">
-      <label className="filters__field">
-        <span className="filters__label">{s('tag')}</span>
-        <select
-          className="select"
-          data-testid="filter-tag"
-          value={filters.tag ?? ''}
-          onChange={(event) => change('tag', event.target.value)}
-        >
-          <option value="">{s('any')}</option>
-          {tagOptions.map((tag) => (
-            <option key={tag} value={tag}>
-              {tag}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="filters__field">
-        <span className="filters__label">{s('intent')}</span>
-        <select
-          className="select"
-          data-testid="filter-intent"
-          value={filters.intent ?? ''}
-          onChange={(event) => change('intent', event.target.value)}
-        >
-          <option value="">{s('any')}</option>
-          {INTENT_OPTIONS.map((intent) => (
-            <option key={intent} value={intent}>
-              {intentLabel(locale, intent)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="filters__field">
-        <span className="filters__label">{s('language')}</span>
-        <select
-          className="select"
-          data-testid="filter-language"
-          value={filters.language ?? ''}
-          onChange={(event) => change('language', event.target.value)}
-        >
-          <option value="">{s('any')}</option>
-          {LOCALES.map((language) => (
-            <option key={language} value={language}>
-              {LOCALE_NAMES[language]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="filters__field">
-        <span className="filters__label">{s('team')}</span>
-        <select
-          className="select"
-          data-testid="filter-team"
-          value={filters.teamId ?? ''}
-          onChange={(event) => change('teamId', event.target.value)}
-        >
-          <option value="">{s('any')}</option>
-          {filters.teamId && !teams.some((team) => team.id === filters.teamId) && (
-            <option value={filters.teamId}>…</option>
-          )}
-          {teams.map((team) => (
-            <option key={team.id} value={team.id}>
-              {team.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="filters__field">
-        <span className="filters__label">{s('sla')}</span>
-        <select
-          className="select"
-          data-testid="filter-sla"
-          value={filters.slaRisk ?? ''}
-          onChange={(event) => change('slaRisk', event.target.value)}
-        >
-          <option value="">{s('any')}</option>
-          <option value="at_risk">{s('slaAtRisk')}</option>
-          <option value="breached">{s('slaBreached')}</option>
-        </select>
-      </label>
+      {selects.map(({ key, label, testId, options }) => (
+        <SelectField
+          key={key}
+          look="filters"
+          label={s(label)}
+          testId={testId}
+          value={filters[key] ?? ''}
+          options={[{ value: '', label: s('any') }, ...options]}
+          onChange={(value) => change(key, value)}
+        />
+      ))}
     </div>
   );
 }
