@@ -1,26 +1,23 @@
 import { useI18n } from '../i18n/locale.tsx';
-import { LOCALE_NAMES, UI_LOCALES, type UiLocale } from '../i18n/messages.ts';
+import { LOCALE_NAMES, UI_LOCALES } from '../i18n/messages.ts';
+import { Select } from './fields.tsx';
 import { GlobeIcon } from './icons.tsx';
 
 /** The one place the console's language is chosen: on the sign-in page and at the right of the top bar. */
 export function LocaleSwitch() {
   const { locale, setLocale, t } = useI18n();
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the Select, a <select>, inside the label.
     <label className="locale-switch" title={t('header.language')}>
       <GlobeIcon />
       <span className="visually-hidden">{t('header.language')}</span>
-      <select
+      <Select
         className="select select--compact"
-        data-testid="locale-switch"
+        testId="locale-switch"
         value={locale}
-        onChange={(event) => setLocale(event.target.value as UiLocale)}
-      >
-        {UI_LOCALES.map((value) => (
-          <option key={value} value={value}>
-            {LOCALE_NAMES[value]}
-          </option>
-        ))}
-      </select>
+        options={UI_LOCALES.map((value) => ({ value, label: LOCALE_NAMES[value] }))}
+        onChange={setLocale}
+      />
     </label>
   );
 }

@@ -32,31 +32,68 @@ export function Field(props: { look?: FieldLook; label: ReactNode; hint?: ReactN
 
 export type SelectOption<V extends string> = { value: V; label: ReactNode };
 
-/** A labelled `<select>`: the options in the order given; `onChange` gets the chosen option's value. */
-export function SelectField<V extends string>(props: {
-  look?: FieldLook;
-  label: ReactNode;
+type SelectProps<V extends string> = {
   /** The select's own class: `select` unless given. */
   className?: string;
   testId?: string;
   value: V;
   options: readonly SelectOption<V>[];
+  disabled?: boolean;
   onChange: (value: V) => void;
+};
+
+/** A `<select>` of the options in the order given; `onChange` gets the chosen option's value. */
+export function Select<V extends string>(props: SelectProps<V>) {
+  return (
+    <select
+      className={props.className ?? 'select'}
+      data-testid={props.testId}
+      value={props.value}
+      disabled={props.disabled}
+      onChange={(event) => props.onChange(event.target.value as V)}
+    >
+      {props.options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A labelled Select. */
+export function SelectField<V extends string>({
+  look,
+  label,
+  ...select
+}: SelectProps<V> & { look?: FieldLook; label: ReactNode }) {
+  return (
+    <Field look={look} label={label}>
+      <Select {...select} />
+    </Field>
+  );
+}
+
+/** A labelled text input of an admin page, wide or short; `onChange` gets the text. */
+export function AdminTextField(props: {
+  label: ReactNode;
+  size: 'wide' | 'short';
+  testId: string;
+  value: string;
+  maxLength: number;
+  placeholder?: string;
+  onChange: (value: string) => void;
 }) {
   return (
-    <Field look={props.look} label={props.label}>
-      <select
-        className={props.className ?? 'select'}
+    <Field look={props.size === 'wide' ? 'admin-wide' : 'admin'} label={props.label}>
+      <input
+        className={props.size === 'wide' ? 'admin__input' : 'admin__input admin__input--short'}
         data-testid={props.testId}
         value={props.value}
-        onChange={(event) => props.onChange(event.target.value as V)}
-      >
-        {props.options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
+        maxLength={props.maxLength}
+        placeholder={props.placeholder}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
     </Field>
   );
 }

@@ -10,7 +10,7 @@ import {
   removeOfficialChannel,
 } from '../exchange/exchange-api.ts';
 import { adminText } from './strings.ts';
-import { Field } from '../fields.tsx';
+import { AdminTextField, SelectField } from '../fields.tsx';
 
 /** The registry customers check links and addresses against. Supervisors may read it; admins change it. */
 export function OfficialChannels({ canEdit }: { canEdit: boolean }) {
@@ -67,39 +67,31 @@ export function OfficialChannels({ canEdit }: { canEdit: boolean }) {
       <p className="admin__intro">{a('channelsIntro')}</p>
       {canEdit ? (
         <form className="admin__form" onSubmit={add}>
-          <Field look="admin" label={a('kind')}>
-            <select
-              className="select"
-              data-testid="channel-kind"
-              value={kind}
-              onChange={(event) => setKind(event.target.value as ChannelKind)}
-            >
-              {CHANNEL_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {a(`channel.${k}`)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field look="admin-wide" label={a('value')}>
-            <input
-              className="admin__input"
-              data-testid="channel-value"
-              value={value}
-              maxLength={300}
-              placeholder={kind === 'url' ? 'https://www.example.com' : kind === 'telegram' ? '@example' : ''}
-              onChange={(event) => setValue(event.target.value)}
-            />
-          </Field>
-          <Field look="admin-wide" label={a('label')}>
-            <input
-              className="admin__input"
-              data-testid="channel-label"
-              value={label}
-              maxLength={200}
-              onChange={(event) => setLabel(event.target.value)}
-            />
-          </Field>
+          <SelectField
+            look="admin"
+            label={a('kind')}
+            testId="channel-kind"
+            value={kind}
+            options={CHANNEL_KINDS.map((k) => ({ value: k, label: a(`channel.${k}`) }))}
+            onChange={setKind}
+          />
+          <AdminTextField
+            size="wide"
+            label={a('value')}
+            testId="channel-value"
+            value={value}
+            maxLength={300}
+            placeholder={kind === 'url' ? 'https://www.example.com' : kind === 'telegram' ? '@example' : ''}
+            onChange={setValue}
+          />
+          <AdminTextField
+            size="wide"
+            label={a('label')}
+            testId="channel-label"
+            value={label}
+            maxLength={200}
+            onChange={setLabel}
+          />
           <button
             type="submit"
             className="button button--primary"

@@ -9,7 +9,7 @@ import {
   savePlatformStatus,
 } from '../exchange/exchange-api.ts';
 import { adminText } from './strings.ts';
-import { Field } from '../fields.tsx';
+import { AdminTextField, Select } from '../fields.tsx';
 
 const STATES: ServiceState[] = ['enabled', 'suspended', 'congested'];
 const COIN = /^[A-Za-z0-9]{2,12}$/;
@@ -101,26 +101,24 @@ export function PlatformStatus() {
         </table>
       )}
       <form className="admin__form" onSubmit={addRow}>
-        <Field look="admin" label={a('coin')}>
-          <input
-            className="admin__input admin__input--short"
-            data-testid="status-new-coin"
-            value={coin}
-            maxLength={12}
-            placeholder="USDT"
-            onChange={(event) => setCoin(event.target.value)}
-          />
-        </Field>
-        <Field look="admin" label={a('network')}>
-          <input
-            className="admin__input admin__input--short"
-            data-testid="status-new-network"
-            value={network}
-            maxLength={16}
-            placeholder="TRC20"
-            onChange={(event) => setNetwork(event.target.value)}
-          />
-        </Field>
+        <AdminTextField
+          size="short"
+          label={a('coin')}
+          testId="status-new-coin"
+          value={coin}
+          maxLength={12}
+          placeholder="USDT"
+          onChange={setCoin}
+        />
+        <AdminTextField
+          size="short"
+          label={a('network')}
+          testId="status-new-network"
+          value={network}
+          maxLength={16}
+          placeholder="TRC20"
+          onChange={setNetwork}
+        />
         <button
           type="submit"
           className="button"
@@ -171,19 +169,14 @@ function StatusRow({ entry, onSaved }: { entry: PlatformStatusEntry; onSaved: (e
   }
 
   const stateSelect = (value: ServiceState, onChange: (next: ServiceState) => void, testId: string) => (
-    <select
+    <Select
       className={`select select--compact admin__state admin__state--${value}`}
-      data-testid={testId}
+      testId={testId}
       value={value}
       disabled={busy}
-      onChange={(event) => onChange(event.target.value as ServiceState)}
-    >
-      {STATES.map((s) => (
-        <option key={s} value={s}>
-          {a(`state.${s}`)}
-        </option>
-      ))}
-    </select>
+      options={STATES.map((s) => ({ value: s, label: a(`state.${s}`) }))}
+      onChange={onChange}
+    />
   );
 
   return (
