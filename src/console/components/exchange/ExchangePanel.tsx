@@ -327,21 +327,38 @@ function Records({ title, empty, children }: { title: string; empty: string; chi
   );
 }
 
+/** A deposit's or withdrawal's first line: amount and coin, network, and its state as a badge in the state's tone. */
+function TransferLine(props: {
+  transfer: { amount: string; coin: string; network: string };
+  tone: string;
+  label: string;
+  /** A withdrawal also carries its state on the badge, as data-state. */
+  state?: string;
+}) {
+  return (
+    <div className="exchange__line">
+      <span className="exchange__amount">
+        {props.transfer.amount} {props.transfer.coin}
+      </span>
+      <span className="exchange__network">{props.transfer.network}</span>
+      <span className={`badge exchange-badge exchange-badge--${props.tone}`} data-state={props.state}>
+        {props.label}
+      </span>
+    </div>
+  );
+}
+
 function DepositItem({ deposit }: { deposit: ExchangeDepositView }) {
   const { locale } = useI18n();
   const waiting =
     deposit.status === 'pending' && deposit.confirmations !== null && deposit.requiredConfirmations !== null;
   return (
     <li className="exchange__item" data-testid="exchange-deposit">
-      <div className="exchange__line">
-        <span className="exchange__amount">
-          {deposit.amount} {deposit.coin}
-        </span>
-        <span className="exchange__network">{deposit.network}</span>
-        <span className={`badge exchange-badge exchange-badge--${DEPOSIT_TONE[deposit.status]}`}>
-          {exchangeText(locale, `deposit.${deposit.status}`)}
-        </span>
-      </div>
+      <TransferLine
+        transfer={deposit}
+        tone={DEPOSIT_TONE[deposit.status]}
+        label={exchangeText(locale, `deposit.${deposit.status}`)}
+      />
       <div className="exchange__sub" title={deposit.txHash}>
         {formatRelativeTime(deposit.createdAt, locale)}
         {waiting &&
@@ -357,18 +374,12 @@ function WithdrawalItem({ withdrawal }: { withdrawal: ExchangeWithdrawalView }) 
   const { locale } = useI18n();
   return (
     <li className="exchange__item" data-testid="exchange-withdrawal">
-      <div className="exchange__line">
-        <span className="exchange__amount">
-          {withdrawal.amount} {withdrawal.coin}
-        </span>
-        <span className="exchange__network">{withdrawal.network}</span>
-        <span
-          className={`badge exchange-badge exchange-badge--${WITHDRAWAL_TONE[withdrawal.state]}`}
-          data-state={withdrawal.state}
-        >
-          {exchangeText(locale, `withdrawal.${withdrawal.state}`)}
-        </span>
-      </div>
+      <TransferLine
+        transfer={withdrawal}
+        tone={WITHDRAWAL_TONE[withdrawal.state]}
+        label={exchangeText(locale, `withdrawal.${withdrawal.state}`)}
+        state={withdrawal.state}
+      />
       <div className="exchange__sub">
         {formatRelativeTime(withdrawal.createdAt, locale)} · {withdrawal.address}
         {withdrawal.reasonCode && ` · ${withdrawal.reasonCode}`}
