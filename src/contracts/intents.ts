@@ -35,3 +35,7 @@ export type IntentId = (typeof BUILTIN_INTENTS)[number];
 
 /** Label used for "none of the above": the bot must not answer these itself. */
 export const OOS_INTENT = 'oos';
+
+export function isBuiltinIntent(value: string): value is IntentId {
+  return (BUILTIN_INTENTS as readonly string[]).includes(value);
+}

@@ -28,7 +28,10 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { registerAgentConversationRoutes } from './conversations/conversations.routes.ts';
 import { startAgentTools, scheduleSnoozeWakeups } from './conversations/conversations.tools.listener.ts';
-import { registerAgentToolRoutes } from './conversations/conversations.tools.routes.ts';
+import { registerConversationToolRoutes } from './conversations/conversations.tools.routes.ts';
+import { registerMacroRoutes } from './macros/macros.routes.ts';
+import { registerNotificationRoutes } from './notifications/notifications.routes.ts';
+import { registerViewRoutes } from './views/views.routes.ts';
 import { registerWidgetRoutes } from './conversations/widget.routes.ts';
 import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
 import { startFeedback } from './feedback/feedback.listener.ts';
@@ -191,7 +194,10 @@ async function wireApp(
 
   registerAuthRoutes(app, appDeps);
   registerAgentConversationRoutes(app, appDeps);
-  registerAgentToolRoutes(app, appDeps);
+  registerMacroRoutes(app, appDeps);
+  registerNotificationRoutes(app, appDeps);
+  registerViewRoutes(app, appDeps);
+  registerConversationToolRoutes(app, appDeps);
   registerWidgetRoutes(app, appDeps);
   registerRealtimeRoutes(app, appDeps);
   registerSlaRoutes(app, appDeps);

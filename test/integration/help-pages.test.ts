@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Fastify from 'fastify';
-import { toTaiwanText } from '../../src/server/bot/taiwan-text.ts';
+import { toTaiwanText } from '../../src/server/text/taiwan-text.ts';
 import { loadSeedFaq, parseSeedFaq } from '../../src/server/kb/faq.ts';
 import { registerHelpRoutes } from '../../src/server/kb/help.routes.ts';
 import type { KbArticle } from '../../src/server/kb/search.ts';

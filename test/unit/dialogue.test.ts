@@ -8,7 +8,7 @@ import {
   wantsHuman,
   wantsToComplain,
 } from '../../src/server/bot/cues.ts';
-import { extractEntities } from '../../src/server/bot/entities.ts';
+import { extractEntities } from '../../src/server/text/entities.ts';
 
 const TRON_TX = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 

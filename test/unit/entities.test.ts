@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { base58, base64url, bech32, bech32m, createBase58check } from '@scure/base';
 import { getAddress } from 'viem';
-import type { Entities } from '../../src/server/bot/entities.ts';
-import { extractEntities, parseChineseNumber } from '../../src/server/bot/entities.ts';
+import type { Entities } from '../../src/server/text/entities.ts';
+import { extractEntities, parseChineseNumber } from '../../src/server/text/entities.ts';
 import type { InvalidAddressReason } from '../../src/server/chains/addresses.ts';
 import {
   checkAddress,

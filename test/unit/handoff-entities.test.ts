@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { extractEntities } from '../../src/server/bot/entities.ts';
+import { extractEntities } from '../../src/server/text/entities.ts';
 import { entitiesForAgents } from '../../src/server/bot/handoff-entities.ts';
 
 /** What an agent is shown from a message: validated entities only. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isBuiltinIntent } from '../../src/server/bot/nlu/intents.ts';
+import { isBuiltinIntent } from '../../src/contracts/intents.ts';
 import { loadSeedFaq } from '../../src/server/kb/faq.ts';
 import { buildKbIndex, type KbArticle, type KbLocale, searchKb, stemWord } from '../../src/server/kb/search.ts';
 

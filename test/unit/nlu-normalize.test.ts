@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { normalizeText } from '../../src/server/bot/nlu/normalize.ts';
+import { normalizeText } from '../../src/server/text/normalize.ts';
 import { extractFeatures, tokenizeWords } from '../../src/server/bot/nlu/tokenize.ts';
 
 describe('normalizeText', () => {

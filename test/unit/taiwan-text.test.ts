@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { toTaiwanText } from '../../src/server/bot/taiwan-text.ts';
+import { toTaiwanText } from '../../src/server/text/taiwan-text.ts';
 
 const cases: [string, string, string][] = [
   ['uses Taiwan phrases', '登录后检查网络和软件信息', '登入後檢查網路和軟體資訊'],

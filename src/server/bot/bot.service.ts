@@ -16,18 +16,18 @@ import {
   type BotState,
   decideTurn,
   describeSlots,
-  type Handoff,
   INITIAL_BOT_STATE,
   isTopicIntent,
   shorten,
   type TurnResult,
   type Understanding,
 } from './dialogue.ts';
+import type { Handoff } from '../../contracts/handoff.ts';
 import type { NetworkId } from '../chains/network-ids.ts';
 import { entitiesForAgents } from './handoff-entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import { chooseReplyLocale } from './nlu/language.ts';
-import { reply } from './replies.ts';
+import { reply } from '../text/replies.ts';
 import { type SecretKind, secretWarning } from '../secrets/secret-guard.ts';
 import { understandMessage } from './understand.ts';
 import { openCase } from '../cases/cases.service.ts';

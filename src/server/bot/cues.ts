@@ -1,4 +1,4 @@
-import type { Entities } from './entities.ts';
+import type { Entities } from '../text/entities.ts';
 
 /**
  * The phrases that steer the bot's turn where the intent classifier alone cannot: asking for a person or to

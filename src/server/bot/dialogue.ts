@@ -1,7 +1,9 @@
-import type { Locale, Priority } from '../../contracts/domain.ts';
+import type { FreezeState } from '../self-service/one-time-code.ts';
+import type { Handoff, HandoffReason } from '../../contracts/handoff.ts';
+import type { Locale } from '../../contracts/domain.ts';
 import { validateTxHashForNetwork } from '../chains/addresses.ts';
 import { networkFamily } from '../chains/network-ids.ts';
-import type { Entities } from './entities.ts';
+import type { Entities } from '../text/entities.ts';
 import {
   admitsMistake,
   asksIfBot,
@@ -15,7 +17,7 @@ import {
   wantsHuman,
   wantsToComplain,
 } from './cues.ts';
-import { joinList, reply } from './replies.ts';
+import { joinList, reply } from '../text/replies.ts';
 import type { SecretKind } from '../secrets/secret-guard.ts';
 
 /**
@@ -36,7 +38,7 @@ export type BotState = {
   /** The bot's last replies, shortened, for the hand-off summary. */
   said: string[];
   /** An emergency freeze in progress (it runs even after a hand-off: see self-service/emergency-freeze.ts). */
-  freeze?: { stage: 'confirm' | 'email' | 'code'; attempts: number };
+  freeze?: FreezeState;
   /** The language of the conversation so far, for messages that have none of their own. */
   locale?: Locale;
   /** The intent the bot's last turn answered from the knowledge base, asking "did this solve it?". */
@@ -65,30 +67,6 @@ export const INITIAL_BOT_STATE: BotState = {
   turns: 0,
   said: [],
 };
-
-export type HandoffReason =
-  | 'customer_asked'
-  | 'account_compromised'
-  | 'secret_shared'
-  | 'complaint'
-  | 'negative_sentiment'
-  | 'low_confidence'
-  | 'repeated_question'
-  | 'answer_unhelpful'
-  | 'scam_reported'
-  | 'no_answer'
-  | 'deposit_details_collected'
-  | 'withdrawal_details_collected'
-  | 'details_incomplete'
-  | 'deposit_recovery'
-  | 'deposit_not_credited'
-  | 'deposit_not_user_address'
-  | 'deposit_below_minimum'
-  | 'lookup_unavailable'
-  | 'identity_verification'
-  | 'otc_not_settled';
-
-export type Handoff = { reason: HandoffReason; priority: Priority; tags: string[]; securityFlag: boolean };
 
 export type Understanding = {
   text: string;

@@ -1,4 +1,4 @@
-import type { Entities } from './entities.ts';
+import type { Entities } from '../text/entities.ts';
 import type { Slots } from './dialogue.ts';
 
 /** An exchange reference the way exchanges write one: a letter prefix and digits (W-5571340, D-7700431). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalizeText } from './nlu/normalize.ts';
+import { normalizeText } from '../text/normalize.ts';
 
 /**
  * Lexicon-based sentiment for support messages (Chinese, simplified or traditional, and English).

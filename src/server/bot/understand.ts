@@ -4,7 +4,7 @@ import { searchKb } from '../kb/search.ts';
 import { extractChannelCandidates } from '../trust/official-channels.ts';
 import { isBareFollowUp, readsAsFollowUp, settleIntent } from './cues.ts';
 import { type BotState, CLEAR_CONFIDENCE, CONFIDENCE_FLOOR, type Understanding } from './dialogue.ts';
-import { extractEntities } from './entities.ts';
+import { extractEntities } from '../text/entities.ts';
 import { classifyIntent, type IntentModel, isOutOfScope } from './nlu/classifier.ts';
 import type { SecretKind } from '../secrets/secret-guard.ts';
 import { analyzeSentiment } from './sentiment.ts';

@@ -2,7 +2,7 @@ import type { Locale } from '../../contracts/domain.ts';
 import type { CaseOpening, SupportCase } from '../../contracts/self-service.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { reply } from '../bot/replies.ts';
+import { reply } from '../text/replies.ts';
 import { screenFreeText, screenFreeTextIn } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';

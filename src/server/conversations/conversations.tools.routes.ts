@@ -9,9 +9,6 @@ import {
 } from '../../contracts/tools.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { registerMacroRoutes } from '../macros/macros.routes.ts';
-import { registerNotificationRoutes } from '../notifications/notifications.routes.ts';
-import { registerViewRoutes } from '../views/views.routes.ts';
 import {
   changeTags,
   defineAttribute,
@@ -24,15 +21,8 @@ import {
   snoozeConversation,
 } from './conversations.tools.service.ts';
 
-/** The agent tools (helpdesk part 4): macros, notifications, saved views and the per-conversation tools below. */
-export function registerAgentToolRoutes(app: App, deps: AppDeps): void {
-  registerMacroRoutes(app, deps);
-  registerNotificationRoutes(app, deps);
-  registerViewRoutes(app, deps);
-  registerConversationToolRoutes(app, deps);
-}
-
-function registerConversationToolRoutes(app: App, deps: AppDeps): void {
+/** The agent's tools on a conversation: tags, attributes, snooze, merge, history and transcript. */
+export function registerConversationToolRoutes(app: App, deps: AppDeps): void {
   const preHandler = createAgentAuth(deps);
   const tags = ['agent: conversation tools'];
   const params = conversationParamsSchema;

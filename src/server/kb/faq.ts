@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isBuiltinIntent } from '../bot/nlu/intents.ts';
-import { toTaiwanText } from '../bot/taiwan-text.ts';
+import { isBuiltinIntent } from '../../contracts/intents.ts';
+import { toTaiwanText } from '../text/taiwan-text.ts';
 import type { KbArticle, KbLocale } from './search.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { convertToSimplified, normalizeText } from '../bot/nlu/normalize.ts';
+import { convertToSimplified, normalizeText } from '../text/normalize.ts';
 
 /**
  * Ranked retrieval over knowledge-base articles, for Chinese (Simplified and Traditional) and English.

@@ -1,5 +1,5 @@
 import type { Locale } from '../../contracts/domain.ts';
-import { toTaiwanText } from '../bot/taiwan-text.ts';
+import { toTaiwanText } from '../text/taiwan-text.ts';
 import type { Queryable } from '../db/db.ts';
 import {
   type PlatformStatusRow,

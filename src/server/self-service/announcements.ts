@@ -2,7 +2,7 @@ import type { Locale } from '../../contracts/domain.ts';
 import type { Ctx } from '../context.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { type PlatformStatusEntry, noteFor } from '../platform-status/platform-status.ts';
-import { reply } from '../bot/replies.ts';
+import { reply } from '../text/replies.ts';
 import { selectConversationsAwaitingCoin } from './announcements.queries.ts';
 import { directionWord } from './self-service.ts';
 

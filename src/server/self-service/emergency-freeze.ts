@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import type { Locale } from '../../contracts/domain.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { BotState } from '../bot/dialogue.ts';
-import { reply } from '../bot/replies.ts';
+import { reply } from '../text/replies.ts';
 import { caseRef, openCase } from '../cases/cases.service.ts';
 import type { Ctx } from '../context.ts';
 import { ExchangeUnavailableError } from '../exchange/exchange.types.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { insertEmergencyCode, redeemEmergencyCode } from './emergency-freeze.queries.ts';
-import { oneTimeCodeDigest } from './one-time-code.ts';
+import { type FreezeState, oneTimeCodeDigest } from './one-time-code.ts';
 import type { FactSources } from './self-service.ts';
 
 /**
@@ -16,7 +15,7 @@ import type { FactSources } from './self-service.ts';
  * exchange's identity token (a signed-in customer) or by a one-time code mailed to the account's address. It freezes
  * at once through the connector, revokes sessions and API keys, and opens an urgent security case.
  */
-export type FreezeState = NonNullable<BotState['freeze']>;
+export type { FreezeState } from './one-time-code.ts';
 
 const START =
   /冻结(我的)?(账户|账号|帳戶|帳號)|紧急冻结|凍結(我的)?(帳戶|帳號)|freeze (my )?account|lock (my )?account now/i;

@@ -9,6 +9,9 @@ import { selectFreezeStage } from './emergency-freeze.queries.ts';
  * (emergency-freeze.ts → cases → conversations) would close an import circle.
  */
 
+/** An emergency freeze under way, kept in the conversation's bot state (it runs even after a hand-off). */
+export type FreezeState = { stage: 'confirm' | 'email' | 'code'; attempts: number };
+
 /** The only form of the code kefu keeps: bound to the conversation so a code is useless anywhere else. */
 export function oneTimeCodeDigest(conversationId: string, code: string): string {
   return crypto.createHash('sha256').update(`${conversationId}:${code}`).digest('hex');

@@ -1,8 +1,8 @@
 import type { Locale } from '../../contracts/domain.ts';
 import { type NetworkId, networkFamily } from '../chains/network-ids.ts';
-import type { Handoff } from '../bot/dialogue.ts';
-import { reply } from '../bot/replies.ts';
-import { toTaiwanText } from '../bot/taiwan-text.ts';
+import type { Handoff } from '../../contracts/handoff.ts';
+import { reply } from '../text/replies.ts';
+import { toTaiwanText } from '../text/taiwan-text.ts';
 import { type ChainLookup, type ChainTxLookup, ChainUnavailableError } from '../chains/chains.types.ts';
 import type { CaseKind } from '../../contracts/self-service.ts';
 import type { Db } from '../db/db.ts';

@@ -17,7 +17,7 @@ import {
   type NetworkId,
   normalizeNetwork,
 } from '../chains/network-ids.ts';
-import { compactKey, normalizeWidth } from '../text/width.ts';
+import { compactKey, normalizeWidth } from './width.ts';
 
 export type AddressEntity = {
   value: string;

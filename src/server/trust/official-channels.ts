@@ -1,5 +1,5 @@
 import type { CHANNEL_KINDS } from '../../contracts/self-service.ts';
-import { extractEntities } from '../bot/entities.ts';
+import { extractEntities } from '../text/entities.ts';
 import type { Queryable } from '../db/db.ts';
 import { type OfficialChannelRow, selectOfficialChannelsAmong, upsertOfficialChannel } from './trust.queries.ts';
 

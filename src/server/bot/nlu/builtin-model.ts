@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type IntentModel, type TrainOptions, trainIntentModel } from './classifier.ts';
 import { type IntentExample, readIntentDirectory } from './dataset.ts';
-import { BUILTIN_INTENTS } from './intents.ts';
+import { BUILTIN_INTENTS } from '../../../contracts/intents.ts';
 
 /** `data/intents/` at the repo root, resolved from this file so it works from any working directory. */
 export const BUILTIN_DATA_DIR = fileURLToPath(new URL('../../../../data/intents/', import.meta.url));

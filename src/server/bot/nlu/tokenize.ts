@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize.ts';
+import { normalizeText } from '../../text/normalize.ts';
 
 /**
  * Tokens for both Chinese and English, built for a linear classifier:
