@@ -5,7 +5,7 @@ import { type BotState, decideTurn, INITIAL_BOT_STATE } from '../../src/server/b
 import { trainBuiltinModel } from '../../src/server/bot/nlu/builtin-model.ts';
 import { chooseReplyLocale } from '../../src/server/bot/nlu/language.ts';
 import { understandMessage } from '../../src/server/bot/understand.ts';
-import { loadSeedFaq } from '../../src/server/kb/faq.ts';
+import { loadStarterKb } from '../../src/server/kb/starter.ts';
 import { buildKbIndex } from '../../src/server/kb/search.ts';
 
 /**
@@ -13,7 +13,7 @@ import { buildKbIndex } from '../../src/server/kb/search.ts';
  * action, and where it matters the language of the reply. The look-ups themselves are the integration tests' job.
  */
 const model = trainBuiltinModel();
-const kb = buildKbIndex(loadSeedFaq());
+const kb = buildKbIndex(loadStarterKb());
 const TRON_TX = '7c2d9a4f1b3e8c6d5a2f9e0b4c7d1a3e6f8b2c5d9e1a4f7b0c3d6e9f2a5b8c1d';
 
 type Turn = [text: string, action: string | RegExp, reply?: RegExp, handoffReason?: string];
@@ -96,7 +96,10 @@ const scenarios: Scenario[] = [
     name: 'asking for one’s deposit address gets the how-to, not a TxID request',
     turns: [['我的充值地址是多少', 'kb_answer', /充值地址/]],
   },
-  { name: 'switching 2FA on is a how-to', turns: [['how do I enable 2FA', 'kb_answer', /Secure your account/]] },
+  {
+    name: 'switching 2FA on is a how-to',
+    turns: [['how do I enable 2FA', 'kb_answer', /Set up Google Authenticator/]],
+  },
   { name: 'a lost authenticator opens a case', turns: [['换手机了，谷歌验证没了', 'open_identity_verification']] },
   {
     name: 'protecting an account is a how-to, a break-in is urgent',

@@ -1,4 +1,6 @@
+import type { KbLocale } from '../../contracts/kb.ts';
 import { convertToSimplified, normalizeText } from '../text/normalize.ts';
+import { BUILTIN_SYNONYMS } from './synonyms.ts';
 
 /**
  * Ranked retrieval over knowledge-base articles, for Chinese (Simplified and Traditional) and English.
@@ -8,9 +10,15 @@ import { convertToSimplified, normalizeText } from '../text/normalize.ts';
  * English words are lower-cased, stop-words dropped and lightly stemmed (deposit/deposits/deposited).
  * Everything is folded to lower-case Simplified before indexing, so a Traditional query meets a
  * Simplified article and the reverse.
+ *
+ * Synonym groups (充值 = 充币 = 入金, 谷歌验证 = 2FA …) are one extra term per group: an article holding any of a
+ * group's terms holds the group, and a query naming one of them asks for the group too, a little below the words it
+ * actually wrote. An English query word the index has never seen is read as the nearest vocabulary word (edit
+ * distance 1, or 2 for words of 8 letters and more), at reduced weight: "withdrawl pendng" finds the pending
+ * withdrawal.
  */
 
-export type KbLocale = 'zh-CN' | 'zh-TW' | 'en';
+export type { KbLocale } from '../../contracts/kb.ts';
 
 export type KbArticle = {
   id: string;
@@ -20,6 +28,8 @@ export type KbArticle = {
   body: string;
   tags: string[];
   intents: string[];
+  /** The category's slug, for filtering; null when the article is in none. */
+  category: string | null;
   url: string;
 };
 
@@ -30,6 +40,17 @@ export type KbSearchOptions = {
   limit?: number;
   /** Intent id from the classifier: articles tagged with it are boosted, and match even without shared words. */
   intent?: string;
+  /** Only articles of this category (its slug). */
+  category?: string;
+};
+
+export type KbIndexOptions = {
+  /**
+   * Synonym groups, each a list of terms (words or phrases, any locale) that mean the same. Default: the built-in
+   * exchange groups of data/kb/synonyms.txt; an organisation passes `[...BUILTIN_SYNONYMS, ...its own]`, and `[]`
+   * switches synonyms off.
+   */
+  synonyms?: readonly (readonly string[])[];
 };
 
 export type KbSearchResult = { article: KbArticle; score: number; snippet: string };
@@ -60,15 +81,31 @@ export type KbIndex = {
   articles: KbArticle[];
   docs: DocText[];
   partitions: Map<KbLocale, Partition>;
+  synonyms: SynonymMatcher;
+  /** Every English (non-Han) surface word of titles, tags and bodies, lower-cased, with its stem. */
+  vocabulary: Map<string, string>;
+  /** The vocabulary's words by length, built on the first query that needs a spelling correction. */
+  wordsByLength?: Map<number, string[]>;
 };
 
-const K1 = 1.2;
+/** Synonym terms as term sequences, by their first term; the longest first. */
+type SynonymMatcher = { byFirst: Map<Term, { group: number; seq: Term[] }[]>; groups: Term[][][] };
+
+// Tuned on bench/data/kb-questions.tsv (npm run bench:kb): a high K1 saturates slowly, so a term in the title
+// (weight 5) counts clearly more than the same term once in the body.
+const K1 = 5;
 const B = 0.75;
-const FIELD_WEIGHTS = { title: 3, tags: 2, body: 1 } as const;
+const FIELD_WEIGHTS = { title: 5, tags: 2, body: 1 } as const;
 // A single Han character says little (的, 币, 账 are everywhere); bigrams carry the meaning.
 const HAN_UNIGRAM_WEIGHT = 0.3;
 const INTENT_MULTIPLIER = 1.5;
 const INTENT_BONUS = 1;
+// A group term in the query asks for the group at this weight (the words written keep theirs; tuned on bench/data).
+const SYNONYM_WEIGHT = 1;
+// A misspelt word read as a vocabulary word counts this much of a word spelt right.
+const TYPO_WEIGHT = 0.7;
+const TYPO_MIN_LENGTH = 4;
+const TYPO_TWO_EDITS_LENGTH = 8;
 const DEFAULT_LIMIT = 5;
 const SNIPPET_LENGTH = 160;
 // Context kept before the first matched term, so the snippet does not start on the match itself.
@@ -125,9 +162,9 @@ const ZH_STOP_BIGRAMS = new Set<Term>(
   ].map((bigram) => hanBigramTerm(bigram[0], bigram[1])),
 );
 
-// Everyday variants rewritten in queries to the spelling the articles use (the articles mention both where it matters).
+// Misspellings rewritten in queries to the spelling the articles use. Words that mean the same (提现 / 提币) are
+// synonym groups instead (data/kb/synonyms.txt); unknown English misspellings go through the typo matching.
 const QUERY_SYNONYMS: [RegExp, string][] = [
-  [/提现|提款/g, '提币'],
   [/冲币/g, '充币'],
   [/冲值/g, '充值'],
   [/登陆/g, '登录'],
@@ -141,19 +178,24 @@ const QUERY_SYNONYMS: [RegExp, string][] = [
 const CHARACTER_LEVEL = { taiwanPhrases: false } as const;
 
 /** Build the search index. Articles are kept in the given order; ids should be unique. */
-export function buildKbIndex(articles: KbArticle[]): KbIndex {
+export function buildKbIndex(articles: KbArticle[], options: KbIndexOptions = {}): KbIndex {
+  const synonyms = buildSynonymMatcher(options.synonyms ?? BUILTIN_SYNONYMS);
+  const vocabulary = new Map<string, string>();
   const docs: DocText[] = [];
   const fields: Fields[] = [];
   for (const article of articles) {
     const chars = Array.from(toPlainText(article.body));
     // Only zh-TW bodies go through the Traditional → Simplified converter: it is most of the indexing time,
     // and zh-CN / en articles are Simplified or Han-free by contract.
-    const tokens = tokenizeAligned(foldAligned(chars, article.locale === 'zh-TW'));
+    const tokens = tokenizeAligned(foldAligned(chars, article.locale === 'zh-TW'), vocabulary);
     docs.push({ chars, tokens });
+    const title = tokenizeText(normalizeText(article.title, CHARACTER_LEVEL), vocabulary);
+    const tags = tokenizeText(normalizeText(article.tags.join(' , '), CHARACTER_LEVEL), vocabulary);
     fields.push({
-      title: tokenizeText(normalizeText(article.title, CHARACTER_LEVEL)),
-      tags: tokenizeText(normalizeText(article.tags.join(' , '), CHARACTER_LEVEL)),
-      body: tokens.terms,
+      title: withGroupTerms(title, synonyms),
+      tags: withGroupTerms(tags, synonyms),
+      body: withGroupTerms(tokens.terms, synonyms),
+      lengths: { title: title.length, tags: tags.length, body: tokens.terms.length },
     });
   }
 
@@ -165,7 +207,7 @@ export function buildKbIndex(articles: KbArticle[]): KbIndex {
     byLocale.set(article.locale, list);
   });
   for (const [locale, members] of byLocale) partitions.set(locale, buildPartition(members, fields));
-  return { articles, docs, partitions };
+  return { articles, docs, partitions, synonyms, vocabulary };
 }
 
 /**
@@ -176,36 +218,39 @@ export function buildKbIndex(articles: KbArticle[]): KbIndex {
 export function searchKb(index: KbIndex, query: string, options: KbSearchOptions = {}): KbSearchResult[] {
   const limit = options.limit ?? DEFAULT_LIMIT;
   if (limit <= 0) return [];
-  const terms = weighQueryTerms(query);
+  const { terms, snippetTerms } = weighQuery(index, query);
+  const filter = { intent: options.intent, category: options.category };
 
   let scored: { doc: number; score: number }[] = [];
   if (options.locale) {
     for (const locale of [options.locale, ...LOCALE_FALLBACKS[options.locale]]) {
-      scored = scorePartition(index, locale, terms, options.intent);
+      scored = scorePartition(index, locale, terms, filter);
       if (scored.length > 0) break;
     }
   } else {
-    for (const locale of index.partitions.keys()) scored.push(...scorePartition(index, locale, terms, options.intent));
+    for (const locale of index.partitions.keys()) scored.push(...scorePartition(index, locale, terms, filter));
   }
 
   scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
   return scored.slice(0, limit).map(({ doc, score }) => ({
     article: index.articles[doc],
     score: Math.round(score * 1e4) / 1e4,
-    snippet: makeSnippet(index.docs[doc], terms),
+    snippet: makeSnippet(index.docs[doc], snippetTerms),
   }));
 }
 
 /** Index terms of an already normalised text (lower-case, Simplified), in reading order. */
-export function tokenizeText(normalized: string): Term[] {
-  return tokenizeAligned(Array.from(normalized).map(foldVariant)).terms;
+export function tokenizeText(normalized: string, vocabulary?: Map<string, string>): Term[] {
+  return tokenizeAligned(Array.from(normalized).map(foldVariant), vocabulary).terms;
 }
 
-type Fields = { title: Term[]; tags: Term[]; body: Term[] };
+type FieldName = keyof typeof FIELD_WEIGHTS;
+type Fields = Record<FieldName, Term[]> & { lengths: Record<FieldName, number> };
 
 function buildPartition(members: number[], fields: Fields[]): Partition {
-  const average = (name: keyof typeof FIELD_WEIGHTS) =>
-    members.reduce((sum, doc) => sum + fields[doc][name].length, 0) / members.length || 1;
+  // Lengths are of the words written: a field's group terms do not make it longer.
+  const average = (name: FieldName) =>
+    members.reduce((sum, doc) => sum + fields[doc].lengths[name], 0) / members.length || 1;
   const averages = { title: average('title'), tags: average('tags'), body: average('body') };
   // Terms are interned to ids once, so the per-document accumulation is array arithmetic, not string hashing.
   const ids = new Map<Term, number>();
@@ -217,7 +262,7 @@ function buildPartition(members: number[], fields: Fields[]): Partition {
     // BM25F: field-weighted, length-normalised term frequency, saturated once per term at query time.
     for (const name of ['title', 'tags', 'body'] as const) {
       const tokens = fields[doc][name];
-      const norm = 1 - B + (B * tokens.length) / averages[name];
+      const norm = 1 - B + (B * fields[doc].lengths[name]) / averages[name];
       const increment = FIELD_WEIGHTS[name] / norm;
       for (const term of tokens) {
         let id = ids.get(term);
@@ -257,22 +302,26 @@ function scorePartition(
   index: KbIndex,
   locale: KbLocale,
   terms: Map<Term, number>,
-  intent: string | undefined,
+  filter: { intent: string | undefined; category: string | undefined },
 ): { doc: number; score: number }[] {
   const partition = index.partitions.get(locale);
   if (!partition) return [];
+  const { intent, category } = filter;
+  const articles = index.articles;
   const scores = new Map<number, number>();
   for (const [term, weight] of terms) {
     const list = partition.postings.get(term);
     if (!list) continue;
     const idf = partition.idf.get(term) ?? 0;
     for (const { doc, tf } of list) {
+      if (category !== undefined && articles[doc].category !== category) continue;
       scores.set(doc, (scores.get(doc) ?? 0) + (weight * idf * tf * (K1 + 1)) / (tf + K1));
     }
   }
   if (intent) {
     for (const doc of partition.docs) {
-      if (!index.articles[doc].intents.includes(intent)) continue;
+      if (!articles[doc].intents.includes(intent)) continue;
+      if (category !== undefined && articles[doc].category !== category) continue;
       scores.set(doc, (scores.get(doc) ?? 0) * INTENT_MULTIPLIER + INTENT_BONUS);
     }
   }
@@ -281,15 +330,165 @@ function scorePartition(
   return out;
 }
 
-/** Query terms with their weights: Han unigrams count less than bigrams and words. */
-function weighQueryTerms(query: string): Map<Term, number> {
+/**
+ * Query terms with their weights: Han unigrams count less than bigrams and words, a misspelt word read as a
+ * vocabulary word less than a word spelt right, a synonym group less than the words written. `snippetTerms` adds the
+ * words of the groups named, so a snippet can start at 充值 for a query that said 入金.
+ */
+function weighQuery(index: KbIndex, query: string): { terms: Map<Term, number>; snippetTerms: Map<Term, number> } {
   let normalized = normalizeText(query, CHARACTER_LEVEL);
   for (const [pattern, replacement] of QUERY_SYNONYMS) normalized = normalized.replace(pattern, replacement);
-  const terms = new Map<Term, number>();
-  for (const term of tokenizeText(normalized)) {
-    terms.set(term, isHanUnigram(term) ? HAN_UNIGRAM_WEIGHT : 1);
+  const surfaces = new Map<string, string>();
+  const tokens = tokenizeText(normalized, surfaces);
+  const factors = tokens.map(() => 1);
+  // A word the index has never seen, spelt like one it has: read as that one.
+  const corrected = new Map<string, string>();
+  for (const [surface, stem] of surfaces) {
+    if (index.vocabulary.has(surface) || isIndexed(index, stem)) continue;
+    const replacement = correctSpelling(index, surface);
+    if (replacement !== undefined) corrected.set(stem, replacement);
   }
-  return terms;
+  for (let i = 0; i < tokens.length; i++) {
+    const replacement = corrected.get(tokens[i] as string);
+    if (replacement === undefined) continue;
+    tokens[i] = replacement;
+    factors[i] = TYPO_WEIGHT;
+  }
+
+  const put = (map: Map<Term, number>, term: Term, weight: number) => {
+    if (weight > (map.get(term) ?? 0)) map.set(term, weight);
+  };
+  const groups = matchGroups(tokens, index.synonyms);
+  const terms = new Map<Term, number>();
+  for (let i = 0; i < tokens.length; i++)
+    put(terms, tokens[i], (isHanUnigram(tokens[i]) ? HAN_UNIGRAM_WEIGHT : 1) * factors[i]);
+  const snippetTerms = new Map(terms);
+  for (const { group, start, end } of groups) {
+    put(terms, groupTerm(group), SYNONYM_WEIGHT * Math.min(...factors.slice(start, end)));
+    for (const seq of index.synonyms.groups[group]) {
+      for (const term of seq) put(snippetTerms, term, (isHanUnigram(term) ? HAN_UNIGRAM_WEIGHT : 1) * SYNONYM_WEIGHT);
+    }
+  }
+  return { terms, snippetTerms };
+}
+
+function isIndexed(index: KbIndex, term: Term): boolean {
+  for (const partition of index.partitions.values()) if (partition.postings.has(term)) return true;
+  return false;
+}
+
+/**
+ * The stem of the vocabulary word nearest to a misspelt word: within one edit (insertion, deletion, substitution or
+ * swap of neighbours) from 4 letters, two from 8; the most widely used of the nearest. Undefined when none is near.
+ */
+function correctSpelling(index: KbIndex, word: string): string | undefined {
+  if (word.length < TYPO_MIN_LENGTH || !/^[a-z]+$/.test(word)) return undefined;
+  const maxEdits = word.length >= TYPO_TWO_EDITS_LENGTH ? 2 : 1;
+  if (!index.wordsByLength) {
+    const byLength = new Map<number, string[]>();
+    for (const surface of index.vocabulary.keys()) {
+      if (surface.length < TYPO_MIN_LENGTH - 1 || !/^[a-z]+$/.test(surface)) continue;
+      const list = byLength.get(surface.length) ?? [];
+      list.push(surface);
+      byLength.set(surface.length, list);
+    }
+    for (const list of byLength.values()) list.sort();
+    index.wordsByLength = byLength;
+  }
+  let best: string | undefined;
+  let bestEdits = maxEdits + 1;
+  let bestSpread = -1;
+  for (let length = word.length - maxEdits; length <= word.length + maxEdits; length++) {
+    for (const candidate of index.wordsByLength.get(length) ?? []) {
+      const edits = editDistance(word, candidate, Math.min(maxEdits, bestEdits));
+      if (edits > maxEdits || edits > bestEdits) continue;
+      const stem = index.vocabulary.get(candidate)!;
+      const spread = documentFrequency(index, stem);
+      if (edits < bestEdits || spread > bestSpread) [best, bestEdits, bestSpread] = [stem, edits, spread];
+    }
+  }
+  return best;
+}
+
+function documentFrequency(index: KbIndex, term: Term): number {
+  let count = 0;
+  for (const partition of index.partitions.values()) count += partition.postings.get(term)?.length ?? 0;
+  return count;
+}
+
+/** Optimal-string-alignment distance of a and b, or anything above `max` once it must exceed it. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before = new Array<number>(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2] + 1);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > max) return max + 1;
+    [before, previous, current] = [previous, current, before];
+  }
+  return previous[b.length];
+}
+
+/** The index term standing for synonym group `group` (no text produces a term starting with U+0000). */
+function groupTerm(group: number): Term {
+  return `\u0000${group}`;
+}
+
+function buildSynonymMatcher(groups: readonly (readonly string[])[]): SynonymMatcher {
+  const matcher: SynonymMatcher = { byFirst: new Map(), groups: [] };
+  groups.forEach((group, id) => {
+    const seqs: Term[][] = [];
+    for (const text of group) {
+      const seq = tokenizeText(normalizeText(text, CHARACTER_LEVEL));
+      if (seq.length === 0 || seqs.some((other) => sameTerms(other, seq))) continue;
+      seqs.push(seq);
+      const list = matcher.byFirst.get(seq[0]) ?? [];
+      list.push({ group: id, seq });
+      list.sort((x, y) => y.seq.length - x.seq.length);
+      matcher.byFirst.set(seq[0], list);
+    }
+    matcher.groups.push(seqs);
+  });
+  return matcher;
+}
+
+function sameTerms(a: Term[], b: Term[]): boolean {
+  return a.length === b.length && a.every((term, i) => term === b[i]);
+}
+
+/** Where group terms occur in a term sequence, as [start, end) term offsets; a group's matches do not overlap. */
+function matchGroups(terms: Term[], matcher: SynonymMatcher): { group: number; start: number; end: number }[] {
+  const out: { group: number; start: number; end: number }[] = [];
+  if (matcher.byFirst.size === 0) return out;
+  const coveredUntil = new Map<number, number>();
+  for (let i = 0; i < terms.length; i++) {
+    const candidates = matcher.byFirst.get(terms[i]);
+    if (!candidates) continue;
+    for (const { group, seq } of candidates) {
+      if ((coveredUntil.get(group) ?? 0) > i || i + seq.length > terms.length) continue;
+      let k = 1;
+      while (k < seq.length && terms[i + k] === seq[k]) k++;
+      if (k < seq.length) continue;
+      out.push({ group, start: i, end: i + seq.length });
+      coveredUntil.set(group, i + seq.length);
+    }
+  }
+  return out;
+}
+
+/** A field's terms followed by one group term per occurrence of a group's term. */
+function withGroupTerms(terms: Term[], matcher: SynonymMatcher): Term[] {
+  const matches = matchGroups(terms, matcher);
+  return matches.length === 0 ? terms : [...terms, ...matches.map(({ group }) => groupTerm(group))];
 }
 
 type AlignedTokens = { terms: Term[]; starts: number[]; ends: number[] };
@@ -307,8 +506,11 @@ function hanBigramTerm(a: string, b: string): Term {
 
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 
-/** Terms of folded code points, with their code-point offsets (parallel arrays: this runs on every body). */
-function tokenizeAligned(chars: string[]): AlignedTokens {
+/**
+ * Terms of folded code points, with their code-point offsets (parallel arrays: this runs on every body). Each
+ * non-Han word and its stem go into `vocabulary` when given.
+ */
+function tokenizeAligned(chars: string[], vocabulary?: Map<string, string>): AlignedTokens {
   const out: AlignedTokens = { terms: [], starts: [], ends: [] };
   const push = (term: Term, start: number, end: number) => {
     out.terms.push(term);
@@ -338,7 +540,11 @@ function tokenizeAligned(chars: string[]): AlignedTokens {
         .join('')
         .replace(/['’]s$/, '')
         .replace(/['’]/g, '');
-      if (word && !EN_STOP_WORDS.has(word)) push(stemWord(word), i, end);
+      if (word && !EN_STOP_WORDS.has(word)) {
+        const stem = stemWord(word);
+        vocabulary?.set(word, stem);
+        push(stem, i, end);
+      }
       i = end;
     } else {
       i++;
