@@ -92,6 +92,13 @@ export type Conversation = {
   prioritySource?: 'default' | 'rule' | 'agent' | 'escalation';
 };
 
+/** What an agent may do beyond their role: 'kb_editor' edits and publishes knowledge-base articles. */
+export const AGENT_PERMISSIONS = ['kb_editor'] as const;
+export type AgentPermission = (typeof AGENT_PERMISSIONS)[number];
+export function isAgentPermission(value: string): value is AgentPermission {
+  return (AGENT_PERMISSIONS as readonly string[]).includes(value);
+}
+
 export type Agent = {
   id: string;
   email: string;
@@ -99,6 +106,7 @@ export type Agent = {
   role: AgentRole;
   locale: Locale;
   totpEnabled: boolean;
+  permissions: AgentPermission[];
 };
 
 export type Organization = { id: string; slug: string; name: string; requireTotp: boolean };

@@ -47,6 +47,14 @@ export const ERROR_CODES = [
   'followup_not_found',
   'followup_already_closed',
   'approval_self_refused',
+  'article_not_found',
+  'article_slug_taken',
+  'article_too_large',
+  'article_text_missing',
+  'revision_not_found',
+  'kb_section_not_found',
+  'kb_slug_taken',
+  'locale_unknown',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -57,7 +57,10 @@ import { registerTrustRoutes } from './trust/trust.routes.ts';
 import { registerPlatformStatusRoutes } from './platform-status/platform-status.routes.ts';
 import { registerTeamRoutes } from './teams/teams.routes.ts';
 import { pingDatabase } from './http/health.queries.ts';
+import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
+import { createKbIndexCache } from './kb/kb-index.ts';
+import { registerKbRoutes } from './kb/kb.routes.ts';
 import { createRateLimiter, limitCustomerMessage, scheduleRateLimitCleanup } from './rate-limit/rate-limit.service.ts';
 import type { RateLimiter } from './rate-limit/rate-limit.types.ts';
 
@@ -163,12 +166,16 @@ async function wireApp(
   const { config, db, log, events } = deps;
   const { gateway, visitorKey, jobs, clock, consoleBuilt, rateLimiter } = parts;
   const sources = deps.sources ?? createFactSources(db, log);
-  const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey, jobs, sources, rateLimiter };
+  const helpOrgs = createHelpCentreOrgs(config.helpOrg);
+  const kbIndex = createKbIndexCache(events, (tx, orgId) => helpOrgs.linkQuery(tx, orgId));
+  app.addHook('onClose', async () => kbIndex.close());
+  const kb = { index: kbIndex, orgs: helpOrgs };
+  const appDeps: AppDeps = { config, db, log, events, gateway, visitorKey, jobs, sources, rateLimiter, kb };
   const metrics = createMetrics(events);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
   await scheduleMailSecretWipe(jobs, db, log);
   await scheduleRateLimitCleanup(jobs, db, log);
-  const bot = startBot({ db, log, events, mailer, sources, jobs });
+  const bot = startBot({ db, log, events, mailer, sources, jobs, kb: (orgId) => kbIndex.get(db, orgId) });
   const stopPriorityRules = startPriorityRules({ db, log, events });
   const stopSlaClocks = await startSlaClocks(
     { db, log, events, jobs, clock },
@@ -208,6 +215,7 @@ async function wireApp(
   registerTrustRoutes(app, appDeps);
   registerPlatformStatusRoutes(app, appDeps);
   registerExchangeRoutes(app, appDeps);
+  registerKbRoutes(app, appDeps);
   registerHelpRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });
   await registerStaticRoutes(app, db, consoleBuilt);

@@ -30,6 +30,8 @@ const envSchema = z.object({
   KEFU_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATA_DIR)),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).default('info')),
   KEFU_PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  /** The organization the public help centre serves (its slug); the first one created when unset. */
+  KEFU_HELP_ORG: z.preprocess(emptyToUndefined, z.string().max(63).optional()),
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   KEFU_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   KEFU_LOGIN_MAX_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
@@ -64,6 +66,8 @@ export type Config = {
   logLevel: (typeof LOG_LEVELS)[number];
   publicUrl: string | undefined;
   seedDemo: 'auto' | 'always' | 'never';
+  /** The organization the help centre serves (slug); the oldest when unset. */
+  helpOrg: string | undefined;
   cookieSecure: 'auto' | 'true' | 'false';
   /** Failed logins per account in 15 minutes before further attempts are refused. */
   loginMaxFailures: number;
@@ -97,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.KEFU_PUBLIC_URL,
     seedDemo: e.KEFU_SEED_DEMO,
+    helpOrg: e.KEFU_HELP_ORG,
     cookieSecure: e.KEFU_COOKIE_SECURE,
     loginMaxFailures: e.KEFU_LOGIN_MAX_FAILURES,
     widgetRateLimits: widgetRateLimitsFrom(e.KEFU_WIDGET_RATE_LIMITS),

@@ -5,7 +5,7 @@ import { AppError } from './errors.ts';
 import type { EventBus } from './events/bus.ts';
 
 export type Actor =
-  | { kind: 'agent'; id: string; name: string; role: AgentRole; locale?: Locale }
+  | { kind: 'agent'; id: string; name: string; role: AgentRole; locale?: Locale; permissions?: readonly string[] }
   | { kind: 'customer'; contactId: string; name: string | null }
   | { kind: 'bot'; name: string }
   | { kind: 'system' };

@@ -56,6 +56,14 @@ const statusByCode: Record<ErrorCode, number> = {
   followup_not_found: 404,
   followup_already_closed: 409,
   approval_self_refused: 403,
+  article_not_found: 404,
+  article_slug_taken: 409,
+  article_too_large: 413,
+  article_text_missing: 409,
+  revision_not_found: 404,
+  kb_section_not_found: 404,
+  kb_slug_taken: 409,
+  locale_unknown: 400,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
@@ -93,6 +101,14 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   followup_not_found: 'No such follow-up.',
   followup_already_closed: 'This follow-up is already closed.',
   approval_self_refused: 'You asked for this unfreeze, so you cannot approve it: two other people must.',
+  article_not_found: 'No such article.',
+  article_slug_taken: 'Another article already has this slug.',
+  article_too_large: 'An article may hold at most 200 KB of text.',
+  article_text_missing: 'This article has no text in that language yet.',
+  revision_not_found: 'No such revision.',
+  kb_section_not_found: 'No such section.',
+  kb_slug_taken: 'Another category or section here already has this slug.',
+  locale_unknown: 'Unknown language: use zh-CN, zh-TW or en.',
 };
 
 export function statusForErrorCode(code: ErrorCode): number {

@@ -11,6 +11,7 @@ import type { Db } from '../../src/server/db/db.ts';
 import { createInProcessBus, type EventBus } from '../../src/server/events/bus.ts';
 import type { App } from '../../src/server/http/types.ts';
 import { insertInbox, insertOrg } from '../../src/server/orgs/orgs.queries.ts';
+import { seedStarterKb } from '../../src/server/seed/starter-kb.ts';
 import { signIdentityToken } from '../../src/server/visitors/tokens.ts';
 
 export type TestOrg = {
@@ -28,7 +29,8 @@ export const PASSWORD = 'correct horse battery staple';
 export async function createTestOrg(
   db: Db,
   slug = `org-${crypto.randomBytes(4).toString('hex')}`,
-  options: { bot?: boolean } = {},
+  /** bot: the inbox has its bot on; kb (default: as bot): the starter knowledge base is imported and published. */
+  options: { bot?: boolean; kb?: boolean } = {},
 ): Promise<TestOrg> {
   const id = await insertOrg(db, { slug, name: `Exchange ${slug}`, requireTotp: false });
   const identitySecret = crypto.randomBytes(24).toString('base64url');
@@ -57,6 +59,10 @@ export async function createTestOrg(
     }
     return { id: agentId, email, password: PASSWORD, totpSecret };
   };
+  if (options.kb ?? options.bot) {
+    const log = pino({ level: 'silent' });
+    await seedStarterKb({ db, log, events: createInProcessBus(log) }, id);
+  }
   return {
     id,
     slug,

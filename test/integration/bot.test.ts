@@ -249,7 +249,7 @@ for (const database of await testDatabases()) {
       assert.equal(detail.body.conversation.handoffReason, 'identity_verification');
     });
 
-    test('asking how to switch 2FA on gets the security article, not an identity case and a queue', async () => {
+    test('asking how to switch 2FA on gets the 2FA set-up article, not an identity case and a queue', async () => {
       const visitor = await startVisitor(server, org);
       const created = await visitor.call('POST', '/api/widget/conversations', {
         body: '开通谷歌验证的步骤是什么',
@@ -257,7 +257,7 @@ for (const database of await testDatabases()) {
       });
       const id = created.body.conversation.id as string;
       const messages = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 1);
-      assert.match(botReplies(messages)[0].body, /防钓鱼码/);
+      assert.match(botReplies(messages)[0].body, /\/help\/zh-CN\/twofa-setup-google-authenticator/);
       const agent = await loginAgent(server, org.agents.agent);
       const cases = await agent.call('GET', `/api/agent/cases?conversationId=${id}`);
       assert.equal(cases.body.cases.length, 0);

@@ -13,10 +13,12 @@ export type AgentRow = {
   totp_enabled: boolean;
   totp_last_step: number | null;
   disabled_at: Date | null;
+  /** What the agent may do beyond their role ('kb_editor': edit the knowledge base). */
+  permissions: string[];
 };
 
 const AGENT_COLUMNS =
-  'id, org_id, email, name, password_hash, role, locale, totp_secret, totp_enabled, totp_last_step, disabled_at';
+  'id, org_id, email, name, password_hash, role, locale, totp_secret, totp_enabled, totp_last_step, disabled_at, permissions';
 
 /** Login is the one lookup not scoped by organization: the email identifies the agent and with it the org. */
 export async function selectAgentByEmail(db: Queryable, email: string): Promise<AgentRow | undefined> {
@@ -166,4 +168,19 @@ export async function markSessionEnrolled(db: Queryable, sessionId: string): Pro
 
 export async function deleteSession(db: Queryable, sessionId: string): Promise<void> {
   await db.query('DELETE FROM agent_sessions WHERE id = $1', [sessionId]);
+}
+
+/** Replaces an agent's extra permissions; false when no such agent is in the organization. */
+export async function updateAgentPermissions(
+  db: Queryable,
+  orgId: string,
+  agentId: string,
+  permissions: string[],
+): Promise<boolean> {
+  const rows = await db.query('UPDATE agents SET permissions = $3 WHERE org_id = $1 AND id = $2 RETURNING id', [
+    orgId,
+    agentId,
+    permissions,
+  ]);
+  return rows.length > 0;
 }

@@ -1,7 +1,17 @@
+import { z } from 'zod';
 import { loginBodySchema, totpEnableBodySchema } from '../../contracts/api.ts';
+import { AGENT_PERMISSIONS } from '../../contracts/domain.ts';
 import { createAgentAuth, SESSION_COOKIE } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { enableTotp, getSessionInfo, login, logout, SESSION_TTL_SECONDS, setupTotp } from './auth.service.ts';
+import {
+  enableTotp,
+  getSessionInfo,
+  login,
+  logout,
+  SESSION_TTL_SECONDS,
+  setAgentPermissions,
+  setupTotp,
+} from './auth.service.ts';
 
 export function registerAuthRoutes(app: App, deps: AppDeps): void {
   const requireAgent = createAgentAuth(deps);
@@ -33,6 +43,21 @@ export function registerAuthRoutes(app: App, deps: AppDeps): void {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
+
+  app.put(
+    '/api/agent/agents/:agentId/permissions',
+    {
+      schema: {
+        tags: ['agent: team'],
+        params: z.object({ agentId: z.uuid() }),
+        body: z.object({ permissions: z.array(z.enum(AGENT_PERMISSIONS)).max(AGENT_PERMISSIONS.length) }),
+      },
+      preHandler: requireAgent,
+    },
+    async (request) => ({
+      agent: await setAgentPermissions(request.ctx, request.params.agentId, request.body.permissions),
+    }),
+  );
 
   app.post('/api/agent/auth/totp/setup', { schema: { tags }, preHandler: requireAgent }, async (request) => {
     return setupTotp(request.ctx, request.agentSession!);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import type { Agent, Organization } from '../../contracts/domain.ts';
+import { type Agent, type AgentPermission, isAgentPermission, type Organization } from '../../contracts/domain.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { Ctx } from '../context.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import { findOrgById } from '../orgs/orgs.service.ts';
@@ -20,6 +20,7 @@ import {
   reserveLoginAttempt,
   selectLiveSession,
   touchSession,
+  updateAgentPermissions,
   updateAgentTotp,
 } from './auth.queries.ts';
 import { burnPasswordCheck, verifyPassword } from './passwords.ts';
@@ -43,6 +44,7 @@ export function toAgent(row: AgentRow): Agent {
     role: row.role,
     locale: row.locale,
     totpEnabled: row.totp_enabled,
+    permissions: row.permissions.filter(isAgentPermission),
   };
 }
 
@@ -120,7 +122,14 @@ export async function login(
 }
 
 export function agentActor(agent: AgentRow) {
-  return { kind: 'agent' as const, id: agent.id, name: agent.name, role: agent.role, locale: agent.locale };
+  return {
+    kind: 'agent' as const,
+    id: agent.id,
+    name: agent.name,
+    role: agent.role,
+    locale: agent.locale,
+    permissions: agent.permissions,
+  };
 }
 
 export async function resolveSession(db: Db, token: string | undefined): Promise<AgentSession | undefined> {
@@ -179,6 +188,24 @@ export async function enableTotp(ctx: Ctx, session: AgentSession, code: string):
 export async function findActiveAgent(ctx: Pick<Ctx, 'db' | 'org'>, agentId: string): Promise<AgentRow | undefined> {
   const agent = await selectAgentInOrg(ctx.db, ctx.org.id, agentId);
   return agent && !agent.disabled_at ? agent : undefined;
+}
+
+/** An admin grants or takes back an agent's extra permissions (the knowledge-base editor); audited. */
+export async function setAgentPermissions(ctx: Ctx, agentId: string, permissions: AgentPermission[]): Promise<Agent> {
+  requireAgentRole(ctx, 'admin');
+  const unique = [...new Set(permissions)].sort();
+  return ctx.db.transaction(async (tx) => {
+    const before = await selectAgentInOrg(tx, ctx.org.id, agentId);
+    if (!before) throw new AppError('agent_not_found');
+    await updateAgentPermissions(tx, ctx.org.id, agentId, unique);
+    await recordAudit(ctx, tx, {
+      action: 'agent.permissions',
+      targetType: 'agent',
+      targetId: agentId,
+      details: { from: before.permissions, to: unique },
+    });
+    return toAgent({ ...before, permissions: unique });
+  });
 }
 
 /** The organization's agents who are not disabled, by name (for mentions and pickers). */

@@ -1,5 +1,3 @@
-import { loadSeedFaq } from '../kb/faq.ts';
-import { buildKbIndex, type KbIndex } from '../kb/search.ts';
 import { answerCustomerMessage, type BotDeps } from './bot.service.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
 import type { Db } from '../db/db.ts';
@@ -37,12 +35,7 @@ export type BotHandle = {
   settled(conversationId: string): Promise<void>;
 };
 
-export function startBot(deps: Omit<BotDeps, 'kb'> & { jobs?: JobQueue }): BotHandle {
-  let kbIndex: KbIndex | undefined;
-  const kb = () => {
-    kbIndex ??= buildKbIndex(loadSeedFaq());
-    return kbIndex;
-  };
+export function startBot(deps: BotDeps & { jobs?: JobQueue }): BotHandle {
   const turns = new Map<string, Promise<void>>();
   const botSwitch = createInboxBotSwitch(deps.db);
   const unsubscribe = deps.events.subscribe((event) => {
@@ -53,7 +46,7 @@ export function startBot(deps: Omit<BotDeps, 'kb'> & { jobs?: JobQueue }): BotHa
         // Most messages in a busy org go to conversations the bot is not part of: skip them without a query.
         const platformMatter = event.message.meta.redactions || mayBeFreezeStep(event.message.body, event.message.meta);
         if (!platformMatter && !(await botSwitch.isEnabled(event.orgId, event.inboxId))) return;
-        await answerCustomerMessage({ ...deps, kb }, event);
+        await answerCustomerMessage(deps, event);
       })
       .catch((error: unknown) =>
         deps.log.error({ err: error, conversationId: event.conversationId }, 'bot turn failed'),
@@ -74,10 +67,9 @@ export function startBot(deps: Omit<BotDeps, 'kb'> & { jobs?: JobQueue }): BotHa
   }
   return {
     close: unsubscribe,
-    /** Loads the model and the knowledge base ahead of the first customer, so nobody waits for training. */
+    /** Loads the model ahead of the first customer, so nobody waits for training. */
     async ready() {
       await getBuiltinIntentModel(deps.db);
-      kb();
     },
     async settled(conversationId) {
       // A turn may queue behind another: wait until no turn is left for this conversation.

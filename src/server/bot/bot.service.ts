@@ -52,7 +52,8 @@ export type BotDeps = {
   db: Db;
   log: Ctx['log'];
   events: EventBus;
-  kb: () => KbIndex;
+  /** The organization's knowledge-base search index (built from its published articles). */
+  kb: (orgId: string) => Promise<KbIndex>;
   /** Where the facts come from; without it the bot collects details and hands over instead of looking them up. */
   sources?: FactSources;
   mailer: Mailer;
@@ -105,7 +106,7 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     !(await personHasAnswered(db, event.orgId, conversation, previous.since ? new Date(previous.since) : null));
   let understanding: Understanding | undefined;
   const understandOnce = async () => {
-    understanding ??= await understand(deps, message, locale, redactions, conversation);
+    understanding ??= await understand(deps, event.orgId, message, locale, redactions, conversation);
     return understanding;
   };
   // "My account was hacked, freeze it!" while the bot is in charge: its compromise turn offers the freeze and brings a
@@ -432,6 +433,7 @@ async function runLookup(
 
 async function understand(
   deps: BotDeps,
+  orgId: string,
   message: Message,
   locale: Locale,
   redactions: SecretKind[],
@@ -439,7 +441,7 @@ async function understand(
 ): Promise<Understanding> {
   return understandMessage(message.body, {
     model: await getBuiltinIntentModel(deps.db),
-    kb: deps.kb(),
+    kb: await deps.kb(orgId),
     locale,
     topic: conversation.bot_state.topic,
     redactions,

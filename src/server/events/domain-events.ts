@@ -112,6 +112,11 @@ export type DomainEvent =
       followUpId: string;
       conversationId: string;
       state: 'created' | 'overdue' | 'closed';
+    }
+  | {
+      /** A knowledge-base article or the synonyms changed: every node drops its search index of the organization. */
+      type: 'kb.changed';
+      orgId: string;
     };
 
 export type DomainEventType = DomainEvent['type'];

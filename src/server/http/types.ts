@@ -16,6 +16,8 @@ import type { AgentSession } from '../auth/auth.service.ts';
 import type { Logger } from 'pino';
 import type { FactSources } from '../self-service/self-service.ts';
 import type { RateLimiter } from '../rate-limit/rate-limit.types.ts';
+import type { HelpCentreOrgs } from '../kb/help-org.ts';
+import type { KbIndexCache } from '../kb/kb-index.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -39,6 +41,8 @@ export type AppDeps = {
   sources?: FactSources;
   /** Durable background work (SLA checks, follow-ups), shared by every node through the database. */
   jobs: JobQueue;
+  /** The knowledge base's search index on this node, and which organization the public help centre serves. */
+  kb: { index: KbIndexCache; orgs: HelpCentreOrgs };
 };
 
 declare module 'fastify' {

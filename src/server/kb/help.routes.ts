@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { linkify } from '../../contracts/linkify.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { loadSeedFaq } from './faq.ts';
+import { selectPublishedTexts } from './kb.queries.ts';
 import type { KbArticle, KbLocale } from './search.ts';
 
 /**
@@ -126,15 +126,26 @@ function sendHtml(reply: FastifyReply, status: number, html: string): FastifyRep
   return reply.status(status).header('content-type', 'text/html; charset=utf-8').send(html);
 }
 
-export type HelpDeps = Pick<AppDeps, 'log'> & {
-  /** The articles to serve; the seed FAQ by default (tests pass their own). */
-  articles?: readonly KbArticle[];
-};
-
-export function registerHelpRoutes(app: App, deps: HelpDeps): void {
-  const articles = deps.articles ?? loadSeedFaq();
-  const byLocale = new Map<KbLocale, KbArticle[]>(LOCALES.map((locale) => [locale, []]));
-  for (const article of articles) byLocale.get(article.locale)?.push(article);
+export function registerHelpRoutes(app: App, deps: AppDeps): void {
+  // Interim: read the help centre's organization's published texts per request (the full help centre replaces this).
+  const load = async (orgSlug: string | undefined) => {
+    const org = await deps.kb.orgs.resolve(deps.db, orgSlug);
+    const rows = await selectPublishedTexts(deps.db, org.id);
+    const byLocale = new Map<KbLocale, KbArticle[]>(LOCALES.map((locale) => [locale, []]));
+    for (const row of rows)
+      byLocale.get(row.locale)?.push({
+        id: row.article_id,
+        slug: row.slug,
+        locale: row.locale,
+        title: row.title,
+        body: row.body_md,
+        tags: row.tags,
+        intents: row.intents,
+        category: row.category_slug,
+        url: `/help/${row.locale}/${row.slug}`,
+      });
+    return byLocale;
+  };
 
   const notFound = (reply: FastifyReply, locale: string | undefined) => {
     const l: KbLocale = locale && isLocale(locale) ? locale : 'en';
@@ -152,7 +163,7 @@ export function registerHelpRoutes(app: App, deps: HelpDeps): void {
     );
   };
 
-  const index = (reply: FastifyReply, locale: KbLocale) => {
+  const index = (reply: FastifyReply, locale: KbLocale, byLocale: Map<KbLocale, KbArticle[]>) => {
     const s = STRINGS[locale];
     const list = (byLocale.get(locale) ?? [])
       .map(
@@ -170,7 +181,7 @@ export function registerHelpRoutes(app: App, deps: HelpDeps): void {
   app.get('/help', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/help/zh-CN'));
   app.get<{ Params: { locale: string } }>('/help/:locale', { schema: { hide: true } }, async (request, reply) => {
     const { locale } = request.params;
-    return isLocale(locale) ? index(reply, locale) : notFound(reply, undefined);
+    return isLocale(locale) ? index(reply, locale, await load(undefined)) : notFound(reply, undefined);
   });
   app.get<{ Params: { locale: string; slug: string } }>(
     '/help/:locale/:slug',
@@ -178,7 +189,7 @@ export function registerHelpRoutes(app: App, deps: HelpDeps): void {
     async (request, reply) => {
       const { locale, slug } = request.params;
       if (!isLocale(locale)) return notFound(reply, undefined);
-      const article = byLocale.get(locale)?.find((candidate) => candidate.slug === slug);
+      const article = (await load(undefined)).get(locale)?.find((candidate) => candidate.slug === slug);
       if (!article) return notFound(reply, locale);
       const s = STRINGS[locale];
       return sendHtml(

@@ -92,3 +92,11 @@ export async function countOrgs(db: Queryable): Promise<number> {
   const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM organizations');
   return count;
 }
+
+/** The first organization created: the one a single-exchange install serves on its public pages. */
+export async function selectOldestOrg(db: Queryable): Promise<OrgRow | undefined> {
+  const rows = await db.query<OrgRow>(
+    'SELECT id, slug, name, require_totp, settings FROM organizations ORDER BY created_at, id LIMIT 1',
+  );
+  return rows[0];
+}

@@ -7,6 +7,7 @@ import {
   selectInbox,
   selectOrgById,
   selectOrgBySlug,
+  selectOldestOrg,
   selectWebInbox,
 } from './orgs.queries.ts';
 
@@ -27,6 +28,11 @@ export async function findOrgById(scope: Scope, orgId: string): Promise<OrgRow |
 
 export async function findOrgBySlug(scope: Scope, slug: string): Promise<OrgRow | undefined> {
   return selectOrgBySlug(scope.db, slug);
+}
+
+/** The first organization created (a single-exchange install's public pages serve it). */
+export async function findOldestOrg(scope: Scope): Promise<OrgRow | undefined> {
+  return selectOldestOrg(scope.db);
 }
 
 /** The organization a public widget request names by slug; an unknown slug is `org_not_found`. */

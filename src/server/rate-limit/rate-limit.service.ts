@@ -92,3 +92,13 @@ export async function scheduleRateLimitCleanup(jobs: JobQueue, db: Db, log: Logg
     if (deleted > 0) log.debug({ deleted }, 'deleted ended rate-limit windows');
   });
 }
+
+/** `GET /api/kb/search` and the help centre's search page. */
+export function limitKbSearch(deps: RateLimitDeps, ip: string): Promise<void> {
+  return enforce(deps, [{ rule: 'kb.search.ip', who: addressBucket(ip) }]);
+}
+
+/** A "was this helpful?" vote. */
+export function limitKbFeedback(deps: RateLimitDeps, ip: string): Promise<void> {
+  return enforce(deps, [{ rule: 'kb.feedback.ip', who: addressBucket(ip) }]);
+}

@@ -17,6 +17,9 @@
  * second in a burst (`message.visitor`: 10 per 10 s), starts a handful of conversations a day (`conversation.visitor`:
  * 6 per 10 min) and loads a page or switches language a few times a minute (`session.visitor`: 30 per min).
  *
+ * The public knowledge-base search (`kb.search.ip`) and its "was this helpful?" votes (`kb.feedback.ip`) are counted
+ * per address only: they need no visitor.
+ *
  * Windows are fixed and start at a bucket's first hit, so a client can reach twice a limit across the end of one window
  * and the start of the next; that is the price of one counter per bucket.
  *
@@ -31,6 +34,8 @@ export const WIDGET_RATE_LIMIT_RULES = [
   'conversation.visitor',
   'message.ip',
   'message.visitor',
+  'kb.search.ip',
+  'kb.feedback.ip',
 ] as const;
 
 export type WidgetRateLimitRule = (typeof WIDGET_RATE_LIMIT_RULES)[number];
@@ -48,9 +53,12 @@ export const DEFAULT_WIDGET_RATE_LIMITS: WidgetRateLimits = {
   'conversation.visitor': { limit: 6, windowSeconds: 600 },
   'message.ip': { limit: 6000, windowSeconds: 60 },
   'message.visitor': { limit: 10, windowSeconds: 10 },
+  // Suggestions as a customer types (debounced to about 2 a second) for the same NAT crowd, plus the help centre.
+  'kb.search.ip': { limit: 12_000, windowSeconds: 60 },
+  'kb.feedback.ip': { limit: 600, windowSeconds: 60 },
 };
 
-const OVERRIDE = `(${WIDGET_RATE_LIMIT_RULES.map((rule) => rule.replace('.', '\\.')).join('|')})=[1-9]\\d{0,8}/[1-9]\\d{0,5}`;
+const OVERRIDE = `(${WIDGET_RATE_LIMIT_RULES.map((rule) => rule.replaceAll('.', '\\.')).join('|')})=[1-9]\\d{0,8}/[1-9]\\d{0,5}`;
 /** `rule=limit/seconds`, comma-separated: what KEFU_WIDGET_RATE_LIMITS accepts. */
 export const WIDGET_RATE_LIMITS_PATTERN = new RegExp(`^${OVERRIDE}(,${OVERRIDE})*$`);
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Locale, Priority } from '../../contracts/domain.ts';
-import { insertAgent, selectAgentByEmail, updateAgentTotp } from '../auth/auth.queries.ts';
+import { insertAgent, selectAgentByEmail, updateAgentPermissions, updateAgentTotp } from '../auth/auth.queries.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { createTotpSecret } from '../auth/totp.ts';
 import { insertContact, insertContactIdentity } from '../contacts/contacts.queries.ts';
@@ -14,6 +14,7 @@ import {
 } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
+import { seedStarterKb } from './starter-kb.ts';
 import type { BotHandle } from '../bot/bot.listener.ts';
 import { countOrgs, insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
 import { upsertPlatformStatus } from '../platform-status/platform-status.ts';
@@ -199,6 +200,8 @@ export async function seedDemo(
     settings: { bot: { enabled: true }, routing: { enabled: true } },
   });
   await seedSandboxExchange(db, orgId);
+  // The help centre and the bot's article answers, before the sample conversations the bot answers.
+  await seedStarterKb(deps, orgId);
   const agentIds: string[] = [];
   for (const a of DEMO_AGENTS) {
     const id = await insertAgent(db, {
@@ -210,6 +213,8 @@ export async function seedDemo(
       locale: a.locale,
     });
     if (a.totp) await updateAgentTotp(db, orgId, id, { secret: createTotpSecret(), enabled: true });
+    // The supervisor also edits the knowledge base (admins always may).
+    if (a.role === 'supervisor') await updateAgentPermissions(db, orgId, id, ['kb_editor']);
     await updateAgentRouting(db, orgId, id, {
       skills: [...a.skills],
       capacity: a.onShift ? 10 : 5,
