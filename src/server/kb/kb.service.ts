@@ -23,6 +23,7 @@ import type { Queryable } from '../db/db.ts';
 import { getConversation, listMessages } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
+import { convertToSimplified } from '../text/normalize.ts';
 import { toTaiwanText } from '../text/taiwan-text.ts';
 import type { KbFileArticle, KbFileCategory, KbFileSet } from './kb-files.ts';
 import { KbFileError } from './kb-files.ts';
@@ -613,14 +614,20 @@ export async function suggestKbArticles(ctx: Ctx, index: KbIndexCache, conversat
     .slice(0, 200)
     .trim();
   if (!said) return [];
-  const language = conversation.contact.locale ?? conversation.lastLanguage;
-  const locale = language && isKbLocale(language) ? language : undefined;
+  const known = conversation.contact.locale;
+  const locale = known && isKbLocale(known) ? known : localeOfText(said);
   return searchKnowledgeBase(ctx, index, {
     q: said,
     locale,
     limit: 5,
     ...(conversation.lastIntent ? { intent: conversation.lastIntent } : {}),
   });
+}
+
+/** The locale a customer wrote in, for a customer whose profile has none: Han text in Traditional is zh-TW. */
+function localeOfText(text: string): KbLocale {
+  if (!/\p{Script=Han}/u.test(text)) return 'en';
+  return convertToSimplified(text, 'tw') === text ? 'zh-CN' : 'zh-TW';
 }
 
 /** "Was this helpful?" One vote per visitor and article text; a later vote replaces it. */
