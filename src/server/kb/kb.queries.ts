@@ -375,3 +375,47 @@ export async function replaceSynonymGroups(db: Queryable, orgId: string, groups:
     await db.query('INSERT INTO kb_synonyms (org_id, terms) VALUES ($1, $2)', [orgId, terms]);
   }
 }
+
+// ---------- The public help centre ----------
+
+export type HelpTitleRow = {
+  article_id: string;
+  slug: string;
+  locale: KbLocale;
+  title: string;
+  section_id: string | null;
+  position: number;
+  updated_at: Date;
+};
+
+/** Every published article's title per locale (no bodies): the help centre's lists, breadcrumbs and sitemap. */
+export async function selectPublishedTitles(db: Queryable, orgId: string): Promise<HelpTitleRow[]> {
+  return db.query<HelpTitleRow>(
+    `SELECT t.article_id, a.slug, t.locale, t.title, a.section_id, a.position,
+            GREATEST(a.updated_at, t.updated_at) AS updated_at
+       FROM kb_articles a
+       JOIN kb_article_texts t ON t.org_id = a.org_id AND t.article_id = a.id
+      WHERE a.org_id = $1 AND a.status = 'published'
+      ORDER BY a.position, a.slug, t.locale`,
+    [orgId],
+  );
+}
+
+/** One published article's texts in every locale it has (with the stored, sanitised HTML); none when unpublished. */
+export async function selectPublishedArticleTexts(
+  db: Queryable,
+  orgId: string,
+  slug: string,
+): Promise<PublishedTextRow[]> {
+  return db.query<PublishedTextRow>(
+    `SELECT ${TEXT_COLUMNS}, a.slug, a.intents, a.related_slugs, a.section_id, a.position, a.published_at,
+            c.slug AS category_slug
+       FROM kb_articles a
+       JOIN kb_article_texts t ON t.org_id = a.org_id AND t.article_id = a.id
+       LEFT JOIN kb_sections s ON s.org_id = a.org_id AND s.id = a.section_id
+       LEFT JOIN kb_categories c ON c.org_id = a.org_id AND c.id = s.category_id
+      WHERE a.org_id = $1 AND a.slug = $2 AND a.status = 'published'
+      ORDER BY t.locale`,
+    [orgId, slug],
+  );
+}
