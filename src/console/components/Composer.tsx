@@ -16,9 +16,19 @@ type Props = {
   conversation?: Conversation | null;
   agentName?: string;
   agents?: { id: string; name: string }[];
+  /** Text to append to the reply (a suggested article's link or text); each new object appends once. */
+  insertion?: { text: string } | null;
 };
 
-export function Composer({ disabled, onSend, onTyping, conversation = null, agentName = '', agents = [] }: Props) {
+export function Composer({
+  disabled,
+  onSend,
+  onTyping,
+  conversation = null,
+  agentName = '',
+  agents = [],
+  insertion = null,
+}: Props) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [isPrivate, setPrivate] = useState(false);
@@ -37,6 +47,12 @@ export function Composer({ disabled, onSend, onTyping, conversation = null, agen
   useEffect(() => {
     if (!disabled) inputRef.current?.focus();
   }, [disabled]);
+
+  useEffect(() => {
+    if (!insertion) return;
+    setText((current) => (current.trim() ? `${current.trimEnd()}\n${insertion.text}` : insertion.text));
+    inputRef.current?.focus();
+  }, [insertion]);
 
   // Grow with the text up to a cap, so long replies stay visible without a tiny scroll box.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the height depends on the text.

@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Agent, Conversation, ConversationStatus, Priority } from '../../contracts/domain.ts';
 import type { AgentOption } from '../hooks/useAgents.ts';
 import type { useConversation } from '../hooks/useConversation.ts';
@@ -14,6 +14,7 @@ import { ConversationFeedback } from './feedback/ConversationFeedback.tsx';
 import { MergeControl, MergedNotice } from './views/MergeControl.tsx';
 import type { ActionError } from './action-error.ts';
 import { Field, priorityOptions, SelectField, statusOptions } from './fields.tsx';
+import { KbSuggestions } from './kb/KbSuggestions.tsx';
 
 type Props = {
   conversationId: string | null;
@@ -77,6 +78,8 @@ export function ConversationView(props: Props) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const stickToBottomRef = useRef(true);
   const olderAnchorRef = useRef<{ height: number; top: number } | null>(null);
+  // Text a suggested article puts in the reply box (a new object each time, so the same text can go in twice).
+  const [insertion, setInsertion] = useState<{ text: string } | null>(null);
 
   const lastSeq = detail.messages.length > 0 ? detail.messages[detail.messages.length - 1].seq : 0;
   const firstSeq = detail.messages[0]?.seq ?? 0;
@@ -290,7 +293,9 @@ export function ConversationView(props: Props) {
         )}
       </div>
 
+      <KbSuggestions conversationId={conversationId} onInsert={(text) => setInsertion({ text })} />
       <Composer
+        insertion={insertion}
         disabled={detail.status !== 'ready'}
         onSend={send}
         onTyping={notifyTyping}

@@ -7,6 +7,7 @@ import { useConnectionState } from '../realtime/context.tsx';
 import { AdminLink } from './admin/AdminLink.tsx';
 import { AdminMenu } from './admin-helpdesk/AdminHelpdesk.tsx';
 import { LogoutIcon } from './icons.tsx';
+import { KbLink } from './kb/KbLink.tsx';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
 import { RoutingControls } from './routing/RoutingControls.tsx';
 import { SupervisorPanel } from './feedback/SupervisorPanel.tsx';
@@ -55,6 +56,7 @@ export function Header({ session, onLoggedOut }: Props) {
         <SupervisorPanel role={session.agent.role} />
         <AdminMenu session={session} />
         <AdminLink role={session.agent.role} />
+        <KbLink />
         <LocaleSwitch />
         <span className="agent-chip" title={session.agent.email}>
           <span className="avatar avatar--small avatar--agent" aria-hidden="true">

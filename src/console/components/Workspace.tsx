@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import type { SessionResponse } from '../../contracts/api.ts';
 import type { Conversation, ConversationStatus, Priority } from '../../contracts/domain.ts';
 import {
@@ -20,9 +20,13 @@ import { ConversationList } from './ConversationList.tsx';
 import { ConversationView } from './ConversationView.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { Filters } from './Filters.tsx';
+import { useKbRoute } from './kb/kb-route.ts';
 import { ReasonDialog } from './exchange/ReasonDialog.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { useI18n } from '../i18n/locale.tsx';
+
+// Its own chunk (the editor, its Markdown preview): most agents open the inbox, not the knowledge base.
+const KnowledgeBase = lazy(() => import('./kb/KnowledgeBase.tsx'));
 
 /** The three panes: list (with filters), the open conversation, and the customer's details. */
 export function Workspace({ session }: { session: SessionResponse }) {
@@ -40,6 +44,7 @@ export function Workspace({ session }: { session: SessionResponse }) {
   );
   const { t } = useI18n();
   const adminPage = useAdminPage();
+  const kbRoute = useKbRoute();
 
   // Show the list's snapshot while the conversation itself loads, so the header and details appear at once.
   const conversation = detail.conversation ?? list.items.find((item) => item.id === route.conversationId) ?? null;
@@ -109,6 +114,12 @@ export function Workspace({ session }: { session: SessionResponse }) {
   }
 
   if (adminPage) return <AdminPages page={adminPage} role={me.role} />;
+  if (kbRoute)
+    return (
+      <Suspense fallback={<div className="splash">{t('list.loading')}</div>}>
+        <KnowledgeBase route={kbRoute} session={session} />
+      </Suspense>
+    );
   return (
     <div className={`workspace${route.conversationId ? ' workspace--open' : ''}`}>
       <aside className="pane pane--list">

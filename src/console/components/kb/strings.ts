@@ -1,0 +1,29 @@
+import { ApiError, errorCodeOf } from '../../api/client.ts';
+import { describeError, type Translate } from '../../i18n/locale.tsx';
+import { textLookup } from '../../i18n/lookup.ts';
+import type { UiLocale } from '../../i18n/messages.ts';
+import en from './en.json' with { type: 'json' };
+import zhCNTable from './zh-CN.json' with { type: 'json' };
+import zhTWTable from './zh-TW.json' with { type: 'json' };
+
+/** Wording of the knowledge base pages and the suggestions panel, in the console's three languages (en, zh-CN, zh-TW): the tables are en.json, zh-CN.json and zh-TW.json beside this file; English sets the keys, and each other table must have every one. */
+export type KbText = keyof typeof en;
+
+const zhCN: Record<KbText, string> = zhCNTable;
+const zhTW: Record<KbText, string> = zhTWTable;
+
+/** Every table, by console locale: exported for the tests that check the tables stay complete and in step. */
+export const KB_STRINGS: Record<UiLocale, Record<KbText, string>> = { en, 'zh-CN': zhCN, 'zh-TW': zhTW };
+
+/** The text for a key in a locale's table (zh-HK, zh-Hant → zh-TW; other zh → zh-CN; else English), placeholders filled. */
+export const kbText = textLookup(KB_STRINGS);
+
+/** A failed request in the agent's words: the knowledge base's own codes here, the console's shared ones otherwise. */
+export function describeKbFailure(locale: string, t: Translate, failure: unknown): string {
+  const code = errorCodeOf(failure);
+  const key = `error.${code}`;
+  if (key in en) return kbText(locale, key as KbText);
+  const detail = failure instanceof ApiError ? failure.message : '';
+  const text = describeError(t, code, detail);
+  return detail && detail !== text && code !== 'network' ? `${text} ${detail}` : text;
+}
