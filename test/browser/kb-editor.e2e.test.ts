@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { toTaiwanText } from '../../src/server/text/taiwan-text.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { testDatabases } from '../helpers/databases.ts';
+import { createTestOrg, startTestServer, type TestOrg, type TestServer } from '../helpers/server.ts';
+import { isAvailable, servicesRequired } from '../helpers/services.ts';
+
+const hasChromium = await isAvailable('chromium');
+if (!hasChromium && servicesRequired()) throw new Error('Chromium is required under CI=true (/usr/bin/chromium)');
+const skip = hasChromium ? false : 'Chromium is not installed (apt-get install -y chromium)';
+const [embedded] = await testDatabases();
+
+const SLUG = 'deposit-not-credited';
+
+describe('the knowledge base in the console', { skip }, () => {
+  let db: Awaited<ReturnType<typeof embedded.open>>;
+  let server: TestServer;
+  let org: TestOrg;
+  let browser: Browser;
+
+  before(async () => {
+    db = await embedded.open();
+    server = await startTestServer(db);
+    // The starter knowledge base (69 articles, published); the org's admin may edit, its agent only reads.
+    org = await createTestOrg(db, undefined, { kb: true });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  const signIn = async (page: Page, who: 'admin' | 'agent') => {
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('login-email').fill(org.agents[who].email);
+    await page.getByTestId('login-password').fill(org.agents[who].password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('logout').waitFor();
+  };
+
+  const openArticle = async (page: Page) => {
+    await page.getByTestId('kb-link').click();
+    await page.getByTestId('kb-list').waitFor();
+    const row = page.locator(`[data-testid="kb-row"][data-slug="${SLUG}"]`);
+    await row.waitFor();
+    assert.equal(await row.getByTestId('kb-state-zh-CN').getAttribute('data-state'), 'current');
+    await row.click();
+    await page.getByTestId('kb-editor').waitFor();
+    await page.getByTestId('kb-history').waitFor();
+  };
+
+  test('an admin edits the 简体 text: it is saved, 繁體 follows it converted, and the help centre shows it', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, 'admin');
+    await openArticle(page);
+
+    const sentence = `编辑器测试句子 ${crypto.randomBytes(4).toString('hex')}：请联系客服核对这笔充值记录。`;
+    const body = page.getByTestId('kb-body');
+    const before = await body.inputValue();
+    assert.ok(before.length > 50, 'the editor shows the article text');
+    await body.fill(`${before.trimEnd()}\n\n${sentence}\n`);
+    // The preview follows the text as it is typed, rendered as Markdown; typed HTML stays text.
+    await page.getByTestId('kb-preview').getByText(sentence).waitFor();
+    await page.getByTestId('kb-note').fill('e2e edit');
+    await page.getByTestId('kb-save').click();
+    await page.getByTestId('kb-message').getByText('Saved.').waitFor();
+
+    // 繁體 is generated from 简体 (it was never edited by hand), so it carries the new sentence converted.
+    await page.getByTestId('kb-locale-zh-TW').click();
+    assert.equal(
+      await page.getByTestId('kb-locale-zh-TW').getByTestId('kb-state-zh-TW').getAttribute('data-state'),
+      'generated',
+    );
+    const taiwan = toTaiwanText(sentence);
+    assert.notEqual(taiwan, sentence, 'the sentence reads differently in 繁體');
+    assert.ok((await page.getByTestId('kb-body').inputValue()).includes(taiwan), 'the zh-TW tab has it converted');
+    await page.getByTestId('kb-generate').waitFor();
+
+    // The 简体 history has the new revision, with its note; comparing an older one shows the added line.
+    await page.getByTestId('kb-locale-zh-CN').click();
+    const history = page.getByTestId('kb-history');
+    await history.getByText('e2e edit').waitFor();
+    await history.getByTestId('kb-compare').first().click();
+    const added = page.getByTestId('kb-diff').locator('.kb-diff__add', { hasText: sentence });
+    await added.waitFor();
+
+    // The public help centre serves the saved text at once.
+    const response = await fetch(`${server.url}/help/zh-CN/${SLUG}?org=${org.slug}`);
+    assert.equal(response.status, 200);
+    assert.ok((await response.text()).includes(sentence), 'the help centre article has the new sentence');
+    await context.close();
+  });
+
+  test('an agent without the editor permission reads the knowledge base but has no edit controls', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, 'agent');
+    await openArticle(page);
+    assert.equal(await page.getByTestId('kb-page').getAttribute('data-can-edit'), 'false');
+    await page.getByTestId('kb-preview').waitFor();
+    for (const control of [
+      'kb-body',
+      'kb-save',
+      'kb-save-fields',
+      'kb-publish',
+      'kb-unpublish',
+      'kb-archive',
+      'kb-generate',
+      'kb-restore',
+      'kb-note',
+    ]) {
+      assert.equal(await page.getByTestId(control).count(), 0, `${control} is not shown`);
+    }
+    assert.equal(await page.getByTestId('kb-title').getAttribute('readonly'), '');
+    await page.getByTestId('kb-tab-articles').click();
+    await page.getByTestId('kb-list').waitFor();
+    assert.equal(await page.getByTestId('kb-new').count(), 0, 'no "New article"');
+    await context.close();
+  });
+});
