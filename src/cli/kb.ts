@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { KB_LOCALES } from '../contracts/kb.ts';
-import type { Actor, Ctx } from '../server/context.ts';
+import type { Ctx } from '../server/context.ts';
 import { ConfigError, type Config, loadConfig } from '../server/config.ts';
 import { DataDirLockedError, type Db, openDatabase } from '../server/db/db.ts';
 import { migrate } from '../server/db/migrate.ts';
@@ -110,10 +110,11 @@ export async function main(
     return await withDatabase(config, io, async (db, log) => {
       const org = await resolveOrg(db, parsed.org ?? config.helpOrg, parsed.org ? '--org' : 'KEFU_HELP_ORG');
       const events = createInProcessBus(log);
-      const ctx = (actor: Actor): Ctx => ({ db, log, events, org: { id: org.id }, actor });
+      // Whoever holds the database runs the command line: it acts as the system (imports are audited as such).
+      const ctx: Ctx = { db, log, events, org: { id: org.id }, actor: { kind: 'system' } };
       try {
-        if (parsed.command === 'import' && set) await runImport(ctx({ kind: 'system' }), set, org, parsed.publish, io);
-        else await runExport(ctx(EXPORT_ACTOR), parsed.target, org, io);
+        if (parsed.command === 'import' && set) await runImport(ctx, set, org, parsed.publish, io);
+        else await runExport(ctx, parsed.target, org, io);
       } finally {
         await events.close();
       }
@@ -137,17 +138,6 @@ export async function main(
     throw error;
   }
 }
-
-/**
- * exportKbFiles reads as an agent (the editor's export); the command line is run by whoever holds the database, so it
- * reads as this stand-in. It writes nothing, so the id appears nowhere.
- */
-const EXPORT_ACTOR: Actor = {
-  kind: 'agent',
-  id: '00000000-0000-0000-0000-000000000000',
-  name: 'kb export (command line)',
-  role: 'admin',
-};
 
 function readFiles(target: string): KbFileSet {
   let stat: fs.Stats;

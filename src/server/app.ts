@@ -23,6 +23,8 @@ import { appSecret, findOrgBySlug, findWebInbox } from './orgs/orgs.service.ts';
 import { DEMO_ORG_SLUG } from './seed/demo.ts';
 import { signIdentityToken } from './visitors/tokens.ts';
 import { z } from 'zod';
+import { localeSchema } from '../contracts/domain.ts';
+import { kbSlugSchema } from '../contracts/kb.ts';
 import type { FactSources } from './self-service/self-service.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -57,6 +59,7 @@ import { registerTrustRoutes } from './trust/trust.routes.ts';
 import { registerPlatformStatusRoutes } from './platform-status/platform-status.routes.ts';
 import { registerTeamRoutes } from './teams/teams.routes.ts';
 import { pingDatabase } from './http/health.queries.ts';
+import { createLlmClient } from './ai/llm-client.ts';
 import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createKbIndexCache } from './kb/kb-index.ts';
@@ -175,7 +178,8 @@ async function wireApp(
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log });
   await scheduleMailSecretWipe(jobs, db, log);
   await scheduleRateLimitCleanup(jobs, db, log);
-  const bot = startBot({ db, log, events, mailer, sources, jobs, kb: (orgId) => kbIndex.get(db, orgId) });
+  const llm = config.llm ? createLlmClient(config.llm, log) : undefined;
+  const bot = startBot({ db, log, events, mailer, sources, jobs, llm, kb: (orgId) => kbIndex.get(db, orgId) });
   const stopPriorityRules = startPriorityRules({ db, log, events });
   const stopSlaClocks = await startSlaClocks(
     { db, log, events, jobs, clock },
@@ -240,7 +244,8 @@ async function wireApp(
  */
 function allowWidgetCrossOrigin(app: App): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/widget/')) return;
+    // The knowledge-base search is public and cookie-free too: the widget suggests articles from the exchange's page.
+    if (!request.url.startsWith('/api/widget/') && !request.url.startsWith('/api/kb/search')) return;
     reply.header('access-control-allow-origin', '*');
     reply.header('access-control-allow-headers', 'authorization, content-type');
     reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
@@ -289,15 +294,25 @@ async function registerStaticRoutes(app: App, db: Db, consoleBuilt: boolean): Pr
             .string()
             .regex(/^\d{4,20}$/)
             .optional(),
+          // From the help centre's "Still need help?": the article read, and its language. A bad one is ignored.
+          article: kbSlugSchema.optional().catch(undefined),
+          locale: localeSchema.optional().catch(undefined),
         }),
       },
     },
     async (request, reply) => {
       reply.header('content-type', 'text/html; charset=utf-8');
       const page = await fs.promises.readFile(DEMO_PAGE, 'utf8');
-      const token = request.query.user ? await signDemoIdentity(db, request.query.user) : null;
+      const { user, article, locale } = request.query;
+      const token = user ? await signDemoIdentity(db, user) : null;
       // /demo?user=28810375 plays a signed-in customer of the demo exchange, as the exchange's own backend would.
-      return token ? page.replace('data-org="demo"', `data-org="demo" data-identity-token="${token}"`) : page;
+      // /demo?article=<slug>&locale=<locale> opens the widget with the article the customer read (both validated).
+      const attributes = [
+        token ? ` data-identity-token="${token}"` : '',
+        article ? ` data-article="${article}"` : '',
+        locale ? ` data-locale="${locale}"` : '',
+      ].join('');
+      return attributes ? page.replace('data-org="demo"', `data-org="demo"${attributes}`) : page;
     },
   );
   if (!consoleBuilt) {

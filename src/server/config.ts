@@ -32,6 +32,11 @@ const envSchema = z.object({
   KEFU_PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   /** The organization the public help centre serves (its slug); the first one created when unset. */
   KEFU_HELP_ORG: z.preprocess(emptyToUndefined, z.string().max(63).optional()),
+  /** An OpenAI-compatible chat-completions endpoint for grounded answers (off unless both URL and model are set). */
+  KEFU_LLM_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  KEFU_LLM_MODEL: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  KEFU_LLM_API_KEY: z.preprocess(emptyToUndefined, z.string().max(500).optional()),
+  KEFU_LLM_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(2500)),
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   KEFU_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   KEFU_LOGIN_MAX_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
@@ -68,6 +73,8 @@ export type Config = {
   seedDemo: 'auto' | 'always' | 'never';
   /** The organization the help centre serves (slug); the oldest when unset. */
   helpOrg: string | undefined;
+  /** Grounded AI answers from the knowledge base; undefined (off) by default. */
+  llm: { url: string; model: string; apiKey: string | undefined; timeoutMs: number } | undefined;
   cookieSecure: 'auto' | 'true' | 'false';
   /** Failed logins per account in 15 minutes before further attempts are refused. */
   loginMaxFailures: number;
@@ -102,6 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.KEFU_PUBLIC_URL,
     seedDemo: e.KEFU_SEED_DEMO,
     helpOrg: e.KEFU_HELP_ORG,
+    llm:
+      e.KEFU_LLM_URL && e.KEFU_LLM_MODEL
+        ? { url: e.KEFU_LLM_URL, model: e.KEFU_LLM_MODEL, apiKey: e.KEFU_LLM_API_KEY, timeoutMs: e.KEFU_LLM_TIMEOUT_MS }
+        : undefined,
     cookieSecure: e.KEFU_COOKIE_SECURE,
     loginMaxFailures: e.KEFU_LOGIN_MAX_FAILURES,
     widgetRateLimits: widgetRateLimitsFrom(e.KEFU_WIDGET_RATE_LIMITS),

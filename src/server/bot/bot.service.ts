@@ -4,6 +4,8 @@ import { postMessage, publishConversationUpdated } from '../conversations/conver
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEventOf } from '../events/domain-events.ts';
+import { answerFromKnowledgeBase, type GroundedAnswer } from '../ai/ai.service.ts';
+import type { LlmClient } from '../ai/llm-client.ts';
 import type { KbIndex } from '../kb/search.ts';
 import { type BotConversationRow, selectAgentRepliedSince, selectBotConversation } from './bot.queries.ts';
 import {
@@ -57,6 +59,8 @@ export type BotDeps = {
   /** Where the facts come from; without it the bot collects details and hands over instead of looking them up. */
   sources?: FactSources;
   mailer: Mailer;
+  /** A language model for grounded answers from the knowledge base; absent unless configured. */
+  llm?: LlmClient;
 };
 
 const DEFAULT_BOT_NAME = '智能客服 · Assistant';
@@ -175,7 +179,27 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     sentiment: { label: understood.sentiment.label, score: understood.sentiment.score },
     entities: understood.entities,
   });
-  const turn = decideTurn(previous, understood);
+  let turn = decideTurn(previous, understood);
+  let ai: GroundedAnswer | undefined;
+  if (deps.llm && mayAskModel(turn.action, understood, redactions)) {
+    ai = await answerFromKnowledgeBase(
+      deps.llm,
+      await deps.kb(event.orgId),
+      { text: message.body, locale, orgName: conversation.org_name },
+      (reason) => deps.log.info({ conversationId: conversation.id, reason }, 'grounded answer refused'),
+    );
+    if (ai) {
+      const sources = ai.sources.map((s) => `${s.title} ${s.url}`).join('\n');
+      turn = {
+        ...turn,
+        action: 'ai_answer',
+        replies: [reply('aiAnswer', locale, { answer: ai.text, sources })],
+        handoff: null,
+        lookup: undefined,
+        state: { ...turn.state, active: true, lowConfidenceStreak: 0 },
+      };
+    }
+  }
   await mergeMessageMeta(db, event.orgId, message.id, {
     bot: {
       intent: understood.intent,
@@ -188,7 +212,11 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     },
   });
   await updateBotState(db, event.orgId, conversation.id, { ...turn.state, locale });
-  for (const [index, text] of turn.replies.entries()) await say(text, `bot${index}`, { action: turn.action });
+  for (const [index, text] of turn.replies.entries()) {
+    // An AI answer is stored with its model and sources, for review.
+    const aiMeta = ai ? { ai: { model: ai.model, sources: ai.sources } } : {};
+    await say(text, `bot${index}`, { action: turn.action, ...aiMeta });
+  }
 
   // Impersonators: a contact that claims to be our staff but is not in the official registry gets a warning.
   const candidates = extractChannelCandidates(message.body);
@@ -209,6 +237,18 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     handoff = handoff ?? result.handoff;
   }
   if (handoff) await handOff(ctx, conversation, turn, understood, handoff);
+}
+
+/**
+ * A model may answer only where the bot would otherwise ask the customer to rephrase or hand over for want of an
+ * answer: never for a pasted secret, a compromised account, a complaint, an explicit request for a person, investment
+ * advice, or an angry customer (they get a person).
+ */
+function mayAskModel(action: string, understood: Understanding, redactions: SecretKind[]): boolean {
+  if (redactions.length > 0 || understood.sentiment.label === 'very_negative') return false;
+  if (['investment_advice', 'account_compromised', 'complaint', 'human_agent'].includes(understood.intent) && !understood.outOfScope)
+    return false;
+  return action === 'clarify' || action === 'handoff:low_confidence' || action === 'handoff:no_answer';
 }
 
 /** Whether a person has publicly answered the customer since a moment (null: ever). */

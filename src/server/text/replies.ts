@@ -57,6 +57,10 @@ const REPLIES = {
     'zh-CN': '{title}\n{snippet}\n详情：{url}\n\n这能解决您的问题吗？如果还需要帮助，请回复“人工”。',
     en: '{title}\n{snippet}\nMore: {url}\n\nDid this help? If you still need help, reply "agent".',
   },
+  aiAnswer: {
+    'zh-CN': '{answer}\n\n来源：\n{sources}\n\n（此回答由 AI 根据帮助中心文章生成，可能有不准确之处。如需人工帮助，请回复“人工”。）',
+    en: '{answer}\n\nSources:\n{sources}\n\n(This answer was written by AI from our help articles and may be imperfect. Reply "agent" to talk to a person.)',
+  },
   handoff: {
     'zh-CN': '正在为您转接人工客服，请稍候。您提供的信息会一并交给客服，无需重复说明。',
     en: 'I am connecting you with our support team now. They will see everything you have told me, so you will not need to repeat it.',
