@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { toTaiwanText } from '../../src/server/text/taiwan-text.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { testDatabases } from '../helpers/databases.ts';
-import { createTestOrg, startTestServer, type TestOrg, type TestServer } from '../helpers/server.ts';
+import { createTestOrg, startTestServer, startVisitor, type TestOrg, type TestServer } from '../helpers/server.ts';
 import { isAvailable, servicesRequired } from '../helpers/services.ts';
 
 const hasChromium = await isAvailable('chromium');
@@ -34,8 +34,8 @@ describe('the knowledge base in the console', { skip }, () => {
     await db?.drop();
   });
 
-  const signIn = async (page: Page, who: 'admin' | 'agent') => {
-    await page.goto(`${server.url}/`);
+  const signIn = async (page: Page, who: 'admin' | 'agent', path = '/') => {
+    await page.goto(`${server.url}${path}`);
     await page.getByTestId('login-email').fill(org.agents[who].email);
     await page.getByTestId('login-password').fill(org.agents[who].password);
     await page.getByTestId('login-submit').click();
@@ -120,6 +120,38 @@ describe('the knowledge base in the console', { skip }, () => {
     await page.getByTestId('kb-tab-articles').click();
     await page.getByTestId('kb-list').waitFor();
     assert.equal(await page.getByTestId('kb-new').count(), 0, 'no "New article"');
+    await context.close();
+  });
+
+  test('the conversation view suggests articles and puts their link or text in the reply box', async () => {
+    const visitor = await startVisitor(server, org);
+    const created = await visitor.call('POST', '/api/widget/conversations', {
+      body: '我的USDT充值已经过了两个小时还没到账',
+      clientId: 'kb-suggest-1',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, 'agent', `/conversations/${created.body.conversation.id}`);
+    const panel = page.getByTestId('kb-suggestions');
+    await panel.getByTestId('kb-suggestion').first().waitFor();
+    const reply = page.getByTestId('reply-input');
+    await panel.getByTestId('kb-insert-link').first().click();
+    const withLink = await reply.inputValue();
+    assert.match(withLink, new RegExp(`^.+\\n${server.url}/help/zh-CN/[a-z0-9-]+$`), withLink);
+    await panel.getByTestId('kb-insert-text').first().click();
+    await page.waitForFunction(
+      (before) => (document.querySelector('[data-testid=reply-input]') as HTMLTextAreaElement).value.length > before,
+      withLink.length + 20,
+    );
+    const withText = await reply.inputValue();
+    assert.ok(withText.startsWith(`${withLink}\n`), 'the text is appended after the link');
+    assert.doesNotMatch(withText.slice(withLink.length), /^#|\*\*/m, 'Markdown marks are taken out');
+    // Collapsible: the list hides and comes back.
+    await page.getByTestId('kb-suggestions-toggle').click();
+    assert.equal(await panel.getByTestId('kb-suggestion').count(), 0);
+    await page.getByTestId('kb-suggestions-toggle').click();
+    assert.ok((await panel.getByTestId('kb-suggestion').count()) > 0);
     await context.close();
   });
 });
