@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conversationStatusSchema, localeSchema, MESSAGE_MAX_LENGTH, prioritySchema } from './domain.ts';
 import type { Agent, Conversation, Message, Organization } from './domain.ts';
+import { kbSlugSchema } from './kb.ts';
 
 /** Request schemas (validated by the server, reused by clients) and response types for both API audiences. */
 
@@ -43,6 +44,8 @@ export type WidgetSessionResponse = {
 export const widgetCreateConversationBodySchema = z.object({
   body: messageBodySchema.optional(),
   clientId: clientIdSchema.optional(),
+  /** The help-centre article the customer read before asking; kept on the first message as `meta.readArticle`. */
+  readArticle: kbSlugSchema.optional(),
 });
 
 export const sendMessageBodySchema = z.object({ body: messageBodySchema, clientId: clientIdSchema });

@@ -1,5 +1,6 @@
 import type { Conversation, Message, WidgetConfigResponse, WidgetSessionResponse } from '../contracts/api.ts';
 import type { Locale } from '../contracts/domain.ts';
+import type { KbSearchResponse } from '../contracts/kb.ts';
 import type { SupportAvailabilityResponse } from '../contracts/routing.ts';
 
 /** The widget's HTTP calls. Only types come from the contracts, so zod never ends up in the bundle. */
@@ -94,6 +95,32 @@ export function fetchAvailability(apiOrigin: string, org: string): Promise<Suppo
   return requestJson(apiOrigin, `/api/widget/availability?org=${encodeURIComponent(org)}`);
 }
 
+/** The public knowledge-base search (src/server/kb/kb.routes.ts): suggestions while a new customer types. */
+export function searchKb(
+  apiOrigin: string,
+  org: string,
+  q: string,
+  locale: Locale,
+  limit = 3,
+): Promise<KbSearchResponse> {
+  const query = new URLSearchParams({ q, locale, org, limit: String(limit) });
+  return requestJson(apiOrigin, `/api/kb/search?${query}`);
+}
+
+export type ServiceState = 'enabled' | 'suspended' | 'congested';
+export type PlatformStatusEntry = {
+  coin: string;
+  network: string;
+  deposits: ServiceState;
+  withdrawals: ServiceState;
+  note: Partial<Record<Locale, string>>;
+};
+
+/** Deposits and withdrawals per coin and network, as the exchange's staff posted them. */
+export function fetchPlatformStatus(apiOrigin: string, org: string): Promise<{ entries: PlatformStatusEntry[] }> {
+  return requestJson(apiOrigin, `/api/widget/platform-status?org=${encodeURIComponent(org)}`);
+}
+
 export type SessionRequest = { org: string; visitorToken?: string; identityToken?: string; locale?: Locale };
 
 export function createSession(apiOrigin: string, body: SessionRequest): Promise<WidgetSessionResponse> {
@@ -110,7 +137,8 @@ type CreateConversationResponse = {
 export async function createConversation(
   apiOrigin: string,
   token: string,
-  body: { body: string; clientId: string },
+  /** `readArticle`: the help-centre article the customer came from (a slug), kept on the first message. */
+  body: { body: string; clientId: string; readArticle?: string },
 ): Promise<{ conversation: Conversation | null; messages: Message[] }> {
   const data = await requestJson<CreateConversationResponse>(apiOrigin, '/api/widget/conversations', {
     method: 'POST',

@@ -33,6 +33,11 @@ const en = {
   safety: 'Support will never ask for your seed phrase, private key or 2FA code.',
   newMessage: 'New message',
   unread: 'unread messages',
+  suggestions: 'These articles may answer your question',
+  depositsSuspended: 'deposits suspended',
+  depositsCongested: 'deposits delayed',
+  withdrawalsSuspended: 'withdrawals suspended',
+  withdrawalsCongested: 'withdrawals delayed',
 };
 
 export type Strings = typeof en;
@@ -67,6 +72,11 @@ const STRINGS: Record<Locale, Strings> = {
     safety: '客服绝不会向您索要助记词、私钥或两步验证码。',
     newMessage: '新消息',
     unread: '条未读消息',
+    suggestions: '这些文章或许能解答您的问题',
+    depositsSuspended: '充值暂停',
+    depositsCongested: '充值延迟',
+    withdrawalsSuspended: '提现暂停',
+    withdrawalsCongested: '提现延迟',
   },
   'zh-TW': {
     title: '線上客服',
@@ -96,6 +106,11 @@ const STRINGS: Record<Locale, Strings> = {
     safety: '客服絕不會向您索取助記詞、私鑰或兩步驟驗證碼。',
     newMessage: '新訊息',
     unread: '則未讀訊息',
+    suggestions: '這些文章或許能解答您的問題',
+    depositsSuspended: '充值暫停',
+    depositsCongested: '充值延遲',
+    withdrawalsSuspended: '提現暫停',
+    withdrawalsCongested: '提現延遲',
   },
 };
 

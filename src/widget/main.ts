@@ -2,14 +2,22 @@ import type { Conversation, Message } from '../contracts/api.ts';
 import type { Locale } from '../contracts/domain.ts';
 import type { ServerEvent } from '../contracts/realtime.ts';
 import { createClientId } from '../contracts/client-id.ts';
-import { fetchAvailability, fetchConfig, fetchMessages, toRequestError } from './api.ts';
+import {
+  fetchAvailability,
+  fetchConfig,
+  fetchMessages,
+  fetchPlatformStatus,
+  type PlatformStatusEntry,
+  toRequestError,
+} from './api.ts';
 import { detectLocale, getStrings, isLocale, normalizeLocale } from './i18n.ts';
+import { announcementText, createSuggester } from './kb.ts';
 import { queueNotice } from './queue.ts';
 import { createFeedbackView, isRatingRequest, submitRating, submitReport } from './rating.ts';
 import { createOutbox } from './outbox.ts';
 import { createSocket } from './realtime.ts';
 import { createVisitorSession } from './session.ts';
-import { loadLocale, loadVisitor, type OutboxItem, saveLocale } from './storage.ts';
+import { isKbSlug, loadLocale, loadVisitor, type OutboxItem, saveLocale } from './storage.ts';
 import { type Connection, createView } from './view.ts';
 
 /**
@@ -18,7 +26,8 @@ import { type Connection, createView } from './view.ts';
  * (view.ts, rating.ts), the socket (realtime.ts); it keeps the open conversation's timeline and the typing state.
  */
 
-type KefuSettings = { org?: string; identityToken?: string; locale?: string };
+/** `article`: the help-centre article (slug) the customer read before asking: opens the chat and goes with it. */
+type KefuSettings = { org?: string; identityToken?: string; locale?: string; article?: string };
 type KefuApi = {
   open: () => void;
   close: () => void;
@@ -30,7 +39,14 @@ type KefuApi = {
 };
 type KefuWindow = Window & { Kefu?: KefuApi; KefuSettings?: KefuSettings };
 
-type Setup = { org: string; apiOrigin: string; wsOrigin: string; identityToken?: string; locale: Locale | null };
+type Setup = {
+  org: string;
+  apiOrigin: string;
+  wsOrigin: string;
+  identityToken?: string;
+  locale: Locale | null;
+  article?: string;
+};
 type Source = 'history' | 'stream' | 'post';
 
 const TYPING_RESEND_MS = 3_000;
@@ -63,6 +79,7 @@ function readSetup(): Setup | null {
     wsOrigin: apiOrigin.replace(/^http/, 'ws'),
     identityToken: settings.identityToken || script?.dataset.identityToken || undefined,
     locale: normalizeLocale(settings.locale) ?? normalizeLocale(script?.dataset.locale),
+    article: [settings.article, script?.dataset.article].find(isKbSlug),
   };
 }
 
@@ -91,6 +108,9 @@ function startWidget(setup: Setup): KefuApi {
   let typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let localeSyncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The article the customer came from, until the message that starts a conversation carries it. */
+  let readArticle = setup.article ?? null;
+  let platformStatus: PlatformStatusEntry[] = [];
 
   const session = createVisitorSession(org, apiOrigin, setup.identityToken, {
     getLocale: () => locale,
@@ -124,9 +144,18 @@ function startWidget(setup: Setup): KefuApi {
       onSend: (body) => send(body),
       onLocale: (next) => changeLocale(next),
       onTyping: () => noteTyping(),
+      onDraft: (text) => suggester.draft(text),
     },
     { linkOrigin: apiOrigin },
   );
+
+  const suggester = createSuggester({
+    apiOrigin,
+    org,
+    getLocale: () => locale,
+    enabled: () => !conversation && outbox.items().length === 0,
+    show: (suggestions) => view.setSuggestions(suggestions),
+  });
 
   const feedback = createFeedbackView(locale, {
     onRate: (rating, comment) => {
@@ -198,6 +227,7 @@ function startWidget(setup: Setup): KefuApi {
     }
     subscribedTo = null;
     conversation = next;
+    if (next) suggester.hide();
     feedback.setConversation(next?.id ?? null);
     // Seqs are per conversation: a different conversation starts a fresh timeline.
     messages.clear();
@@ -316,7 +346,13 @@ function startWidget(setup: Setup): KefuApi {
 
   function send(body: string): void {
     const item: OutboxItem = { clientId: createClientId(), body, createdAt: new Date().toISOString() };
+    // Only the message that starts the conversation carries the article (stored as its meta.readArticle).
+    if (readArticle && !conversation && outbox.items().length === 0) {
+      item.readArticle = readArticle;
+      readArticle = null;
+    }
     outbox.add(item);
+    suggester.hide();
     view.addPending(item, 'sending');
     stopTyping();
     if (!session.ready()) void session.refresh();
@@ -371,6 +407,8 @@ function startWidget(setup: Setup): KefuApi {
     locale = next;
     view.setLocale(next);
     feedback.setLocale(next);
+    view.setAnnouncement(announcementText(platformStatus, next));
+    suggester.refresh();
     // Let the server know too, so bot replies and the agent's view follow the customer's language.
     if (session.ready()) {
       clearTimeout(localeSyncTimer);
@@ -381,6 +419,8 @@ function startWidget(setup: Setup): KefuApi {
   /** Asked on load, on every open and every minute while open: agents come and go, and the header must follow. */
   async function refreshAvailability(): Promise<void> {
     clearTimeout(availabilityTimer);
+    // The status banner sits in the panel: asked only while it is open.
+    if (isOpen) void refreshPlatformStatus();
     try {
       const { availability } = await fetchAvailability(apiOrigin, org);
       view.setAvailability(availability);
@@ -388,6 +428,16 @@ function startWidget(setup: Setup): KefuApi {
       view.setAvailability(null);
     }
     if (isOpen && !stopped) availabilityTimer = setTimeout(() => void refreshAvailability(), AVAILABILITY_REFRESH_MS);
+  }
+
+  async function refreshPlatformStatus(): Promise<void> {
+    try {
+      const { entries } = await fetchPlatformStatus(apiOrigin, org);
+      platformStatus = Array.isArray(entries) ? entries : [];
+    } catch {
+      // Keep the last known line: a failed refresh says nothing about the incidents.
+    }
+    view.setAnnouncement(announcementText(platformStatus, locale));
   }
 
   async function loadConfig(): Promise<void> {
@@ -436,6 +486,8 @@ function startWidget(setup: Setup): KefuApi {
   const stored = loadVisitor(org);
   // A returning visitor reconnects at once, so replies that arrive before the panel is opened raise the badge.
   if (outbox.items().length > 0 || (stored && (!stored.verified || session.hasIdentity()))) void session.refresh();
+  // Came from a help-centre article ("Still need help?"): the chat is what the customer asked for.
+  if (setup.article) setOpen(true);
 
   return {
     open: () => setOpen(true),

@@ -134,7 +134,11 @@ export function createOutbox(org: string, apiOrigin: string, hooks: OutboxHooks)
     if (!conversation) {
       let created: Awaited<ReturnType<typeof createConversation>>;
       try {
-        created = await createConversation(apiOrigin, token, payload);
+        created = await createConversation(
+          apiOrigin,
+          token,
+          item.readArticle ? { ...payload, readArticle: item.readArticle } : payload,
+        );
       } catch (error) {
         const failure = toRequestError(error);
         // A refusal for speed created nothing; any other unclear failure may have.

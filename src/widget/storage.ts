@@ -8,7 +8,13 @@ import { isLocale } from './i18n.ts';
 
 /** `expiresAt` (ISO) is when `token` stops opening the API; the widget renews the session before then. */
 export type StoredVisitor = { token: string; verified: boolean; expiresAt?: string };
-export type OutboxItem = { clientId: string; body: string; createdAt: string };
+/** `readArticle`: the help-centre article the customer came from, sent with the message that starts a conversation. */
+export type OutboxItem = { clientId: string; body: string; createdAt: string; readArticle?: string };
+
+/** A knowledge-base slug (src/contracts/kb.ts kbSlugSchema), so nothing else rides along as article context. */
+export function isKbSlug(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 120 && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value);
+}
 
 const PREFIX = 'kefu:v1:';
 const memory = new Map<string, string | null>();
@@ -61,13 +67,20 @@ export function saveVisitor(org: string, visitor: StoredVisitor | null): void {
 export function loadOutbox(org: string): OutboxItem[] {
   const value = readJson(`${org}:outbox`);
   if (!Array.isArray(value)) return [];
-  return value.filter(
-    (item): item is OutboxItem =>
-      !!item &&
-      typeof item.clientId === 'string' &&
-      typeof item.body === 'string' &&
-      typeof item.createdAt === 'string',
-  );
+  return value
+    .filter(
+      (item): item is OutboxItem =>
+        !!item &&
+        typeof item.clientId === 'string' &&
+        typeof item.body === 'string' &&
+        typeof item.createdAt === 'string',
+    )
+    .map(({ clientId, body, createdAt, readArticle }) => ({
+      clientId,
+      body,
+      createdAt,
+      ...(isKbSlug(readArticle) ? { readArticle } : {}),
+    }));
 }
 
 export function saveOutbox(org: string, items: OutboxItem[]): void {

@@ -29,6 +29,13 @@ button,select,textarea{font:inherit;color:inherit;margin:0}
 .close{width:32px;height:32px;flex:none;border:0;border-radius:6px;background:transparent;color:#fff;cursor:pointer;font-size:22px;line-height:1}
 .close:hover{background:rgba(255,255,255,.16)}
 .safety{margin:0;padding:7px 14px;font-size:12px;color:#92400e;background:#fffbeb;border-bottom:1px solid #fde68a}
+.announce{margin:0;padding:6px 14px;font-size:12px;color:#991b1b;background:#fef2f2;border-bottom:1px solid #fecaca;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.kb{display:flex;flex-direction:column;gap:4px;padding:8px 12px;border-top:1px solid #e5e7eb;background:#fff}
+.kb-title{font-size:12px;color:#6b7280}
+.kb-link{display:flex;flex-direction:column;padding:6px 10px;border-radius:8px;border:1px solid #e5e7eb;color:#1f4fd8;text-decoration:none}
+.kb-link:hover,.kb-link:focus-visible{background:#f0f4ff;border-color:#93b4ff;outline:none}
+.kb-name{font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.kb-snippet{font-size:12px;color:#4b5563;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
 .messages{flex:1;overflow-y:auto;padding:14px 12px 6px;background:#f6f7f9;display:flex;flex-direction:column;gap:10px;overscroll-behavior:contain}
 .messages:focus-visible{outline:2px solid #93b4ff;outline-offset:-2px}
 .msg{display:flex;flex-direction:column;max-width:82%;align-self:flex-start}

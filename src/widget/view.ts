@@ -24,7 +24,12 @@ export type ViewCallbacks = {
   onSend: (body: string) => void;
   onLocale: (locale: Locale) => void;
   onTyping: () => void;
+  /** The composer's text changed (typed, cleared or sent): for article suggestions before a conversation starts. */
+  onDraft: (text: string) => void;
 };
+
+/** A knowledge-base article offered while the customer types; `href` is absolute, on the kefu server. */
+export type Suggestion = { title: string; snippet: string; href: string };
 
 export type View = {
   setOpen: (open: boolean) => void;
@@ -44,6 +49,10 @@ export type View = {
   /** The customer's place in the queue for a human ('' hides it). */
   setQueue: (text: string) => void;
   setUnread: (count: number) => void;
+  /** Articles shown above the composer ([] hides them). */
+  setSuggestions: (suggestions: Suggestion[]) => void;
+  /** A one-line platform-status banner under the header ('' hides it). */
+  setAnnouncement: (text: string) => void;
   /** Places the feedback area (rating card, report) above the reply box (src/widget/rating.ts). */
   mountFeedback: (el: HTMLElement) => void;
   destroy: () => void;
@@ -179,6 +188,12 @@ export function createView(
   head.append(headMain, localeSelect, closeButton);
 
   const safety = createElement('p', { class: 'safety' });
+  const announcement = createElement('p', {
+    class: 'announce',
+    'data-testid': 'kefu-announcement',
+    role: 'status',
+    hidden: '',
+  });
   const list = createElement('div', {
     class: 'messages',
     'data-testid': 'kefu-messages',
@@ -225,7 +240,11 @@ export function createView(
   });
   composer.append(attachNote, inputLabel, attachButton, input, sendButton, counter);
 
-  panel.append(head, safety, list, queue, typing, composer);
+  // Article titles and snippets come from the knowledge base's editors: text nodes only, like message bodies.
+  const suggestions = createElement('nav', { class: 'kb', 'data-testid': 'kefu-suggestions', hidden: '' });
+  const suggestionsTitle = createElement('div', { class: 'kb-title' });
+
+  panel.append(head, safety, announcement, list, queue, typing, suggestions, composer);
   root.append(launcher, panel);
   shadow.append(style, root);
 
@@ -236,6 +255,8 @@ export function createView(
     closeButton.setAttribute('aria-label', t.close);
     titleEl.textContent = title || t.title;
     safety.textContent = t.safety;
+    suggestionsTitle.textContent = t.suggestions;
+    suggestions.setAttribute('aria-label', t.suggestions);
     inputLabel.textContent = t.placeholder;
     attachButton.title = t.attachSoon;
     attachButton.setAttribute('aria-label', t.attachSoon);
@@ -367,6 +388,7 @@ export function createView(
     input.value = '';
     autoGrow();
     renderComposer();
+    callbacks.onDraft('');
     input.focus();
   }
 
@@ -420,6 +442,7 @@ export function createView(
     autoGrow();
     renderComposer();
     if (input.value) callbacks.onTyping();
+    callbacks.onDraft(input.value);
   });
 
   renderStrings();
@@ -514,6 +537,31 @@ export function createView(
     setUnread(count) {
       unread = count;
       renderLauncher();
+    },
+    setSuggestions(next) {
+      suggestions.replaceChildren(
+        suggestionsTitle,
+        ...next.map((item) => {
+          const link = createElement('a', {
+            class: 'kb-link',
+            'data-testid': 'kefu-suggestion',
+            href: item.href,
+            target: '_blank',
+            rel: 'noopener noreferrer',
+          });
+          link.append(
+            createElement('span', { class: 'kb-name' }, item.title),
+            createElement('span', { class: 'kb-snippet' }, item.snippet),
+          );
+          return link;
+        }),
+      );
+      suggestions.hidden = next.length === 0;
+    },
+    setAnnouncement(text) {
+      announcement.textContent = text;
+      announcement.title = text;
+      announcement.hidden = text === '';
     },
     mountFeedback(el) {
       panel.insertBefore(el, composer);

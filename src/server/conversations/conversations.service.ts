@@ -313,7 +313,11 @@ export async function publishConversationUpdated(
 /** A customer's new conversation, optionally with its first message, in the given inbox. */
 export async function startConversation(
   ctx: Ctx,
-  input: { inboxId: string; contactId: string; firstMessage?: { body: string; clientId: string | null } },
+  input: {
+    inboxId: string;
+    contactId: string;
+    firstMessage?: { body: string; clientId: string | null; meta?: Record<string, unknown> };
+  },
 ): Promise<{ conversation: Conversation; message: Message | null }> {
   if (input.firstMessage?.clientId) {
     // A retried "start with this message" finds the conversation the first attempt created.

@@ -42,13 +42,16 @@ export function registerWidgetRoutes(app: App, deps: AppDeps): void {
     '/api/widget/conversations',
     { schema: { tags, body: widgetCreateConversationBodySchema }, preHandler },
     async (request, reply) => {
-      const { body, clientId } = request.body;
+      const { body, clientId, readArticle } = request.body;
       const { contactId, inboxId } = visitorOf(request);
       await limitConversationStart(deps, { ip: request.ip, contactId, withMessage: body !== undefined });
       const result = await startConversation(request.ctx, {
         inboxId,
         contactId,
-        firstMessage: body ? { body, clientId: clientId ?? null } : undefined,
+        // What the customer already read goes with their question, for the bot and the agent (a slug, nothing else).
+        firstMessage: body
+          ? { body, clientId: clientId ?? null, ...(readArticle ? { meta: { readArticle } } : {}) }
+          : undefined,
       });
       reply.status(201);
       return result;
