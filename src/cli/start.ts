@@ -64,6 +64,7 @@ function printBanner(
     '',
     `  Agent console   ${url}/`,
     `  Demo exchange   ${url}/demo   (the customer chat widget)`,
+    `  Help centre     ${url}/help   (the knowledge base in zh-CN, zh-TW and English)`,
     `  API docs        ${url}/api/docs`,
     '',
   ];
