@@ -154,4 +154,51 @@ describe('the knowledge base in the console', { skip }, () => {
     assert.ok((await panel.getByTestId('kb-suggestion').count()) > 0);
     await context.close();
   });
+
+  test("an admin creates an article (a taken slug is refused in the console's words) and edits the synonyms", async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, 'admin', '/kb');
+    await page.getByTestId('kb-new').click();
+    await page.getByTestId('kb-slug').fill(SLUG);
+    await page.getByTestId('kb-intent-deposit_missing').check();
+    await page.getByTestId('kb-title').fill('测试文章');
+    await page.getByTestId('kb-body').fill('# 标题\n\n<script>alert(1)</script> **加粗**');
+    const preview = page.getByTestId('kb-preview');
+    await preview.locator('strong', { hasText: '加粗' }).waitFor();
+    assert.equal(await preview.locator('script').count(), 0, 'typed HTML is not rendered');
+    assert.ok((await preview.innerText()).includes('<script>'), 'it shows as text');
+    await page.getByTestId('kb-create').click();
+    await page.getByTestId('kb-message').getByText('Another article already has this slug.').waitFor();
+
+    const slug = `e2e-${crypto.randomBytes(3).toString('hex')}`;
+    await page.getByTestId('kb-slug').fill(slug);
+    await page.getByTestId('kb-publish-now').check();
+    await page.getByTestId('kb-create').click();
+    await page.getByTestId('kb-history').waitFor();
+    assert.equal(await page.getByTestId('kb-article-status').getAttribute('class'), 'kb-status kb-status--published');
+    assert.equal(
+      await page.getByTestId('kb-locale-zh-TW').getByTestId('kb-state-zh-TW').getAttribute('data-state'),
+      'generated',
+    );
+    assert.equal(
+      await page.getByTestId('kb-locale-en').getByTestId('kb-state-en').getAttribute('data-state'),
+      'missing',
+    );
+    assert.ok(new URL(page.url()).pathname.startsWith('/kb/articles/'));
+    await page.getByTestId('kb-unpublish').click();
+    await page.locator('[data-testid=kb-article-status].kb-status--draft').waitFor();
+
+    await page.getByTestId('kb-tab-synonyms').click();
+    const text = page.getByTestId('kb-synonyms-text');
+    await text.waitFor();
+    await text.fill('提币 = 出金 = withdraw\n单个词');
+    await page.getByTestId('kb-synonyms-save').click();
+    await page.getByTestId('kb-message').getByText('Saved.').waitFor();
+    assert.equal(await text.inputValue(), '提币 = 出金 = withdraw', 'a line of one term is dropped');
+    await page.reload();
+    await page.getByTestId('kb-synonyms-text').waitFor();
+    assert.equal(await page.getByTestId('kb-synonyms-text').inputValue(), '提币 = 出金 = withdraw');
+    await context.close();
+  });
 });
