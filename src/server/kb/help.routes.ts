@@ -89,6 +89,11 @@ function baseUrl(deps: AppDeps, request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
+function secureCookies(deps: AppDeps, request: FastifyRequest): boolean {
+  const setting = deps.config.cookieSecure;
+  return setting === 'auto' ? request.protocol === 'https' : setting === 'true';
+}
+
 function sendHtml(reply: FastifyReply, status: number, html: string, csp?: string): FastifyReply {
   if (csp) reply.header('content-security-policy', csp);
   return reply.status(status).header('content-type', 'text/html; charset=utf-8').send(html);
@@ -193,7 +198,7 @@ export function registerHelpRoutes(app: App, deps: AppDeps): void {
         maxAge: YEAR_SECONDS,
         sameSite: 'lax',
         httpOnly: true,
-        secure: request.protocol === 'https',
+        secure: secureCookies(deps, request),
       });
       const url = new URL(request.url, 'http://help.invalid');
       url.searchParams.delete('switch');
@@ -362,7 +367,7 @@ export function registerHelpRoutes(app: App, deps: AppDeps): void {
             maxAge: YEAR_SECONDS,
             sameSite: 'lax',
             httpOnly: true,
-            secure: request.protocol === 'https',
+            secure: secureCookies(deps, request),
           });
         }
         await recordHelpVote({ db: deps.db, org }, { slug, locale, helpful, comment, visitorKey });
