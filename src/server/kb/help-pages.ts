@@ -229,7 +229,7 @@ article.panel h1{margin-top:0;font-size:28px;line-height:1.3}
 .body img{max-width:100%}.body pre{overflow:auto;background:var(--bg);padding:12px;border-radius:6px}
 .body table{border-collapse:collapse;display:block;overflow:auto}.body th,.body td{border:1px solid var(--line);padding:6px 10px}
 .meta{color:var(--muted);font-size:14px}
-.side{margin-top:20px}
+.side{margin-top:20px}.side h2{margin-top:0;font-size:20px}.hero button{border-color:#fff}
 .feedback textarea{width:100%;font:inherit;min-height:64px;padding:8px;border:1px solid var(--line);border-radius:8px}
 .feedback .buttons{display:flex;gap:8px;margin-top:8px}
 .thanks{color:#1a7f37;font-weight:600}
@@ -246,6 +246,8 @@ function head(frame: PageFrame, h: PageHead): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(h.title)}</title>`,
+    // No favicon request (a 404 on every first visit): the organization's logo, or none.
+    `<link rel="icon" href="${frame.brand.logoUrl ? e(frame.brand.logoUrl) : 'data:,'}">`,
   ];
   if (h.description) lines.push(`<meta name="description" content="${e(h.description)}">`);
   if (h.noindex) lines.push('<meta name="robots" content="noindex">');
