@@ -265,6 +265,24 @@ for (const database of await testDatabases()) {
       assert.equal(detail.body.conversation.handoffReason, null);
     });
 
+    test('a customer who read the article before asking is not sent it again: a person takes over', async () => {
+      const visitor = await startVisitor(server, org);
+      const created = await visitor.call('POST', '/api/widget/conversations', {
+        body: '开通谷歌验证的步骤是什么',
+        clientId: 'read1',
+        readArticle: 'twofa-setup-google-authenticator',
+      });
+      const id = created.body.conversation.id as string;
+      const messages = await waitForMessages(visitor, id, (m) => botReplies(m).length >= 1);
+      assert.match(botReplies(messages)[0].body, /^您已经看过《.*谷歌验证.*》，看来它没能解决您的问题/);
+      assert.doesNotMatch(botReplies(messages)[0].body, /\/help\//);
+      const agent = await loginAgent(server, org.agents.agent);
+      const detail = await agent.call('GET', `/api/agent/conversations/${id}`);
+      assert.equal(detail.body.conversation.handoffReason, 'answer_unhelpful');
+      const note = detail.body.messages.find((m: { private: boolean }) => m.private);
+      assert.match(note.body, /Read before asking: twofa-setup-google-authenticator/);
+    });
+
     test('a customer already cheated by fake support is warned about the account and handed to security at once', async () => {
       const visitor = await startVisitor(server, org);
       const created = await visitor.call('POST', '/api/widget/conversations', {

@@ -179,7 +179,24 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     sentiment: { label: understood.sentiment.label, score: understood.sentiment.score },
     entities: understood.entities,
   });
+  const readArticle = typeof message.meta.readArticle === 'string' ? message.meta.readArticle : undefined;
+  if (readArticle)
+    previous = { ...previous, readArticles: [...new Set([...(previous.readArticles ?? []), readArticle])] };
   let turn = decideTurn(previous, understood);
+  // The article the customer came from did not help them: sending it again would not either; a person takes over.
+  if (
+    turn.action === 'kb_answer' &&
+    understood.kb &&
+    previous.readArticles?.includes(slugOfArticleUrl(understood.kb.url))
+  ) {
+    turn = {
+      ...turn,
+      action: 'handoff:answer_unhelpful',
+      replies: [reply('handoffAlreadyRead', locale, { title: understood.kb.title })],
+      handoff: { reason: 'answer_unhelpful', priority: 'normal', tags: ['read-article'], securityFlag: false },
+      state: { ...turn.state, active: false },
+    };
+  }
   let ai: GroundedAnswer | undefined;
   if (deps.llm && mayAskModel(turn.action, understood, redactions)) {
     ai = await answerFromKnowledgeBase(
@@ -239,6 +256,11 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
   if (handoff) await handOff(ctx, conversation, turn, understood, handoff);
 }
 
+/** '/help/zh-CN/deposit-not-credited?org=x' → 'deposit-not-credited'. */
+function slugOfArticleUrl(url: string): string {
+  return url.split('?')[0]?.split('/').pop() ?? '';
+}
+
 /**
  * A model may answer only where the bot would otherwise ask the customer to rephrase or hand over for want of an
  * answer: never for a pasted secret, a compromised account, a complaint, an explicit request for a person, investment
@@ -246,7 +268,10 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
  */
 function mayAskModel(action: string, understood: Understanding, redactions: SecretKind[]): boolean {
   if (redactions.length > 0 || understood.sentiment.label === 'very_negative') return false;
-  if (['investment_advice', 'account_compromised', 'complaint', 'human_agent'].includes(understood.intent) && !understood.outOfScope)
+  if (
+    ['investment_advice', 'account_compromised', 'complaint', 'human_agent'].includes(understood.intent) &&
+    !understood.outOfScope
+  )
     return false;
   return action === 'clarify' || action === 'handoff:low_confidence' || action === 'handoff:no_answer';
 }
@@ -556,6 +581,7 @@ async function handOff(
       : null,
     e.amounts.length ? `Amounts: ${e.amounts.map((a) => `${a.value}${a.coin ? ` ${a.coin}` : ''}`).join(', ')}` : null,
     e.orderIds.length ? `Order/withdrawal ids: ${e.orderIds.join(', ')}` : null,
+    turn.state.readArticles?.length ? `Read before asking: ${turn.state.readArticles.join(', ')}` : null,
   ].filter(Boolean);
   const said = turn.state.said.map((line) => `  - ${line.replace(/\n+/g, ' ')}`);
   const body = [`Bot hand-off — ${handoff.reason.replace(/_/g, ' ')}`, ...facts, 'Bot said:', ...said].join('\n');

@@ -39,6 +39,8 @@ export type BotState = {
   said: string[];
   /** An emergency freeze in progress (it runs even after a hand-off: see self-service/emergency-freeze.ts). */
   freeze?: FreezeState;
+  /** Help-centre articles the customer read before asking (from the help centre's "Still need help?"). */
+  readArticles?: string[];
   /** The language of the conversation so far, for messages that have none of their own. */
   locale?: Locale;
   /** The intent the bot's last turn answered from the knowledge base, asking "did this solve it?". */

@@ -58,8 +58,13 @@ const REPLIES = {
     en: '{title}\n{snippet}\nMore: {url}\n\nDid this help? If you still need help, reply "agent".',
   },
   aiAnswer: {
-    'zh-CN': '{answer}\n\n来源：\n{sources}\n\n（此回答由 AI 根据帮助中心文章生成，可能有不准确之处。如需人工帮助，请回复“人工”。）',
+    'zh-CN':
+      '{answer}\n\n来源：\n{sources}\n\n（此回答由 AI 根据帮助中心文章生成，可能有不准确之处。如需人工帮助，请回复“人工”。）',
     en: '{answer}\n\nSources:\n{sources}\n\n(This answer was written by AI from our help articles and may be imperfect. Reply "agent" to talk to a person.)',
+  },
+  handoffAlreadyRead: {
+    'zh-CN': '您已经看过《{title}》，看来它没能解决您的问题。我为您转接人工客服，请稍候。',
+    en: 'You have already read "{title}" and it did not solve this, so I am connecting you with our support team.',
   },
   handoff: {
     'zh-CN': '正在为您转接人工客服，请稍候。您提供的信息会一并交给客服，无需重复说明。',
