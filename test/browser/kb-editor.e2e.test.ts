@@ -136,7 +136,12 @@ describe('the knowledge base in the console', { skip }, () => {
     const panel = page.getByTestId('kb-suggestions');
     await panel.getByTestId('kb-suggestion').first().waitFor();
     const reply = page.getByTestId('reply-input');
+    // The reply box is ready once the conversation has loaded.
+    await page.locator('[data-testid=conversation-view][data-state=ready]').waitFor();
     await panel.getByTestId('kb-insert-link').first().click();
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-testid=reply-input]') as HTMLTextAreaElement).value.includes('/help/'),
+    );
     const withLink = await reply.inputValue();
     assert.match(withLink, new RegExp(`^.+\\n${server.url}/help/zh-CN/[a-z0-9-]+$`), withLink);
     await panel.getByTestId('kb-insert-text').first().click();
