@@ -54,7 +54,7 @@ describe('help-centre links in the bot’s answers are real links in real Chromi
     assert.equal(await help.locator('html').getAttribute('lang'), 'zh-CN');
     assert.ok((await help.locator('h1').textContent())?.includes('密码'), 'the password article');
     assert.equal(await help.locator('#root').count(), 0, 'not the console');
-    await help.locator('a[href="/help/zh-CN"]').click();
+    await help.locator('.crumbs a[href="/help/zh-CN"]').click();
     await help.waitForURL(`${server.url}/help/zh-CN`);
     assert.ok((await help.locator('li a').count()) >= 20, 'the index lists the articles');
     await help.close();
