@@ -9,6 +9,7 @@ import {
 } from '../../src/console/components/admin-helpdesk/strings.ts';
 import { EXCHANGE_STRINGS, type ExchangeText, exchangeText } from '../../src/console/components/exchange/strings.ts';
 import { FEEDBACK_STRINGS, type FeedbackText, feedbackText } from '../../src/console/components/feedback/strings.ts';
+import { KB_STRINGS, type KbText, kbText } from '../../src/console/components/kb/strings.ts';
 import { type RoutingStrings, routingStrings } from '../../src/console/components/routing/strings.ts';
 import { TOOL_STRINGS, type ToolText, toolText } from '../../src/console/components/tools/strings.ts';
 import { intentLabel, VIEW_STRINGS, type ViewText, viewText } from '../../src/console/components/views/strings.ts';
@@ -54,6 +55,12 @@ const TABLES: Table[] = [
     name: 'feedbackText',
     keys: Object.keys(FEEDBACK_STRINGS.en),
     text: (locale, key) => feedbackText(locale, key as FeedbackText),
+    aliases: true,
+  },
+  {
+    name: 'kbText',
+    keys: Object.keys(KB_STRINGS.en),
+    text: (locale, key) => kbText(locale, key as KbText),
     aliases: true,
   },
   {

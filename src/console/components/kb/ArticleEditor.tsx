@@ -27,7 +27,8 @@ import {
 import { openKb } from './kb-route.ts';
 import { KbMessage, type KbOutcome, LOCALE_SHORT, StateBadge } from './parts.tsx';
 import { renderPreview } from './markdown.ts';
-import { describeKbFailure, kbText } from './strings.ts';
+import { describeKbFailure } from './describe-failure.ts';
+import { kbText } from './strings.ts';
 
 type Fields = { slug: string; sectionId: string; intents: IntentId[]; related: string };
 type TextDraft = { title: string; body: string; tags: string; note: string };

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import type { KbArticleSummary, KbSearchHit } from '../../../contracts/kb.ts';
 import { useI18n } from '../../i18n/locale.tsx';
 import { fetchKbArticle, fetchKbArticles, fetchKbSuggestions } from './kb-api.ts';
-import { describeKbFailure, kbText } from './strings.ts';
+import { describeKbFailure } from './describe-failure.ts';
+import { kbText } from './strings.ts';
 
 /** The published articles, asked once per page: suggestions name articles by slug, the article API wants the id. */
 let published: Promise<KbArticleSummary[]> | null = null;

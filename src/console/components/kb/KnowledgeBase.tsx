@@ -8,7 +8,8 @@ import { ArticleEditor } from './ArticleEditor.tsx';
 import { fetchKbArticles, fetchKbSynonyms, saveKbSynonyms, synonymsToText, textToSynonyms } from './kb-api.ts';
 import { canEditKb, type KbRoute, openKb } from './kb-route.ts';
 import { KbMessage, type KbOutcome, StateBadge, titleOf } from './parts.tsx';
-import { describeKbFailure, kbText } from './strings.ts';
+import { describeKbFailure } from './describe-failure.ts';
+import { kbText } from './strings.ts';
 
 /** The knowledge base: replaces the three panes while open (as the admin pages do); the inbox keeps its state. */
 export default function KnowledgeBase({ route, session }: { route: KbRoute; session: SessionResponse }) {

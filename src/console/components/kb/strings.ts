@@ -1,5 +1,3 @@
-import { ApiError, errorCodeOf } from '../../api/client.ts';
-import { describeError, type Translate } from '../../i18n/locale.tsx';
 import { textLookup } from '../../i18n/lookup.ts';
 import type { UiLocale } from '../../i18n/messages.ts';
 import en from './en.json' with { type: 'json' };
@@ -17,13 +15,3 @@ export const KB_STRINGS: Record<UiLocale, Record<KbText, string>> = { en, 'zh-CN
 
 /** The text for a key in a locale's table (zh-HK, zh-Hant → zh-TW; other zh → zh-CN; else English), placeholders filled. */
 export const kbText = textLookup(KB_STRINGS);
-
-/** A failed request in the agent's words: the knowledge base's own codes here, the console's shared ones otherwise. */
-export function describeKbFailure(locale: string, t: Translate, failure: unknown): string {
-  const code = errorCodeOf(failure);
-  const key = `error.${code}`;
-  if (key in en) return kbText(locale, key as KbText);
-  const detail = failure instanceof ApiError ? failure.message : '';
-  const text = describeError(t, code, detail);
-  return detail && detail !== text && code !== 'network' ? `${text} ${detail}` : text;
-}
