@@ -46,6 +46,14 @@ export type Message = {
   createdAt: string;
 };
 
+/** Where a conversation happens: its inbox's kind. */
+export const CHANNELS = ['web', 'email', 'telegram', 'phone', 'api'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** How a contact is known on a channel (one contact may have several). */
+export const CONTACT_IDENTITY_KINDS = ['web_visitor', 'email', 'telegram', 'exchange_uid', 'phone'] as const;
+export type ContactIdentityKind = (typeof CONTACT_IDENTITY_KINDS)[number];
+
 export type ContactSummary = {
   id: string;
   name: string | null;
@@ -53,6 +61,8 @@ export type ContactSummary = {
   exchangeUid: string | null;
   locale: Locale | null;
   vipLevel: number;
+  /** The contact's identities on every channel (the widget's anonymous visitor ids left out). */
+  identities: { kind: ContactIdentityKind; value: string }[];
 };
 
 export type AgentSummary = { id: string; name: string };
@@ -61,6 +71,8 @@ export type Conversation = {
   id: string;
   number: number;
   inboxId: string;
+  /** The channel the customer wrote on: web (the widget), email, telegram, phone (a callback) or api (the exchange). */
+  channel: Channel;
   status: ConversationStatus;
   priority: Priority;
   contact: ContactSummary;

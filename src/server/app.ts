@@ -60,6 +60,7 @@ import { registerPlatformStatusRoutes } from './platform-status/platform-status.
 import { registerTeamRoutes } from './teams/teams.routes.ts';
 import { pingDatabase } from './http/health.queries.ts';
 import { createLlmClient } from './ai/llm-client.ts';
+import { type ChannelSender, startChannelDelivery } from './channels/channels.listener.ts';
 import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createKbIndexCache } from './kb/kb-index.ts';
@@ -189,6 +190,9 @@ async function wireApp(
   await scheduleSnoozeWakeups(jobs, { db, log, events }, { clock });
   const routing = startRouting({ db, log, events, jobs, clock });
   const feedback = await startFeedback({ db, log, events, jobs, clock });
+  // Each channel beyond the widget adds its sender here; the widget's messages travel by socket.
+  const channelSenders: ChannelSender[] = [];
+  const stopChannelDelivery = await startChannelDelivery({ db, log, events, jobs, senders: channelSenders });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await pingDatabase(db);
@@ -234,6 +238,7 @@ async function wireApp(
     agentTools.close();
     routing.close();
     feedback.close();
+    stopChannelDelivery();
   });
   return { app, gateway, bot, jobs };
 }

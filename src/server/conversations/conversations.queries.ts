@@ -1,4 +1,4 @@
-import type { ConversationStatus, Priority } from '../../contracts/domain.ts';
+import type { Channel, ContactIdentityKind, ConversationStatus, Priority } from '../../contracts/domain.ts';
 import type { Queryable } from '../db/db.ts';
 
 /** SQL only. Every function takes the organization id and filters on it. */
@@ -43,6 +43,10 @@ export type ConversationRow = {
   sla_breached: string[] | null;
   sla_paused_at: Date | null;
   sla_started: boolean;
+  /** The inbox's kind: the channel the customer wrote on. */
+  channel: Channel;
+  /** Every identity the contact has (email, Telegram id, phone, exchange UID, widget visitor). */
+  contact_identities: { kind: ContactIdentityKind; value: string }[] | null;
 };
 
 const SELECT_CONVERSATION = `
@@ -57,9 +61,13 @@ const SELECT_CONVERSATION = `
          c.last_activity_at::text AS activity_key,
          ct.name AS contact_name, ct.email AS contact_email, ct.exchange_uid AS contact_exchange_uid,
          ct.locale AS contact_locale, ct.vip_level AS contact_vip_level,
-         a.name AS assignee_name
+         a.name AS assignee_name, i.kind AS channel,
+         (SELECT json_agg(json_build_object('kind', ci.kind, 'value', ci.value) ORDER BY ci.kind, ci.created_at)
+            FROM contact_identities ci WHERE ci.org_id = c.org_id AND ci.contact_id = c.contact_id
+             AND ci.kind <> 'web_visitor') AS contact_identities
     FROM conversations c
     JOIN contacts ct ON ct.id = c.contact_id
+    JOIN inboxes i ON i.id = c.inbox_id
     LEFT JOIN agents a ON a.id = c.assignee_id
     LEFT JOIN conversation_slas s ON s.conversation_id = c.id`;
 
@@ -444,4 +452,17 @@ export function hasConversationColumn(db: Queryable, column: string): Promise<bo
     known.set(column, answer);
   }
   return answer;
+}
+
+export async function selectMessage(
+  db: Queryable,
+  orgId: string,
+  conversationId: string,
+  messageId: string,
+): Promise<MessageRow | undefined> {
+  const rows = await db.query<MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND conversation_id = $2 AND id = $3`,
+    [orgId, conversationId, messageId],
+  );
+  return rows[0];
 }

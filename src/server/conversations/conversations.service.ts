@@ -20,6 +20,7 @@ import {
   selectFirstMessageByClientId,
   selectConversationStatus,
   selectMessagesAfter,
+  selectMessage,
   type StoredMessage,
   updateConversationFields,
   hasConversationColumn,
@@ -42,7 +43,9 @@ export function toConversation(row: ConversationRow): Conversation {
       exchangeUid: row.contact_exchange_uid,
       locale: row.contact_locale as Conversation['contact']['locale'],
       vipLevel: row.contact_vip_level,
+      identities: row.contact_identities ?? [],
     },
+    channel: row.channel,
     assignee: row.assignee_id ? { id: row.assignee_id, name: row.assignee_name ?? '' } : null,
     teamId: row.team_id,
     tags: row.tags,
@@ -105,6 +108,16 @@ export async function latestConversationOfContact(
 ): Promise<ConversationRow | undefined> {
   const [latest] = await selectConversations(scope.db, scope.org.id, { contactId, limit: 1 });
   return latest;
+}
+
+/** One message, for the channels that deliver it (no access check: the caller is the platform). */
+export async function findMessage(
+  scope: OrgScope,
+  conversationId: string,
+  messageId: string,
+): Promise<Message | undefined> {
+  const row = await selectMessage(scope.db, scope.org.id, conversationId, messageId);
+  return row ? toMessage(row) : undefined;
 }
 
 /** A page of a conversation's messages after a seq, for the socket's gap-fill (private notes only for agents). */
