@@ -137,7 +137,7 @@ for (const database of await testDatabases()) {
         assert.equal(sent.length, 1);
         assert.equal(replies.length, 1, JSON.stringify(replies.map((r) => r.body)));
         assert.match(replies[0]?.body ?? '', CLARIFY);
-        assert.notEqual((replies[0]?.meta.bot as { action: string }).action, 'ai_answer');
+        assert.notEqual((replies[0]?.meta.bot as { action: string } | undefined)?.action, 'ai_answer');
       });
     }
 

@@ -38,7 +38,7 @@ export async function startChannelDelivery(deps: Deps): Promise<() => void> {
   await deps.jobs.handle<{ orgId: string; deliveryId: string }>(DELIVER_JOB, async ({ orgId, deliveryId }) => {
     const scope = { db: deps.db, org: { id: orgId } };
     const delivery = await selectDelivery(deps.db, orgId, deliveryId);
-    if (!delivery || delivery.status !== 'pending') return;
+    if (delivery?.status !== 'pending') return;
     const sender = senderOf(delivery.channel as Channel);
     const [row, message] = await Promise.all([
       findConversationRow(scope, delivery.conversation_id),
