@@ -55,6 +55,8 @@ export const ERROR_CODES = [
   'kb_section_not_found',
   'kb_slug_taken',
   'locale_unknown',
+  'phone_invalid',
+  'callback_window_invalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

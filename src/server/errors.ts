@@ -64,6 +64,8 @@ const statusByCode: Record<ErrorCode, number> = {
   kb_section_not_found: 404,
   kb_slug_taken: 409,
   locale_unknown: 400,
+  phone_invalid: 400,
+  callback_window_invalid: 400,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
@@ -109,6 +111,8 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   kb_section_not_found: 'No such section.',
   kb_slug_taken: 'Another category or section here already has this slug.',
   locale_unknown: 'Unknown language: use zh-CN, zh-TW or en.',
+  phone_invalid: 'That is not a valid phone number: include the country code, e.g. +86 138 0013 8000.',
+  callback_window_invalid: 'That time window is over or not a real time on your clock: pick a later one.',
 };
 
 export function statusForErrorCode(code: ErrorCode): number {
