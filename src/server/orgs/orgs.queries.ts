@@ -10,7 +10,7 @@ export type OrgRow = {
 export type InboxRow = {
   id: string;
   org_id: string;
-  kind: 'web' | 'email' | 'telegram';
+  kind: 'web' | 'email' | 'telegram' | 'phone' | 'api';
   name: string;
   identity_secret: string | null;
   settings: Record<string, unknown>;
@@ -97,6 +97,32 @@ export async function countOrgs(db: Queryable): Promise<number> {
 export async function selectOldestOrg(db: Queryable): Promise<OrgRow | undefined> {
   const rows = await db.query<OrgRow>(
     'SELECT id, slug, name, require_totp, settings FROM organizations ORDER BY created_at, id LIMIT 1',
+  );
+  return rows[0];
+}
+
+/**
+ * An inbox by id alone, in any organization: a channel's webhook URL names only its inbox (Telegram calls
+ * /api/telegram/<inboxId>/webhook); the caller then proves itself with the secret kept in that inbox's settings.
+ */
+export async function selectInboxForWebhook(db: Queryable, inboxId: string): Promise<InboxRow | undefined> {
+  const rows = await db.query<InboxRow>(
+    'SELECT id, org_id, kind, name, identity_secret, settings FROM inboxes WHERE id = $1',
+    [inboxId],
+  );
+  return rows[0];
+}
+
+/** The organization's first inbox of a kind (the phone inbox callbacks open conversations in). */
+export async function selectInboxByKind(
+  db: Queryable,
+  orgId: string,
+  kind: InboxRow['kind'],
+): Promise<InboxRow | undefined> {
+  const rows = await db.query<InboxRow>(
+    `SELECT id, org_id, kind, name, identity_secret, settings FROM inboxes
+      WHERE org_id = $1 AND kind = $2 ORDER BY created_at, id LIMIT 1`,
+    [orgId, kind],
   );
   return rows[0];
 }

@@ -3,8 +3,12 @@ import { AppError } from '../errors.ts';
 import {
   ensureAppSecret,
   type InboxRow,
+  insertInbox,
   type OrgRow,
+  insertInbox,
   selectInbox,
+  selectInboxByKind,
+  selectInboxForWebhook,
   selectOrgById,
   selectOrgBySlug,
   selectOldestOrg,
@@ -54,4 +58,38 @@ export async function findInbox(scope: OrgScope, inboxId: string): Promise<Inbox
 /** A process-wide secret (not an organization's), created once by whichever node gets there first. */
 export async function appSecret(scope: Scope, name: string, generate: () => string): Promise<string> {
   return ensureAppSecret(scope.db, name, generate);
+}
+
+/** A new inbox of the organization (a channel an admin connects); returns its id. */
+export async function createInbox(
+  scope: OrgScope,
+  i: { kind: InboxRow['kind']; name: string; settings: Record<string, unknown> },
+): Promise<string> {
+  return insertInbox(scope.db, { orgId: scope.org.id, kind: i.kind, name: i.name, identitySecret: null, settings: i.settings });
+}
+
+/**
+ * The inbox a channel's webhook names, in whichever organization holds it (the URL carries only the inbox id); the
+ * caller must then check the secret in its settings before trusting the request.
+ */
+export async function findInboxForWebhook(scope: Scope, inboxId: string): Promise<InboxRow | undefined> {
+  return selectInboxForWebhook(scope.db, inboxId);
+}
+
+/**
+ * The organization's phone inbox, created on first use (by a customer's callback request). Its bot is off: a callback
+ * is for a person, so the SLA clocks start when it opens. Two first uses at once may both insert; every reader takes
+ * the oldest, so they still share one.
+ */
+export async function ensurePhoneInbox(scope: OrgScope): Promise<InboxRow> {
+  const existing = await selectInboxByKind(scope.db, scope.org.id, 'phone');
+  if (existing) return existing;
+  await insertInbox(scope.db, {
+    orgId: scope.org.id,
+    kind: 'phone',
+    name: 'Phone',
+    identitySecret: null,
+    settings: { bot: { enabled: false } },
+  });
+  return (await selectInboxByKind(scope.db, scope.org.id, 'phone')) as InboxRow;
 }
