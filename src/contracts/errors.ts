@@ -55,6 +55,11 @@ export const ERROR_CODES = [
   'kb_section_not_found',
   'kb_slug_taken',
   'locale_unknown',
+  'api_key_invalid',
+  'api_key_not_found',
+  'contact_not_found',
+  'webhook_not_found',
+  'webhook_url_refused',
   'phone_invalid',
   'callback_window_invalid',
 ] as const;

@@ -64,6 +64,11 @@ const statusByCode: Record<ErrorCode, number> = {
   kb_section_not_found: 404,
   kb_slug_taken: 409,
   locale_unknown: 400,
+  api_key_invalid: 401,
+  api_key_not_found: 404,
+  contact_not_found: 404,
+  webhook_not_found: 404,
+  webhook_url_refused: 400,
   phone_invalid: 400,
   callback_window_invalid: 400,
 };
@@ -111,6 +116,11 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   kb_section_not_found: 'No such section.',
   kb_slug_taken: 'Another category or section here already has this slug.',
   locale_unknown: 'Unknown language: use zh-CN, zh-TW or en.',
+  api_key_invalid: 'The API key is missing, unknown or revoked: send Authorization: Bearer kefu_live_…',
+  api_key_not_found: 'No such API key.',
+  contact_not_found: 'No such contact: create it first with PUT /api/v1/contacts/:exchangeUid.',
+  webhook_not_found: 'No such webhook endpoint.',
+  webhook_url_refused: 'That webhook URL is refused: it must be https and resolve to a public address.',
   phone_invalid: 'That is not a valid phone number: include the country code, e.g. +86 138 0013 8000.',
   callback_window_invalid: 'That time window is over or not a real time on your clock: pick a later one.',
 };
