@@ -60,6 +60,14 @@ const envSchema = z.object({
       .optional(),
   ),
   KEFU_MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('kefu <no-reply@kefu.invalid>')),
+  /** Webhook retries wait base × 1, 6, 30, 180, 720 (10 s, 1 min, 5 min, 30 min, 2 h by default). */
+  KEFU_WEBHOOK_RETRY_BASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(10_000)),
+  /** Failed deliveries in a row (each after all its retries) before an endpoint is disabled. */
+  KEFU_WEBHOOK_DISABLE_AFTER: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
+  /** Lets webhooks reach private and loopback addresses over http (development and tests); never under NODE_ENV=production. */
+  KEFU_WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  /** Requests per minute one public-API key may make. */
+  KEFU_API_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(600)),
 });
 
 export type Config = {
@@ -89,6 +97,10 @@ export type Config = {
   metricsToken: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Outgoing webhooks (src/server/webhooks/): retry base, when an endpoint is disabled, private addresses allowed. */
+  webhooks: { retryBaseMs: number; disableAfter: number; allowPrivate: boolean };
+  /** Requests per minute per public-API key (/api/v1). */
+  apiRateLimitPerMinute: number;
 };
 
 /** Parses the environment once at start; a bad variable stops the process with a message that names it. */
@@ -120,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.KEFU_METRICS_TOKEN,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.KEFU_MAIL_FROM,
+    webhooks: {
+      retryBaseMs: e.KEFU_WEBHOOK_RETRY_BASE_MS,
+      disableAfter: e.KEFU_WEBHOOK_DISABLE_AFTER,
+      allowPrivate: e.KEFU_WEBHOOK_ALLOW_PRIVATE === 'true' && env.NODE_ENV !== 'production',
+    },
+    apiRateLimitPerMinute: e.KEFU_API_RATE_LIMIT,
   };
 }
 
