@@ -5,7 +5,6 @@ import {
   type InboxRow,
   insertInbox,
   type OrgRow,
-  insertInbox,
   selectInbox,
   selectInboxByKind,
   selectInboxForWebhook,
