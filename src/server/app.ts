@@ -58,6 +58,7 @@ import { registerCaseRoutes } from './cases/cases.routes.ts';
 import { registerTrustRoutes } from './trust/trust.routes.ts';
 import { registerPlatformStatusRoutes } from './platform-status/platform-status.routes.ts';
 import { registerTeamRoutes } from './teams/teams.routes.ts';
+import { registerCallbackRoutes } from './callbacks/callbacks.routes.ts';
 import { pingDatabase } from './http/health.queries.ts';
 import { createLlmClient } from './ai/llm-client.ts';
 import { type ChannelSender, startChannelDelivery } from './channels/channels.listener.ts';
@@ -218,6 +219,7 @@ async function wireApp(
   registerSlaRoutes(app, appDeps);
   registerRoutingRoutes(app, appDeps);
   registerTeamRoutes(app, appDeps);
+  registerCallbackRoutes(app, appDeps);
   registerCaseRoutes(app, appDeps);
   registerSelfServiceRoutes(app, appDeps);
   registerTrustRoutes(app, appDeps);
