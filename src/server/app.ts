@@ -66,6 +66,8 @@ import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createKbIndexCache } from './kb/kb-index.ts';
 import { registerKbRoutes } from './kb/kb.routes.ts';
+import { createTelegramSender } from './telegram/telegram.listener.ts';
+import { registerTelegramRoutes } from './telegram/telegram.routes.ts';
 import { createRateLimiter, limitCustomerMessage, scheduleRateLimitCleanup } from './rate-limit/rate-limit.service.ts';
 import type { RateLimiter } from './rate-limit/rate-limit.types.ts';
 
@@ -193,6 +195,7 @@ async function wireApp(
   const feedback = await startFeedback({ db, log, events, jobs, clock });
   // Each channel beyond the widget adds its sender here; the widget's messages travel by socket.
   const channelSenders: ChannelSender[] = [];
+  channelSenders.push(createTelegramSender(config));
   const stopChannelDelivery = await startChannelDelivery({ db, log, events, jobs, senders: channelSenders });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
@@ -227,6 +230,7 @@ async function wireApp(
   registerExchangeRoutes(app, appDeps);
   registerKbRoutes(app, appDeps);
   registerHelpRoutes(app, appDeps);
+  registerTelegramRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });
   await registerStaticRoutes(app, db, consoleBuilt);
 

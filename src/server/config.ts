@@ -68,6 +68,8 @@ const envSchema = z.object({
   KEFU_WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   /** Requests per minute one public-API key may make. */
   KEFU_API_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(600)),
+  /** The Telegram Bot API's base URL (tests point it at a local stub). */
+  KEFU_TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
 });
 
 export type Config = {
@@ -101,6 +103,8 @@ export type Config = {
   webhooks: { retryBaseMs: number; disableAfter: number; allowPrivate: boolean };
   /** Requests per minute per public-API key (/api/v1). */
   apiRateLimitPerMinute: number;
+  /** The Telegram Bot API's base URL, without a trailing slash. */
+  telegramApiRoot: string;
 };
 
 /** Parses the environment once at start; a bad variable stops the process with a message that names it. */
@@ -138,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivate: e.KEFU_WEBHOOK_ALLOW_PRIVATE === 'true' && env.NODE_ENV !== 'production',
     },
     apiRateLimitPerMinute: e.KEFU_API_RATE_LIMIT,
+    telegramApiRoot: e.KEFU_TELEGRAM_API_ROOT.replace(/\/+$/, ''),
   };
 }
 

@@ -64,7 +64,13 @@ export async function createInbox(
   scope: OrgScope,
   i: { kind: InboxRow['kind']; name: string; settings: Record<string, unknown> },
 ): Promise<string> {
-  return insertInbox(scope.db, { orgId: scope.org.id, kind: i.kind, name: i.name, identitySecret: null, settings: i.settings });
+  return insertInbox(scope.db, {
+    orgId: scope.org.id,
+    kind: i.kind,
+    name: i.name,
+    identitySecret: null,
+    settings: i.settings,
+  });
 }
 
 /**

@@ -1,0 +1,213 @@
+import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
+import type { Locale } from '../../contracts/domain.ts';
+import { toTaiwanText } from '../text/taiwan-text.ts';
+import { claimsToBeStaff } from '../trust/official-channels.ts';
+
+/**
+ * What a Telegram update means for kefu, as pure functions: which chat it is, whether the bot was addressed in a
+ * group, what a customer's photo or document becomes in the message body, whether a member imitates the exchange's
+ * support, and the words the bot uses in groups. The side effects are in telegram.service.ts.
+ */
+
+/** An inbox's Telegram bot, kept in its settings (`settings.telegram`). */
+export type TelegramSettings = { token: string; webhookSecret: string; username: string; botId: number | null };
+
+export function telegramSettingsOf(settings: Record<string, unknown>): TelegramSettings | undefined {
+  const t = settings.telegram as Partial<TelegramSettings> | undefined;
+  if (!t || typeof t.token !== 'string' || typeof t.webhookSecret !== 'string' || typeof t.username !== 'string') {
+    return undefined;
+  }
+  return { token: t.token, webhookSecret: t.webhookSecret, username: t.username, botId: t.botId ?? null };
+}
+
+/** Files the bot fetches from Telegram at most (the Bot API serves up to 20 MB). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** The customer's language from Telegram's `language_code` (an IETF tag such as zh-hans, zh-TW, en-GB). */
+export function localeOfLanguageCode(code: string | undefined): Locale {
+  const tag = (code ?? '').toLowerCase();
+  if (/^zh[-_](hant|tw|hk|mo)/.test(tag)) return 'zh-TW';
+  if (tag.startsWith('zh')) return 'zh-CN';
+  return 'en';
+}
+
+export function displayName(user: User): string {
+  return [user.first_name, user.last_name].filter(Boolean).join(' ').trim() || (user.username ?? String(user.id));
+}
+
+/** The update shapes kefu acts on; anything else (edits, channel posts, membership changes…) is ignored. */
+export type ParsedUpdate =
+  | { kind: 'private'; message: Message; from: User }
+  | { kind: 'group'; message: Message; from: User | undefined }
+  | { kind: 'callback'; id: string; data: string; from: User; chatId: number; chatType: string; messageId: number }
+  | { kind: 'ignored'; reason: string };
+
+export function parseUpdate(update: unknown): ParsedUpdate {
+  if (!update || typeof update !== 'object' || typeof (update as Update).update_id !== 'number') {
+    return { kind: 'ignored', reason: 'malformed update' };
+  }
+  const u = update as Update;
+  if (u.callback_query) {
+    const cq = u.callback_query;
+    const chat = cq.message?.chat;
+    if (typeof cq.id !== 'string' || !cq.from || typeof cq.from.id !== 'number' || !chat || !cq.message) {
+      return { kind: 'ignored', reason: 'malformed callback query' };
+    }
+    return {
+      kind: 'callback',
+      id: cq.id,
+      data: typeof cq.data === 'string' ? cq.data : '',
+      from: cq.from,
+      chatId: chat.id,
+      chatType: chat.type,
+      messageId: cq.message.message_id,
+    };
+  }
+  const message = u.message;
+  if (!message) return { kind: 'ignored', reason: 'not a message' };
+  if (
+    typeof message.message_id !== 'number' ||
+    !message.chat ||
+    typeof message.chat.id !== 'number' ||
+    typeof message.chat.type !== 'string'
+  ) {
+    return { kind: 'ignored', reason: 'malformed message' };
+  }
+  if (message.chat.type === 'private') {
+    if (!message.from || typeof message.from.id !== 'number') return { kind: 'ignored', reason: 'no sender' };
+    if (message.from.is_bot) return { kind: 'ignored', reason: 'from a bot' };
+    return { kind: 'private', message, from: message.from };
+  }
+  if (message.chat.type === 'group' || message.chat.type === 'supergroup') {
+    return { kind: 'group', message, from: message.from };
+  }
+  return { kind: 'ignored', reason: `chat type ${(message.chat as { type: string }).type}` };
+}
+
+/** A group message addressed to the bot: it mentions @username, or answers one of the bot's messages. */
+export function isAddressedToBot(message: Message, bot: { username: string; botId: number | null }): boolean {
+  const text = message.text ?? message.caption ?? '';
+  const mention = new RegExp(`(^|[^\\w])@${bot.username.replace(/[^\w]/g, '')}\\b`, 'i');
+  if (mention.test(text)) return true;
+  const repliedTo = message.reply_to_message?.from;
+  if (!repliedTo?.is_bot) return false;
+  return (
+    (bot.botId !== null && repliedTo.id === bot.botId) ||
+    (repliedTo.username ?? '').toLowerCase() === bot.username.toLowerCase()
+  );
+}
+
+export type InboundFile = {
+  kind: 'photo' | 'document';
+  fileId: string;
+  fileUniqueId: string;
+  fileName?: string;
+  mimeType?: string;
+  size?: number;
+};
+
+/** What a customer's private message becomes: its text, or "[photo] caption" with the file noted; undefined if neither. */
+export function inboundContent(message: Message): { body: string; file?: InboundFile } | undefined {
+  if (typeof message.text === 'string' && message.text.trim()) return { body: message.text };
+  const caption = typeof message.caption === 'string' ? message.caption.trim() : '';
+  if (Array.isArray(message.photo) && message.photo.length > 0) {
+    // Telegram sends every size it made; the last is the largest.
+    const photo = message.photo[message.photo.length - 1];
+    if (!photo || typeof photo.file_id !== 'string') return undefined;
+    return {
+      body: caption ? `[photo] ${caption}` : '[photo]',
+      file: { kind: 'photo', fileId: photo.file_id, fileUniqueId: photo.file_unique_id, size: photo.file_size },
+    };
+  }
+  const document = message.document;
+  if (document && typeof document.file_id === 'string') {
+    const label = document.file_name ? `[document: ${document.file_name}]` : '[document]';
+    return {
+      body: caption ? `${label} ${caption}` : label,
+      file: {
+        kind: 'document',
+        fileId: document.file_id,
+        fileUniqueId: document.file_unique_id,
+        fileName: document.file_name,
+        mimeType: document.mime_type,
+        size: document.file_size,
+      },
+    };
+  }
+  return undefined;
+}
+
+/** What pressing one of the bot's inline buttons means: the customer typing these words. */
+export const CALLBACK_TEXT: Record<string, string> = { freeze: '冻结', agent: '人工' };
+
+export const FREEZE_KEYBOARD: InlineKeyboardMarkup = {
+  inline_keyboard: [
+    [{ text: '冻结账户 / Freeze my account', callback_data: 'freeze' }],
+    [{ text: '转人工 / Talk to a person', callback_data: 'agent' }],
+  ],
+};
+
+/**
+ * The bot's reply offers the emergency freeze: it asks the customer to reply "冻结" / "FREEZE" (the offer, and the
+ * compromise hand-off that offers it too). The freeze flow's later turns (the e-mail, the code) carry the same
+ * `emergency_freeze` action but ask for something else, so the action alone does not add the buttons.
+ */
+export function offersFreeze(message: { body: string }): boolean {
+  return /[“"「]\s*(冻结|凍結|freeze)\s*[”"」]/i.test(message.body);
+}
+
+/** Generic words in an exchange's name that do not identify it ("Lumen Exchange" is known by "lumen"). */
+const GENERIC_WORDS = new Set([
+  'exchange',
+  'global',
+  'official',
+  'support',
+  'the',
+  'pro',
+  'app',
+  'com',
+  'net',
+  'org',
+  'io',
+  '交易所',
+  '官方',
+  '客服',
+]);
+
+/** The words an impostor would borrow from the organization's name and slug, lower case. */
+export function brandWords(org: { slug: string; name: string }): string[] {
+  const words = `${org.name} ${org.slug}`.toLowerCase().split(/[^a-z0-9\u3400-\u9fff]+/);
+  return [...new Set(words.filter((w) => w.length >= (/[\u3400-\u9fff]/.test(w) ? 2 : 3) && !GENERIC_WORDS.has(w)))];
+}
+
+/** A member whose username or name claims to be staff (support, 客服, official, admin…) and carries the brand. */
+export function imitatesSupport(user: User, brands: string[]): boolean {
+  const text = `${user.username ?? ''} ${user.first_name ?? ''} ${user.last_name ?? ''}`;
+  const spaced = text.replace(/[_.-]+/g, ' ');
+  if (!claimsToBeStaff(spaced) && !claimsToBeStaff(text)) return false;
+  const compact = text.toLowerCase().replace(/[^a-z0-9\u3400-\u9fff]+/g, '');
+  return brands.some((brand) => compact.includes(brand));
+}
+
+function inLocale(locale: Locale, zh: string, en: string): string {
+  if (locale === 'zh-TW') return toTaiwanText(zh);
+  return locale === 'zh-CN' ? zh : en;
+}
+
+/** The bot's answer when addressed in a group: account matters only in a private chat. */
+export function groupInvitation(locale: Locale, botUsername: string): string {
+  const link = `https://t.me/${botUsername}`;
+  return inLocale(
+    locale,
+    `您好！为了保护您的账户安全，请不要在群里讨论账户、充提币或验证码。请私聊我：${link}`,
+    `Hi! To keep your account safe, please don't discuss your account, deposits, withdrawals or codes in a group. Message me privately: ${link}`,
+  );
+}
+
+/** The warning about a member who imitates the exchange's support, in both languages (a group reads both). */
+export function impostorWarning(who: string, orgName: string): string {
+  return (
+    `⚠️ ${who} 不是 ${orgName} 的官方账号。官方客服不会私信您索要密码、验证码或转账。\n` +
+    `⚠️ ${who} is not an official account of ${orgName}. Official support never asks you for passwords, codes or transfers.`
+  );
+}
