@@ -44,7 +44,11 @@ export type TelegramInbox = {
   name: string;
   kind: 'telegram';
   username: string;
-  webhook: { url: string; set: boolean; error?: string } | null;
+  /**
+   * The webhook kefu set (with KEFU_PUBLIC_URL), or, without a public URL, the path and secret to set it with
+   * (`setWebhook url=<your URL><path> secret_token=<secretToken>`): shown once, to the admin who connects the bot.
+   */
+  webhook: { url: string; set: boolean; error?: string } | { path: string; secretToken: string; set: false };
 };
 
 /**
@@ -73,9 +77,10 @@ export async function connectTelegramInbox(
     name: input.name,
     settings: { bot: { enabled: input.bot ?? true }, telegram },
   });
-  let webhook: TelegramInbox['webhook'] = null;
+  const path = `/api/telegram/${inboxId}/webhook`;
+  let webhook: TelegramInbox['webhook'] = { path, secretToken: webhookSecret, set: false };
   if (config.publicUrl) {
-    const url = `${config.publicUrl.replace(/\/+$/, '')}/api/telegram/${inboxId}/webhook`;
+    const url = `${config.publicUrl.replace(/\/+$/, '')}${path}`;
     try {
       await api.setWebhook(url, { secret_token: webhookSecret, allowed_updates: ['message', 'callback_query'] });
       webhook = { url, set: true };
@@ -89,7 +94,7 @@ export async function connectTelegramInbox(
     targetType: 'inbox',
     targetId: inboxId,
     // Never the token: it is the bot.
-    details: { username: me.username, webhookSet: webhook?.set ?? false },
+    details: { username: me.username, webhookSet: webhook.set },
   });
   return { id: inboxId, name: input.name, kind: 'telegram', username: me.username, webhook };
 }

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  brandWords,
+  imitatesSupport,
+  inboundContent,
+  isAddressedToBot,
+  localeOfLanguageCode,
+  offersFreeze,
+  parseUpdate,
+} from '../../src/server/telegram/telegram.updates.ts';
+
+const member = (username: string | undefined, first_name: string) => ({ id: 1, is_bot: false, first_name, username });
+
+test("the customer's language from Telegram's language_code", () => {
+  assert.equal(localeOfLanguageCode('zh-hant'), 'zh-TW');
+  assert.equal(localeOfLanguageCode('zh-TW'), 'zh-TW');
+  assert.equal(localeOfLanguageCode('zh-hk'), 'zh-TW');
+  assert.equal(localeOfLanguageCode('zh-hans'), 'zh-CN');
+  assert.equal(localeOfLanguageCode('zh'), 'zh-CN');
+  assert.equal(localeOfLanguageCode('en-GB'), 'en');
+  assert.equal(localeOfLanguageCode('ru'), 'en');
+  assert.equal(localeOfLanguageCode(undefined), 'en');
+});
+
+test('a member posing as support carries the brand and a staff word', () => {
+  const brands = brandWords({ slug: 'lumen', name: 'Lumen Exchange' });
+  assert.deepEqual(brands, ['lumen']);
+  assert.equal(imitatesSupport(member('Lumen_Support_Official', 'Mike'), brands), true);
+  assert.equal(imitatesSupport(member(undefined, 'Lumen 客服'), brands), true);
+  assert.equal(imitatesSupport(member('lumenadmin', 'x'), brands), true);
+  assert.equal(imitatesSupport(member('lumen_fan', 'Lumen lover'), brands), false);
+  assert.equal(imitatesSupport(member('binance_support', 'Support'), brands), false);
+  assert.deepEqual(brandWords({ slug: 'hb', name: '火币 交易所' }), ['火币']);
+});
+
+test('a group message addresses the bot by mention or by replying to it', () => {
+  const bot = { username: 'lumen_kefu_bot', botId: 42 };
+  const base = { message_id: 1, date: 0, chat: { id: -1, type: 'supergroup' as const, title: 'g' } };
+  assert.equal(isAddressedToBot({ ...base, text: '@Lumen_Kefu_Bot help' }, bot), true);
+  assert.equal(isAddressedToBot({ ...base, text: '@lumen_kefu_bot_fake help' }, bot), false);
+  assert.equal(isAddressedToBot({ ...base, text: 'hello' }, bot), false);
+  const reply = { ...base, text: 'ok', reply_to_message: { ...base, from: { id: 42, is_bot: true, first_name: 'b' } } };
+  assert.equal(isAddressedToBot(reply as never, bot), true);
+});
+
+test('what a message becomes, and which updates are ignored', () => {
+  const chat = { id: 5, type: 'private' as const, first_name: 'a' };
+  assert.deepEqual(inboundContent({ message_id: 1, date: 0, chat, text: 'hi' }), { body: 'hi' });
+  assert.equal(inboundContent({ message_id: 1, date: 0, chat, sticker: {} } as never), undefined);
+  assert.equal(parseUpdate(null).kind, 'ignored');
+  assert.equal(parseUpdate({ update_id: 'x' }).kind, 'ignored');
+  assert.equal(parseUpdate({ update_id: 1, channel_post: {} }).kind, 'ignored');
+  const fromBot = { update_id: 1, message: { message_id: 1, date: 0, chat, from: { id: 5, is_bot: true } } };
+  assert.equal(parseUpdate(fromBot).kind, 'ignored');
+  assert.equal(offersFreeze({ body: '确认冻结请回复“冻结”。' }), true);
+  assert.equal(offersFreeze({ body: 'Reply "FREEZE" to confirm.' }), true);
+  assert.equal(offersFreeze({ body: '请发送您的邮箱' }), false);
+});
