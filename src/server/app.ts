@@ -62,6 +62,9 @@ import { registerCallbackRoutes } from './callbacks/callbacks.routes.ts';
 import { pingDatabase } from './http/health.queries.ts';
 import { createLlmClient } from './ai/llm-client.ts';
 import { type ChannelSender, startChannelDelivery } from './channels/channels.listener.ts';
+import { registerPublicApiRoutes } from './public-api/public-api.routes.ts';
+import { startWebhooks } from './webhooks/webhooks.listener.ts';
+import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
 import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createKbIndexCache } from './kb/kb-index.ts';
@@ -130,6 +133,8 @@ export async function createApp(
           '`/api/agent/*` for agents (session cookie + `x-csrf-token`). Errors are `{ "error": { "code", "message" } }`.',
         version: '0.1.0',
       },
+      // /api/v1/* (the exchange's backend): `Authorization: Bearer kefu_live_…`.
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
   });
@@ -197,6 +202,7 @@ async function wireApp(
   const channelSenders: ChannelSender[] = [];
   channelSenders.push(createTelegramSender(config));
   const stopChannelDelivery = await startChannelDelivery({ db, log, events, jobs, senders: channelSenders });
+  const stopWebhooks = await startWebhooks({ db, log, events, jobs, settings: config.webhooks });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await pingDatabase(db);
@@ -232,6 +238,8 @@ async function wireApp(
   registerHelpRoutes(app, appDeps);
   registerTelegramRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });
+  registerPublicApiRoutes(app, appDeps);
+  registerWebhookRoutes(app, appDeps);
   await registerStaticRoutes(app, db, consoleBuilt);
 
   app.addHook('onClose', async () => {
@@ -245,6 +253,7 @@ async function wireApp(
     routing.close();
     feedback.close();
     stopChannelDelivery();
+    stopWebhooks();
   });
   return { app, gateway, bot, jobs };
 }

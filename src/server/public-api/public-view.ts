@@ -1,0 +1,47 @@
+import type { Conversation, Message } from '../../contracts/domain.ts';
+import type { ApiConversation, ApiMessage } from '../../contracts/public-api.ts';
+
+/**
+ * What the exchange's backend may see of a conversation and its messages, through /api/v1 and in webhooks: the
+ * public part only. A private note is never a message here, and a list preview that is a note is left out; bodies
+ * are as stored (secrets already redacted by the secret guard before anything stored them).
+ */
+export function toApiConversation(conversation: Conversation): ApiConversation {
+  const last = conversation.lastMessage;
+  return {
+    id: conversation.id,
+    number: conversation.number,
+    status: conversation.status,
+    priority: conversation.priority,
+    channel: conversation.channel,
+    exchangeUid: conversation.contact.exchangeUid,
+    contactId: conversation.contact.id,
+    assignee: conversation.assignee,
+    tags: conversation.tags,
+    lastMessage: last && !last.private ? { body: last.body, authorKind: last.authorKind } : null,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    lastActivityAt: conversation.lastActivityAt,
+    resolvedAt: conversation.resolvedAt,
+  };
+}
+
+/** A public message as the exchange sees it; undefined for a private note (callers drop it). */
+export function toApiMessage(message: Message): ApiMessage | undefined {
+  if (message.private) return undefined;
+  const source = typeof message.meta?.source === 'string' ? message.meta.source : null;
+  return {
+    id: message.id,
+    conversationId: message.conversationId,
+    seq: message.seq,
+    authorKind: message.authorKind,
+    authorName: message.authorName,
+    body: message.body,
+    source,
+    createdAt: message.createdAt,
+  };
+}
+
+export function publicMessages(messages: Message[]): ApiMessage[] {
+  return messages.flatMap((message) => toApiMessage(message) ?? []);
+}
