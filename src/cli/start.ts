@@ -11,7 +11,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig();
+    // The demo takes email too: kefu's own SMTP listener on 2525 unless KEFU_SMTP_PORT says otherwise.
+    config = loadConfig({ KEFU_SMTP_PORT: '2525', ...process.env });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  printBanner(server.url, server.demo, config, Date.now() - started);
+  printBanner(server, server.url, server.demo, config, Date.now() - started);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -53,6 +54,7 @@ function buildClientsIfMissing(): void {
 }
 
 function printBanner(
+  server: { smtpPort: number | undefined },
   url: string,
   demo: Awaited<ReturnType<typeof startServer>>['demo'],
   config: ReturnType<typeof loadConfig>,
@@ -66,6 +68,12 @@ function printBanner(
     `  Demo exchange   ${url}/demo   (the customer chat widget)`,
     `  Help centre     ${url}/help   (the knowledge base in zh-CN, zh-TW and English)`,
     `  API docs        ${url}/api/docs`,
+    ...(server.smtpPort
+      ? [
+          `  Email           send mail to support@lumen.example through SMTP ${config.smtpListener?.host}:${server.smtpPort}`,
+          `                  e.g. swaks --server ${config.smtpListener?.host}:${server.smtpPort} --to support@lumen.example --from you@example.com --body '我的充值还没到账'`,
+        ]
+      : []),
     '',
   ];
   if (demo.logins.length) {

@@ -65,6 +65,8 @@ import { type ChannelSender, startChannelDelivery } from './channels/channels.li
 import { registerPublicApiRoutes } from './public-api/public-api.routes.ts';
 import { startWebhooks } from './webhooks/webhooks.listener.ts';
 import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
+import { startSmtpListener } from './email/email-listener.ts';
+import { createEmailSender } from './email/email-outbound.ts';
 import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createKbIndexCache } from './kb/kb-index.ts';
@@ -96,9 +98,14 @@ export type CreateAppDeps = {
 };
 
 /** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
-export async function createApp(
-  deps: CreateAppDeps,
-): Promise<{ app: App; gateway: Gateway; bot: ReturnType<typeof startBot>; jobs: JobQueue }> {
+export async function createApp(deps: CreateAppDeps): Promise<{
+  app: App;
+  gateway: Gateway;
+  bot: ReturnType<typeof startBot>;
+  jobs: JobQueue;
+  /** The port kefu's SMTP listener took (KEFU_SMTP_PORT=0 picks one); undefined without a listener. */
+  smtpPort: number | undefined;
+}> {
   const { config, db, log, events } = deps;
   const app = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
@@ -174,7 +181,13 @@ async function wireApp(
     consoleBuilt: boolean;
     rateLimiter: RateLimiter;
   },
-): Promise<{ app: App; gateway: Gateway; bot: ReturnType<typeof startBot>; jobs: JobQueue }> {
+): Promise<{
+  app: App;
+  gateway: Gateway;
+  bot: ReturnType<typeof startBot>;
+  jobs: JobQueue;
+  smtpPort: number | undefined;
+}> {
   const { config, db, log, events } = deps;
   const { gateway, visitorKey, jobs, clock, consoleBuilt, rateLimiter } = parts;
   const sources = deps.sources ?? createFactSources(db, log);
@@ -199,10 +212,11 @@ async function wireApp(
   const routing = startRouting({ db, log, events, jobs, clock });
   const feedback = await startFeedback({ db, log, events, jobs, clock });
   // Each channel beyond the widget adds its sender here; the widget's messages travel by socket.
-  const channelSenders: ChannelSender[] = [];
+  const channelSenders: ChannelSender[] = [createEmailSender({ db, log, mailer, sources })];
   channelSenders.push(createTelegramSender(config));
   const stopChannelDelivery = await startChannelDelivery({ db, log, events, jobs, senders: channelSenders });
   const stopWebhooks = await startWebhooks({ db, log, events, jobs, settings: config.webhooks });
+  const smtp = config.smtpListener ? await startSmtpListener({ db, log, events }, config.smtpListener) : undefined;
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await pingDatabase(db);
@@ -254,8 +268,9 @@ async function wireApp(
     feedback.close();
     stopChannelDelivery();
     stopWebhooks();
+    await smtp?.close();
   });
-  return { app, gateway, bot, jobs };
+  return { app, gateway, bot, jobs, smtpPort: smtp?.port };
 }
 
 /**

@@ -37,6 +37,19 @@ const envSchema = z.object({
   KEFU_LLM_MODEL: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
   KEFU_LLM_API_KEY: z.preprocess(emptyToUndefined, z.string().max(500).optional()),
   KEFU_LLM_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(2500)),
+  /** kefu's own SMTP listener for its email inboxes (unset: none). */
+  KEFU_SMTP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  KEFU_SMTP_HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+  KEFU_SMTP_MAX_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(25 * 1024 * 1024),
+  ),
+  KEFU_SMTP_TLS_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  KEFU_SMTP_TLS_CERT: z.preprocess(emptyToUndefined, z.string().optional()),
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   KEFU_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   KEFU_LOGIN_MAX_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
@@ -83,6 +96,10 @@ export type Config = {
   seedDemo: 'auto' | 'always' | 'never';
   /** The organization the help centre serves (slug); the oldest when unset. */
   helpOrg: string | undefined;
+  /** kefu's SMTP listener (KEFU_SMTP_PORT); undefined: no listener. */
+  smtpListener:
+    | { port: number; host: string; maxBytes: number; tls?: { keyFile: string; certFile: string } }
+    | undefined;
   /** Grounded AI answers from the knowledge base; undefined (off) by default. */
   llm: { url: string; model: string; apiKey: string | undefined; timeoutMs: number } | undefined;
   cookieSecure: 'auto' | 'true' | 'false';
@@ -125,6 +142,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.KEFU_PUBLIC_URL,
     seedDemo: e.KEFU_SEED_DEMO,
     helpOrg: e.KEFU_HELP_ORG,
+    smtpListener:
+      e.KEFU_SMTP_PORT === undefined
+        ? undefined
+        : {
+            port: e.KEFU_SMTP_PORT,
+            host: e.KEFU_SMTP_HOST ?? e.HOST,
+            maxBytes: e.KEFU_SMTP_MAX_BYTES,
+            ...(e.KEFU_SMTP_TLS_KEY && e.KEFU_SMTP_TLS_CERT
+              ? { tls: { keyFile: e.KEFU_SMTP_TLS_KEY, certFile: e.KEFU_SMTP_TLS_CERT } }
+              : {}),
+          },
     llm:
       e.KEFU_LLM_URL && e.KEFU_LLM_MODEL
         ? { url: e.KEFU_LLM_URL, model: e.KEFU_LLM_MODEL, apiKey: e.KEFU_LLM_API_KEY, timeoutMs: e.KEFU_LLM_TIMEOUT_MS }

@@ -8,7 +8,14 @@ import { createRedisBus } from './events/redis-bus.ts';
 import type { App } from './http/types.ts';
 import { type DemoSeedResult, seedDemo } from './seed/demo.ts';
 
-export type RunningServer = { app: App; url: string; demo: DemoSeedResult; close(): Promise<void> };
+export type RunningServer = {
+  app: App;
+  url: string;
+  demo: DemoSeedResult;
+  /** kefu's SMTP listener's port, when it runs one. */
+  smtpPort: number | undefined;
+  close(): Promise<void>;
+};
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
@@ -31,7 +38,7 @@ export async function startServer(config: Config, log = createLogger(config)): P
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'migrated the database');
     const events = config.redisUrl ? await createRedisBus({ url: config.redisUrl, log }) : createInProcessBus(log);
-    const { app, bot } = await createApp({ config, db, log, events });
+    const { app, bot, smtpPort } = await createApp({ config, db, log, events });
     // Seeded after the app is wired, so the demo's conversations show what the bot did with them.
     const demo = await seedDemo({ db, log, events, bot }, config.seedDemo);
     await app.listen({ port: config.port, host: config.host });
@@ -44,6 +51,7 @@ export async function startServer(config: Config, log = createLogger(config)): P
       app,
       url,
       demo,
+      smtpPort,
       async close() {
         await app.close();
         await events.close();

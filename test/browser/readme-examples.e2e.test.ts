@@ -28,7 +28,15 @@ describe('the README examples work in the widget on a fresh npm start', { skip }
   before(async () => {
     child = spawn(process.execPath, [path.join(ROOT, 'src/cli/start.ts')], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', KEFU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        KEFU_SMTP_PORT: '0',
+        KEFU_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: '',
+        REDIS_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -78,7 +78,12 @@ export async function createTestOrg(
 
 export type TestServer = { app: App; url: string; wsUrl: string; db: Db; close(): Promise<void> };
 /** What startTestServer gives besides: its event bus and its bot (to wait until the bot has answered). */
-export type TestServerWithBot = TestServer & { events: EventBus; bot: Awaited<ReturnType<typeof createApp>>['bot'] };
+export type TestServerWithBot = TestServer & {
+  events: EventBus;
+  bot: Awaited<ReturnType<typeof createApp>>['bot'];
+  /** kefu's SMTP listener's port, when KEFU_SMTP_PORT was given. */
+  smtpPort: number | undefined;
+};
 
 export async function startTestServer(
   db: Db,
@@ -99,7 +104,13 @@ export async function startTestServer(
   const log = pino({ level: 'silent' });
   const events = options.events ?? createInProcessBus(log);
   // Short polls keep shutdowns (which wait one poll) quick.
-  const { app, bot } = await createApp({ config, db, log, events, jobQueue: { pollingIntervalSeconds: 0.5 } });
+  const { app, bot, smtpPort } = await createApp({
+    config,
+    db,
+    log,
+    events,
+    jobQueue: { pollingIntervalSeconds: 0.5 },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -108,6 +119,7 @@ export async function startTestServer(
     db,
     events,
     bot,
+    smtpPort,
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     async close() {

@@ -12,7 +12,15 @@ type Started = { child: ChildProcess; output: () => string; exited: Promise<numb
 function startKefu(dataDir: string, env: Record<string, string> = {}): Started {
   const child = spawn(process.execPath, [path.join(ROOT, 'src/cli/start.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', KEFU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      KEFU_SMTP_PORT: '0',
+      KEFU_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

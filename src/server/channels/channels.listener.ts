@@ -65,7 +65,9 @@ export async function startChannelDelivery(deps: Deps): Promise<() => void> {
         });
       }
     } catch (error) {
-      const final = delivery.attempts >= delays.length;
+      // Some failures will not change by waiting (no mail server configured, no address): no retry for those.
+      const permanent = (error as { permanent?: boolean }).permanent === true;
+      const final = permanent || delivery.attempts >= delays.length;
       const reason = error instanceof Error ? error.message : String(error);
       await markDeliveryAttempt(deps.db, orgId, deliveryId, { delivered: false, error: reason, final });
       deps.log.warn(

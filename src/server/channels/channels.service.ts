@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Channel, ContactIdentityKind, Conversation, Message } from '../../contracts/domain.ts';
 import type { Ctx } from '../context.ts';
 import {
@@ -14,7 +15,12 @@ import {
   startConversation,
   toConversation,
 } from '../conversations/conversations.service.ts';
-import { insertMessageRef, selectConversationIdByReplyToken, selectMessageRefs } from './channels.queries.ts';
+import {
+  ensureReplyToken,
+  insertMessageRef,
+  selectConversationIdByReplyToken,
+  selectMessageRefs,
+} from './channels.queries.ts';
 
 /**
  * What every channel does with a customer's message: find (or make) the contact by their identity on that channel,
@@ -138,6 +144,14 @@ async function findThread(
     if (latest && latest.inbox_id === input.inboxId) return ownOpen(latest.id);
   }
   return undefined;
+}
+
+/** The conversation's own reply-address token, made on first use (support+<token>@…). */
+export async function replyTokenFor(
+  scope: { db: Ctx['db']; org: { id: string } },
+  conversationId: string,
+): Promise<string> {
+  return ensureReplyToken(scope.db, scope.org.id, conversationId, crypto.randomBytes(12).toString('hex'));
 }
 
 /** The conversation a reply address's token names (support+<token>@…), if any. */

@@ -22,8 +22,29 @@ export type OutboundMail = {
   secretTtlMinutes?: number;
 };
 
+/** A support email: HTML and text parts, its own sender and threading headers. */
+export type RichMail = OutboundMail & {
+  from: string;
+  html: string;
+  replyTo?: string;
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  headers?: Record<string, string>;
+};
+
+/** No SMTP server is configured: the mail stays in the outbox, and retrying will not change that. */
+export class MailNotConfiguredError extends Error {
+  readonly permanent = true;
+  constructor() {
+    super('no SMTP_URL configured: the email stays in the outbox');
+  }
+}
+
 export type Mailer = {
   send(db: Queryable, orgId: string, mail: OutboundMail): Promise<string>;
+  /** Records the mail in the outbox and sends it; throws when it could not be sent (the caller retries). */
+  deliver(db: Queryable, orgId: string, mail: RichMail): Promise<void>;
 };
 
 const EXPIRED_BODY = '[expired]';
@@ -63,6 +84,31 @@ export function createMailer(options: { smtpUrl?: string; from: string; log: Log
         await markOutboundEmailFailed(db, orgId, id, String(error));
       }
       return id;
+    },
+    async deliver(db, orgId, mail) {
+      const id = await insertOutboundEmail(db, orgId, { ...mail, secretTtlMinutes: mail.secretTtlMinutes ?? null });
+      if (!transport) {
+        await markOutboundEmailFailed(db, orgId, id, 'no SMTP_URL configured');
+        throw new MailNotConfiguredError();
+      }
+      try {
+        await transport.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.body,
+          html: mail.html,
+          replyTo: mail.replyTo,
+          messageId: mail.messageId,
+          inReplyTo: mail.inReplyTo,
+          references: mail.references,
+          headers: mail.headers,
+        });
+        await markOutboundEmailSent(db, orgId, id);
+      } catch (error) {
+        await markOutboundEmailFailed(db, orgId, id, String(error));
+        throw error;
+      }
     },
   };
 }

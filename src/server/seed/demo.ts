@@ -199,6 +199,13 @@ export async function seedDemo(
     identitySecret: crypto.randomBytes(32).toString('base64url'),
     settings: { bot: { enabled: true }, routing: { enabled: true } },
   });
+  await insertInbox(db, {
+    orgId,
+    kind: 'email',
+    name: 'Email 邮件',
+    identitySecret: null,
+    settings: { bot: { enabled: true }, routing: { enabled: true }, email: { address: 'support@lumen.example' } },
+  });
   await seedSandboxExchange(db, orgId);
   // The help centre and the bot's article answers, before the sample conversations the bot answers.
   await seedStarterKb(deps, orgId);
