@@ -218,6 +218,8 @@ for (const database of await testDatabases()) {
       const unknown = await deliver(update, secret, '00000000-0000-4000-8000-000000000000');
       assert.equal(unknown.status, 404);
       assert.equal(unknown.body.error.code, 'inbox_not_found');
+      assert.equal((await deliver(update, secret, org.inboxId)).status, 404, 'the web inbox has no Telegram webhook');
+      assert.equal((await deliver(update, secret, 'not-a-uuid')).status, 404);
       assert.equal((await deliver({ hello: 'world' })).status, 200);
       assert.equal((await deliver({ update_id: updateId++, message: { text: 'no chat' } })).status, 200);
       assert.equal((await deliver({ update_id: updateId++, edited_message: { message_id: 1 } })).status, 200);
