@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localeSchema } from './domain.ts';
+import { type Conversation, localeSchema } from './domain.ts';
 import { timeZoneSchema } from './sla.ts';
 
 /**
@@ -95,6 +95,8 @@ export type CallbackRequestResponse = {
     phone: string;
   };
   conversationId: string;
+  /** The conversation it opened, as the customer sees it (the widget switches to it). */
+  conversation: Conversation;
 };
 
 /** `GET /api/agent/conversations/:id/calls`: the conversation's callback requests (newest first) and its calls. */

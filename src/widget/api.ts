@@ -189,3 +189,24 @@ export async function fetchMessages(
     cursor = last.seq;
   }
 }
+
+export type CallbackRequest = {
+  phone: string;
+  country?: string;
+  day: 'today' | 'tomorrow';
+  fromHour: number;
+  toHour: number;
+  timeZone: string;
+  locale: Locale;
+  note?: string;
+  clientId: string;
+};
+
+/** "Call me back" (src/server/callbacks/): opens a phone conversation; `phone_invalid` / `callback_window_invalid`. */
+export function requestCallback(
+  apiOrigin: string,
+  token: string,
+  body: CallbackRequest,
+): Promise<{ conversation: Conversation; conversationId: string }> {
+  return requestJson(apiOrigin, '/api/widget/callbacks', { method: 'POST', token, body });
+}

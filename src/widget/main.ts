@@ -13,6 +13,7 @@ import {
 import { detectLocale, getStrings, isLocale, normalizeLocale } from './i18n.ts';
 import { announcementText, createSuggester } from './kb.ts';
 import { queueNotice } from './queue.ts';
+import { createCallbackForm } from './callback.ts';
 import { createFeedbackView, isRatingRequest, submitRating, submitReport } from './rating.ts';
 import { createOutbox } from './outbox.ts';
 import { createSocket } from './realtime.ts';
@@ -170,6 +171,19 @@ function startWidget(setup: Setup): KefuApi {
     },
   });
   view.mountFeedback(feedback.el);
+  const callbackForm = createCallbackForm(locale, {
+    apiOrigin,
+    token: async () => {
+      if (!session.ready()) await session.refresh();
+      return session.token();
+    },
+    onCreated: (next) => {
+      // The request opened a phone conversation: show it, with its first message.
+      setConversation(next);
+      void loadHistory();
+    },
+  });
+  view.mountFeedback(callbackForm.el);
 
   const socket = createSocket({
     getUrl: () => {
@@ -407,6 +421,7 @@ function startWidget(setup: Setup): KefuApi {
     locale = next;
     view.setLocale(next);
     feedback.setLocale(next);
+    callbackForm.setLocale(next);
     view.setAnnouncement(announcementText(platformStatus, next));
     suggester.refresh();
     // Let the server know too, so bot replies and the agent's view follow the customer's language.

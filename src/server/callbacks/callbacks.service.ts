@@ -220,6 +220,7 @@ export async function requestCallback(
       status: callback.status,
     },
     conversationId: conversation.id,
+    conversation: await getConversation(ctx, conversation.id),
   };
 }
 
