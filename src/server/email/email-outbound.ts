@@ -59,7 +59,7 @@ function wordsFor(locale: Locale): Words {
   return WORDS['zh-CN'];
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 export function renderSupportEmail(input: {
@@ -85,24 +85,24 @@ export function renderSupportEmail(input: {
   ].join('\n');
   const paragraphs = input.body
     .split(/\n{2,}/)
-    .map((p) => `<p style="margin:0 0 12px">${escape(p).replaceAll('\n', '<br>')}</p>`)
+    .map((p) => `<p style="margin:0 0 12px">${escapeHtml(p).replaceAll('\n', '<br>')}</p>`)
     .join('');
   const html = `<!doctype html><html><body style="font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f2328;line-height:1.6">
-<div style="border:2px solid #0969da;border-radius:6px;padding:10px 14px;margin:0 0 16px;font-weight:600">${escape(mark)}</div>
+<div style="border:2px solid #0969da;border-radius:6px;padding:10px 14px;margin:0 0 16px;font-weight:600">${escapeHtml(mark)}</div>
 ${paragraphs}
-<p style="margin:16px 0 4px;color:#57606a">—<br>${escape(signature).replaceAll('\n', '<br>')}</p>
-<p style="margin:0;color:#57606a;font-size:13px">${escape(w.ref)} #${input.number} · ${escape(w.reply)}<br>${escape(w.never)}</p>
+<p style="margin:16px 0 4px;color:#57606a">—<br>${escapeHtml(signature).replaceAll('\n', '<br>')}</p>
+<p style="margin:0;color:#57606a;font-size:13px">${escapeHtml(w.ref)} #${input.number} · ${escapeHtml(w.reply)}<br>${escapeHtml(w.never)}</p>
 </body></html>`;
   return { text, html };
 }
 
 /** A subject line that cannot carry headers: line breaks and control characters go. */
 export function safeSubject(subject: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  return subject
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim()
-    .slice(0, 200);
+  const printable = Array.from(subject, (ch) => {
+    const code = ch.codePointAt(0) ?? 0;
+    return code < 0x20 || code === 0x7f ? ' ' : ch;
+  }).join('');
+  return printable.replace(/ {2,}/g, ' ').trim().slice(0, 200);
 }
 
 export type EmailSenderDeps = Pick<Ctx, 'db' | 'log'> & { mailer: Mailer; sources?: FactSources };
