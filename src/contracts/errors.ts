@@ -62,6 +62,9 @@ export const ERROR_CODES = [
   'webhook_url_refused',
   'phone_invalid',
   'callback_window_invalid',
+  'contact_merge_uid_clash',
+  'contact_merge_not_found',
+  'contact_merge_undone',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
