@@ -15,6 +15,7 @@ import { MergeControl, MergedNotice } from './views/MergeControl.tsx';
 import type { ActionError } from './action-error.ts';
 import { Field, priorityOptions, SelectField, statusOptions } from './fields.tsx';
 import { KbSuggestions } from './kb/KbSuggestions.tsx';
+import { CallsPanel } from './calls/CallsPanel.tsx';
 
 type Props = {
   conversationId: string | null;
@@ -293,6 +294,7 @@ export function ConversationView(props: Props) {
         )}
       </div>
 
+      {conversation && <CallsPanel key={conversation.id} conversation={conversation} />}
       <KbSuggestions conversationId={conversationId} onInsert={(text) => setInsertion({ text })} />
       <Composer
         insertion={insertion}
