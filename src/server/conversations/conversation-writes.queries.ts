@@ -279,3 +279,37 @@ export async function mergeMessageMeta(
     JSON.stringify(meta),
   ]);
 }
+
+/**
+ * Contact merge (contacts/contacts.merge.ts): every conversation of one contact becomes another's; returns the ids
+ * moved, which the merge records so an undo can give exactly those back.
+ */
+export async function moveContactConversations(
+  db: Queryable,
+  orgId: string,
+  fromContactId: string,
+  toContactId: string,
+): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE conversations SET contact_id = $3, updated_at = now()
+      WHERE org_id = $1 AND contact_id = $2
+      RETURNING id`,
+    [orgId, fromContactId, toContactId],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Contact merge undone: these conversations go back to the contact they came from. */
+export async function returnConversationsToContact(
+  db: Queryable,
+  orgId: string,
+  conversationIds: string[],
+  contactId: string,
+): Promise<void> {
+  if (conversationIds.length === 0) return;
+  await db.query(
+    `UPDATE conversations SET contact_id = $3, updated_at = now()
+      WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+    [orgId, conversationIds, contactId],
+  );
+}
