@@ -14,6 +14,7 @@ import {
 } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
+import { seedDemoChannels } from './demo-channels.ts';
 import { seedStarterKb } from './starter-kb.ts';
 import type { BotHandle } from '../bot/bot.listener.ts';
 import { countOrgs, insertInbox, insertOrg, selectOrgBySlug, selectWebInbox } from '../orgs/orgs.queries.ts';
@@ -199,7 +200,7 @@ export async function seedDemo(
     identitySecret: crypto.randomBytes(32).toString('base64url'),
     settings: { bot: { enabled: true }, routing: { enabled: true } },
   });
-  await insertInbox(db, {
+  const emailInboxId = await insertInbox(db, {
     orgId,
     kind: 'email',
     name: 'Email 邮件',
@@ -299,6 +300,7 @@ export async function seedDemo(
       en: 'The Ethereum network is congested: ERC20 deposits confirm slowly, about 30 minutes late. Funds are safe.',
     },
   });
+  await seedDemoChannels(deps, orgId, { emailInboxId });
   deps.log.info({ org: DEMO_ORG_SLUG }, 'seeded the demo exchange');
   return { ...(await describeDemo(db)), seeded: true };
 }
