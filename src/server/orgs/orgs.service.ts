@@ -83,18 +83,20 @@ export async function findInboxForWebhook(scope: Scope, inboxId: string): Promis
 
 /**
  * The organization's phone inbox, created on first use (by a customer's callback request). Its bot is off: a callback
- * is for a person, so the SLA clocks start when it opens. Two first uses at once may both insert; every reader takes
+ * is for a person, so the SLA clocks start when it opens; it is routed like the website chat. Two first uses at once may both insert; every reader takes
  * the oldest, so they still share one.
  */
 export async function ensurePhoneInbox(scope: OrgScope): Promise<InboxRow> {
   const existing = await selectInboxByKind(scope.db, scope.org.id, 'phone');
   if (existing) return existing;
+  // Routed like the website chat (skills, teams), if that is routed.
+  const web = await selectWebInbox(scope.db, scope.org.id);
   await insertInbox(scope.db, {
     orgId: scope.org.id,
     kind: 'phone',
     name: 'Phone',
     identitySecret: null,
-    settings: { bot: { enabled: false } },
+    settings: { bot: { enabled: false }, ...(web?.settings.routing ? { routing: web.settings.routing } : {}) },
   });
   return (await selectInboxByKind(scope.db, scope.org.id, 'phone')) as InboxRow;
 }
