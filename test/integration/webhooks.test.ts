@@ -157,7 +157,9 @@ for (const database of await testDatabases()) {
         since.some((r) => r.body.includes('compliance')),
         false,
       );
-      const deliveries = await db.query('SELECT body FROM webhook_deliveries WHERE org_id = $1', [s.org.id]);
+      const deliveries = await db.query<{ body: string }>('SELECT body FROM webhook_deliveries WHERE org_id = $1', [
+        s.org.id,
+      ]);
       assert.equal(
         deliveries.some((d: { body: string }) => d.body.includes('compliance')),
         false,

@@ -8,6 +8,7 @@ import { AdminLink } from './admin/AdminLink.tsx';
 import { AdminMenu } from './admin-helpdesk/AdminHelpdesk.tsx';
 import { LogoutIcon } from './icons.tsx';
 import { KbLink } from './kb/KbLink.tsx';
+import { IntegrationsLink } from './integrations/Integrations.tsx';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
 import { RoutingControls } from './routing/RoutingControls.tsx';
 import { SupervisorPanel } from './feedback/SupervisorPanel.tsx';
@@ -56,6 +57,7 @@ export function Header({ session, onLoggedOut }: Props) {
         <SupervisorPanel role={session.agent.role} />
         <AdminMenu session={session} />
         <AdminLink role={session.agent.role} />
+        <IntegrationsLink role={session.agent.role} />
         <KbLink />
         <LocaleSwitch />
         <span className="agent-chip" title={session.agent.email}>

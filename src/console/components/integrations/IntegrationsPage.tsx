@@ -1,0 +1,423 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  type ApiKeySummary,
+  WEBHOOK_EVENTS,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEventType,
+} from '../../../contracts/public-api.ts';
+import { ApiError, errorCodeOf } from '../../api/client.ts';
+import { describeError, useI18n } from '../../i18n/locale.tsx';
+import {
+  createApiKey,
+  createWebhook,
+  deleteWebhook,
+  fetchApiKeys,
+  fetchDeliveries,
+  fetchWebhooks,
+  replayDelivery,
+  revokeApiKey,
+  updateWebhook,
+} from './integrations-api.ts';
+import { type IntegrationsText, integrationsText } from './strings.ts';
+import './integrations.css';
+
+function useText() {
+  const { locale, t } = useI18n();
+  const x = (key: IntegrationsText, vars?: Record<string, string | number>) => integrationsText(locale, key, vars);
+  const fail = useCallback(
+    (failure: unknown) => describeError(t, errorCodeOf(failure), failure instanceof ApiError ? failure.message : ''),
+    [t],
+  );
+  return { x, fail, locale };
+}
+
+const when = (iso: string | null, locale: string) => (iso ? new Date(iso).toLocaleString(locale) : null);
+
+function CopyOnce({ label, value, onDone }: { label: string; value: string; onDone: () => void }) {
+  const { x } = useText();
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="integrations__once" role="status" data-testid="integrations-once">
+      <p>{label}</p>
+      <code data-testid="integrations-secret">{value}</code>
+      <div className="integrations__row">
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true))}
+        >
+          {copied ? x('copied') : x('copy')}
+        </button>
+        <button type="button" className="button button--ghost button--small" onClick={onDone}>
+          {x('dismiss')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** API keys and webhook endpoints, for admins (the server checks every call). */
+export default function IntegrationsPage() {
+  const { x } = useText();
+  return (
+    <div className="integrations" data-testid="integrations-page">
+      <div className="integrations__inner">
+        <h1>{x('title')}</h1>
+        <p className="integrations__intro">{x('intro')}</p>
+        <ApiKeysSection />
+        <WebhooksSection />
+      </div>
+    </div>
+  );
+}
+
+function ApiKeysSection() {
+  const { x, fail, locale } = useText();
+  const [keys, setKeys] = useState<ApiKeySummary[] | null>(null);
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<ApiKeyScope[]>(['contacts:write', 'conversations:write']);
+  const [shown, setShown] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(
+    () =>
+      fetchApiKeys()
+        .then(setKeys)
+        .catch((failure) => setError(fail(failure))),
+    [fail],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      await load();
+    } catch (failure) {
+      setError(fail(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+  function create(event: FormEvent) {
+    event.preventDefault();
+    if (!name.trim() || scopes.length === 0) return;
+    void run(async () => {
+      const made = await createApiKey(name.trim(), scopes);
+      setShown(made.key);
+      setName('');
+    });
+  }
+  const toggle = (scope: ApiKeyScope) =>
+    setScopes((current) => (current.includes(scope) ? current.filter((s) => s !== scope) : [...current, scope]));
+
+  return (
+    <section className="integrations__section" aria-labelledby="integrations-keys">
+      <h2 id="integrations-keys">{x('apiKeys')}</h2>
+      {error && (
+        <div className="alert alert--error" role="alert">
+          {error}
+        </div>
+      )}
+      {shown && <CopyOnce label={x('keyOnce')} value={shown} onDone={() => setShown(null)} />}
+      <form className="integrations__form" onSubmit={create}>
+        <label className="field">
+          <span>{x('keyName')}</span>
+          <input value={name} maxLength={80} onChange={(e) => setName(e.target.value)} data-testid="api-key-name" />
+        </label>
+        <fieldset className="integrations__checks">
+          <legend>{x('scopes')}</legend>
+          {API_KEY_SCOPES.map((scope) => (
+            <label key={scope}>
+              <input type="checkbox" checked={scopes.includes(scope)} onChange={() => toggle(scope)} />{' '}
+              <code>{scope}</code>
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" className="button button--primary" disabled={busy || !name.trim() || !scopes.length}>
+          {x('createKey')}
+        </button>
+      </form>
+      {keys?.length === 0 && <p className="integrations__empty">{x('noKeys')}</p>}
+      {keys && keys.length > 0 && (
+        <table className="integrations__table">
+          <thead>
+            <tr>
+              <th>{x('keyName')}</th>
+              <th>{x('prefix')}</th>
+              <th>{x('scopes')}</th>
+              <th>{x('created')}</th>
+              <th>{x('lastUsed')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((key) => (
+              <tr key={key.id} className={key.revokedAt ? 'integrations__revoked' : undefined}>
+                <td>{key.name}</td>
+                <td>
+                  <code>{key.prefix}…</code>
+                </td>
+                <td>{key.scopes.join(', ')}</td>
+                <td>{when(key.createdAt, locale)}</td>
+                <td>{when(key.lastUsedAt, locale) ?? x('never')}</td>
+                <td>
+                  {key.revokedAt ? (
+                    x('revoked')
+                  ) : (
+                    <button
+                      type="button"
+                      className="button button--danger button--small"
+                      disabled={busy}
+                      onClick={() => window.confirm(x('confirmRevoke')) && void run(() => revokeApiKey(key.id))}
+                    >
+                      {x('revoke')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function WebhooksSection() {
+  const { x, fail } = useText();
+  const [hooks, setHooks] = useState<WebhookEndpoint[] | null>(null);
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [events, setEvents] = useState<WebhookEventType[]>(['message.created']);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(
+    () =>
+      fetchWebhooks()
+        .then(setHooks)
+        .catch((failure) => setError(fail(failure))),
+    [fail],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      await load();
+    } catch (failure) {
+      setError(fail(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+  function create(event: FormEvent) {
+    event.preventDefault();
+    if (!url.trim() || events.length === 0) return;
+    void run(async () => {
+      const made = await createWebhook({ url: url.trim(), events, description: description.trim() || undefined });
+      setSecret(made.secret);
+      setUrl('');
+      setDescription('');
+    });
+  }
+  const toggle = (type: WebhookEventType) =>
+    setEvents((current) => (current.includes(type) ? current.filter((e) => e !== type) : [...current, type]));
+
+  return (
+    <section className="integrations__section" aria-labelledby="integrations-hooks">
+      <h2 id="integrations-hooks">{x('webhooks')}</h2>
+      {error && (
+        <div className="alert alert--error" role="alert">
+          {error}
+        </div>
+      )}
+      {secret && <CopyOnce label={x('secretOnce')} value={secret} onDone={() => setSecret(null)} />}
+      <form className="integrations__form" onSubmit={create}>
+        <label className="field">
+          <span>{x('url')}</span>
+          <input
+            type="url"
+            value={url}
+            placeholder="https://"
+            onChange={(e) => setUrl(e.target.value)}
+            data-testid="webhook-url"
+          />
+        </label>
+        <label className="field">
+          <span>{x('description')}</span>
+          <input value={description} maxLength={200} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <fieldset className="integrations__checks">
+          <legend>{x('events')}</legend>
+          {WEBHOOK_EVENTS.map((type) => (
+            <label key={type}>
+              <input type="checkbox" checked={events.includes(type)} onChange={() => toggle(type)} />{' '}
+              <code>{type}</code>
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" className="button button--primary" disabled={busy || !url.trim() || !events.length}>
+          {x('addWebhook')}
+        </button>
+      </form>
+      {hooks?.length === 0 && <p className="integrations__empty">{x('noWebhooks')}</p>}
+      {hooks?.map((hook) => (
+        <article key={hook.id} className="integrations__hook" data-testid="webhook-row">
+          <div className="integrations__row">
+            <span className={`badge ${hook.enabled ? 'integrations__on' : 'integrations__off'}`}>
+              {hook.enabled ? x('enabled') : x('disabled')}
+            </span>
+            <code className="integrations__url">{hook.url}</code>
+            <span className="integrations__muted">{hook.events.join(', ')}</span>
+            {hook.consecutiveFailures > 0 && (
+              <span className="integrations__muted">{x('failures', { count: hook.consecutiveFailures })}</span>
+            )}
+          </div>
+          {hook.description && <p className="integrations__muted">{hook.description}</p>}
+          {hook.disabledReason && (
+            <div className="alert alert--error" role="status">
+              {hook.disabledReason}
+            </div>
+          )}
+          <div className="integrations__row">
+            <button
+              type="button"
+              className="button button--small"
+              disabled={busy}
+              onClick={() => void run(() => updateWebhook(hook.id, { enabled: !hook.enabled }))}
+            >
+              {hook.enabled ? x('disable') : x('enable')}
+            </button>
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              aria-expanded={open === hook.id}
+              onClick={() => setOpen(open === hook.id ? null : hook.id)}
+            >
+              {open === hook.id ? x('hideDeliveries') : x('deliveries')}
+            </button>
+            <button
+              type="button"
+              className="button button--danger button--small"
+              disabled={busy}
+              onClick={() => window.confirm(x('confirmRemove')) && void run(() => deleteWebhook(hook.id))}
+            >
+              {x('remove')}
+            </button>
+          </div>
+          {open === hook.id && <DeliveryLog webhookId={hook.id} />}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function DeliveryLog({ webhookId }: { webhookId: string }) {
+  const { x, fail, locale } = useText();
+  const [deliveries, setDeliveries] = useState<WebhookDelivery[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const load = useCallback(
+    () =>
+      fetchDeliveries(webhookId)
+        .then(setDeliveries)
+        .catch((failure) => setError(fail(failure))),
+    [webhookId, fail],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function replay(deliveryId: string) {
+    setBusy(deliveryId);
+    setError(null);
+    try {
+      const updated = await replayDelivery(webhookId, deliveryId);
+      setDeliveries((current) => current?.map((d) => (d.id === updated.id ? updated : d)) ?? null);
+    } catch (failure) {
+      setError(fail(failure));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (error)
+    return (
+      <div className="alert alert--error" role="alert">
+        {error}
+      </div>
+    );
+  if (!deliveries) return null;
+  if (deliveries.length === 0) return <p className="integrations__empty">{x('noDeliveries')}</p>;
+  return (
+    <table className="integrations__table" data-testid="webhook-deliveries">
+      <thead>
+        <tr>
+          <th>{x('event')}</th>
+          <th>{x('created')}</th>
+          <th>{x('status')}</th>
+          <th>{x('tries')}</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {deliveries.map((delivery) => (
+          <tr key={delivery.id}>
+            <td>
+              <code>{delivery.eventType}</code>
+            </td>
+            <td>{when(delivery.createdAt, locale)}</td>
+            <td>
+              {x(`status.${delivery.status}`)}
+              {delivery.status === 'pending' && delivery.nextAttemptAt && (
+                <div className="integrations__muted">
+                  {x('nextTry', { time: when(delivery.nextAttemptAt, locale) ?? '' })}
+                </div>
+              )}
+            </td>
+            <td>
+              <ul className="integrations__tries">
+                {delivery.attempts.map((attempt) => (
+                  <li key={attempt.attempt} className={attempt.succeeded ? undefined : 'integrations__failed'}>
+                    {x('tryLine', {
+                      attempt: attempt.attempt,
+                      result: attempt.responseCode ?? attempt.error ?? '—',
+                      duration: attempt.durationMs,
+                    })}
+                    {attempt.replay && ` · ${x('replayMark')}`}
+                    {attempt.error && attempt.responseCode === null && (
+                      <div className="integrations__muted">{attempt.error}</div>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td>
+              <button
+                type="button"
+                className="button button--small"
+                disabled={busy !== null}
+                onClick={() => void replay(delivery.id)}
+              >
+                {x('replay')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
