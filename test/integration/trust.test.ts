@@ -71,6 +71,16 @@ for (const database of await testDatabases()) {
       });
       const answer = await waitForMessages(second, asked.body.conversation.id, (m) => botReplies(m).length >= 1);
       assert.match(botReplies(answer)[0].body, /NOT an official/);
+
+      // An email address checked: the answer adds the one sign a real support mail carries.
+      const third = await startVisitor(server, org);
+      const mail = await third.call('POST', '/api/widget/conversations', {
+        body: 'I got an email from security@lumen-alerts.com asking me to verify my account, is it official?',
+        clientId: 'v3',
+      });
+      const told = await waitForMessages(third, mail.body.conversation.id, (m) => botReplies(m).length >= 2);
+      assert.match(botReplies(told)[0].body, /security@lumen-alerts\.com is NOT an official/);
+      assert.match(botReplies(told)[1].body, /anti-phishing code/);
     });
 
     test('an impersonator mentioned in passing is warned about without being asked', async () => {

@@ -383,14 +383,14 @@ async function runLookup(
       const candidates = extractChannelCandidates(u.text);
       if (candidates.length === 0) return { replies: [reply('officialAsk', locale)], handoff: null };
       const verdicts = await checkChannels(deps.db, orgId, candidates);
-      return {
-        replies: verdicts.map((v) =>
-          v.official
-            ? reply('officialYes', locale, { value: v.raw, org: conversation.org_name, label: v.label ?? '' })
-            : reply('officialNo', locale, { value: v.raw, org: conversation.org_name }),
-        ),
-        handoff: null,
-      };
+      const replies = verdicts.map((v) =>
+        v.official
+          ? reply('officialYes', locale, { value: v.raw, org: conversation.org_name, label: v.label ?? '' })
+          : reply('officialNo', locale, { value: v.raw, org: conversation.org_name }),
+      );
+      // An email address is checked: the one sign a mail is ours is the customer's own anti-phishing code in it.
+      if (candidates.some((c) => c.kind === 'email')) replies.push(reply('officialEmailCode', locale));
+      return { replies, handoff: null };
     }
     case 'deposit': {
       const { coin, network, txHash } = lookup.slots;

@@ -220,6 +220,10 @@ const REPLIES = {
       '⚠️ {value} 不是{org}的官方渠道。请不要向其转账、提供验证码或助记词，也不要点击其发送的链接。官方客服绝不会私信您索要这些信息。如已泄露信息，请立即修改密码并联系我们。',
     en: '⚠️ {value} is NOT an official {org} channel. Do not send it funds, codes or your seed phrase, and do not click its links. Our support never DMs you first or asks for these. If you shared anything, change your password now and tell us.',
   },
+  officialEmailCode: {
+    'zh-CN': '另外，我们发出的每封邮件都会在顶部显示您设置的防钓鱼码；没有防钓鱼码的邮件不是我们发的。',
+    en: 'Also: every email we send shows your anti-phishing code at the top; an email without it is not from us.',
+  },
   officialAsk: {
     'zh-CN': '请把您想核实的网址、邮箱、Telegram 账号、电话号码或钱包地址发给我，我来确认它是否为官方渠道。',
     en: 'Send me the website, email address, Telegram handle, phone number or wallet address you want to check, and I will tell you whether it is official.',
