@@ -67,6 +67,7 @@ import { startWebhooks } from './webhooks/webhooks.listener.ts';
 import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
 import { startSmtpListener } from './email/email-listener.ts';
 import { createEmailSender } from './email/email-outbound.ts';
+import { startImapPollers } from './email/imap-poller.ts';
 import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createKbIndexCache } from './kb/kb-index.ts';
@@ -217,6 +218,8 @@ async function wireApp(
   const stopChannelDelivery = await startChannelDelivery({ db, log, events, jobs, senders: channelSenders });
   const stopWebhooks = await startWebhooks({ db, log, events, jobs, settings: config.webhooks });
   const smtp = config.smtpListener ? await startSmtpListener({ db, log, events }, config.smtpListener) : undefined;
+  // Email inboxes with settings.email.imap read their mailbox (one node per inbox; see imap-poller.ts).
+  const imap = await startImapPollers({ db, log, events });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await pingDatabase(db);
@@ -257,6 +260,8 @@ async function wireApp(
   await registerStaticRoutes(app, db, consoleBuilt);
 
   app.addHook('onClose', async () => {
+    // First: a message being taken finishes while the listeners it wakes still run.
+    await imap.stop();
     gateway.close();
     metrics.close();
     bot.close();
