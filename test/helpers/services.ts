@@ -8,6 +8,8 @@ import net from 'node:net';
 export const TEST_POSTGRES_URL = process.env.KEFU_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.KEFU_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const CHROMIUM_PATH = process.env.KEFU_TEST_CHROMIUM ?? '/usr/bin/chromium';
+/** Debian's dovecot-imapd; the IMAP suite starts its own instance from a temporary config (no system service). */
+export const DOVECOT_PATH = process.env.KEFU_TEST_DOVECOT ?? '/usr/sbin/dovecot';
 
 export function servicesRequired(): boolean {
   return process.env.CI === 'true' || process.env.KEFU_REQUIRE_SERVICES === '1';
@@ -27,13 +29,18 @@ function canConnect(url: string, timeoutMs = 1500): Promise<boolean> {
   });
 }
 
-export async function probeServices(): Promise<{ postgres: boolean; redis: boolean; chromium: boolean }> {
+export async function probeServices(): Promise<{
+  postgres: boolean;
+  redis: boolean;
+  chromium: boolean;
+  dovecot: boolean;
+}> {
   const [postgres, redis] = await Promise.all([canConnect(TEST_POSTGRES_URL), canConnect(TEST_REDIS_URL)]);
-  return { postgres, redis, chromium: fs.existsSync(CHROMIUM_PATH) };
+  return { postgres, redis, chromium: fs.existsSync(CHROMIUM_PATH), dovecot: fs.existsSync(DOVECOT_PATH) };
 }
 
 /** Set by test/run.ts; a file run on its own probes for itself. */
-export async function isAvailable(service: 'postgres' | 'redis' | 'chromium'): Promise<boolean> {
+export async function isAvailable(service: 'postgres' | 'redis' | 'chromium' | 'dovecot'): Promise<boolean> {
   const fromRunner = process.env[`KEFU_TEST_HAS_${service.toUpperCase()}`];
   if (fromRunner !== undefined) return fromRunner === '1';
   return (await probeServices())[service];
