@@ -1,54 +1,30 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import { openPostgres } from '../../src/server/db/db.ts';
-import { migrate } from '../../src/server/db/migrate.ts';
-import { createRedisBus } from '../../src/server/events/redis-bus.ts';
+import { clusterAvailable, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
 import {
   connectSocket,
   createTestOrg,
   loginAgent,
   messageEvents,
-  startTestServer,
   startVisitor,
   type TestOrg,
   type TestServer,
 } from '../helpers/server.ts';
-import { isAvailable, servicesRequired, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/services.ts';
-
-const available = (await isAvailable('postgres')) && (await isAvailable('redis'));
-if (!available && servicesRequired()) throw new Error('PostgreSQL and Redis are required under CI=true');
 
 describe('two app nodes behind Redis share one PostgreSQL', {
-  skip: available ? false : 'PostgreSQL or Redis is not reachable',
+  skip: (await clusterAvailable()) ? false : 'PostgreSQL or Redis is not reachable',
 }, () => {
-  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
-  // Each test run gets its own channel, so parallel runs on one Redis never hear each other.
-  const channel = `kefu:test:${schema}`;
-  const log = pino({ level: 'silent' });
+  let cluster: TestCluster;
   let nodeA: TestServer;
   let nodeB: TestServer;
   let org: TestOrg;
-  let dbA: Awaited<ReturnType<typeof openPostgres>>;
-  let dbB: Awaited<ReturnType<typeof openPostgres>>;
 
   before(async () => {
-    dbA = await openPostgres({ url: TEST_POSTGRES_URL, schema, max: 6 });
-    dbB = await openPostgres({ url: TEST_POSTGRES_URL, schema, max: 6 });
-    await migrate(dbA);
-    nodeA = await startTestServer(dbA, {}, { events: await createRedisBus({ url: TEST_REDIS_URL, log, channel }) });
-    nodeB = await startTestServer(dbB, {}, { events: await createRedisBus({ url: TEST_REDIS_URL, log, channel }) });
-    org = await createTestOrg(dbA, undefined, { bot: true });
+    cluster = await startTestCluster();
+    ({ nodeA, nodeB } = cluster);
+    org = await createTestOrg(cluster.dbA, undefined, { bot: true });
   });
-  after(async () => {
-    await nodeA?.close();
-    await nodeB?.close();
-    await dbA?.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
-    await dbA?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await dbA?.close();
-    await dbB?.close();
-  });
+  after(async () => cluster?.close());
 
   test('a customer on node A reaches an agent on node B live, and the agent’s reply comes back; the bot answers once', async () => {
     const agent = await loginAgent(nodeB, org.agents.agent);
@@ -88,7 +64,7 @@ describe('two app nodes behind Redis share one PostgreSQL', {
       [...new Set(seen)].sort((a, b) => a - b),
       'no duplicates, in order',
     );
-    const stored = await dbA.query<{ author_kind: string }>(
+    const stored = await cluster.dbA.query<{ author_kind: string }>(
       'SELECT author_kind FROM messages WHERE conversation_id = $1',
       [id],
     );
@@ -102,7 +78,7 @@ describe('two app nodes behind Redis share one PostgreSQL', {
     const status = await admin.call('PATCH', `/api/agent/routing/agents/${org.agents.agent.id}`, { status: 'online' });
     assert.equal(status.status, 200, JSON.stringify(status.body));
     const disconnectedAt = async () => {
-      const [row] = await dbA.query<{ disconnected_at: Date | null }>(
+      const [row] = await cluster.dbA.query<{ disconnected_at: Date | null }>(
         'SELECT disconnected_at FROM agent_routing WHERE org_id = $1 AND agent_id = $2',
         [org.id, org.agents.agent.id],
       );

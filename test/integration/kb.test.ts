@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import { openPostgres } from '../../src/server/db/db.ts';
-import { migrate } from '../../src/server/db/migrate.ts';
-import { createRedisBus } from '../../src/server/events/redis-bus.ts';
+import { clusterAvailable, startTestCluster, type TestCluster } from '../helpers/cluster.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import {
   type AgentClient,
@@ -16,7 +13,6 @@ import {
   type TestOrg,
   type TestServer,
 } from '../helpers/server.ts';
-import { isAvailable, servicesRequired, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../helpers/services.ts';
 
 /** The knowledge base's editor API and public search, through real HTTP on both databases. */
 
@@ -318,37 +314,20 @@ for (const database of await testDatabases()) {
   });
 }
 
-const clusterAvailable = (await isAvailable('postgres')) && (await isAvailable('redis'));
-if (!clusterAvailable && servicesRequired()) throw new Error('PostgreSQL and Redis are required under CI=true');
-
 describe('a published edit is searchable on every node', {
-  skip: clusterAvailable ? false : 'PostgreSQL or Redis is not reachable',
+  skip: (await clusterAvailable()) ? false : 'PostgreSQL or Redis is not reachable',
 }, () => {
-  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
-  const channel = `kefu:test:${schema}`;
-  const log = pino({ level: 'silent' });
+  let cluster: TestCluster;
   let nodeA: TestServer;
   let nodeB: TestServer;
-  let dbA: Awaited<ReturnType<typeof openPostgres>>;
-  let dbB: Awaited<ReturnType<typeof openPostgres>>;
   let org: TestOrg;
 
   before(async () => {
-    dbA = await openPostgres({ url: TEST_POSTGRES_URL, schema, max: 4 });
-    dbB = await openPostgres({ url: TEST_POSTGRES_URL, schema, max: 4 });
-    await migrate(dbA);
-    nodeA = await startTestServer(dbA, {}, { events: await createRedisBus({ url: TEST_REDIS_URL, log, channel }) });
-    nodeB = await startTestServer(dbB, {}, { events: await createRedisBus({ url: TEST_REDIS_URL, log, channel }) });
-    org = await createTestOrg(dbA, undefined, { kb: true });
+    cluster = await startTestCluster({ pool: 4 });
+    ({ nodeA, nodeB } = cluster);
+    org = await createTestOrg(cluster.dbA, undefined, { kb: true });
   });
-  after(async () => {
-    await nodeA?.close();
-    await nodeB?.close();
-    await dbA?.query(`DROP SCHEMA IF EXISTS "${schema}_jobs" CASCADE`);
-    await dbA?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await dbA?.close();
-    await dbB?.close();
-  });
+  after(async () => cluster?.close());
 
   test('node B drops its index when node A publishes, and finds the new article on its next search', async () => {
     const searchB = async () =>

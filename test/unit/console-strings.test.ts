@@ -7,8 +7,14 @@ import {
   type AdminText as HelpdeskAdminText,
   adminText as helpdeskAdminText,
 } from '../../src/console/components/admin-helpdesk/strings.ts';
+import { CALLS_STRINGS, type CallsText, callsText } from '../../src/console/components/calls/strings.ts';
 import { EXCHANGE_STRINGS, type ExchangeText, exchangeText } from '../../src/console/components/exchange/strings.ts';
 import { FEEDBACK_STRINGS, type FeedbackText, feedbackText } from '../../src/console/components/feedback/strings.ts';
+import {
+  INTEGRATIONS_STRINGS,
+  type IntegrationsText,
+  integrationsText,
+} from '../../src/console/components/integrations/strings.ts';
 import { KB_STRINGS, type KbText, kbText } from '../../src/console/components/kb/strings.ts';
 import { type RoutingStrings, routingStrings } from '../../src/console/components/routing/strings.ts';
 import { TOOL_STRINGS, type ToolText, toolText } from '../../src/console/components/tools/strings.ts';
@@ -55,6 +61,18 @@ const TABLES: Table[] = [
     name: 'feedbackText',
     keys: Object.keys(FEEDBACK_STRINGS.en),
     text: (locale, key) => feedbackText(locale, key as FeedbackText),
+    aliases: true,
+  },
+  {
+    name: 'callsText',
+    keys: Object.keys(CALLS_STRINGS.en),
+    text: (locale, key) => callsText(locale, key as CallsText),
+    aliases: true,
+  },
+  {
+    name: 'integrationsText',
+    keys: Object.keys(INTEGRATIONS_STRINGS.en),
+    text: (locale, key) => integrationsText(locale, key as IntegrationsText),
     aliases: true,
   },
   {
