@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationStatusSchema, localeSchema, MESSAGE_MAX_LENGTH, prioritySchema } from './domain.ts';
+import { CHANNELS, conversationStatusSchema, localeSchema, MESSAGE_MAX_LENGTH, prioritySchema } from './domain.ts';
 import type { Agent, Conversation, Message, Organization } from './domain.ts';
 import { kbSlugSchema } from './kb.ts';
 
@@ -107,6 +107,11 @@ export const agentSendMessageBodySchema = z.object({
   body: messageBodySchema,
   clientId: clientIdSchema,
   private: z.boolean().default(false),
+  /**
+   * Reply on another of the customer's channels (one of their identities: email, telegram) instead of the
+   * conversation's own; stored as `message.meta.deliverVia`. Ignored on a private note.
+   */
+  channel: z.enum(CHANNELS).optional(),
 });
 
 export const updateConversationBodySchema = z

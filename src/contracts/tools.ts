@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOCALES, prioritySchema } from './domain.ts';
-import type { Message } from './domain.ts';
+import type { Channel, Message } from './domain.ts';
 
 /**
  * Agent tools: canned replies (macros), mentions and notifications, tags, custom attributes, snooze, merge, transcript
@@ -244,6 +244,6 @@ export type ViewsResponse = { views: SavedView[] };
 
 export type ConversationHistoryResponse = {
   /** The survivor first, then every conversation merged into it. */
-  conversations: { id: string; number: number; mergedIntoId: string | null }[];
+  conversations: { id: string; number: number; mergedIntoId: string | null; channel?: Channel }[];
   messages: (Message & { conversationNumber: number })[];
 };

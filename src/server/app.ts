@@ -59,6 +59,7 @@ import { registerTrustRoutes } from './trust/trust.routes.ts';
 import { registerPlatformStatusRoutes } from './platform-status/platform-status.routes.ts';
 import { registerTeamRoutes } from './teams/teams.routes.ts';
 import { registerCallbackRoutes } from './callbacks/callbacks.routes.ts';
+import { registerContactRoutes } from './contacts/contacts.routes.ts';
 import { pingDatabase } from './http/health.queries.ts';
 import { createLlmClient } from './ai/llm-client.ts';
 import { type ChannelSender, startChannelDelivery } from './channels/channels.listener.ts';
@@ -246,6 +247,7 @@ async function wireApp(
   registerRoutingRoutes(app, appDeps);
   registerTeamRoutes(app, appDeps);
   registerCallbackRoutes(app, appDeps);
+  registerContactRoutes(app, appDeps);
   registerCaseRoutes(app, appDeps);
   registerSelfServiceRoutes(app, appDeps);
   registerTrustRoutes(app, appDeps);

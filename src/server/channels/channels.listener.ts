@@ -2,7 +2,7 @@ import type { Channel, Conversation, Message } from '../../contracts/domain.ts';
 import type { Ctx } from '../context.ts';
 import { findConversationRow, findMessage, toConversation } from '../conversations/conversations.service.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
-import { findInbox, type InboxRow } from '../orgs/orgs.service.ts';
+import { findInbox, findInboxOfKind, type InboxRow } from '../orgs/orgs.service.ts';
 import { insertDelivery, insertMessageRef, markDeliveryAttempt, selectDelivery } from './channels.queries.ts';
 
 /**
@@ -44,7 +44,9 @@ export async function startChannelDelivery(deps: Deps): Promise<() => void> {
       findConversationRow(scope, delivery.conversation_id),
       findMessage(scope, delivery.conversation_id, delivery.message_id),
     ]);
-    const inbox = row ? await findInbox(scope, row.inbox_id) : undefined;
+    let inbox = row ? await findInbox(scope, row.inbox_id) : undefined;
+    // Sent on another channel than the conversation's (meta.deliverVia): that channel's inbox sends it.
+    if (inbox && inbox.kind !== delivery.channel) inbox = await findInboxOfKind(scope, delivery.channel as Channel);
     if (!sender || !row || !message || !inbox) {
       await markDeliveryAttempt(deps.db, orgId, deliveryId, {
         delivered: false,
@@ -92,6 +94,9 @@ export async function startChannelDelivery(deps: Deps): Promise<() => void> {
       channel = inbox.kind as Channel;
       inboxKinds.set(event.inboxId, channel);
     }
+    // An agent may answer on another of the customer's channels (replyChannelMeta in channels.service.ts).
+    const via = message.meta.deliverVia as Channel | undefined;
+    if (via && senderOf(via)) channel = via;
     if (!senderOf(channel)) return;
     const deliveryId = await insertDelivery(deps.db, event.orgId, {
       conversationId: event.conversationId,

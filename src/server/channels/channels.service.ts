@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Channel, ContactIdentityKind, Conversation, Message } from '../../contracts/domain.ts';
 import type { Ctx } from '../context.ts';
+import { AppError } from '../errors.ts';
 import {
   addContactIdentity,
   type ContactProfile,
@@ -160,4 +161,30 @@ export async function conversationOfReplyToken(
   token: string,
 ): Promise<string | undefined> {
   return selectConversationIdByReplyToken(scope.db, scope.org.id, token);
+}
+
+/** The identity a reply on a channel goes to: only these channels can reach a customer outside their conversation. */
+const REPLY_IDENTITY: Partial<Record<Channel, ContactIdentityKind>> = { email: 'email', telegram: 'telegram' };
+
+/**
+ * An agent's reply sent on another of the customer's channels (issue 13): `message.meta.deliverVia`, which the
+ * delivery (channels.listener.ts) uses instead of the inbox's channel. Only a channel the contact has an identity on;
+ * the conversation's own channel needs nothing.
+ */
+export async function replyChannelMeta(
+  ctx: Ctx,
+  conversationId: string,
+  channel: Channel,
+): Promise<Record<string, unknown> | undefined> {
+  const row = await findConversationRow(ctx, conversationId);
+  if (!row) throw new AppError('conversation_not_found');
+  const conversation = toConversation(row);
+  if (channel === conversation.channel) return undefined;
+  const kind = REPLY_IDENTITY[channel];
+  const reachable =
+    kind !== undefined &&
+    (conversation.contact.identities.some((identity) => identity.kind === kind) ||
+      (kind === 'email' && conversation.contact.email !== null));
+  if (!reachable) throw new AppError('bad_request', `This customer cannot be reached by ${channel}.`);
+  return { deliverVia: channel };
 }

@@ -9,6 +9,7 @@ import {
 } from '../../contracts/api.ts';
 import { listActiveAgents } from '../auth/auth.service.ts';
 import { listAuditEntries } from '../audit/audit.service.ts';
+import { replyChannelMeta } from '../channels/channels.service.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import {
@@ -47,7 +48,12 @@ export function registerAgentConversationRoutes(app: App, deps: AppDeps): void {
     '/api/agent/conversations/:conversationId/messages',
     { schema: { tags, params: conversationParamsSchema, body: agentSendMessageBodySchema }, preHandler },
     async (request, reply) => {
-      const message = await postMessage(request.ctx, request.params.conversationId, request.body);
+      const { channel, ...body } = request.body;
+      const meta =
+        channel && !body.private
+          ? await replyChannelMeta(request.ctx, request.params.conversationId, channel)
+          : undefined;
+      const message = await postMessage(request.ctx, request.params.conversationId, { ...body, meta });
       reply.status(201);
       return { message };
     },

@@ -168,8 +168,10 @@ export async function markMerged(db: Queryable, orgId: string, mergedId: string,
 
 /** The survivor and every conversation merged into it, survivor first. */
 export async function selectMergeFamily(db: Queryable, orgId: string, survivorId: string) {
-  return db.query<{ id: string; number: number; merged_into_id: string | null; created_at: Date }>(
-    `SELECT id, number, merged_into_id, created_at FROM conversations
+  return db.query<{ id: string; number: number; merged_into_id: string | null; created_at: Date; channel: string }>(
+    `SELECT id, number, merged_into_id, created_at,
+            (SELECT kind FROM inboxes i WHERE i.org_id = conversations.org_id AND i.id = conversations.inbox_id) AS channel
+       FROM conversations
       WHERE org_id = $1 AND (id = $2 OR merged_into_id = $2)
       ORDER BY (id = $2) DESC, created_at`,
     [orgId, survivorId],

@@ -1,4 +1,4 @@
-import type { Conversation } from '../../contracts/domain.ts';
+import type { Channel, Conversation } from '../../contracts/domain.ts';
 import type {
   AttributeDefinition,
   AttributeValue,
@@ -289,7 +289,12 @@ export async function getConversationHistory(ctx: Ctx, conversationId: string): 
     { includePrivate: true, limit: HISTORY_LIMIT },
   );
   return {
-    conversations: family.map((c) => ({ id: c.id, number: c.number, mergedIntoId: c.merged_into_id })),
+    conversations: family.map((c) => ({
+      id: c.id,
+      number: c.number,
+      mergedIntoId: c.merged_into_id,
+      channel: c.channel as Channel,
+    })),
     messages: rows.map((row) => ({ ...toMessage(row), conversationNumber: numbers.get(row.conversation_id) ?? 0 })),
   };
 }

@@ -54,6 +54,11 @@ export async function findInbox(scope: OrgScope, inboxId: string): Promise<Inbox
   return selectInbox(scope.db, scope.org.id, inboxId);
 }
 
+/** The organization's first inbox of a kind (the one that sends a reply on another channel than its conversation's). */
+export async function findInboxOfKind(scope: OrgScope, kind: InboxRow['kind']): Promise<InboxRow | undefined> {
+  return selectInboxByKind(scope.db, scope.org.id, kind);
+}
+
 /** A process-wide secret (not an organization's), created once by whichever node gets there first. */
 export async function appSecret(scope: Scope, name: string, generate: () => string): Promise<string> {
   return ensureAppSecret(scope.db, name, generate);

@@ -9,6 +9,7 @@ import {
   findContactByIdentity,
   updateContact,
 } from '../contacts/contacts.service.ts';
+import { mergeVerifiedEmailContact } from '../contacts/contacts.merge.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { latestConversationOfContact, toConversation } from '../conversations/conversations.service.ts';
@@ -65,7 +66,7 @@ export type WidgetVisitor = { org: OrgRow; inboxId: string; contactId: string; n
  * otherwise a valid visitor token resumes the same anonymous visitor; otherwise a new visitor is created.
  */
 export async function startWidgetSession(
-  deps: { db: Db; visitorKey: string },
+  deps: { db: Db; visitorKey: string; events?: Ctx['events']; log?: Ctx['log'] },
   input: { org: string; visitorToken?: string; identityToken?: string; locale?: Locale },
 ): Promise<WidgetSessionResponse> {
   const { db } = deps;
@@ -92,6 +93,13 @@ export async function startWidgetSession(
       await addContactIdentity(scope, contact.id, { kind: 'exchange_uid', value: claims.uid });
       contactId = contact.id;
     }
+    // The exchange vouches for this account: its email contact, when that mail verifiably came from the same address,
+    // becomes part of it (the one automatic merge; see contacts.merge.ts). A failure never blocks the chat.
+    await mergeVerifiedEmailContact(
+      { db, org, events: deps.events, log: deps.log },
+      contactId,
+      claims.email ?? existing?.email,
+    ).catch((error: unknown) => deps.log?.warn({ err: error }, 'automatic contact merge failed'));
     verified = true;
   } else if (input.visitorToken) {
     const visitor = readVisitorToken(deps.visitorKey, input.visitorToken);
