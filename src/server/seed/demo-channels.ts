@@ -1,13 +1,15 @@
 import type { Logger } from 'pino';
 import type { BotHandle } from '../bot/bot.listener.ts';
+import { requestCallback } from '../callbacks/callbacks.service.ts';
 import { receiveInbound } from '../channels/channels.service.ts';
+import { createContact } from '../contacts/contacts.service.ts';
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import { insertInbox } from '../orgs/orgs.queries.ts';
 
 /**
- * The demo's conversations on the other channels, so the inbox shows an email and a Telegram chat next to the web
- * chats from the first start: each arrives through the same path a real one takes (receiveInbound), so the bot, the
+ * The demo's conversations on the other channels, so the inbox shows an email, a Telegram chat and a callback request
+ * next to the web chats from the first start: each arrives through the same path a real one takes (receiveInbound), so the bot, the
  * priorities and the routing treat them as they would live.
  */
 export async function seedDemoChannels(
@@ -52,4 +54,20 @@ export async function seedDemoChannels(
     meta: { telegram: { chatId: 520013377, messageId: 1 } },
   });
   await deps.bot?.settled(telegram.conversation.id);
+
+  // A customer who asked to be called back, as the widget's form does it.
+  const caller = await createContact({ db: deps.db, org: { id: orgId } }, { name: '刘先生', locale: 'zh-CN' });
+  await requestCallback(
+    { ...deps, org: { id: orgId }, actor: { kind: 'customer', contactId: caller.id, name: '刘先生' } },
+    {
+      phone: '+86 138 0013 8000',
+      day: 'tomorrow',
+      fromHour: 10,
+      toHour: 12,
+      timeZone: 'Asia/Shanghai',
+      locale: 'zh-CN',
+      note: 'P2P 卖家收款后一直不放币，想电话沟通申诉流程。',
+      clientId: 'demo-callback',
+    },
+  );
 }
