@@ -221,5 +221,32 @@ for (const database of await testDatabases()) {
       const status = await imap.status(mailbox, { uidValidity: true });
       assert.equal((await cursor())?.uid_validity, Number(status !== false && status.uidValidity));
     });
+
+    test('a mailbox rebuilt with a new UIDVALIDITY is read again from the start; mail kefu has is not posted twice', async () => {
+      const before = await cursor();
+      const tag = crypto.randomBytes(3).toString('hex');
+      const previous = (await emailConversations(server as TestServerWithBot)).flatMap((c) => c.ids);
+      // The provider rebuilds the folder: the poller's session loses its mailbox, reconnects, finds new UIDs.
+      await imap.mailboxDelete(mailbox);
+      await imap.mailboxCreate(mailbox);
+      const old = previous[0] as string;
+      const raw = (id: string, from: string, text: string) =>
+        mail({ from, to: address, subject: 'again', text, messageId: id });
+      await imap.append(mailbox, raw(old, `c1-${tag}@example.com`, 'an old mail, restored into the new folder'));
+      const fresh = `<m5-${tag}@example.com>`;
+      const uid = (await imap.append(mailbox, raw(fresh, `c5-${tag}@example.com`, 'A new question.'))) as {
+        uid: number;
+      };
+      await until(
+        'the rebuilt mailbox read',
+        async () => {
+          const now = await cursor();
+          return now && now.uid_validity !== before?.uid_validity && now.last_uid === uid.uid;
+        },
+        30_000,
+      );
+      const ids = (await emailConversations(server as TestServerWithBot)).flatMap((c) => c.ids);
+      assert.deepEqual(ids.sort(), [...previous, fresh].sort(), 'the new mail once, the old one not again');
+    });
   });
 }
