@@ -8,6 +8,7 @@ import {
   adminText as helpdeskAdminText,
 } from '../../src/console/components/admin-helpdesk/strings.ts';
 import { CALLS_STRINGS, type CallsText, callsText } from '../../src/console/components/calls/strings.ts';
+import { CONTACT_STRINGS, type ContactText, contactText } from '../../src/console/components/contacts/strings.ts';
 import { EXCHANGE_STRINGS, type ExchangeText, exchangeText } from '../../src/console/components/exchange/strings.ts';
 import { FEEDBACK_STRINGS, type FeedbackText, feedbackText } from '../../src/console/components/feedback/strings.ts';
 import {
@@ -67,6 +68,12 @@ const TABLES: Table[] = [
     name: 'callsText',
     keys: Object.keys(CALLS_STRINGS.en),
     text: (locale, key) => callsText(locale, key as CallsText),
+    aliases: true,
+  },
+  {
+    name: 'contactText',
+    keys: Object.keys(CONTACT_STRINGS.en),
+    text: (locale, key) => contactText(locale, key as ContactText),
     aliases: true,
   },
   {

@@ -9,6 +9,7 @@ import type {
   TotpSetupResponse,
 } from '../../contracts/api.ts';
 import type { ConversationStatus, Priority } from '../../contracts/domain.ts';
+import { replyChannelOf } from '../components/contacts/reply-channel.ts';
 
 /** A failed API call. `code` is the contract's error code (or `network` when the server was not reached). */
 export class ApiError extends Error {
@@ -195,7 +196,8 @@ export async function sendMessage(
 ): Promise<Message | null> {
   const result = await request<{ message?: Message } | Message | undefined>(
     `/api/agent/conversations/${encodeURIComponent(id)}/messages`,
-    { method: 'POST', body: input },
+    // A reply on another of the customer's channels, when the agent picked one beside the reply box.
+    { method: 'POST', body: { ...input, ...(input.private ? {} : { channel: replyChannelOf(id) }) } },
   );
   if (!result) return null;
   if ('message' in result && result.message) return result.message;

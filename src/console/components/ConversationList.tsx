@@ -6,6 +6,7 @@ import { formatDateTime, formatRelativeTime } from '../lib/format.ts';
 import { ContactAvatar } from './Avatar.tsx';
 import { NoteIcon } from './icons.tsx';
 import { PriorityBadge, StatusBadge } from './badges.tsx';
+import { ChannelBadge } from './contacts/ChannelBadge.tsx';
 import { SlaBadge } from './sla/SlaBadge.tsx';
 
 type Props = {
@@ -95,6 +96,7 @@ export function ConversationList({ list, selectedId, meId, onSelect }: Props) {
                   </span>
                   <span className="item__meta">
                     <span className="item__number">#{conversation.number}</span>
+                    <ChannelBadge channel={conversation.channel} />
                     <PriorityBadge priority={conversation.priority} />
                     <SlaBadge conversation={conversation} />
                     <StatusBadge status={conversation.status} />

@@ -16,6 +16,8 @@ import type { ActionError } from './action-error.ts';
 import { Field, priorityOptions, SelectField, statusOptions } from './fields.tsx';
 import { KbSuggestions } from './kb/KbSuggestions.tsx';
 import { CallsPanel } from './calls/CallsPanel.tsx';
+import { ChannelBadge } from './contacts/ChannelBadge.tsx';
+import { ReplyChannelPicker } from './contacts/ReplyChannelPicker.tsx';
 
 type Props = {
   conversationId: string | null;
@@ -168,6 +170,7 @@ export function ConversationView(props: Props) {
               <span className="conversation__name">{contactName}</span>
             </h2>
             {conversation?.contact.email && <div className="conversation__sub">{conversation.contact.email}</div>}
+            {conversation && <ChannelBadge channel={conversation.channel} />}
             {conversation && <SlaBadge conversation={conversation} />}
             {conversation && <ConversationFeedback conversation={conversation} />}
           </div>
@@ -296,6 +299,7 @@ export function ConversationView(props: Props) {
 
       {conversation && <CallsPanel key={conversation.id} conversation={conversation} />}
       <KbSuggestions conversationId={conversationId} onInsert={(text) => setInsertion({ text })} />
+      <ReplyChannelPicker conversation={conversation} />
       <Composer
         insertion={insertion}
         disabled={detail.status !== 'ready'}

@@ -7,6 +7,7 @@ import { ContactAvatar } from './Avatar.tsx';
 import { PriorityBadge, StatusBadge } from './badges.tsx';
 import { PersonIcon } from './icons.tsx';
 import { contactNameOf } from './ConversationList.tsx';
+import { ContactSection } from './contacts/ContactSection.tsx';
 import { ExchangePanel } from './exchange/ExchangePanel.tsx';
 import { ConversationTools } from './tools/ConversationTools.tsx';
 
@@ -69,6 +70,7 @@ export function CustomerPanel({ conversation }: { conversation: Conversation | n
         </dl>
       </section>
 
+      <ContactSection key={contact.id} conversation={conversation} />
       <ExchangePanel key={conversation.id} conversation={conversation} />
 
       <section className="details__section">
