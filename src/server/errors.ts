@@ -126,7 +126,8 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   webhook_url_refused: 'That webhook URL is refused: it must be https and resolve to a public address.',
   phone_invalid: 'That is not a valid phone number: include the country code, e.g. +86 138 0013 8000.',
   callback_window_invalid: 'That time window is over or not a real time on your clock: pick a later one.',
-  contact_merge_uid_clash: 'Both contacts are linked to different exchange accounts (UIDs): they are not the same customer.',
+  contact_merge_uid_clash:
+    'Both contacts are linked to different exchange accounts (UIDs): they are not the same customer.',
   contact_merge_not_found: 'No such contact merge.',
   contact_merge_undone: 'This merge has already been undone.',
 };
