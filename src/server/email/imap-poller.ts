@@ -195,6 +195,8 @@ export function startInboxPoller(deps: EmailDeps, inbox: InboxRef, settings: Ima
       // imapflow's own log carries every command; ours says what matters, and never the password.
       logger: false,
       maxIdleTime: pollMs,
+      // IDLE soon after each read (imapflow's default waits 15 s), so new mail is seen at once, not at the next poll.
+      autoIdleDelay: 2000,
       connectionTimeout: 30_000,
     });
     client = imap;
@@ -212,6 +214,12 @@ export function startInboxPoller(deps: EmailDeps, inbox: InboxRef, settings: Ima
         await pause(pollMs);
         if (stopped || !imap.usable) break;
         if (!(await claimImapLease(deps.db, inbox.orgId, inbox.id, owner, leaseSeconds))) throw new LeaseLost();
+        if (!pending) {
+          // The periodic poll selects the mailbox afresh: a folder deleted and rebuilt under an open session sends
+          // that session nothing, and only a new SELECT shows its new UIDVALIDITY.
+          await imap.mailboxClose();
+          await imap.mailboxOpen(settings.mailbox, { readOnly: true });
+        }
       }
     } finally {
       client = undefined;
