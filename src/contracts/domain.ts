@@ -104,8 +104,8 @@ export type Conversation = {
   prioritySource?: 'default' | 'rule' | 'agent' | 'escalation';
 };
 
-/** What an agent may do beyond their role: 'kb_editor' edits and publishes knowledge-base articles. */
-export const AGENT_PERMISSIONS = ['kb_editor'] as const;
+/** What an agent may do beyond their role: 'kb_editor' edits and publishes knowledge-base articles; 'reports_read' reads reports. */
+export const AGENT_PERMISSIONS = ['kb_editor', 'reports_read'] as const;
 export type AgentPermission = (typeof AGENT_PERMISSIONS)[number];
 export function isAgentPermission(value: string): value is AgentPermission {
   return (AGENT_PERMISSIONS as readonly string[]).includes(value);

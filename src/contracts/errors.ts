@@ -65,6 +65,8 @@ export const ERROR_CODES = [
   'contact_merge_uid_clash',
   'contact_merge_not_found',
   'contact_merge_undone',
+  'report_range_reversed',
+  'report_range_too_long',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

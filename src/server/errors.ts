@@ -74,6 +74,8 @@ const statusByCode: Record<ErrorCode, number> = {
   contact_merge_uid_clash: 409,
   contact_merge_not_found: 404,
   contact_merge_undone: 409,
+  report_range_reversed: 400,
+  report_range_too_long: 400,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
