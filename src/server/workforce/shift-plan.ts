@@ -1,4 +1,8 @@
-import loadHighs from 'highs';
+import type { Highs } from 'highs';
+import highsModule from 'highs';
+
+// The package's types are CommonJS-shaped under NodeNext; at run time its ESM build's default export is the loader.
+const loadHighs = highsModule as unknown as () => Promise<Highs>;
 
 /**
  * Shift planning as an integer program, solved by HiGHS (WebAssembly, the `highs` package).
@@ -116,7 +120,7 @@ function worked(p: Pattern, rules: ShiftRules, horizon: number): number[] {
   return out;
 }
 
-let highsPromise: ReturnType<typeof loadHighs> | undefined;
+let highsPromise: Promise<Highs> | undefined;
 async function highs() {
   highsPromise ??= loadHighs();
   return highsPromise;
