@@ -132,6 +132,7 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
     'Both contacts are linked to different exchange accounts (UIDs): they are not the same customer.',
   contact_merge_not_found: 'No such contact merge.',
   contact_merge_undone: 'This merge has already been undone.',
+  workforce_uncovered: 'The shift rules cannot cover every interval: see the uncovered intervals.',
 };
 
 export function statusForErrorCode(code: ErrorCode): number {
