@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'contact_merge_undone',
   'report_range_reversed',
   'report_range_too_long',
+  'workforce_uncovered',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -76,6 +76,7 @@ const statusByCode: Record<ErrorCode, number> = {
   contact_merge_undone: 409,
   report_range_reversed: 400,
   report_range_too_long: 400,
+  workforce_uncovered: 422,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
