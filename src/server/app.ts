@@ -66,6 +66,7 @@ import { type ChannelSender, startChannelDelivery } from './channels/channels.li
 import { registerPublicApiRoutes } from './public-api/public-api.routes.ts';
 import { startWebhooks } from './webhooks/webhooks.listener.ts';
 import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
+import { registerWorkforceRoutes } from './workforce/workforce.routes.ts';
 import { startSmtpListener } from './email/email-listener.ts';
 import { createEmailSender } from './email/email-outbound.ts';
 import { startImapPollers } from './email/imap-poller.ts';
@@ -259,6 +260,7 @@ async function wireApp(
   registerFeedbackRoutes(app, { ...appDeps, clock });
   registerPublicApiRoutes(app, appDeps);
   registerWebhookRoutes(app, appDeps);
+  registerWorkforceRoutes(app, appDeps);
   await registerStaticRoutes(app, db, consoleBuilt);
 
   app.addHook('onClose', async () => {

@@ -1,0 +1,154 @@
+import { type ErlangCBody, type ShiftPlanBody, shiftRulesSchema } from '../../contracts/workforce.ts';
+import type { Ctx } from '../context.ts';
+import { requireAgentRole } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { listAgentRouting } from '../routing/routing.service.ts';
+import { loadSlaPolicy } from '../sla/sla.service.ts';
+import { agentsFor, agentsForErlangA, chatAgentsFor } from './erlang.ts';
+import { type Forecast, forecastContacts, INTERVALS_PER_DAY } from './forecast.ts';
+import { DEFAULT_SHIFT_RULES, planShifts, type ShiftPlan, type ShiftRules } from './shift-plan.ts';
+import {
+  selectConversationCounts,
+  selectFirstConversationAt,
+  selectHandlingSeconds,
+  selectShiftRulesSetting,
+} from './workforce.queries.ts';
+
+const SLOT_MS = 30 * 60_000;
+const HISTORY_WEEKS = 8;
+/** Used when there is no resolved conversation to measure: 5 minutes. */
+const DEFAULT_AHT_SECONDS = 300;
+const DEFAULT_SERVICE_LEVEL = 0.8;
+
+function planner(ctx: Ctx) {
+  return requireAgentRole(ctx, 'supervisor', 'admin');
+}
+
+export function erlangCStaffing(ctx: Ctx, body: ErlangCBody) {
+  planner(ctx);
+  const result =
+    body.patienceSeconds === undefined
+      ? agentsFor(body)
+      : agentsForErlangA({ ...body, patienceSeconds: body.patienceSeconds });
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    ...result,
+    averageSpeedOfAnswerSeconds: finite(result.averageSpeedOfAnswerSeconds),
+    model: body.patienceSeconds === undefined ? 'erlang-c' : 'erlang-a',
+    ...(body.concurrency ? { slots: result.agents, agents: chatAgentsFor(result.agents, body.concurrency) } : {}),
+  };
+}
+
+/** Forecast from the org's conversations, from the start of the current 30-minute interval. */
+export async function forecastForOrg(
+  ctx: Ctx,
+  days: number,
+  now = new Date(),
+): Promise<Forecast & { startAt: string }> {
+  planner(ctx);
+  const end = Math.floor(now.getTime() / SLOT_MS) * SLOT_MS;
+  const first = await selectFirstConversationAt(ctx.db, ctx.org.id);
+  const earliest = end - HISTORY_WEEKS * 7 * INTERVALS_PER_DAY * SLOT_MS;
+  const start = first ? Math.max(earliest, Math.floor(first.getTime() / SLOT_MS) * SLOT_MS) : end;
+  const history = new Array<number>(Math.max(0, (end - start) / SLOT_MS)).fill(0);
+  if (history.length) {
+    const rows = await selectConversationCounts(ctx.db, ctx.org.id, new Date(start), new Date(end));
+    const firstSlot = start / SLOT_MS;
+    for (const r of rows) history[Number(r.slot) - firstSlot] = r.n;
+  }
+  return { startAt: new Date(end).toISOString(), ...forecastContacts(history, days) };
+}
+
+/**
+ * Agents required per interval: the forecast, the median handling time from history, the SLA policy's normal
+ * first-response target (its peak target in the busiest fifth of the intervals, when set) answered for 80% of
+ * contacts, Erlang C (Erlang A with `patienceSeconds`), and chats per agent from the agents' routing capacity (median).
+ */
+export async function staffingForOrg(
+  ctx: Ctx,
+  options: { days: number; serviceLevel?: number; patienceSeconds?: number },
+  now = new Date(),
+) {
+  planner(ctx);
+  const forecast = await forecastForOrg(ctx, options.days, now);
+  const since = new Date(now.getTime() - HISTORY_WEEKS * 7 * 86_400_000);
+  const handling = await selectHandlingSeconds(ctx.db, ctx.org.id, since);
+  const ahtSeconds =
+    handling.median && handling.n >= 10 ? Math.min(3600, Math.max(30, handling.median)) : DEFAULT_AHT_SECONDS;
+  const policy = await loadSlaPolicy(ctx.db, ctx.org.id, ctx.log);
+  const normal = policy.targets.normal;
+  const offPeakSeconds = (normal.firstResponseMinutes ?? 5) * 60;
+  const peakSeconds = (normal.peak?.firstResponseMinutes ?? normal.firstResponseMinutes ?? 5) * 60;
+  const sorted = [...forecast.values].sort((a, b) => a - b);
+  const peakThreshold = sorted[Math.floor(sorted.length * 0.8)] ?? Number.POSITIVE_INFINITY;
+  const capacities = (await listAgentRouting(ctx))
+    .map((a) => a.capacity)
+    .filter((c) => c > 0)
+    .sort((a, b) => a - b);
+  const concurrency = capacities.length ? capacities[Math.floor(capacities.length / 2)] : 1;
+  const serviceLevel = options.serviceLevel ?? DEFAULT_SERVICE_LEVEL;
+  const start = Date.parse(forecast.startAt);
+  const intervals = forecast.values.map((arrivals, i) => {
+    const peak = arrivals > 0 && arrivals >= peakThreshold && peakSeconds !== offPeakSeconds;
+    const input = {
+      arrivals,
+      intervalSeconds: 1800,
+      ahtSeconds,
+      targetSeconds: peak ? peakSeconds : offPeakSeconds,
+      serviceLevel,
+    };
+    const r =
+      options.patienceSeconds === undefined
+        ? agentsFor(input)
+        : agentsForErlangA({ ...input, patienceSeconds: options.patienceSeconds });
+    return {
+      start: new Date(start + i * SLOT_MS).toISOString(),
+      forecast: arrivals,
+      peak,
+      slots: r.agents,
+      agents: chatAgentsFor(r.agents, concurrency),
+      serviceLevel: r.serviceLevel,
+      probabilityOfWaiting: r.probabilityOfWaiting,
+    };
+  });
+  return {
+    startAt: forecast.startAt,
+    intervalMinutes: 30,
+    ahtSeconds,
+    ahtFromHistory: handling.n >= 10,
+    concurrency,
+    serviceLevelTarget: serviceLevel,
+    targets: { offPeakSeconds, peakSeconds },
+    forecast: { method: forecast.method, mape: forecast.mape, insufficientHistory: forecast.insufficientHistory },
+    intervals,
+  };
+}
+
+export async function shiftRulesForOrg(ctx: Ctx, given?: ShiftRules): Promise<ShiftRules> {
+  if (given) return given;
+  const stored = shiftRulesSchema.safeParse(await selectShiftRulesSetting(ctx.db, ctx.org.id));
+  return stored.success ? stored.data : DEFAULT_SHIFT_RULES;
+}
+
+export async function shiftPlanForOrg(ctx: Ctx, body: ShiftPlanBody, now = new Date()): Promise<ShiftPlan> {
+  planner(ctx);
+  const rules = await shiftRulesForOrg(ctx, body.rules);
+  const agents =
+    body.agents?.map((a) => ({ id: a.id, name: a.name, skills: a.skills })) ??
+    (await listAgentRouting(ctx)).map((a) => ({ id: a.agentId, name: a.name, skills: a.skills }));
+  if (agents.length === 0) throw new AppError('bad_request', 'No agents to plan: add agents or send them.');
+  let required = body.required;
+  let startAt = body.startAt ? new Date(body.startAt) : undefined;
+  if (!required) {
+    const staffing = await staffingForOrg(ctx, { days: body.days }, now);
+    required = staffing.intervals.map((i) => i.agents);
+    startAt ??= new Date(staffing.startAt);
+  }
+  if (required.length % INTERVALS_PER_DAY !== 0)
+    throw new AppError('bad_request', `required must hold whole days: a multiple of ${INTERVALS_PER_DAY} values.`);
+  for (const [skill, values] of Object.entries(body.requiredBySkill ?? {}))
+    if (values.length !== required.length)
+      throw new AppError('bad_request', `requiredBySkill.${skill} must have as many values as required.`);
+  startAt ??= new Date(Math.ceil(now.getTime() / 86_400_000) * 86_400_000);
+  return planShifts({ rules, agents, required, requiredBySkill: body.requiredBySkill, startAt });
+}
