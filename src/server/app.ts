@@ -38,6 +38,7 @@ import { registerWidgetRoutes } from './conversations/widget.routes.ts';
 import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
 import { startFeedback } from './feedback/feedback.listener.ts';
 import { registerFeedbackRoutes } from './feedback/feedback.routes.ts';
+import { registerReportRoutes } from './reports/reports.routes.ts';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events/bus.ts';
 import { installErrorHandling } from './http/errors.ts';
@@ -258,6 +259,7 @@ async function wireApp(
   registerHelpRoutes(app, appDeps);
   registerTelegramRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });
+  registerReportRoutes(app, { ...appDeps, clock });
   registerPublicApiRoutes(app, appDeps);
   registerWebhookRoutes(app, appDeps);
   registerWorkforceRoutes(app, appDeps);

@@ -1,0 +1,68 @@
+import type { FastifyReply } from 'fastify';
+import { reportFiltersSchema, volumeQuerySchema } from '../../contracts/reports.ts';
+import type { Clock } from '../clock.ts';
+import { createAgentAuth } from '../http/agent-auth.ts';
+import type { App, AppDeps } from '../http/types.ts';
+import {
+  agentsCsv,
+  type CsvFile,
+  getAgentsReport,
+  getHandoffsReport,
+  getSummary,
+  getVolume,
+  handoffsCsv,
+  summaryCsv,
+  volumeCsv,
+} from './reports.service.ts';
+
+function sendCsv(reply: FastifyReply, csv: CsvFile): string {
+  reply.header('content-type', 'text/csv; charset=utf-8');
+  reply.header('content-disposition', `attachment; filename="${csv.filename}"`);
+  return csv.body;
+}
+
+/**
+ * Reports (issue 14) for supervisors, admins and agents with 'reports_read': JSON, or `?format=csv` for a
+ * spreadsheet (RFC 4180, UTF-8 with a BOM).
+ */
+export function registerReportRoutes(app: App, deps: AppDeps & { clock: Clock }): void {
+  const preHandler = createAgentAuth(deps);
+  const tags = ['agent: reports'];
+  const now = () => deps.clock.now();
+
+  app.get(
+    '/api/agent/reports/summary',
+    { schema: { tags, querystring: reportFiltersSchema }, preHandler },
+    async (request, reply) => {
+      const report = await getSummary(request.ctx, request.query, now());
+      return request.query.format === 'csv' ? sendCsv(reply, summaryCsv(report)) : report;
+    },
+  );
+
+  app.get(
+    '/api/agent/reports/volume',
+    { schema: { tags, querystring: volumeQuerySchema }, preHandler },
+    async (request, reply) => {
+      const report = await getVolume(request.ctx, request.query, now());
+      return request.query.format === 'csv' ? sendCsv(reply, volumeCsv(report)) : report;
+    },
+  );
+
+  app.get(
+    '/api/agent/reports/agents',
+    { schema: { tags, querystring: reportFiltersSchema }, preHandler },
+    async (request, reply) => {
+      const report = await getAgentsReport(request.ctx, request.query, now());
+      return request.query.format === 'csv' ? sendCsv(reply, agentsCsv(report)) : report;
+    },
+  );
+
+  app.get(
+    '/api/agent/reports/handoffs',
+    { schema: { tags, querystring: reportFiltersSchema }, preHandler },
+    async (request, reply) => {
+      const report = await getHandoffsReport(request.ctx, request.query, now());
+      return request.query.format === 'csv' ? sendCsv(reply, handoffsCsv(report)) : report;
+    },
+  );
+}

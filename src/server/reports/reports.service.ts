@@ -1,0 +1,241 @@
+import type {
+  AgentsReport,
+  DurationStats,
+  HandoffsReport,
+  ReportFilters,
+  ReportRange,
+  ReportSummary,
+  VolumeBy,
+  VolumeReport,
+} from '../../contracts/reports.ts';
+import type { Ctx } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { type CsvValue, encodeCsv } from './csv.ts';
+import { rate, reportTimeZone, resolveRange } from './report-range.ts';
+import {
+  type ReportScope,
+  selectAgentFigures,
+  selectBacklog,
+  selectHandoffs,
+  selectNextResponse,
+  selectOrgTimeZone,
+  selectScopeCount,
+  selectSlaByPriority,
+  selectSummary,
+  selectTeamFigures,
+  selectVolume,
+} from './reports.queries.ts';
+
+/** Supervisors and admins read reports, and agents holding the 'reports_read' permission. */
+export function canReadReports(ctx: Pick<Ctx, 'actor'>): boolean {
+  const actor = ctx.actor;
+  return (
+    actor.kind === 'agent' &&
+    (actor.role === 'admin' || actor.role === 'supervisor' || (actor.permissions ?? []).includes('reports_read'))
+  );
+}
+
+type Filters = Omit<ReportFilters, 'format'>;
+
+async function scopeFor(ctx: Ctx, filters: Filters, now: Date): Promise<{ scope: ReportScope; range: ReportRange }> {
+  if (!canReadReports(ctx)) throw new AppError('forbidden', 'Reports need a supervisor, an admin or reports access.');
+  const timeZone = reportTimeZone(await selectOrgTimeZone(ctx.db, ctx.org.id));
+  const { from, to } = resolveRange(filters, now, timeZone);
+  return {
+    range: { from, to, timeZone },
+    scope: {
+      orgId: ctx.org.id,
+      from,
+      to,
+      timeZone,
+      teamId: filters.teamId ?? null,
+      agentId: filters.agentId ?? null,
+      channel: filters.channel ?? null,
+      intent: filters.intent ?? null,
+      language: filters.language ?? null,
+      priority: filters.priority ?? null,
+    },
+  };
+}
+
+const n = (v: number | string | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+function durations(row: Record<string, unknown>, prefix: string): DurationStats {
+  return {
+    count: Number(row[`${prefix}_count`] ?? 0),
+    mean: n(row[`${prefix}_mean`] as number | null),
+    median: n(row[`${prefix}_median`] as number | null),
+    p90: n(row[`${prefix}_p90`] as number | null),
+  };
+}
+
+export async function getSummary(ctx: Ctx, filters: Filters, now: Date): Promise<ReportSummary> {
+  const { scope, range } = await scopeFor(ctx, filters, now);
+  const [row, next, byPriority, backlog] = await Promise.all([
+    selectSummary(ctx.db, scope),
+    selectNextResponse(ctx.db, scope),
+    selectSlaByPriority(ctx.db, scope),
+    selectBacklog(ctx.db, scope),
+  ]);
+  return {
+    ...range,
+    conversations: row.conversations,
+    firstResponseSeconds: durations(row, 'frt'),
+    nextResponseSeconds: durations(next, 'nrt'),
+    resolutionSeconds: durations(row, 'res'),
+    slaAttainment: rate(row.sla_met, row.with_sla),
+    slaAttainmentByPriority: byPriority.map((p) => ({
+      priority: p.priority,
+      conversations: p.conversations,
+      attainment: rate(p.met, p.conversations),
+    })),
+    csatScore: n(row.csat_score),
+    csatSatisfied: n(row.csat_satisfied),
+    csatResponses: row.csat_answered,
+    csatResponseRate: rate(row.csat_answered, row.csat_requested),
+    complaintRate: rate(row.complained, row.conversations),
+    botContainment: rate(row.contained, row.conversations),
+    handoffRate: rate(row.handed_off, row.conversations),
+    reopenRate: rate(row.reopened, row.resolved),
+    backlog,
+  };
+}
+
+export async function getVolume(ctx: Ctx, filters: Filters & { by: VolumeBy }, now: Date): Promise<VolumeReport> {
+  const { scope, range } = await scopeFor(ctx, filters, now);
+  return { ...range, by: filters.by, rows: await selectVolume(ctx.db, scope, filters.by) };
+}
+
+export async function getAgentsReport(ctx: Ctx, filters: Filters, now: Date): Promise<AgentsReport> {
+  const { scope, range } = await scopeFor(ctx, filters, now);
+  const [agents, teams] = await Promise.all([selectAgentFigures(ctx.db, scope), selectTeamFigures(ctx.db, scope)]);
+  return {
+    ...range,
+    agents: agents.map((a) => ({
+      agentId: a.agent_id,
+      name: a.name,
+      teamIds: a.team_ids,
+      handled: a.handled,
+      firstResponseMedianSeconds: n(a.frt_median),
+      resolutionMedianSeconds: n(a.res_median),
+      csatScore: n(a.csat_score),
+      csatResponses: a.csat_responses,
+    })),
+    teams: teams.map((t) => ({
+      teamId: t.team_id,
+      name: t.name,
+      handled: t.handled,
+      firstResponseMedianSeconds: n(t.frt_median),
+      resolutionMedianSeconds: n(t.res_median),
+      csatScore: n(t.csat_score),
+      csatResponses: t.csat_responses,
+    })),
+  };
+}
+
+export async function getHandoffsReport(ctx: Ctx, filters: Filters, now: Date): Promise<HandoffsReport> {
+  const { scope, range } = await scopeFor(ctx, filters, now);
+  const [rows, conversations] = await Promise.all([selectHandoffs(ctx.db, scope), selectScopeCount(ctx.db, scope)]);
+  const handoffs = rows.reduce((sum, r) => sum + r.handoffs, 0);
+  return { ...range, conversations, handoffs, handoffRate: rate(handoffs, conversations), rows };
+}
+
+// ---------- CSV ----------
+
+export type CsvFile = { filename: string; body: string };
+
+const file = (name: string, range: ReportRange, header: string[], rows: CsvValue[][]): CsvFile => ({
+  filename: `kefu-${name}-${range.from}-${range.to}.csv`,
+  body: encodeCsv(header, rows),
+});
+
+export function summaryCsv(r: ReportSummary): CsvFile {
+  const d = (name: string, s: DurationStats): CsvValue[][] => [
+    [`${name}.count`, s.count],
+    [`${name}.mean`, s.mean],
+    [`${name}.median`, s.median],
+    [`${name}.p90`, s.p90],
+  ];
+  return file(
+    'summary',
+    r,
+    ['metric', 'value'],
+    [
+      ['from', r.from],
+      ['to', r.to],
+      ['timeZone', r.timeZone],
+      ['conversations', r.conversations],
+      ...d('firstResponseSeconds', r.firstResponseSeconds),
+      ...d('nextResponseSeconds', r.nextResponseSeconds),
+      ...d('resolutionSeconds', r.resolutionSeconds),
+      ['slaAttainment', r.slaAttainment],
+      ...r.slaAttainmentByPriority.map((p): CsvValue[] => [`slaAttainment.${p.priority}`, p.attainment]),
+      ['csatScore', r.csatScore],
+      ['csatSatisfied', r.csatSatisfied],
+      ['csatResponses', r.csatResponses],
+      ['csatResponseRate', r.csatResponseRate],
+      ['complaintRate', r.complaintRate],
+      ['botContainment', r.botContainment],
+      ['handoffRate', r.handoffRate],
+      ['reopenRate', r.reopenRate],
+      ['backlog', r.backlog],
+    ],
+  );
+}
+
+export function volumeCsv(r: VolumeReport): CsvFile {
+  return file(
+    `volume-by-${r.by}`,
+    r,
+    [r.by, 'conversations'],
+    r.rows.map((row) => [row.key, row.conversations]),
+  );
+}
+
+export function agentsCsv(r: AgentsReport): CsvFile {
+  return file(
+    'agents',
+    r,
+    [
+      'kind',
+      'id',
+      'name',
+      'handled',
+      'firstResponseMedianSeconds',
+      'resolutionMedianSeconds',
+      'csatScore',
+      'csatResponses',
+    ],
+    [
+      ...r.agents.map((a): CsvValue[] => [
+        'agent',
+        a.agentId,
+        a.name,
+        a.handled,
+        a.firstResponseMedianSeconds,
+        a.resolutionMedianSeconds,
+        a.csatScore,
+        a.csatResponses,
+      ]),
+      ...r.teams.map((t): CsvValue[] => [
+        'team',
+        t.teamId,
+        t.name,
+        t.handled,
+        t.firstResponseMedianSeconds,
+        t.resolutionMedianSeconds,
+        t.csatScore,
+        t.csatResponses,
+      ]),
+    ],
+  );
+}
+
+export function handoffsCsv(r: HandoffsReport): CsvFile {
+  return file(
+    'handoffs',
+    r,
+    ['reason', 'intent', 'handoffs'],
+    r.rows.map((row) => [row.reason, row.intent, row.handoffs]),
+  );
+}
