@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clientIdSchema, messageBodySchema } from './api.ts';
 import type { Conversation, Message } from './domain.ts';
 import type { QueuePositionEvent } from './routing.ts';
+import type { SurgeChangedEvent } from './surge.ts';
 import type { Notification } from './tools.ts';
 
 /**
@@ -45,6 +46,8 @@ export type ServerEvent =
   | { type: 'notification'; notification: Notification }
   | { type: 'viewing'; conversationId: string; agent: { id: string; name: string }; viewing: boolean }
   | QueuePositionEvent
+  /** Surge mode started or ended: consoles and the organization's widgets (banner). */
+  | SurgeChangedEvent
   | { type: 'error'; code: string; message: string; clientId?: string; retryAfterSeconds?: number }
   /** To the customer: rate this resolved conversation (the widget shows its rating card). */
   | { type: 'csat.requested'; conversationId: string; locale: 'zh-CN' | 'zh-TW' | 'en' }

@@ -81,10 +81,18 @@ export const slaPolicySchema = z
     teamCalendars: z.record(z.uuid(), slaCalendarSchema).default({}),
     /** A warning fires when this share of a target is used. */
     warnAtPercent: z.number().int().min(1).max(99),
-    /** Surge = either threshold reached when a conversation arrives (null = that signal is off). */
+    /**
+     * Surge = either threshold reached (null = that signal is off): the enter thresholds. Surge mode (src/server/surge/)
+     * leaves only when both signals are under their exit thresholds for `minMinutes` (defaults: half the enter
+     * threshold, 5 minutes, arrivals averaged over `windowMinutes` = 5); policies stored before these fields parse as is.
+     */
     surge: z.object({
       unassignedOpen: z.number().int().min(1).nullable(),
       arrivalsPerMinute: z.number().int().min(1).nullable(),
+      exitUnassignedOpen: z.number().int().min(0).nullable().optional(),
+      exitArrivalsPerMinute: z.number().int().min(0).nullable().optional(),
+      minMinutes: z.number().int().min(1).max(240).optional(),
+      windowMinutes: z.number().int().min(1).max(60).optional(),
     }),
     escalation: z.object({
       raisePriority: z.boolean(),

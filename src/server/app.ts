@@ -52,6 +52,9 @@ import { registerRealtimeRoutes } from './realtime/realtime.routes.ts';
 import { startPriorityRules } from './priorities/priorities.service.ts';
 import { startSlaClocks } from './sla/sla.listener.ts';
 import { registerSlaRoutes } from './sla/sla.routes.ts';
+import { startSurgeDetector } from './surge/surge.listener.ts';
+import { registerSurgeRoutes } from './surge/surge.routes.ts';
+import { surgePeak } from './surge/surge.service.ts';
 import { startRouting } from './routing/routing.listener.ts';
 import { registerRoutingRoutes } from './routing/routing.routes.ts';
 import { registerSelfServiceRoutes } from './self-service/self-service.routes.ts';
@@ -94,7 +97,7 @@ export type CreateAppDeps = {
   /** "Now" for SLA clocks and scheduled jobs; tests pass a manual clock. */
   clock?: Clock;
   /** Job queue polling and the SLA sweep period (seconds); tests make them short. */
-  jobQueue?: { pollingIntervalSeconds?: number; slaSweepSeconds?: number };
+  jobQueue?: { pollingIntervalSeconds?: number; slaSweepSeconds?: number; surgeSweepSeconds?: number };
   /** Where the bot and agents read the exchange's records and the chains (tests inject their own). */
   sources?: FactSources;
   /** Widget rate-limit counters; by default in Redis when REDIS_URL is set, else with the database. */
@@ -208,9 +211,10 @@ async function wireApp(
   const bot = startBot({ db, log, events, mailer, sources, jobs, llm, kb: (orgId) => kbIndex.get(db, orgId) });
   const stopPriorityRules = startPriorityRules({ db, log, events });
   const stopSlaClocks = await startSlaClocks(
-    { db, log, events, jobs, clock },
+    { db, log, events, jobs, clock, surgePeak: (orgId) => surgePeak(db, orgId) },
     { sweepSeconds: deps.jobQueue?.slaSweepSeconds },
   );
+  await startSurgeDetector({ db, log, events, jobs, clock }, { sweepSeconds: deps.jobQueue?.surgeSweepSeconds });
   const agentTools = startAgentTools({ db, log, events });
   await scheduleSnoozeWakeups(jobs, { db, log, events }, { clock });
   const routing = startRouting({ db, log, events, jobs, clock });
@@ -260,6 +264,7 @@ async function wireApp(
   registerTelegramRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });
   registerReportRoutes(app, { ...appDeps, clock });
+  registerSurgeRoutes(app, { ...appDeps, clock });
   registerPublicApiRoutes(app, appDeps);
   registerWebhookRoutes(app, appDeps);
   registerWorkforceRoutes(app, appDeps);

@@ -112,6 +112,8 @@ function startWidget(setup: Setup): KefuApi {
   /** The article the customer came from, until the message that starts a conversation carries it. */
   let readArticle = setup.article ?? null;
   let platformStatus: PlatformStatusEntry[] = [];
+  /** Surge mode is on in this organization (told by the `surge.changed` event). */
+  let surgeActive = false;
 
   const session = createVisitorSession(org, apiOrigin, setup.identityToken, {
     getLocale: () => locale,
@@ -317,6 +319,10 @@ function startWidget(setup: Setup): KefuApi {
       case 'csat.requested':
         if (conversation && event.conversationId === conversation.id) feedback.askRating(conversation.id);
         break;
+      case 'surge.changed':
+        surgeActive = event.active;
+        showAnnouncement();
+        break;
       case 'queue.position':
         if (conversation && event.conversationId === conversation.id) {
           view.setQueue(queueNotice(locale, event.position, event.estimatedWaitSeconds));
@@ -422,7 +428,7 @@ function startWidget(setup: Setup): KefuApi {
     view.setLocale(next);
     feedback.setLocale(next);
     callbackForm.setLocale(next);
-    view.setAnnouncement(announcementText(platformStatus, next));
+    showAnnouncement();
     suggester.refresh();
     // Let the server know too, so bot replies and the agent's view follow the customer's language.
     if (session.ready()) {
@@ -452,7 +458,13 @@ function startWidget(setup: Setup): KefuApi {
     } catch {
       // Keep the last known line: a failed refresh says nothing about the incidents.
     }
-    view.setAnnouncement(announcementText(platformStatus, locale));
+    showAnnouncement();
+  }
+
+  /** The banner: surge mode's line first while it is on, then the platform-status incidents. */
+  function showAnnouncement(): void {
+    const status = announcementText(platformStatus, locale);
+    view.setAnnouncement(surgeActive ? [getStrings(locale).surge, status].filter(Boolean).join(' · ') : status);
   }
 
   async function loadConfig(): Promise<void> {

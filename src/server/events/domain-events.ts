@@ -114,6 +114,17 @@ export type DomainEvent =
       state: 'created' | 'overdue' | 'closed';
     }
   | {
+      /** Surge mode started or ended in an organization (src/server/surge/); consoles and widgets are told. */
+      type: 'surge.changed';
+      orgId: string;
+      active: boolean;
+      since: string;
+      reason: 'arrivals' | 'queue' | 'manual' | null;
+      manual: 'on' | 'off' | null;
+      /** Off-duty agents who opted in and were alerted of this surge. */
+      alertedAgentIds: string[];
+    }
+  | {
       /** A knowledge-base article or the synonyms changed: every node drops its search index of the organization. */
       type: 'kb.changed';
       orgId: string;

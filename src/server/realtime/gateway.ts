@@ -248,6 +248,20 @@ export function createGateway(deps: {
         for (const conn of agentsByOrg.get(event.orgId) ?? []) if (conn.identity.role === 'agent') send(conn, wire);
         return;
       }
+      case 'surge.changed': {
+        const wire = JSON.stringify({
+          type: 'surge.changed',
+          active: event.active,
+          since: event.since,
+          reason: event.reason,
+          manual: event.manual,
+        } satisfies ServerEvent);
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
+        for (const set of customersByContact.values()) {
+          for (const conn of set) if (conn.identity.orgId === event.orgId) send(conn, wire);
+        }
+        return;
+      }
       case 'complaint.opened':
       case 'followup.changed': {
         const { orgId, type: _type, ...rest } = event;

@@ -32,7 +32,18 @@ import {
   targetsFor,
 } from './sla-timers.ts';
 
-export type SlaDeps = { db: Db; log: Logger; events: EventBus; jobs: JobQueue; clock: Clock };
+export type SlaDeps = {
+  db: Db;
+  log: Logger;
+  events: EventBus;
+  jobs: JobQueue;
+  clock: Clock;
+  /**
+   * Surge mode's say on the peak targets (src/server/surge/, wired in app.ts): true = on, false = forced off,
+   * null = automatic and off, when the instant load at arrival decides (isSurge).
+   */
+  surgePeak?: (orgId: string) => Promise<boolean | null>;
+};
 
 export const SLA_CHECK_JOB = 'sla-check';
 
@@ -106,8 +117,9 @@ export async function startSla(deps: SlaDeps, orgId: string, conversationId: str
   const policy = await loadSlaPolicy(deps.db, orgId, deps.log);
   if (!policy.enabled) return;
   const now = deps.clock.now();
-  const load = await selectQueueLoad(deps.db, orgId, new Date(now.getTime() - 60_000));
-  const started = await insertSlaTimers(deps.db, orgId, conversationId, startTimers(now, isSurge(policy, load)));
+  const surge = (await deps.surgePeak?.(orgId)) ?? null;
+  const peak = surge ?? isSurge(policy, await selectQueueLoad(deps.db, orgId, new Date(now.getTime() - 60_000)));
+  const started = await insertSlaTimers(deps.db, orgId, conversationId, startTimers(now, peak));
   if (started) await advanceSla(deps, orgId, conversationId, (t) => t);
 }
 
