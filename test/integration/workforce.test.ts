@@ -157,5 +157,16 @@ for (const database of await testDatabases()) {
       const plan = res.status === 200 ? res.body : res.body.plan;
       assert.equal(plan.intervals.length, 48);
     });
+    test('OpenAPI lists the routes under the agent: workforce tag', async () => {
+      const res = await admin.call('GET', '/api/docs/json');
+      assert.equal(res.status, 200);
+      for (const path of ['erlang-c', 'forecast', 'staffing', 'shift-plan']) {
+        const ops = Object.values(res.body.paths[`/api/agent/workforce/${path}`]) as { tags: string[] }[];
+        assert.ok(
+          ops.every((op) => op.tags.includes('agent: workforce')),
+          path,
+        );
+      }
+    });
   });
 }
