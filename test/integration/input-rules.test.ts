@@ -97,6 +97,7 @@ for (const database of await testDatabases()) {
     let routes: Route[];
     let admin: AgentClient;
     let visitor: VisitorClient;
+    let apiKey: string;
 
     before(async () => {
       db = await database.open();
@@ -108,13 +109,21 @@ for (const database of await testDatabases()) {
       );
       admin = await loginAgent(server, org.agents.admin);
       visitor = await startVisitor(server, org);
+      const made = await admin.call('POST', '/api/agent/api-keys', {
+        name: 'input rules',
+        scopes: ['contacts:write', 'conversations:read', 'conversations:write', 'webhooks:manage'],
+      });
+      apiKey = made.body.key as string;
     });
     after(async () => {
       await server.close();
       await db.drop();
     });
 
-    /** As the route's own kind of caller would send it: the admin's session for agent routes, a visitor's token else. */
+    /**
+     * As the route's own kind of caller would send it: the admin's session for agent routes, the exchange's API key for
+     * /api/v1, a visitor's token else.
+     */
     const send = (method: string, url: string, payload?: string) =>
       server.app.inject({
         method: method as 'GET',
@@ -124,7 +133,7 @@ for (const database of await testDatabases()) {
           ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
           ...(url.startsWith('/api/agent/')
             ? { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken }
-            : { authorization: `Bearer ${visitor.token}` }),
+            : { authorization: `Bearer ${url.startsWith('/api/v1/') ? apiKey : visitor.token}` }),
         },
       });
 
