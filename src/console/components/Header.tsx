@@ -12,6 +12,7 @@ import { IntegrationsLink } from './integrations/Integrations.tsx';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
 import { RoutingControls } from './routing/RoutingControls.tsx';
 import { SupervisorPanel } from './feedback/SupervisorPanel.tsx';
+import { SurgeControls } from './surge/SurgeControls.tsx';
 
 type Props = { session: SessionResponse; onLoggedOut: () => void };
 
@@ -54,6 +55,7 @@ export function Header({ session, onLoggedOut }: Props) {
           {t(`conn.${connection}`)}
         </span>
         <RoutingControls agentId={session.agent.id} />
+        <SurgeControls role={session.agent.role} />
         <SupervisorPanel role={session.agent.role} />
         <AdminMenu session={session} />
         <AdminLink role={session.agent.role} />
