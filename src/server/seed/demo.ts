@@ -14,6 +14,7 @@ import {
 } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
+import { seedDemoHistory } from './demo-history.ts';
 import { seedDemoChannels } from './demo-channels.ts';
 import { seedStarterKb } from './starter-kb.ts';
 import type { BotHandle } from '../bot/bot.listener.ts';
@@ -301,6 +302,7 @@ export async function seedDemo(
     },
   });
   await seedDemoChannels(deps, orgId, { emailInboxId });
+  await seedDemoHistory(db, orgId);
   deps.log.info({ org: DEMO_ORG_SLUG }, 'seeded the demo exchange');
   return { ...(await describeDemo(db)), seeded: true };
 }
