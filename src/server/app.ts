@@ -104,15 +104,18 @@ export type CreateAppDeps = {
   rateLimiter?: RateLimiter;
 };
 
-/** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
-export async function createApp(deps: CreateAppDeps): Promise<{
+/** What createApp gives its caller. */
+export type BuiltApp = {
   app: App;
   gateway: Gateway;
   bot: ReturnType<typeof startBot>;
   jobs: JobQueue;
   /** The port kefu's SMTP listener took (KEFU_SMTP_PORT=0 picks one); undefined without a listener. */
   smtpPort: number | undefined;
-}> {
+};
+
+/** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
+export async function createApp(deps: CreateAppDeps): Promise<BuiltApp> {
   const { config, db, log, events } = deps;
   const app = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
@@ -188,13 +191,7 @@ async function wireApp(
     consoleBuilt: boolean;
     rateLimiter: RateLimiter;
   },
-): Promise<{
-  app: App;
-  gateway: Gateway;
-  bot: ReturnType<typeof startBot>;
-  jobs: JobQueue;
-  smtpPort: number | undefined;
-}> {
+): Promise<BuiltApp> {
   const { config, db, log, events } = deps;
   const { gateway, visitorKey, jobs, clock, consoleBuilt, rateLimiter } = parts;
   const sources = deps.sources ?? createFactSources(db, log);
