@@ -121,6 +121,11 @@ export function fetchPlatformStatus(apiOrigin: string, org: string): Promise<{ e
   return requestJson(apiOrigin, `/api/widget/platform-status?org=${encodeURIComponent(org)}`);
 }
 
+/** Whether surge mode is on in the organization (the widget's banner). */
+export function fetchSurge(apiOrigin: string, org: string): Promise<{ active: boolean }> {
+  return requestJson(apiOrigin, `/api/widget/surge?org=${encodeURIComponent(org)}`);
+}
+
 export type SessionRequest = { org: string; visitorToken?: string; identityToken?: string; locale?: Locale };
 
 export function createSession(apiOrigin: string, body: SessionRequest): Promise<WidgetSessionResponse> {

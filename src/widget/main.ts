@@ -7,6 +7,7 @@ import {
   fetchConfig,
   fetchMessages,
   fetchPlatformStatus,
+  fetchSurge,
   type PlatformStatusEntry,
   toRequestError,
 } from './api.ts';
@@ -452,12 +453,15 @@ function startWidget(setup: Setup): KefuApi {
   }
 
   async function refreshPlatformStatus(): Promise<void> {
+    const surge = fetchSurge(apiOrigin, org).catch(() => undefined);
     try {
       const { entries } = await fetchPlatformStatus(apiOrigin, org);
       platformStatus = Array.isArray(entries) ? entries : [];
     } catch {
       // Keep the last known line: a failed refresh says nothing about the incidents.
     }
+    const known = await surge;
+    if (known && typeof known.active === 'boolean') surgeActive = known.active;
     showAnnouncement();
   }
 

@@ -53,6 +53,11 @@ describe('surge mode in real Chromium', { skip }, () => {
     await supervisor.locator('[data-testid=surge-open][data-active=true]').waitFor();
 
     await customer.getByTestId('kefu-announcement').filter({ hasText: '当前咨询人数较多' }).waitFor();
+    // A customer who opens the widget during the surge sees the banner too, in their language.
+    const late = await (await browser.newContext({ locale: 'en-US' })).newPage();
+    await late.goto(`${server.url}/demo`);
+    await late.getByTestId('kefu-launcher').click();
+    await late.getByTestId('kefu-announcement').filter({ hasText: 'Many customers are contacting us' }).waitFor();
 
     const form = supervisor.getByTestId('surge-announce');
     await form.locator('textarea').nth(0).fill('市场剧烈波动，排队较长，请耐心等待。');

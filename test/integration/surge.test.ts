@@ -12,6 +12,7 @@ import {
   connectSocket,
   createTestOrg,
   loginAgent,
+  request,
   type SocketClient,
   startTestServer,
   startVisitor,
@@ -91,6 +92,9 @@ for (const database of await testDatabases()) {
       assert.equal(state.body.state.active, true);
       assert.equal(state.body.state.manual, null);
       assert.ok(state.body.state.load.arrivalsPerMinute >= 3);
+      // A widget opened now shows the banner from the public state.
+      const publicState = await request(`${server.url}/api/widget/surge?org=${org.slug}`);
+      assert.deepEqual(publicState.body, { active: true });
       // The agent who opted in is off duty: alerted.
       const mine = await agent.call('GET', '/api/agent/surge');
       assert.ok(mine.body.alertedAt, JSON.stringify(mine.body));

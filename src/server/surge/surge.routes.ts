@@ -4,10 +4,12 @@ import {
   surgeOptInBodySchema,
   surgeReportsQuerySchema,
 } from '../../contracts/surge.ts';
+import { widgetOrgQuerySchema } from '../../contracts/self-service.ts';
 import type { Clock } from '../clock.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import {
+  getPublicSurge,
   getSurgeState,
   listSurgeReports,
   postSurgeAnnouncement,
@@ -36,5 +38,10 @@ export function registerSurgeRoutes(app: App, deps: AppDeps & { clock: Clock }):
     '/api/agent/surge/reports',
     { schema: { tags, querystring: surgeReportsQuerySchema }, preHandler },
     async (request) => ({ surges: await listSurgeReports(request.ctx, request.query.limit) }),
+  );
+
+  // The widget's banner on load (afterwards `surge.changed` on its socket keeps it current).
+  app.get('/api/widget/surge', { schema: { tags: ['widget'], querystring: widgetOrgQuerySchema } }, (request) =>
+    getPublicSurge(deps, request.query.org),
   );
 }

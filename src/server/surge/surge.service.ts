@@ -13,6 +13,7 @@ import { type Ctx, requireAgentRole } from '../context.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
+import { requireOrgBySlug } from '../orgs/orgs.service.ts';
 import { findPlatformStatus } from '../platform-status/platform-status.ts';
 import { updatePlatformStatus } from '../platform-status/platform-status.service.ts';
 import { screenFreeTextIn } from '../secrets/secret-guard.ts';
@@ -200,6 +201,13 @@ export async function getSurgeState(ctx: Ctx): Promise<SurgeStateResponse> {
   const row = await selectSurgeState(ctx.db, ctx.org.id);
   const mine = await selectSurgeOptIn(ctx.db, ctx.org.id, agent.id, row?.active ? row.current_surge_id : null);
   return { state: toState(row), optIn: mine.optIn, alertedAt: toIso(mine.alertedAt) };
+}
+
+/** What the widget of the organization named by slug shows: only whether surge mode is on (its banner). */
+export async function getPublicSurge(deps: { db: Queryable }, orgSlug: string): Promise<{ active: boolean }> {
+  const org = await requireOrgBySlug(deps, orgSlug);
+  const row = await selectSurgeState(deps.db, org.id);
+  return { active: row?.active ?? false };
 }
 
 /** A supervisor or admin forces surge mode on or off, or hands it back to the detector ('auto'); audited. */
