@@ -71,6 +71,7 @@ import { registerPublicApiRoutes } from './public-api/public-api.routes.ts';
 import { startWebhooks } from './webhooks/webhooks.listener.ts';
 import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
 import { registerWorkforceRoutes } from './workforce/workforce.routes.ts';
+import { registerWallboardRoutes } from './wallboard/wallboard.routes.ts';
 import { startSmtpListener } from './email/email-listener.ts';
 import { createEmailSender } from './email/email-outbound.ts';
 import { startImapPollers } from './email/imap-poller.ts';
@@ -265,6 +266,7 @@ async function wireApp(
   registerPublicApiRoutes(app, appDeps);
   registerWebhookRoutes(app, appDeps);
   registerWorkforceRoutes(app, appDeps);
+  registerWallboardRoutes(app, { ...appDeps, clock });
   await registerStaticRoutes(app, db, consoleBuilt);
 
   app.addHook('onClose', async () => {
