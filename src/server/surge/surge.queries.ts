@@ -75,7 +75,10 @@ export async function updateSurgeState(
   );
 }
 
-/** Conversations that arrived in the last minute and in the window, and the unassigned open queue, at `now`. */
+/**
+ * Conversations that arrived in the last minute and in the window, and the queue at `now`: open conversations queued
+ * for a human and not yet assigned (the bot's own conversations are not waiting for anyone).
+ */
 export async function selectSurgeLoad(
   db: Queryable,
   orgId: string,

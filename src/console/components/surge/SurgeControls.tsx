@@ -91,6 +91,11 @@ export function SurgeControls({ role }: { role: AgentRole }) {
       >
         {state.active ? badge : s.surge}
       </button>
+      {state.active && surge.alertedAt && !open && (
+        <span className="routing-notice" role="status" data-testid="surge-alert">
+          {s.alerted}
+        </span>
+      )}
       {open && (
         <div className="feedback-panel" role="dialog" aria-label={s.surge} data-testid="surge-panel">
           <div className="feedback-panel__head">
