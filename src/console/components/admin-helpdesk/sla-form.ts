@@ -98,7 +98,12 @@ export function policyOfDraft(draft: SlaDraft, loaded: SlaPolicy): PolicyResult 
       targets,
       calendar,
       warnAtPercent: Number(draft.warnAtPercent),
-      surge: { unassignedOpen: minutesOf(draft.surgeUnassigned), arrivalsPerMinute: minutesOf(draft.surgeArrivals) },
+      // Surge mode's exit thresholds and timing (set through the API) are kept as loaded.
+      surge: {
+        ...loaded.surge,
+        unassignedOpen: minutesOf(draft.surgeUnassigned),
+        arrivalsPerMinute: minutesOf(draft.surgeArrivals),
+      },
     },
   };
 }
