@@ -22,6 +22,17 @@ import { TOOL_STRINGS, type ToolText, toolText } from '../../src/console/compone
 import { intentLabel, VIEW_STRINGS, type ViewText, viewText } from '../../src/console/components/views/strings.ts';
 import { MESSAGES, type MessageKey, type UiLocale } from '../../src/console/i18n/messages.ts';
 import { BUILTIN_INTENTS } from '../../src/contracts/intents.ts';
+import { REPORTS_STRINGS, type ReportsText, reportsText } from '../../src/console/components/reports/strings.ts';
+import {
+  WALLBOARD_STRINGS,
+  type WallboardText,
+  wallboardText,
+} from '../../src/console/components/wallboard/strings.ts';
+import {
+  WORKFORCE_STRINGS,
+  type WorkforceText,
+  workforceText,
+} from '../../src/console/components/workforce/strings.ts';
 
 const toTw = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
@@ -40,6 +51,24 @@ interface Table {
 }
 
 const TABLES: Table[] = [
+  {
+    name: 'reportsText',
+    keys: Object.keys(REPORTS_STRINGS.en),
+    text: (locale, key) => reportsText(locale, key as ReportsText),
+    aliases: true,
+  },
+  {
+    name: 'workforceText',
+    keys: Object.keys(WORKFORCE_STRINGS.en),
+    text: (locale, key) => workforceText(locale, key as WorkforceText),
+    aliases: true,
+  },
+  {
+    name: 'wallboardText',
+    keys: Object.keys(WALLBOARD_STRINGS.en),
+    text: (locale, key) => wallboardText(locale, key as WallboardText),
+    aliases: true,
+  },
   {
     name: 'admin-helpdesk adminText',
     keys: Object.keys(ADMIN_HELPDESK_STRINGS.en),

@@ -8,6 +8,7 @@ import { AdminLink } from './admin/AdminLink.tsx';
 import { AdminMenu } from './admin-helpdesk/AdminHelpdesk.tsx';
 import { LogoutIcon } from './icons.tsx';
 import { KbLink } from './kb/KbLink.tsx';
+import { InsightsLinks } from './reports/InsightsLinks.tsx';
 import { IntegrationsLink } from './integrations/Integrations.tsx';
 import { LocaleSwitch } from './LocaleSwitch.tsx';
 import { RoutingControls } from './routing/RoutingControls.tsx';
@@ -61,6 +62,7 @@ export function Header({ session, onLoggedOut }: Props) {
         <AdminLink role={session.agent.role} />
         <IntegrationsLink role={session.agent.role} />
         <KbLink />
+        <InsightsLinks agent={session.agent} />
         <LocaleSwitch />
         <span className="agent-chip" title={session.agent.email}>
           <span className="avatar avatar--small avatar--agent" aria-hidden="true">

@@ -21,12 +21,19 @@ import { ConversationView } from './ConversationView.tsx';
 import { CustomerPanel } from './CustomerPanel.tsx';
 import { Filters } from './Filters.tsx';
 import { useKbRoute } from './kb/kb-route.ts';
+import { canSee, useInsightsPage } from './reports/page-route.ts';
 import { ReasonDialog } from './exchange/ReasonDialog.tsx';
 import { SearchBox } from './SearchBox.tsx';
 import { useI18n } from '../i18n/locale.tsx';
 
 // Its own chunk (the editor, its Markdown preview): most agents open the inbox, not the knowledge base.
 const KnowledgeBase = lazy(() => import('./kb/KnowledgeBase.tsx'));
+// Their own chunks too (ECharts): supervisors' pages.
+const INSIGHTS = {
+  reports: lazy(() => import('./reports/Reports.tsx')),
+  workforce: lazy(() => import('./workforce/Workforce.tsx')),
+  wallboard: lazy(() => import('./wallboard/Wallboard.tsx')),
+};
 
 /** The three panes: list (with filters), the open conversation, and the customer's details. */
 export function Workspace({ session }: { session: SessionResponse }) {
@@ -45,6 +52,7 @@ export function Workspace({ session }: { session: SessionResponse }) {
   const { t } = useI18n();
   const adminPage = useAdminPage();
   const kbRoute = useKbRoute();
+  const insightsPage = useInsightsPage();
 
   // Show the list's snapshot while the conversation itself loads, so the header and details appear at once.
   const conversation = detail.conversation ?? list.items.find((item) => item.id === route.conversationId) ?? null;
@@ -114,6 +122,14 @@ export function Workspace({ session }: { session: SessionResponse }) {
   }
 
   if (adminPage) return <AdminPages page={adminPage} role={me.role} />;
+  if (insightsPage && canSee(me, insightsPage)) {
+    const Page = INSIGHTS[insightsPage];
+    return (
+      <Suspense fallback={<div className="splash">{t('list.loading')}</div>}>
+        <Page />
+      </Suspense>
+    );
+  }
   if (kbRoute)
     return (
       <Suspense fallback={<div className="splash">{t('list.loading')}</div>}>
