@@ -54,6 +54,16 @@ describe('reports and the live wallboard in the console, in real Chromium', { sk
     assert.match(csv ?? '', /^\/api\/agent\/reports\/summary\?.*format=csv/);
   });
 
+  test('the workforce page draws the forecast and answers the Erlang C calculator', async () => {
+    await page.getByTestId('nav-workforce').click();
+    await page.waitForURL(/\/workforce$/);
+    await page.locator('[data-testid=chart-forecast] canvas').waitFor();
+    await page.locator('[data-testid=chart-staffing] canvas').waitFor();
+    await page.getByTestId('erlang-submit').click();
+    const result = await page.getByTestId('erlang-result').textContent();
+    assert.match(result ?? '', /Agents: \d+/);
+  });
+
   test('the wallboard shows a new waiting conversation within a few seconds', async () => {
     await page.getByTestId('nav-wallboard').click();
     await page.waitForURL(/\/wallboard$/);
