@@ -73,6 +73,7 @@ import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
 import { registerWorkforceRoutes } from './workforce/workforce.routes.ts';
 import { registerWallboardRoutes } from './wallboard/wallboard.routes.ts';
 import { startSmtpListener } from './email/email-listener.ts';
+import { registerEmailRoutes } from './email/email.routes.ts';
 import { createEmailSender } from './email/email-outbound.ts';
 import { startImapPollers } from './email/imap-poller.ts';
 import { createHelpCentreOrgs } from './kb/help-org.ts';
@@ -258,6 +259,7 @@ async function wireApp(
   registerPlatformStatusRoutes(app, appDeps);
   registerExchangeRoutes(app, appDeps);
   registerKbRoutes(app, appDeps);
+  registerEmailRoutes(app, appDeps);
   registerHelpRoutes(app, appDeps);
   registerTelegramRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });

@@ -235,6 +235,39 @@ for (const database of await testDatabases()) {
       assert.match(mail.mail.html || '', /Your anti-phishing code: LUMEN-QX42/);
     });
 
+    test('an attachment is kept with the type its bytes say, and agents download it from the message', async () => {
+      const customer = `file-${crypto.randomBytes(3).toString('hex')}@example.com`;
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(2000)]);
+      await toKefu.sendMail({
+        from: customer,
+        to: address,
+        subject: 'statement',
+        text: 'Here is my bank statement for the P2P appeal.',
+        attachments: [{ filename: 'statement.txt', content: pdf, contentType: 'text/plain' }],
+      });
+      const [conversation] = await until(
+        'the conversation',
+        async () => (await conversationsOf(customer))[0] && conversationsOf(customer),
+      );
+      assert.ok(conversation);
+      const first = await until('the attachment', async () => {
+        const detail = await agent.call('GET', `/api/agent/conversations/${conversation.id}`);
+        const message = detail.body.messages.find((m: { authorKind: string }) => m.authorKind === 'customer');
+        return message?.attachments?.length ? message : undefined;
+      });
+      const [file] = first.attachments as { name: string; url: string; contentType: string; size: number }[];
+      assert.equal(file?.name, 'statement.txt');
+      assert.equal(file?.contentType, 'application/pdf', 'sniffed from the bytes, not the sender’s label');
+      assert.equal(file?.size, pdf.length);
+      const download = await fetch(`${server.url}${file?.url}`, { headers: { cookie: agent.cookie } });
+      assert.equal(download.status, 200);
+      assert.match(download.headers.get('content-disposition') ?? '', /^attachment;/);
+      assert.equal(download.headers.get('x-content-type-options'), 'nosniff');
+      assert.ok(Buffer.from(await download.arrayBuffer()).equals(pdf));
+      const anonymous = await fetch(`${server.url}${file?.url}`);
+      assert.equal(anonymous.status, 401);
+    });
+
     test('machine mail, bounces and oversized mail are recorded and never answered', async () => {
       const robot = `robot-${crypto.randomBytes(3).toString('hex')}@example.com`;
       await toKefu.sendMail({

@@ -39,6 +39,15 @@ function authorLabel(message: Message, me: Agent, contactName: string, t: Transl
   }
 }
 
+/** SPF, DKIM and DMARC as kefu's mail server saw them, for a customer's email (shown, never trusted alone). */
+function emailAuthOf(message: Message): { text: string; trusted: boolean } | null {
+  const auth = (message.meta?.email as { auth?: { spf?: string; dkim?: string[]; dmarc?: string } } | undefined)?.auth;
+  if (!auth) return null;
+  const dkim = auth.dkim?.length ? auth.dkim.join('/') : 'none';
+  const trusted = auth.dmarc === 'pass' || (auth.spf === 'pass' && (auth.dkim ?? []).includes('pass'));
+  return { text: `SPF ${auth.spf ?? 'none'} · DKIM ${dkim} · DMARC ${auth.dmarc ?? 'none'}`, trusted };
+}
+
 /** The server redacts secrets a customer pastes and lists the kinds (never the values) in `meta.redactions`. */
 function redactionsOf(message: Message): string[] {
   const value = message.meta?.redactions;
@@ -75,6 +84,7 @@ export function MessageItem({ message, me, contactName }: Props) {
 
   const outgoing = message.authorKind !== 'customer';
   const redactions = redactionsOf(message);
+  const emailAuth = emailAuthOf(message);
   const handoff = message.authorKind === 'bot' && message.private ? handoffMetaOf(message) : null;
   const classes = ['msg', outgoing ? 'msg--out' : 'msg--in', `msg--${message.authorKind}`];
   if (message.private) classes.push('msg--private');
@@ -108,6 +118,11 @@ export function MessageItem({ message, me, contactName }: Props) {
           </ul>
         )}
       </div>
+      {emailAuth && (
+        <div className={`msg__email-auth${emailAuth.trusted ? '' : ' msg__email-auth--warn'}`} data-testid="email-auth">
+          {t('view.emailAuth')}: {emailAuth.text}
+        </div>
+      )}
       {redactions.length > 0 && (
         <div className="msg__redacted" data-testid="message-redacted">
           <ShieldIcon size={12} />

@@ -313,3 +313,17 @@ export async function returnConversationsToContact(
     [orgId, conversationIds, contactId],
   );
 }
+
+/** The files a channel received with a customer's message, once they are stored (they need the message to exist). */
+export async function setMessageAttachments(
+  db: Queryable,
+  orgId: string,
+  messageId: string,
+  attachments: { name: string; url: string; contentType: string; size: number }[],
+): Promise<void> {
+  await db.query('UPDATE messages SET attachments = $3 WHERE org_id = $1 AND id = $2', [
+    orgId,
+    messageId,
+    JSON.stringify(attachments),
+  ]);
+}

@@ -20,6 +20,7 @@ export {
   returnConversationToBot,
   returnConversationsToContact,
   setConversationTeam,
+  setMessageAttachments,
   setSlaRisk,
   updateBotState,
 } from './conversation-writes.queries.ts';

@@ -5,6 +5,7 @@ import type { Conversation } from '../../contracts/domain.ts';
 import { conversationOfReplyToken, receiveInbound } from '../channels/channels.service.ts';
 import type { Ctx } from '../context.ts';
 import { findContactByIdentity } from '../contacts/contacts.service.ts';
+import { setMessageAttachments } from '../conversations/conversation-writes.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { loadSlaPolicy } from '../sla/sla.service.ts';
 import { baseAddress, readEmail } from './email-parse.ts';
@@ -148,14 +149,22 @@ export async function receiveEmail(deps: EmailDeps, raw: Buffer, envelope: Envel
       },
     },
   });
-  if (!result.duplicate && result.message) {
+  if (!result.duplicate && result.message && kept.length > 0) {
+    const attachments = [];
     for (const file of kept) {
-      await insertMessageFile(deps.db, inbox.org_id, {
+      const id = await insertMessageFile(deps.db, inbox.org_id, {
         conversationId: result.conversation.id,
         messageId: result.message.id,
         ...file,
       });
+      attachments.push({
+        name: file.name,
+        url: `/api/agent/conversations/${result.conversation.id}/files/${id}`,
+        contentType: file.contentType,
+        size: file.data.length,
+      });
     }
+    await setMessageAttachments(deps.db, inbox.org_id, result.message.id, attachments);
   }
   if (result.created) await acknowledge(deps, inbox, result.conversation);
   return { kind: 'posted', conversation: result.conversation, created: result.created, duplicate: result.duplicate };

@@ -31,7 +31,14 @@ export async function insertMessageFile(
   return (rows[0] as { id: string }).id;
 }
 
-export type MessageFileRow = { id: string; name: string; content_type: string; size: number; data: Buffer };
+export type MessageFileRow = {
+  id: string;
+  conversation_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  data: Buffer;
+};
 
 export async function selectMessageFile(
   db: Queryable,
@@ -39,7 +46,7 @@ export async function selectMessageFile(
   fileId: string,
 ): Promise<MessageFileRow | undefined> {
   const rows = await db.query<MessageFileRow>(
-    'SELECT id, name, content_type, size, data FROM message_files WHERE org_id = $1 AND id = $2',
+    'SELECT id, conversation_id, name, content_type, size, data FROM message_files WHERE org_id = $1 AND id = $2',
     [orgId, fileId],
   );
   return rows[0];
