@@ -126,6 +126,32 @@ for (const database of await testDatabases()) {
       assert.equal(again.body.error.code, 'contact_merge_undone');
     });
 
+    test('a widget whose visitor was merged away reaches the one history: its token now acts for the survivor', async () => {
+      const keep = await startVisitor(server, org);
+      const gone = await startVisitor(server, org);
+      const kept = await keep.call('POST', '/api/widget/conversations', { body: 'first device', clientId: unique() });
+      const moved = await gone.call('POST', '/api/widget/conversations', { body: 'second device', clientId: unique() });
+      const keepContact = (await conversation(kept.body.conversation.id)).contact.id;
+      const goneContact = (await conversation(moved.body.conversation.id)).contact.id;
+      const merged = await supervisor.call('POST', `/api/agent/contacts/${keepContact}/merge`, {
+        otherContactId: goneContact,
+      });
+      assert.equal(merged.status, 201, JSON.stringify(merged.body));
+      const seen = await gone.call('GET', '/api/widget/conversations');
+      assert.equal(seen.status, 200);
+      assert.deepEqual(
+        seen.body.conversations.map((c: { id: string }) => c.id).sort(),
+        [kept.body.conversation.id, moved.body.conversation.id].sort(),
+      );
+      // Undone, each device sees its own conversation again.
+      await supervisor.call('POST', `/api/agent/contact-merges/${merged.body.merge.id}/undo`);
+      const back = await gone.call('GET', '/api/widget/conversations');
+      assert.deepEqual(
+        back.body.conversations.map((c: { id: string }) => c.id),
+        [moved.body.conversation.id],
+      );
+    });
+
     test('an admin merge moves the exchange UID to a contact that had none, and undo gives it back', async () => {
       const uid = `u-${unique()}`;
       const linked = await webConversation({ uid });

@@ -13,11 +13,23 @@ export type ContactRow = {
 
 const CONTACT_COLUMNS = 'id, org_id, name, email, exchange_uid, locale, vip_level, attributes';
 
+/**
+ * The contact, or the one it was merged into (following a chain of merges): a widget token or a link that names a
+ * merged-away contact reaches the customer's one history. An undone merge clears merged_into_id, so it stops here.
+ */
 export async function selectContact(db: Queryable, orgId: string, contactId: string): Promise<ContactRow | undefined> {
-  const rows = await db.query<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE org_id = $1 AND id = $2`, [
-    orgId,
-    contactId,
-  ]);
+  const rows = await db.query<ContactRow>(
+    `WITH RECURSIVE chain(id, merged_into_id, depth) AS (
+       SELECT id, merged_into_id, 0 FROM contacts WHERE org_id = $1 AND id = $2
+       UNION ALL
+       SELECT c.id, c.merged_into_id, chain.depth + 1
+         FROM contacts c JOIN chain ON c.id = chain.merged_into_id
+        WHERE c.org_id = $1 AND chain.depth < 10
+     )
+     SELECT ${CONTACT_COLUMNS} FROM contacts
+      WHERE org_id = $1 AND id = (SELECT id FROM chain WHERE merged_into_id IS NULL OR depth = 10 ORDER BY depth LIMIT 1)`,
+    [orgId, contactId],
+  );
   return rows[0];
 }
 
