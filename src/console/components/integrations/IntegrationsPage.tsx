@@ -59,6 +59,39 @@ function CopyOnce({ label, value, onDone }: { label: string; value: string; onDo
   );
 }
 
+/**
+ * A list from the API and the actions on it: each action runs with the others disabled, then the list is reloaded;
+ * a failure is shown in the agent's words.
+ */
+function useReloadingList<T>(fetchList: () => Promise<T[]>, fail: (failure: unknown) => string) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(
+    () =>
+      fetchList()
+        .then(setItems)
+        .catch((failure) => setError(fail(failure))),
+    [fetchList, fail],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      await load();
+    } catch (failure) {
+      setError(fail(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { items, error, busy, run };
+}
+
 /** API keys and webhook endpoints, for admins (the server checks every call). */
 export default function IntegrationsPage() {
   const { x } = useText();
@@ -76,35 +109,10 @@ export default function IntegrationsPage() {
 
 function ApiKeysSection() {
   const { x, fail, locale } = useText();
-  const [keys, setKeys] = useState<ApiKeySummary[] | null>(null);
+  const { items: keys, error, busy, run } = useReloadingList(fetchApiKeys, fail);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<ApiKeyScope[]>(['contacts:write', 'conversations:write']);
   const [shown, setShown] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const load = useCallback(
-    () =>
-      fetchApiKeys()
-        .then(setKeys)
-        .catch((failure) => setError(fail(failure))),
-    [fail],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      await load();
-    } catch (failure) {
-      setError(fail(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
   function create(event: FormEvent) {
     event.preventDefault();
     if (!name.trim() || scopes.length === 0) return;
@@ -192,37 +200,12 @@ function ApiKeysSection() {
 
 function WebhooksSection() {
   const { x, fail } = useText();
-  const [hooks, setHooks] = useState<WebhookEndpoint[] | null>(null);
+  const { items: hooks, error, busy, run } = useReloadingList(fetchWebhooks, fail);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<WebhookEventType[]>(['message.created']);
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const load = useCallback(
-    () =>
-      fetchWebhooks()
-        .then(setHooks)
-        .catch((failure) => setError(fail(failure))),
-    [fail],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      await load();
-    } catch (failure) {
-      setError(fail(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
   function create(event: FormEvent) {
     event.preventDefault();
     if (!url.trim() || events.length === 0) return;
