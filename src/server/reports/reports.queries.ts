@@ -1,7 +1,9 @@
 import type { Queryable } from '../db/db.ts';
 
 /**
- * Reports read the conversation event log (migration 020, written by triggers) and, for the dimensions a report is
+ * Reports read the per-conversation rollup of the event log (migration 022: conversation_facts and
+ * conversation_agent_facts, rebuilt from conversation_events by triggers in the same transaction as each event;
+ * migration 020 writes the events) and, for the dimensions a report is
  * filtered and grouped by, the conversation as it is now (team, assignee, channel, intent, language, priority).
  * Every query is one organization's ($1). A report covers the conversations created from the start of day `from` to
  * the end of day `to` in the organization's time zone ($4): the bounds are converted with AT TIME ZONE in SQL, so
@@ -44,6 +46,36 @@ const SCOPE = `scope AS (
     AND ${FILTERS}
 )`;
 
+/** The per-conversation rollup (migration 022). */
+const FACTS = 'conversation_facts';
+
+/**
+ * Agent and team figures over the rows of `src` (key, handled, created_at, first_reply_ats, resolved_ats, ratings),
+ * one per conversation and key: the conversations handled, the median first reply and resolution (every such event
+ * counts) and the ratings.
+ */
+function figures(src: string): string {
+  return `fig AS (
+      SELECT h.key, h.handled, frt.frt_median, res.res_median, csat.csat_score,
+        COALESCE(csat.csat_responses, 0)::int AS csat_responses
+      FROM (SELECT key, count(*) FILTER (WHERE handled)::int AS handled FROM ${src} GROUP BY key) h
+      LEFT JOIN (
+        SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t - created_at)::float8) AS frt_median
+        FROM ${src}, unnest(first_reply_ats) AS t GROUP BY key
+      ) frt ON frt.key = h.key
+      LEFT JOIN (
+        SELECT key, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t - created_at)::float8) AS res_median
+        FROM ${src}, unnest(resolved_ats) AS t GROUP BY key
+      ) res ON res.key = h.key
+      LEFT JOIN (
+        SELECT key, avg((r - 1) / 4.0)::float8 AS csat_score, count(*)::int AS csat_responses
+        FROM ${src}, unnest(ratings) AS r GROUP BY key
+      ) csat ON csat.key = h.key
+    )`;
+}
+
+const FIGURE_COLUMNS = 'handled, frt_median, res_median, csat_score, csat_responses';
+
 /** The scope's events of some kinds (they all happen at or after the range's start). */
 function events(kinds: string[]): string {
   const list = kinds.map((k) => `'${k}'`).join(', ');
@@ -83,33 +115,17 @@ export type SummaryRow = {
 export async function selectSummary(db: Queryable, s: ReportScope): Promise<SummaryRow> {
   const rows = await db.query<SummaryRow>(
     `WITH ${SCOPE},
-    ev AS (${events([
-      'first_reply',
-      'resolved',
-      'handoff',
-      'agent_message',
-      'reopened',
-      'complaint',
-      'sla_started',
-      'sla_breached',
-      'csat_requested',
-      'csat_answered',
-    ])}),
     facts AS (
-      SELECT s.id, s.created_at,
-        min(e.at) FILTER (WHERE e.kind = 'first_reply') AS first_reply_at,
-        min(e.at) FILTER (WHERE e.kind = 'resolved') AS resolved_at,
-        COALESCE(bool_or(e.kind = 'handoff'), false) AS handed_off,
-        COALESCE(bool_or(e.kind = 'agent_message'), false) AS agent_replied,
-        COALESCE(bool_or(e.kind = 'reopened'), false) AS reopened,
-        COALESCE(bool_or(e.kind = 'complaint'), false) AS complained,
-        COALESCE(bool_or(e.kind = 'sla_started'), false) AS has_sla,
-        COALESCE(bool_or(e.kind = 'sla_breached' AND e.data->>'metric' IN ('firstResponse', 'resolution')), false)
-          AS sla_breached,
-        COALESCE(bool_or(e.kind = 'csat_requested'), false) AS csat_requested,
-        max((e.data->>'rating')::int) FILTER (WHERE e.kind = 'csat_answered') AS rating
-      FROM scope s LEFT JOIN ev e ON e.conversation_id = s.id
-      GROUP BY s.id, s.created_at
+      SELECT s.id, s.created_at, f.first_reply_at, f.resolved_at,
+        COALESCE(f.handed_off, false) AS handed_off,
+        COALESCE(f.agent_replied, false) AS agent_replied,
+        COALESCE(f.reopened, false) AS reopened,
+        COALESCE(f.complained, false) AS complained,
+        COALESCE(f.has_sla, false) AS has_sla,
+        COALESCE(f.sla_breached, false) AS sla_breached,
+        COALESCE(f.csat_requested, false) AS csat_requested,
+        f.rating
+      FROM scope s LEFT JOIN ${FACTS} f ON f.conversation_id = s.id AND f.org_id = $1
     )
     SELECT count(*)::int AS conversations,
       ${stats('extract(epoch FROM first_reply_at - created_at)::float8', 'frt')},
@@ -136,13 +152,10 @@ export type SlaByPriorityRow = { priority: string; conversations: number; met: n
 export async function selectSlaByPriority(db: Queryable, s: ReportScope): Promise<SlaByPriorityRow[]> {
   return db.query<SlaByPriorityRow>(
     `WITH ${SCOPE},
-    ev AS (${events(['sla_started', 'sla_breached'])}),
     facts AS (
-      SELECT s.priority,
-        bool_or(e.kind = 'sla_breached' AND e.data->>'metric' IN ('firstResponse', 'resolution')) AS breached
-      FROM scope s JOIN ev e ON e.conversation_id = s.id
-      GROUP BY s.id, s.priority
-      HAVING bool_or(e.kind = 'sla_started')
+      SELECT s.priority, f.sla_breached AS breached
+      FROM scope s JOIN ${FACTS} f ON f.conversation_id = s.id AND f.org_id = $1
+      WHERE f.has_sla
     )
     SELECT priority, count(*)::int AS conversations, count(*) FILTER (WHERE NOT breached)::int AS met
     FROM facts GROUP BY priority
@@ -165,21 +178,12 @@ export type DurationRow = {
 export async function selectNextResponse(db: Queryable, s: ReportScope): Promise<DurationRow> {
   const rows = await db.query<DurationRow>(
     `WITH ${SCOPE},
-    msgs AS (
-      SELECT conversation_id, kind, at,
-        count(*) FILTER (WHERE kind = 'agent_message') OVER (
-          PARTITION BY conversation_id ORDER BY at, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ) AS replies_before
-      FROM (${events(['customer_message', 'agent_message'])}) m
-    ),
     waits AS (
-      SELECT min(at) FILTER (WHERE kind = 'customer_message') AS asked,
-        min(at) FILTER (WHERE kind = 'agent_message') AS answered
-      FROM msgs WHERE replies_before >= 1
-      GROUP BY conversation_id, replies_before
+      SELECT w AS wait FROM scope s JOIN ${FACTS} f ON f.conversation_id = s.id AND f.org_id = $1,
+        unnest(f.nrt_waits) AS w
     )
-    SELECT ${stats('extract(epoch FROM answered - asked)::float8', 'nrt')}
-    FROM waits WHERE asked IS NOT NULL AND answered IS NOT NULL`,
+    SELECT ${stats('wait', 'nrt')}
+    FROM waits`,
     scopeParams(s),
   );
   return rows[0] as DurationRow;
@@ -246,20 +250,12 @@ export type AgentFiguresRow = {
 export async function selectAgentFigures(db: Queryable, s: ReportScope): Promise<AgentFiguresRow[]> {
   return db.query<AgentFiguresRow>(
     `WITH ${SCOPE},
-    ev AS (${events(['agent_message', 'first_reply', 'resolved', 'csat_answered'])}),
-    per AS (
-      SELECT e.actor_id AS agent_id,
-        count(DISTINCT e.conversation_id) FILTER (WHERE e.kind = 'agent_message')::int AS handled,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN e.kind = 'first_reply'
-          THEN extract(epoch FROM e.at - s.created_at)::float8 END) AS frt_median,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN e.kind = 'resolved'
-          THEN extract(epoch FROM e.at - s.created_at)::float8 END) AS res_median,
-        avg(CASE WHEN e.kind = 'csat_answered' THEN ((e.data->>'rating')::int - 1) / 4.0 END)::float8 AS csat_score,
-        count(*) FILTER (WHERE e.kind = 'csat_answered')::int AS csat_responses
-      FROM ev e JOIN scope s ON s.id = e.conversation_id
-      WHERE e.actor_id IS NOT NULL
-      GROUP BY e.actor_id
-    )
+    af AS (
+      SELECT f.agent_id AS key, f.messaged AS handled, s.created_at, f.first_reply_ats, f.resolved_ats, f.ratings
+      FROM scope s JOIN conversation_agent_facts f ON f.conversation_id = s.id AND f.org_id = $1
+    ),
+    ${figures('af')},
+    per AS (SELECT key AS agent_id, ${FIGURE_COLUMNS} FROM fig)
     SELECT per.*, a.name,
       COALESCE((SELECT array_agg(tm.team_id::text ORDER BY tm.team_id) FROM team_members tm
                 WHERE tm.org_id = $1 AND tm.agent_id = a.id), '{}') AS team_ids
@@ -275,20 +271,15 @@ export type TeamFiguresRow = Omit<AgentFiguresRow, 'agent_id' | 'team_ids'> & { 
 export async function selectTeamFigures(db: Queryable, s: ReportScope): Promise<TeamFiguresRow[]> {
   return db.query<TeamFiguresRow>(
     `WITH ${SCOPE},
-    ev AS (${events(['agent_message', 'first_reply', 'resolved', 'csat_answered'])}),
-    per AS (
-      SELECT s.team_id,
-        count(DISTINCT e.conversation_id) FILTER (WHERE e.kind = 'agent_message')::int AS handled,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN e.kind = 'first_reply'
-          THEN extract(epoch FROM e.at - s.created_at)::float8 END) AS frt_median,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN e.kind = 'resolved'
-          THEN extract(epoch FROM e.at - s.created_at)::float8 END) AS res_median,
-        avg(CASE WHEN e.kind = 'csat_answered' THEN ((e.data->>'rating')::int - 1) / 4.0 END)::float8 AS csat_score,
-        count(*) FILTER (WHERE e.kind = 'csat_answered')::int AS csat_responses
-      FROM ev e JOIN scope s ON s.id = e.conversation_id
+    tf AS (
+      SELECT s.team_id AS key, f.agent_replied AS handled, s.created_at, f.first_reply_ats, f.resolved_ats, f.ratings
+      FROM scope s JOIN ${FACTS} f ON f.conversation_id = s.id AND f.org_id = $1
       WHERE s.team_id IS NOT NULL
-      GROUP BY s.team_id
-    )
+        AND (f.agent_replied OR cardinality(f.first_reply_ats) > 0 OR cardinality(f.resolved_ats) > 0
+             OR cardinality(f.ratings) > 0)
+    ),
+    ${figures('tf')},
+    per AS (SELECT key AS team_id, ${FIGURE_COLUMNS} FROM fig)
     SELECT per.*, t.name FROM per JOIN teams t ON t.id = per.team_id AND t.org_id = $1
     ORDER BY per.handled DESC, t.name`,
     scopeParams(s),
