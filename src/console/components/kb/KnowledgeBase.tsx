@@ -1,3 +1,4 @@
+import '../admin/admin.css';
 import './kb.css';
 import { useEffect, useState } from 'react';
 import type { SessionResponse } from '../../../contracts/api.ts';
@@ -17,8 +18,8 @@ export default function KnowledgeBase({ route, session }: { route: KbRoute; sess
   const canEdit = canEditKb(session.agent);
   const tab = route.view === 'synonyms' ? 'synonyms' : 'articles';
   return (
-    <div className="kb" data-testid="kb-page" data-can-edit={canEdit}>
-      <nav className="kb__nav" aria-label={kbText(locale, 'kb')}>
+    <div className="admin kb" data-testid="kb-page" data-can-edit={canEdit}>
+      <nav className="admin__nav" aria-label={kbText(locale, 'kb')}>
         <button type="button" className="button button--ghost button--small" onClick={() => openKb(null)}>
           ← {kbText(locale, 'back')}
         </button>
@@ -27,7 +28,7 @@ export default function KnowledgeBase({ route, session }: { route: KbRoute; sess
           <button
             key={name}
             type="button"
-            className={`kb__tab${tab === name ? ' kb__tab--active' : ''}`}
+            className={`admin__tab${tab === name ? ' admin__tab--active' : ''}`}
             aria-current={tab === name ? 'page' : undefined}
             data-testid={`kb-tab-${name}`}
             onClick={() => openKb({ view: name === 'articles' ? 'list' : 'synonyms' })}
@@ -36,7 +37,7 @@ export default function KnowledgeBase({ route, session }: { route: KbRoute; sess
           </button>
         ))}
       </nav>
-      <main className="kb__main">
+      <main className="admin__main">
         {!canEdit && <p className="muted kb__readonly">{kbText(locale, 'readOnly')}</p>}
         {route.view === 'list' && <ArticleList canEdit={canEdit} />}
         {route.view === 'synonyms' && <SynonymsEditor canEdit={canEdit} />}
