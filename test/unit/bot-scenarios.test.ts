@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Locale } from '../../src/contracts/domain.ts';
 import { type BotState, decideTurn, INITIAL_BOT_STATE } from '../../src/server/bot/dialogue.ts';
 import { trainBuiltinModel } from '../../src/server/bot/nlu/builtin-model.ts';
-import { chooseReplyLocale } from '../../src/server/bot/nlu/language.ts';
+import { chooseReplyLocale } from '../../src/server/text/language.ts';
 import { understandMessage } from '../../src/server/bot/understand.ts';
 import { loadStarterKb } from '../../src/server/kb/starter.ts';
 import { buildKbIndex } from '../../src/server/kb/search.ts';

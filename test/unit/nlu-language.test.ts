@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseReplyLocale, detectLanguage } from '../../src/server/bot/nlu/language.ts';
+import { chooseReplyLocale, detectLanguage } from '../../src/server/text/language.ts';
 
 describe('detectLanguage', () => {
   const cases: [string, string, string][] = [

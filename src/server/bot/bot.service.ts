@@ -28,7 +28,7 @@ import type { Handoff } from '../../contracts/handoff.ts';
 import type { NetworkId } from '../chains/network-ids.ts';
 import { entitiesForAgents } from './handoff-entities.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
-import { chooseReplyLocale } from './nlu/language.ts';
+import { chooseReplyLocale } from '../text/language.ts';
 import { reply } from '../text/replies.ts';
 import { type SecretKind, secretWarning } from '../secrets/secret-guard.ts';
 import { understandMessage } from './understand.ts';

@@ -8,6 +8,8 @@ import { findContactByIdentity } from '../contacts/contacts.service.ts';
 import { setMessageAttachments } from '../conversations/conversation-writes.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
 import { loadSlaPolicy } from '../sla/sla.service.ts';
+import { chooseReplyLocale } from '../text/language.ts';
+import { toTaiwanText } from '../text/taiwan-text.ts';
 import { baseAddress, readEmail } from './email-parse.ts';
 import {
   countRecentEmailsFrom,
@@ -203,9 +205,9 @@ const ACK: Record<'zh-CN' | 'en', (number: number, minutes: number | null) => st
 async function acknowledge(deps: EmailDeps, inbox: EmailInboxRow, conversation: Conversation): Promise<void> {
   const policy = await loadSlaPolicy(deps.db, inbox.org_id);
   const minutes = policy.enabled ? (policy.targets[conversation.priority]?.firstResponseMinutes ?? null) : null;
-  const chinese =
-    /\p{Script=Han}/u.test(conversation.lastMessage?.body ?? '') || conversation.contact.locale?.startsWith('zh');
-  const body = ACK[chinese ? 'zh-CN' : 'en'](conversation.number, minutes);
+  const locale = chooseReplyLocale(conversation.lastMessage?.body ?? '', conversation.contact.locale);
+  const zhCN = ACK['zh-CN'](conversation.number, minutes);
+  const body = locale === 'en' ? ACK.en(conversation.number, minutes) : locale === 'zh-TW' ? toTaiwanText(zhCN) : zhCN;
   await postMessage({ ...deps, org: { id: inbox.org_id }, actor: { kind: 'system' } }, conversation.id, {
     body,
     clientId: `email-ack:${conversation.id}`,

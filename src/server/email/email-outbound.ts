@@ -6,6 +6,7 @@ import { ExchangeUnavailableError } from '../exchange/exchange.types.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { findOrgById } from '../orgs/orgs.service.ts';
 import type { FactSources } from '../self-service/self-service.ts';
+import { chooseReplyLocale } from '../text/language.ts';
 import { toTaiwanText } from '../text/taiwan-text.ts';
 import { selectEmailThread } from './email.queries.ts';
 
@@ -130,8 +131,7 @@ export function createEmailSender(deps: EmailSenderDeps): ChannelSender {
       const thread = await selectEmailThread(deps.db, orgId, conversation.id);
       const token = await replyTokenFor({ db: deps.db, org: { id: orgId } }, conversation.id);
       const [local, domain] = address.split('@') as [string, string];
-      const locale =
-        (conversation.contact.locale as Locale | null) ?? (/\p{Script=Han}/u.test(message.body) ? 'zh-CN' : 'en');
+      const locale = chooseReplyLocale(message.body, conversation.contact.locale);
       const rendered = renderSupportEmail({
         locale,
         orgName,

@@ -23,6 +23,7 @@ import type { Queryable } from '../db/db.ts';
 import { getConversation, listMessages } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
+import { chooseReplyLocale } from '../text/language.ts';
 import { convertToSimplified } from '../text/normalize.ts';
 import { toTaiwanText } from '../text/taiwan-text.ts';
 import type { KbFileArticle, KbFileCategory, KbFileSet } from './kb-files.ts';
@@ -624,10 +625,10 @@ export async function suggestKbArticles(ctx: Ctx, index: KbIndexCache, conversat
   });
 }
 
-/** The locale a customer wrote in, for a customer whose profile has none: Han text in Traditional is zh-TW. */
+/** The locale a customer wrote in, for a customer whose profile has none: Chinese written in Traditional is zh-TW. */
 function localeOfText(text: string): KbLocale {
-  if (!/\p{Script=Han}/u.test(text)) return 'en';
-  return convertToSimplified(text, 'tw') === text ? 'zh-CN' : 'zh-TW';
+  const locale = chooseReplyLocale(text, null);
+  return locale === 'zh-CN' && convertToSimplified(text, 'tw') !== text ? 'zh-TW' : locale;
 }
 
 /** "Was this helpful?" One vote per visitor and article text; a later vote replaces it. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Conversation, Locale } from '../../contracts/domain.ts';
 import type { AgentRouting, QueueEntry, QueuePosition, SupportAvailability } from '../../contracts/routing.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { chooseReplyLocale } from '../bot/nlu/language.ts';
+import { chooseReplyLocale } from '../text/language.ts';
 import type { Clock } from '../clock.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { getConversation, postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';

@@ -1,5 +1,5 @@
-import type { Locale } from '../../../contracts/domain.ts';
-import { normalizeText } from '../../text/normalize.ts';
+import type { Locale } from '../../contracts/domain.ts';
+import { normalizeText } from './normalize.ts';
 
 /**
  * 'zh' / 'en' for messages dominated by one language, 'mixed' when both carry real content,
