@@ -123,6 +123,35 @@ describe('the knowledge base in the console', { skip }, () => {
     await context.close();
   });
 
+  test('an admin adds a category and a section to the help centre tree; an agent sees the tree without the forms', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, 'admin', '/kb/categories');
+    const tree = page.getByTestId('kb-categories');
+    await tree.getByTestId('kb-category-deposits').waitFor();
+    const category = tree.getByTestId('kb-new-category');
+    await category.getByLabel('Slug').fill('staking');
+    await category.getByLabel('Name (简体)').fill('质押理财');
+    await category.getByLabel('Name (English)').fill('Staking');
+    await category.getByRole('button').click();
+    const added = tree.getByTestId('kb-category-staking');
+    await added.waitFor();
+    assert.match((await added.textContent()) ?? '', /Staking/);
+    const section = tree.getByTestId('kb-new-section-staking');
+    await section.getByLabel('Slug').fill('flexible');
+    await section.getByLabel('Name (English)').fill('Flexible savings');
+    await section.getByRole('button').click();
+    await added.getByText('Flexible savings').waitFor();
+    await context.close();
+
+    const agentContext = await browser.newContext({ locale: 'en-US' });
+    const agentPage = await agentContext.newPage();
+    await signIn(agentPage, 'agent', '/kb/categories');
+    await agentPage.getByTestId('kb-categories').getByTestId('kb-category-staking').waitFor();
+    assert.equal(await agentPage.getByTestId('kb-new-category').count(), 0);
+    await agentContext.close();
+  });
+
   test('the conversation view suggests articles and puts their link or text in the reply box', async () => {
     const visitor = await startVisitor(server, org);
     const created = await visitor.call('POST', '/api/widget/conversations', {

@@ -149,6 +149,44 @@ for (const database of await testDatabases()) {
         assert.ok(actions.includes(action), `${action} audited: ${actions.join(', ')}`);
     });
 
+    test('editors add categories and sections; an article goes into a section; others may only read the tree', async () => {
+      const slug = `cat-${unique()}`;
+      const made = await admin.call('POST', '/api/agent/kb/categories', {
+        slug,
+        names: { 'zh-CN': '质押', en: 'Staking' },
+      });
+      assert.equal(made.status, 200, JSON.stringify(made.body));
+      const category = made.body.categories.find((c: { slug: string }) => c.slug === slug);
+      assert.ok(category);
+      const withSection = await admin.call('POST', '/api/agent/kb/sections', {
+        categoryId: category.id,
+        slug: 'flexible',
+        names: { en: 'Flexible savings' },
+      });
+      const section = withSection.body.categories.find((c: { slug: string }) => c.slug === slug).sections[0];
+      assert.equal(section.slug, 'flexible');
+      const article = await create(`staking-${unique()}`, {
+        sectionId: section.id,
+        texts: { en: { title: 'Flexible savings rates', body: 'Rates are set daily.' } },
+      });
+      assert.equal(article.body.article.sectionId, section.id);
+      // Saving the same slug again renames it instead of adding a second one.
+      const renamed = await admin.call('POST', '/api/agent/kb/categories', { slug, names: { en: 'Staking & earn' } });
+      assert.equal(renamed.body.categories.filter((c: { slug: string }) => c.slug === slug).length, 1);
+      const unknown = await admin.call('POST', '/api/agent/kb/sections', {
+        categoryId: '00000000-0000-4000-8000-000000000000',
+        slug: 'x',
+        names: { en: 'X' },
+      });
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.body.error.code, 'kb_section_not_found');
+      assert.equal(
+        (await agent.call('POST', '/api/agent/kb/categories', { slug: `a-${unique()}`, names: { en: 'A' } })).status,
+        403,
+      );
+      assert.equal((await agent.call('GET', '/api/agent/kb/categories')).status, 200);
+    });
+
     test('unpublished and archived articles leave the search; published again, they come back', async () => {
       const slug = `staking-${unique()}`;
       const created = await create(slug, {

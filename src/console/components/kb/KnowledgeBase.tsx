@@ -1,12 +1,28 @@
 import '../admin/admin.css';
 import './kb.css';
-import { useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import type { SessionResponse } from '../../../contracts/api.ts';
-import { KB_LOCALES, KB_STATUSES, type KbArticleSummary, type KbStatus } from '../../../contracts/kb.ts';
+import {
+  KB_LOCALES,
+  KB_STATUSES,
+  type KbArticleSummary,
+  type KbCategory,
+  type KbLocaleNames,
+  type KbStatus,
+} from '../../../contracts/kb.ts';
 import { useI18n } from '../../i18n/locale.tsx';
 import { Select } from '../fields.tsx';
 import { ArticleEditor } from './ArticleEditor.tsx';
-import { fetchKbArticles, fetchKbSynonyms, saveKbSynonyms, synonymsToText, textToSynonyms } from './kb-api.ts';
+import {
+  fetchKbArticles,
+  fetchKbCategories,
+  fetchKbSynonyms,
+  saveKbCategory,
+  saveKbSection,
+  saveKbSynonyms,
+  synonymsToText,
+  textToSynonyms,
+} from './kb-api.ts';
 import { canEditKb, type KbRoute, openKb } from './kb-route.ts';
 import { KbMessage, type KbOutcome, StateBadge, titleOf } from './parts.tsx';
 import { describeKbFailure } from './describe-failure.ts';
@@ -16,7 +32,7 @@ import { kbText } from './strings.ts';
 export default function KnowledgeBase({ route, session }: { route: KbRoute; session: SessionResponse }) {
   const { locale } = useI18n();
   const canEdit = canEditKb(session.agent);
-  const tab = route.view === 'synonyms' ? 'synonyms' : 'articles';
+  const tab = route.view === 'synonyms' || route.view === 'categories' ? route.view : 'articles';
   return (
     <div className="admin kb" data-testid="kb-page" data-can-edit={canEdit}>
       <nav className="admin__nav" aria-label={kbText(locale, 'kb')}>
@@ -24,14 +40,14 @@ export default function KnowledgeBase({ route, session }: { route: KbRoute; sess
           ← {kbText(locale, 'back')}
         </button>
         <h2 className="kb__title">{kbText(locale, 'kb')}</h2>
-        {(['articles', 'synonyms'] as const).map((name) => (
+        {(['articles', 'categories', 'synonyms'] as const).map((name) => (
           <button
             key={name}
             type="button"
             className={`admin__tab${tab === name ? ' admin__tab--active' : ''}`}
             aria-current={tab === name ? 'page' : undefined}
             data-testid={`kb-tab-${name}`}
-            onClick={() => openKb({ view: name === 'articles' ? 'list' : 'synonyms' })}
+            onClick={() => openKb({ view: name === 'articles' ? 'list' : name })}
           >
             {kbText(locale, name)}
           </button>
@@ -41,6 +57,7 @@ export default function KnowledgeBase({ route, session }: { route: KbRoute; sess
         {!canEdit && <p className="muted kb__readonly">{kbText(locale, 'readOnly')}</p>}
         {route.view === 'list' && <ArticleList canEdit={canEdit} />}
         {route.view === 'synonyms' && <SynonymsEditor canEdit={canEdit} />}
+        {route.view === 'categories' && <CategoriesEditor canEdit={canEdit} />}
         {route.view === 'new' &&
           (canEdit ? <ArticleEditor key="new" articleId={null} canEdit /> : <ArticleList canEdit={false} />)}
         {route.view === 'article' && <ArticleEditor key={route.id} articleId={route.id} canEdit={canEdit} />}
@@ -143,6 +160,130 @@ function ArticleList({ canEdit }: { canEdit: boolean }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** The help centre's tree: categories and their sections, added (or renamed, by slug) by editors. */
+function CategoriesEditor({ canEdit }: { canEdit: boolean }) {
+  const { locale, t } = useI18n();
+  const [categories, setCategories] = useState<KbCategory[] | null>(null);
+  const [message, setMessage] = useState<KbOutcome | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    fetchKbCategories()
+      .then(setCategories)
+      .catch((failure) => setMessage({ kind: 'error', text: describeKbFailure(locale, t, failure) }));
+  }, [locale, t]);
+
+  async function save(action: () => Promise<KbCategory[]>): Promise<boolean> {
+    setBusy(true);
+    setMessage(null);
+    try {
+      setCategories(await action());
+      setMessage({ kind: 'ok', text: kbText(locale, 'saved') });
+      return true;
+    } catch (failure) {
+      setMessage({ kind: 'error', text: describeKbFailure(locale, t, failure) });
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const nameOf = (names: KbLocaleNames) => (locale === 'en' ? names.en : names['zh-CN']) ?? names.en ?? '';
+  return (
+    <section className="kb-card" data-testid="kb-categories">
+      <p className="muted">{kbText(locale, 'categoriesIntro')}</p>
+      {categories === null && !message && <p className="muted">{kbText(locale, 'loading')}</p>}
+      {categories?.length === 0 && <p className="muted">{kbText(locale, 'noCategories')}</p>}
+      <ul className="kb-tree">
+        {categories?.map((category) => (
+          <li key={category.id} data-testid={`kb-category-${category.slug}`}>
+            <strong>{nameOf(category.names)}</strong> <code>{category.slug}</code>
+            <ul>
+              {category.sections.map((section) => (
+                <li key={section.id}>
+                  {nameOf(section.names)} <code>{section.slug}</code>
+                </li>
+              ))}
+            </ul>
+            {canEdit && (
+              <NamedSlugForm
+                label={kbText(locale, 'newSection', { category: nameOf(category.names) })}
+                busy={busy}
+                testId={`kb-new-section-${category.slug}`}
+                onSubmit={(slug, names) => save(() => saveKbSection({ categoryId: category.id, slug, names }))}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      {canEdit && (
+        <NamedSlugForm
+          label={kbText(locale, 'newCategory')}
+          busy={busy}
+          testId="kb-new-category"
+          onSubmit={(slug, names) => save(() => saveKbCategory({ slug, names, position: categories?.length ?? 0 }))}
+        />
+      )}
+      <KbMessage message={message} />
+    </section>
+  );
+}
+
+/** A slug and its names in Simplified Chinese and English; cleared once saved. */
+function NamedSlugForm(props: {
+  label: string;
+  busy: boolean;
+  testId: string;
+  onSubmit: (slug: string, names: KbLocaleNames) => Promise<boolean>;
+}) {
+  const { locale } = useI18n();
+  const [slug, setSlug] = useState('');
+  const [zh, setZh] = useState('');
+  const [en, setEn] = useState('');
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const names: KbLocaleNames = {
+      ...(zh.trim() ? { 'zh-CN': zh.trim() } : {}),
+      ...(en.trim() ? { en: en.trim() } : {}),
+    };
+    if (!slug.trim() || Object.keys(names).length === 0) return;
+    if (await props.onSubmit(slug.trim(), names)) {
+      setSlug('');
+      setZh('');
+      setEn('');
+    }
+  }
+  return (
+    <form className="kb-tree__form" data-testid={props.testId} onSubmit={(event) => void submit(event)}>
+      <span className="kb-tree__label">{props.label}</span>
+      <input
+        className="kb-input"
+        aria-label={kbText(locale, 'slug')}
+        placeholder={kbText(locale, 'slug')}
+        value={slug}
+        onChange={(e) => setSlug(e.target.value)}
+      />
+      <input
+        className="kb-input"
+        aria-label={kbText(locale, 'nameZh')}
+        placeholder={kbText(locale, 'nameZh')}
+        value={zh}
+        onChange={(e) => setZh(e.target.value)}
+      />
+      <input
+        className="kb-input"
+        aria-label={kbText(locale, 'nameEn')}
+        placeholder={kbText(locale, 'nameEn')}
+        value={en}
+        onChange={(e) => setEn(e.target.value)}
+      />
+      <button type="submit" className="button button--small" disabled={props.busy}>
+        {kbText(locale, 'add')}
+      </button>
+    </form>
   );
 }
 

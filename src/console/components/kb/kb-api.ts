@@ -4,6 +4,7 @@ import type {
   KbArticleSummary,
   KbCategory,
   KbLocale,
+  KbLocaleNames,
   KbRevision,
   KbSearchHit,
   KbStatus,
@@ -18,6 +19,25 @@ const textPath = (id: string, locale: KbLocale) => `${articlePath(id)}/texts/${e
 
 export async function fetchKbCategories(): Promise<KbCategory[]> {
   return (await callApi<{ categories: KbCategory[] }>('/api/agent/kb/categories')).categories;
+}
+
+export async function saveKbCategory(c: {
+  slug: string;
+  names: KbLocaleNames;
+  position?: number;
+}): Promise<KbCategory[]> {
+  return (await callApi<{ categories: KbCategory[] }>('/api/agent/kb/categories', { method: 'POST', body: c }))
+    .categories;
+}
+
+export async function saveKbSection(s: {
+  categoryId: string;
+  slug: string;
+  names: KbLocaleNames;
+  position?: number;
+}): Promise<KbCategory[]> {
+  return (await callApi<{ categories: KbCategory[] }>('/api/agent/kb/sections', { method: 'POST', body: s }))
+    .categories;
 }
 
 export async function fetchKbArticles(filter: { status?: KbStatus; q?: string } = {}): Promise<KbArticleSummary[]> {

@@ -6,13 +6,19 @@ import type { SessionResponse } from '../../../contracts/api.ts';
  * `/conversations/<id>`: a reload or a shared link opens the same page. Navigation goes through history + popstate,
  * so the workspace's own router follows along (as the admin pages do).
  */
-export type KbRoute = { view: 'list' } | { view: 'new' } | { view: 'article'; id: string } | { view: 'synonyms' };
+export type KbRoute =
+  | { view: 'list' }
+  | { view: 'new' }
+  | { view: 'article'; id: string }
+  | { view: 'synonyms' }
+  | { view: 'categories' };
 
 function parseKbRoute(): KbRoute | null {
   const path = location.pathname.replace(/\/+$/, '');
   if (path === '/kb') return { view: 'list' };
   if (path === '/kb/new') return { view: 'new' };
   if (path === '/kb/synonyms') return { view: 'synonyms' };
+  if (path === '/kb/categories') return { view: 'categories' };
   const match = /^\/kb\/articles\/([^/]+)$/.exec(path);
   return match ? { view: 'article', id: decodeURIComponent(match[1]) } : null;
 }
