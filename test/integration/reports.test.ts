@@ -261,6 +261,25 @@ for (const database of await testDatabases()) {
       assert.equal(me?.[3], '2');
     });
 
+    test('events of one conversation written by concurrent transactions all reach its facts', async () => {
+      const c = await conversation(org, '2026-11-20T02:00:00Z');
+      // Twenty transactions at once each add an agent's reply event (the path a message and a CSAT request share).
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          db.query(
+            `INSERT INTO conversation_events (org_id, conversation_id, kind, at, actor_kind, actor_id, data)
+             VALUES ($1, $2, 'agent_message', $3, 'agent', $4, '{}')`,
+            [org.id, c.id, new Date(c.t0 + (i + 1) * 1000), org.agents.agent.id],
+          ),
+        ),
+      );
+      const [facts] = await db.query<{ agent_replied: boolean }>(
+        'SELECT agent_replied FROM conversation_facts WHERE conversation_id = $1',
+        [c.id],
+      );
+      assert.equal(facts?.agent_replied, true);
+    });
+
     test('bad input: reversed or over-long ranges and unknown filter values are 400', async () => {
       const reversed = await supervisor.call('GET', '/api/agent/reports/summary?from=2026-06-10&to=2026-06-01');
       assert.equal(reversed.status, 400);
