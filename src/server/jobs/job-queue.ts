@@ -31,17 +31,34 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   const clock = options.clock ?? systemClock;
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
   const schema = await jobSchemaFor(db);
-  const boss = new PgBoss({
-    db: { executeSql: (text: string, values?: unknown[]) => executeSql(db, text, values) },
-    schema,
-    // Cron is not used: `every` below is built on throttled jobs, which needs no extra timekeeper loop.
-    schedule: false,
-    supervise: true,
-    migrate: true,
-    pollingIntervalSeconds,
-  });
-  boss.on('error', (error: unknown) => log.error({ err: error }, 'job queue error'));
-  await boss.start();
+  const newBoss = () => {
+    const instance = new PgBoss({
+      db: { executeSql: (text: string, values?: unknown[]) => executeSql(db, text, values) },
+      schema,
+      // Cron is not used: `every` below is built on throttled jobs, which needs no extra timekeeper loop.
+      schedule: false,
+      supervise: true,
+      migrate: true,
+      pollingIntervalSeconds,
+    });
+    instance.on('error', (error: unknown) => log.error({ err: error }, 'job queue error'));
+    return instance;
+  };
+  let boss = newBoss();
+  // Nodes started together on a fresh database race to create pg-boss's schema (`CREATE SCHEMA IF NOT EXISTS` is not
+  // safe against a concurrent one: a unique violation on pg_namespace): the loser starts again and finds it made.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.start();
+      break;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== '23505' && code !== '40P01') || attempt >= 5) throw error;
+      await boss.stop({ graceful: false }).catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      boss = newBoss();
+    }
+  }
 
   const queues = new Map<string, Promise<void>>();
   // Creating two queues at once deadlocks inside pg-boss (each ALTERs the shared job table): one at a time here, and
