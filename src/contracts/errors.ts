@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   'priority_reason_required',
   'exchange_not_linked',
   'exchange_unavailable',
+  'database_unavailable',
   'csat_not_requested',
   'csat_already_answered',
   'followup_not_found',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { AppError } from '../errors.ts';
 
 export type Params = readonly unknown[];
 
@@ -28,10 +29,51 @@ const pgTypes = {
 
 export type PostgresOptions = { url: string; schema?: string; max?: number };
 
+/** How long a request waits for a connection before it is told the database is unavailable. */
+const CONNECT_TIMEOUT_MS = 5000;
+/** What a client is told to wait before trying again while PostgreSQL is away. */
+const UNAVAILABLE_RETRY_SECONDS = 2;
+/** SQLSTATE classes and codes that mean "the server is not there", not "the statement is wrong". */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P01|57P02|57P03|53300)$/;
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|is not queryable|Connection ended/i;
+
+/**
+ * Whether an error from node-postgres means the database could not be reached (down, restarting, refusing
+ * connections) rather than that the statement failed. Such errors become `database_unavailable` (503 + Retry-After)
+ * here, once, so every route and the WebSocket tell clients to retry instead of answering 500.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (error instanceof AppError) return error.code === 'database_unavailable';
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.test(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
+  // AggregateError (every address of localhost refused) carries its errno on the errors inside.
+  const inner = (error as { errors?: unknown[] }).errors;
+  if (Array.isArray(inner) && inner.some(isDatabaseUnreachable)) return true;
+  return typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message);
+}
+
+function unavailableOr(error: unknown): unknown {
+  if (error instanceof AppError || !isDatabaseUnreachable(error)) return error;
+  return new AppError('database_unavailable', undefined, { retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS });
+}
+
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
+    // Without a limit a request would wait for a connection for as long as PostgreSQL is down.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     types: pgTypes as pg.CustomTypesConfig,
     // A schema per test run keeps parallel suites apart on one database.
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
@@ -48,18 +90,32 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   }
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params?: Params) {
-      const result = await client.query(sql, params as unknown[]);
-      return result.rows as T[];
+      try {
+        const result = await client.query(sql, params as unknown[]);
+        return result.rows as T[];
+      } catch (error) {
+        throw unavailableOr(error);
+      }
     },
     async exec(sql: string) {
-      await client.query(sql);
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw unavailableOr(error);
+      }
     },
   });
   return {
     kind: 'postgres',
     ...wrap(pool),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailableOr(error);
+      }
+      let broken = false;
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -67,9 +123,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
-        throw error;
+        // A connection that died mid-transaction is thrown away, not handed to the next request.
+        broken = isDatabaseUnreachable(error);
+        throw unavailableOr(error);
       } finally {
-        client.release();
+        client.release(broken || undefined);
       }
     },
     async close() {

@@ -14,6 +14,12 @@ export type SubscribeOptions = { scope?: 'local' | 'cluster' };
 export type EventBus = {
   publish(event: DomainEvent): void;
   subscribe(handler: DomainEventHandler, options?: SubscribeOptions): () => void;
+  /**
+   * Called when fan-out from other nodes resumes after an outage (Redis came back): events published elsewhere in
+   * between never arrived, so whoever passes them on must catch up from the database. An in-process bus never
+   * misses any and never calls it.
+   */
+  onResync?(handler: () => void): () => void;
   close(): Promise<void>;
 };
 

@@ -16,11 +16,49 @@ export async function createRedisBus(options: { url: string; log: Logger; channe
   const { log } = options;
   const channel = options.channel ?? CHANNEL;
   const nodeId = crypto.randomUUID();
-  const publisher = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+  // No offline queue: while Redis is away a publish fails at once (this node's listeners already have the event)
+  // instead of piling up and arriving late; other nodes catch up from the database when it is back (onResync).
+  const publisher = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true, enableOfflineQueue: false });
   const subscriber = new Redis(options.url, { lazyConnect: true });
-  for (const client of [publisher, subscriber]) client.on('error', (error) => log.warn({ err: error }, 'redis error'));
+  // One warning per outage, not one per reconnect attempt or per event: at 500 messages/s the log would be the outage.
+  let outage = false;
+  const reportOutage = (error: unknown) => {
+    if (outage) return;
+    outage = true;
+    log.warn(
+      { err: error },
+      'redis unavailable: events reach only this node until it returns; clients then catch up from the database',
+    );
+  };
+  for (const client of [publisher, subscriber]) client.on('error', reportOutage);
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(channel);
+
+  const resyncHandlers = new Set<() => void>();
+  let lostSubscription = false;
+  subscriber.on('close', () => {
+    lostSubscription = true;
+  });
+  subscriber.on('ready', () => {
+    if (!lostSubscription) return;
+    lostSubscription = false;
+    // Subscribed again (ioredis also resubscribes; this reply comes after that), and only then caught up: an event
+    // published after the catch-up's read is heard live.
+    subscriber
+      .subscribe(channel)
+      .then(() => {
+        if (outage) log.warn('redis is back: fan-out resumed, catching clients up from the database');
+        outage = false;
+        for (const handler of resyncHandlers) {
+          try {
+            handler();
+          } catch (error) {
+            log.error({ err: error }, 'resync handler failed');
+          }
+        }
+      })
+      .catch((error: unknown) => reportOutage(error));
+  });
 
   const local = new Set<DomainEventHandler>();
   const cluster = new Set<DomainEventHandler>();
@@ -40,19 +78,19 @@ export async function createRedisBus(options: { url: string; log: Logger; channe
     publish(event) {
       deliver(local, event, log);
       deliver(cluster, event, log);
-      publisher.publish(channel, JSON.stringify({ node: nodeId, event })).catch((error: unknown) => {
-        log.warn(
-          { err: error, event: event.type },
-          'could not fan an event out; other nodes catch up from the database',
-        );
-      });
+      publisher.publish(channel, JSON.stringify({ node: nodeId, event })).catch(reportOutage);
     },
     subscribe(handler, subscribeOptions = {}) {
       const set = subscribeOptions.scope === 'cluster' ? cluster : local;
       set.add(handler);
       return () => set.delete(handler);
     },
+    onResync(handler) {
+      resyncHandlers.add(handler);
+      return () => resyncHandlers.delete(handler);
+    },
     async close() {
+      resyncHandlers.clear();
       local.clear();
       cluster.clear();
       await Promise.allSettled([subscriber.quit(), publisher.quit()]);

@@ -36,6 +36,9 @@ const REPLAY_PAGE = 500;
 /** A client that cannot keep up is disconnected (it will reconnect and catch up) rather than buffered forever. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
+/** WebSocket close codes the widget and console reconnect after (anything but their 4xxx "credentials refused"). */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+const CLOSE_SERVICE_RESTART = 1012;
 
 export type Gateway = {
   accept(socket: WebSocket, identity: Identity, earlyFrames?: RawData[]): void;
@@ -97,11 +100,27 @@ export function createGateway(deps: {
     if (last !== undefined && seq > last + 1 && conn.followed.has(conversationId)) {
       // Events can arrive out of order across app nodes, and customers never see private notes: read the gap from
       // the database instead of guessing.
-      void catchUp(conn, conversationId, last, [event]);
+      catchUpOrReconnect(conn, conversationId, last, [event]);
       return;
     }
     conn.lastSent.set(conversationId, seq);
     send(conn, wire);
+  }
+
+  /**
+   * A catch-up nobody awaits (a gap seen live, fan-out resuming): if the database cannot be read just now, the
+   * connection is closed as "try again later", and the client's reconnect subscribes from the seq it really has.
+   */
+  function catchUpOrReconnect(
+    conn: Connection,
+    conversationId: string,
+    afterSeq: number,
+    pending: Extract<DomainEvent, { type: 'message.created' }>[] = [],
+  ): void {
+    catchUp(conn, conversationId, afterSeq, pending).catch((error: unknown) => {
+      log.warn({ err: error }, 'realtime catch-up failed; asking the client to reconnect');
+      conn.socket.close(CLOSE_TRY_AGAIN_LATER, 'catch_up_failed');
+    });
   }
 
   async function catchUp(
@@ -327,6 +346,21 @@ export function createGateway(deps: {
 
   // Cluster scope: a customer connected to another node still reaches the agents connected here.
   const unsubscribe = events.subscribe(onDomainEvent, { scope: 'cluster' });
+  // Fan-out from other nodes resumed after an outage: what they published in between never came. A widget follows
+  // its conversations, so it is caught up in place; a console also shows lists, previews and counts, so it is asked
+  // to reconnect, which reloads them (and resubscribes by seq).
+  const stopResync = events.onResync?.(() => {
+    for (const set of agentsByOrg.values()) {
+      for (const conn of set) conn.socket.close(CLOSE_SERVICE_RESTART, 'resync');
+    }
+    for (const set of customersByContact.values()) {
+      for (const conn of set) {
+        for (const conversationId of conn.followed) {
+          catchUpOrReconnect(conn, conversationId, conn.lastSent.get(conversationId) ?? 0);
+        }
+      }
+    }
+  });
 
   function ctxFor(conn: Connection): Ctx {
     const id = conn.identity;
@@ -531,6 +565,7 @@ export function createGateway(deps: {
     close() {
       clearInterval(heartbeat);
       unsubscribe();
+      stopResync?.();
       for (const set of [...agentsByOrg.values(), ...customersByContact.values()]) {
         for (const conn of set) conn.socket.close(1001, 'server shutting down');
       }

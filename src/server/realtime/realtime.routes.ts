@@ -1,12 +1,26 @@
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
 import { resolveSession } from '../auth/auth.service.ts';
+import { AppError } from '../errors.ts';
 import { SESSION_COOKIE } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { visitorOfSocket } from '../http/visitor-auth.ts';
 
 /** Close codes in the 4000 range tell the client not to retry with the same credentials. */
 const CLOSE_UNAUTHENTICATED = 4401;
+/** "Try again later" (RFC 6455): the database could not be asked who this is; the client reconnects with backoff. */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** Who is connecting, or undefined when the database is unavailable (the socket is then closed as try-again-later). */
+async function identify<T>(socket: WebSocket, lookUp: () => Promise<T>): Promise<{ found: T } | undefined> {
+  try {
+    return { found: await lookUp() };
+  } catch (error) {
+    socket.close(CLOSE_TRY_AGAIN_LATER, error instanceof AppError ? error.code : 'internal_error');
+    if (!(error instanceof AppError)) throw error;
+    return undefined;
+  }
+}
 
 export function registerRealtimeRoutes(app: App, deps: AppDeps): void {
   app.get(
@@ -14,7 +28,9 @@ export function registerRealtimeRoutes(app: App, deps: AppDeps): void {
     { websocket: true, schema: { hide: true, querystring: z.object({ token: z.string().max(2048) }) } },
     async (socket, request) => {
       const early = holdEarlyMessages(socket);
-      const visitor = await visitorOfSocket(deps, request.query.token);
+      const looked = await identify(socket, () => visitorOfSocket(deps, request.query.token));
+      if (!looked) return;
+      const visitor = looked.found;
       if (!visitor) {
         socket.close(CLOSE_UNAUTHENTICATED, 'visitor_token_invalid');
         return;
@@ -34,7 +50,9 @@ export function registerRealtimeRoutes(app: App, deps: AppDeps): void {
       socket.close(CLOSE_UNAUTHENTICATED, 'origin_not_allowed');
       return;
     }
-    const session = await resolveSession(deps.db, request.cookies[SESSION_COOKIE]);
+    const looked = await identify(socket, () => resolveSession(deps.db, request.cookies[SESSION_COOKIE]));
+    if (!looked) return;
+    const session = looked.found;
     if (!session || session.enrollmentOnly) {
       socket.close(CLOSE_UNAUTHENTICATED, 'unauthenticated');
       return;
