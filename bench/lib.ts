@@ -204,3 +204,24 @@ export function serveParent(handlers: Record<string, (args: Record<string, unkno
     );
   });
 }
+
+/**
+ * Milliseconds since the epoch with sub-millisecond resolution, comparable across processes on one machine (each
+ * process's performance.now() starts at its own origin): what bench:surge's separate load processes stamp sends and
+ * receipts with.
+ */
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+/** The `ulimit -n` of this process (soft limit on open files), from /proc on Linux; undefined elsewhere. */
+export function openFileSoftLimit(): number | undefined {
+  try {
+    const line = fs
+      .readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.trim().split(/\s{2,}/)[1];
+    return soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft) || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { probeServices, servicesRequired } from './helpers/services.ts';
 
 /**
- * `npm test`: every test. Probes PostgreSQL, Redis, Chromium and dovecot once; suites that need a missing one skip with a loud
+ * `npm test`: every test. Probes PostgreSQL, Redis, Chromium, dovecot and nginx once; suites that need a missing one skip with a loud
  * message, except under CI=true, where a missing service fails the run (a suite that silently skips in CI is a
  * failing suite).
  */
@@ -53,6 +53,7 @@ const result = spawnSync(
       KEFU_TEST_HAS_REDIS: services.redis ? '1' : '0',
       KEFU_TEST_HAS_CHROMIUM: services.chromium ? '1' : '0',
       KEFU_TEST_HAS_DOVECOT: services.dovecot ? '1' : '0',
+      KEFU_TEST_HAS_NGINX: services.nginx ? '1' : '0',
     },
   },
 );

@@ -10,6 +10,8 @@ export const TEST_REDIS_URL = process.env.KEFU_TEST_REDIS_URL ?? 'redis://127.0.
 export const CHROMIUM_PATH = process.env.KEFU_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Debian's dovecot-imapd; the IMAP suite starts its own instance from a temporary config (no system service). */
 export const DOVECOT_PATH = process.env.KEFU_TEST_DOVECOT ?? '/usr/sbin/dovecot';
+/** Debian's nginx; the multi-node suites run it as their own child process on the deploy config (bench/cluster.ts). */
+export const NGINX_PATH = process.env.KEFU_NGINX ?? '/usr/sbin/nginx';
 
 export function servicesRequired(): boolean {
   return process.env.CI === 'true' || process.env.KEFU_REQUIRE_SERVICES === '1';
@@ -34,13 +36,20 @@ export async function probeServices(): Promise<{
   redis: boolean;
   chromium: boolean;
   dovecot: boolean;
+  nginx: boolean;
 }> {
   const [postgres, redis] = await Promise.all([canConnect(TEST_POSTGRES_URL), canConnect(TEST_REDIS_URL)]);
-  return { postgres, redis, chromium: fs.existsSync(CHROMIUM_PATH), dovecot: fs.existsSync(DOVECOT_PATH) };
+  return {
+    postgres,
+    redis,
+    chromium: fs.existsSync(CHROMIUM_PATH),
+    dovecot: fs.existsSync(DOVECOT_PATH),
+    nginx: fs.existsSync(NGINX_PATH),
+  };
 }
 
 /** Set by test/run.ts; a file run on its own probes for itself. */
-export async function isAvailable(service: 'postgres' | 'redis' | 'chromium' | 'dovecot'): Promise<boolean> {
+export async function isAvailable(service: 'postgres' | 'redis' | 'chromium' | 'dovecot' | 'nginx'): Promise<boolean> {
   const fromRunner = process.env[`KEFU_TEST_HAS_${service.toUpperCase()}`];
   if (fromRunner !== undefined) return fromRunner === '1';
   return (await probeServices())[service];
