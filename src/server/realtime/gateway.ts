@@ -396,13 +396,39 @@ export function createGateway(deps: {
         send(conn, { type: 'pong' });
         return;
       case 'subscribe': {
-        if (!(await findConversationFor(conn, event.conversationId))) throw new AppError('conversation_not_found');
-        conn.followed.add(event.conversationId);
-        await catchUp(conn, event.conversationId, event.afterSeq);
+        const { conversationId } = event;
+        // Live events of the organization reach this socket while access is checked: they wait (in order) and are
+        // merged with the replay by seq, so none is sent twice and none is skipped.
+        const holding = !conn.catchingUp.has(conversationId);
+        if (holding) conn.catchingUp.set(conversationId, []);
+        let found: boolean;
+        try {
+          found = (await findConversationFor(conn, conversationId)) !== undefined;
+        } catch (error) {
+          if (holding) {
+            conn.catchingUp.delete(conversationId);
+            // What was held cannot be merged now: the client's reconnect subscribes again from the seq it has.
+            conn.socket.close(CLOSE_TRY_AGAIN_LATER, 'subscribe_failed');
+          }
+          throw error;
+        }
+        if (!found) {
+          if (holding) conn.catchingUp.delete(conversationId);
+          throw new AppError('conversation_not_found');
+        }
+        conn.followed.add(conversationId);
+        const held = holding ? (conn.catchingUp.get(conversationId) ?? []) : [];
+        if (holding) conn.catchingUp.delete(conversationId);
+        try {
+          await catchUp(conn, conversationId, event.afterSeq, held);
+        } catch (error) {
+          conn.socket.close(CLOSE_TRY_AGAIN_LATER, 'subscribe_failed');
+          throw error;
+        }
         send(conn, {
           type: 'subscribed',
-          conversationId: event.conversationId,
-          lastSeq: conn.lastSent.get(event.conversationId) ?? event.afterSeq,
+          conversationId,
+          lastSeq: conn.lastSent.get(conversationId) ?? event.afterSeq,
         });
         return;
       }
