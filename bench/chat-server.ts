@@ -38,6 +38,8 @@ type ServerOptions = {
   poolMax: number;
   /** Time every query the app makes, by statement (wall time from call to result, including any queueing). */
   queryStats?: boolean;
+  /** The per-visitor message limit per 10 s (default 20, as in production); --find-saturation raises it. */
+  visitorMessagesPer10s?: number;
 };
 
 type QueryStat = { count: number; totalMs: number; maxMs: number };
@@ -151,7 +153,7 @@ const config = loadConfig({
     'visitor.ip=100000000/60',
     'conversation.ip=100000000/60',
     'message.ip=100000000/60',
-    'message.visitor=20/10',
+    `message.visitor=${options.visitorMessagesPer10s ?? 20}/10`,
   ].join(','),
 });
 // Errors only, on stderr: stdout belongs to the benchmark's report.

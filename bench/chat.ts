@@ -4,6 +4,13 @@
  *   npm run bench:chat -- [--db pglite|postgres] [--customers 1000] [--agents 5] [--rate 500] [--duration 20]
  *                         [--warmup 3] [--drain 10] [--baseline-seconds 3] [--pool 10] [--json-only]
  *                         [--cpu-prof DIR] [--query-stats] [--server-node-args="--flag …"] [--timeout SECONDS]
+ *                         [--find-saturation [--start-rate 250] [--step-factor 1.5] [--step-seconds 5] [--step-warmup 2]
+ *                                            [--max-steps 14] [--saturation-p99 200]]
+ *
+ * --find-saturation, after the measurement at --rate, steps the offered rate up (×step-factor, each step a short
+ * window of its own) until delivery p99 passes --saturation-p99 ms, a message is not delivered, an error occurs or
+ * less than 95 % of the offered rate is sustained; it prints each step, and the JSON line adds saturationMsgsPerSec
+ * (the highest sustained rate of a step within the limit) and saturationRatioToInsert.
  *
  * --cpu-prof DIR writes a V8 CPU profile of the server process over the measured window only into DIR (open it in
  * Chrome DevTools); --query-stats times every query the server makes during the window, by statement;
@@ -65,6 +72,13 @@ const { values } = parseArgs({
     'query-stats': { type: 'boolean', default: false },
     timeout: { type: 'string' },
     'json-only': { type: 'boolean', default: false },
+    'find-saturation': { type: 'boolean', default: false },
+    'start-rate': { type: 'string', default: '250' },
+    'step-factor': { type: 'string', default: '1.5' },
+    'step-seconds': { type: 'string', default: '5' },
+    'step-warmup': { type: 'string', default: '2' },
+    'max-steps': { type: 'string', default: '14' },
+    'saturation-p99': { type: 'string', default: '200' },
   },
 });
 
@@ -97,10 +111,23 @@ const opts = {
   queryStats: values['query-stats'] ?? false,
   cpuProfDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined,
   jsonOnly: values['json-only'] ?? false,
+  findSaturation: values['find-saturation'] ?? false,
+  startRate: positive('start-rate', values['start-rate']),
+  stepFactor: positive('step-factor', values['step-factor'], 1.05),
+  stepSeconds: positive('step-seconds', values['step-seconds']),
+  stepWarmup: positive('step-warmup', values['step-warmup'], 0),
+  maxSteps: Math.floor(positive('max-steps', values['max-steps'])),
+  saturationP99Ms: positive('saturation-p99', values['saturation-p99']),
 };
 const timeoutSeconds = values.timeout
   ? positive('timeout', values.timeout)
-  : 240 + opts.warmup + opts.duration + opts.drain + 3 * opts.baselineSeconds + opts.customers / 20;
+  : 240 +
+    opts.warmup +
+    opts.duration +
+    opts.drain +
+    3 * opts.baselineSeconds +
+    opts.customers / 20 +
+    (opts.findSaturation ? opts.maxSteps * (opts.stepWarmup + opts.stepSeconds + opts.drain + 2) : 0);
 const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const schema = opts.db === 'postgres' ? `bench_${crypto.randomBytes(6).toString('hex')}` : undefined;
 
@@ -247,6 +274,8 @@ async function main() {
         agents: opts.agents,
         poolMax: opts.pool,
         queryStats: opts.queryStats,
+        // Stepping up to many messages a second per customer must not hit the per-visitor limit (still counted).
+        visitorMessagesPer10s: opts.findSaturation ? 1_000_000 : undefined,
       }),
     },
     opts.serverNodeArgs,
@@ -396,191 +425,249 @@ async function main() {
       `${opts.customers} customer + ${agentSockets.length} agent sockets in ${fmt((setupEnd - sessionsDone) / 1000)} s`,
   );
 
-  // 4. Load: open loop. The i-th send is due at start + i/rate; a late tick sends everything that is due.
-  // Conversations are visited in a shuffled round robin, so each one receives a message every customers/rate s.
+  const runTag = crypto.randomBytes(3).toString('hex');
   const order = Array.from({ length: opts.customers }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const total = Math.round(opts.rate * (opts.warmup + opts.duration));
-  const intervalMs = 1000 / opts.rate;
-  const runTag = crypto.randomBytes(3).toString('hex');
-  let sent = 0;
-  const sendLag: number[] = [];
-  running = true;
-  const loadStart = performance.now() + 50;
-  const windowStart = loadStart + opts.warmup * 1000;
-  const windowEnd = windowStart + opts.duration * 1000;
-  let serverUsage: Record<string, number> | undefined;
-  let loaderElu: ReturnType<typeof performance.eventLoopUtilization> | undefined;
-  let cpuAtWindowStart: ReturnType<typeof machineCpu>;
-  let procsAtWindowStart: ReturnType<typeof processTable> | undefined;
 
-  const windowMarks = (async () => {
-    await sleep(windowStart - performance.now());
-    await server.call('usage', { mark: true });
-    if (opts.cpuProfDir) await server.call('profileStart');
-    if (opts.queryStats) await server.call('queryStats', { reset: true });
-    loaderElu = performance.eventLoopUtilization();
-    const loaderCpu = process.cpuUsage();
-    cpuAtWindowStart = machineCpu();
-    procsAtWindowStart = processTable();
-    await sleep(windowEnd - performance.now());
-    const cpuAtEnd = machineCpu();
-    const procs = processCpuBetween(procsAtWindowStart ?? new Map(), processTable());
-    const elu = performance.eventLoopUtilization(loaderElu);
-    const loaderCpuUsed = process.cpuUsage(loaderCpu);
-    serverUsage = await server.call<Record<string, number>>('usage', {});
-    const statements = opts.queryStats
-      ? await server.call<{ sql: string; count: number; totalMs: number; maxMs: number }[]>('queryStats', {})
-      : [];
-    if (opts.cpuProfDir) {
-      const file = path.join(opts.cpuProfDir, `kefu-server-${opts.db}-${opts.rate}-${Date.now()}.cpuprofile`);
-      await server.call('profileStop', { file });
-      say(`  server CPU profile of the window: ${file}`);
-    }
-    return {
-      machineBusy: cpuBusyBetween(cpuAtWindowStart, cpuAtEnd),
-      loaderCpuShare: (loaderCpuUsed.user + loaderCpuUsed.system) / 1e6 / opts.duration,
-      loaderEventLoopUtilization: elu.utilization,
-      postgresCpuShare:
-        opts.db === 'postgres' && procs.length
-          ? procs.filter((p) => p.comm.startsWith('postgres')).reduce((sum, p) => sum + p.seconds, 0) / opts.duration
-          : undefined,
-      statements,
-      // Everything else that ran on the machine during the window (other people's jobs skew the figures).
-      others: procs
-        .filter((p) => p.pid !== process.pid && p.pid !== ready.pid && !p.comm.startsWith('postgres'))
-        .slice(0, 4)
-        .map((p) => ({ pid: p.pid, comm: p.comm, cpuShare: p.seconds / opts.duration })),
-    };
-  })();
+  /** One open-loop load at `step.rate` msg/s: warm-up, measured window, drain; prints and returns the figures. */
+  async function runStep(step: { rate: number; warmup: number; duration: number; drain: number }) {
+    // Each step counts only its own sends (a previous step's late frames carry another tag and are ignored).
+    sends.clear();
+    sendList.length = 0;
+    Object.assign(counters, {
+      agentMessages: 0,
+      deliveredFirst: 0,
+      acks: 0,
+      errorEvents: 0,
+      errorCodes: new Map<string, number>(),
+      unexpectedCloses: 0,
+      sendFailures: 0,
+      unknownClientIds: 0,
+    });
+    // 4. Load: open loop. The i-th send is due at start + i/rate; a late tick sends everything that is due.
+    // Conversations are visited in a shuffled round robin, so each one receives a message every customers/rate s.
+    const total = Math.round(step.rate * (step.warmup + step.duration));
+    const intervalMs = 1000 / step.rate;
+    const stepTag = `${runTag}${step.rate.toFixed(0)}`;
+    let sent = 0;
+    const sendLag: number[] = [];
+    running = true;
+    const loadStart = performance.now() + 50;
+    const windowStart = loadStart + step.warmup * 1000;
+    const windowEnd = windowStart + step.duration * 1000;
+    let serverUsage: Record<string, number> | undefined;
+    let loaderElu: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+    let cpuAtWindowStart: ReturnType<typeof machineCpu>;
+    let procsAtWindowStart: ReturnType<typeof processTable> | undefined;
 
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor((now - loadStart) / intervalMs) + 1);
-      while (sent < due) {
-        const i = sent++;
-        const conversation = order[i % order.length];
-        const socket = customerSockets[conversation];
-        const clientId = `b${runTag}-${i}`;
-        const frame = JSON.stringify({
-          type: 'send',
-          conversationId: visitors[conversation].conversationId,
-          body: `${BODY_PREFIX} #${String(i).padStart(6, '0')}`,
-          clientId,
-        });
-        const intendedAt = loadStart + i * intervalMs;
-        const record: Send = { conversation, intendedAt, sentAt: performance.now(), agentsReceived: 0 };
-        sends.set(clientId, record);
-        sendList.push(record);
-        if (socket.readyState !== WebSocket.OPEN) {
-          counters.sendFailures++;
-          record.error = 'socket_not_open';
-          continue;
-        }
-        socket.send(frame);
-        sendLag.push(record.sentAt - intendedAt);
-      }
-      if (sent >= total) resolve();
-      else setTimeout(tick, Math.max(0, Math.min(5, loadStart + sent * intervalMs - performance.now())));
-    };
-    setTimeout(tick, Math.max(0, loadStart - performance.now()));
-  });
-  const lastSendAt = performance.now();
-
-  // Drain: wait for what is still in flight, at most --drain seconds.
-  const drainDeadline = lastSendAt + opts.drain * 1000;
-  const complete = () =>
-    counters.deliveredFirst + counters.sendFailures >= sendList.length &&
-    counters.acks >= sendList.length - counters.sendFailures;
-  while (!complete() && performance.now() < drainDeadline) await sleep(20);
-  // A moment more so every agent socket gets the last messages (for the fan-out check).
-  await sleep(100);
-  const marks = await windowMarks;
-  running = false;
-  const acked = counters.acks;
-
-  // 5. Figures.
-  const measured = sendList.filter((r) => r.intendedAt >= windowStart && r.intendedAt < windowEnd);
-  const latencies: number[] = [];
-  const ackLatencies: number[] = [];
-  let undelivered = 0;
-  let partialFanOut = 0;
-  for (const r of measured) {
-    if (r.deliveredAt !== undefined) latencies.push(r.deliveredAt - r.sentAt);
-    else undelivered++;
-    if (r.ackAt !== undefined) ackLatencies.push(r.ackAt - r.sentAt);
-    if (r.deliveredAt !== undefined && r.agentsReceived < opts.agents) partialFanOut++;
-  }
-  const deliveredInWindow = sendList.filter(
-    (r) => r.deliveredAt !== undefined && r.deliveredAt >= windowStart && r.deliveredAt < windowEnd,
-  ).length;
-  const sustained = deliveredInWindow / opts.duration;
-  const lat = summarize(latencies);
-  const ack = summarize(ackLatencies);
-  const lag = summarize(sendLag);
-  const errors = counters.errorEvents + counters.unexpectedCloses + counters.sendFailures;
-  const cores = os.cpus().length;
-  const otherCpu =
-    marks.machineBusy === undefined
-      ? 0
-      : Math.max(
-          0,
-          marks.machineBusy * cores -
-            (serverUsage?.cpuShare ?? 0) -
-            marks.loaderCpuShare -
-            (marks.postgresCpuShare ?? 0),
+    const windowMarks = (async () => {
+      await sleep(windowStart - performance.now());
+      await server.call('usage', { mark: true });
+      if (opts.cpuProfDir) await server.call('profileStart');
+      if (opts.queryStats) await server.call('queryStats', { reset: true });
+      loaderElu = performance.eventLoopUtilization();
+      const loaderCpu = process.cpuUsage();
+      cpuAtWindowStart = machineCpu();
+      procsAtWindowStart = processTable();
+      await sleep(windowEnd - performance.now());
+      const cpuAtEnd = machineCpu();
+      const procs = processCpuBetween(procsAtWindowStart ?? new Map(), processTable());
+      const elu = performance.eventLoopUtilization(loaderElu);
+      const loaderCpuUsed = process.cpuUsage(loaderCpu);
+      serverUsage = await server.call<Record<string, number>>('usage', {});
+      const statements = opts.queryStats
+        ? await server.call<{ sql: string; count: number; totalMs: number; maxMs: number }[]>('queryStats', {})
+        : [];
+      if (opts.cpuProfDir) {
+        const file = path.join(
+          opts.cpuProfDir,
+          `kefu-server-${opts.db}-${step.rate.toFixed(0)}-${Date.now()}.cpuprofile`,
         );
+        await server.call('profileStop', { file });
+        say(`  server CPU profile of the window: ${file}`);
+      }
+      return {
+        machineBusy: cpuBusyBetween(cpuAtWindowStart, cpuAtEnd),
+        loaderCpuShare: (loaderCpuUsed.user + loaderCpuUsed.system) / 1e6 / step.duration,
+        loaderEventLoopUtilization: elu.utilization,
+        postgresCpuShare:
+          opts.db === 'postgres' && procs.length
+            ? procs.filter((p) => p.comm.startsWith('postgres')).reduce((sum, p) => sum + p.seconds, 0) / step.duration
+            : undefined,
+        statements,
+        // Everything else that ran on the machine during the window (other people's jobs skew the figures).
+        others: procs
+          .filter((p) => p.pid !== process.pid && p.pid !== ready.pid && !p.comm.startsWith('postgres'))
+          .slice(0, 4)
+          .map((p) => ({ pid: p.pid, comm: p.comm, cpuShare: p.seconds / step.duration })),
+      };
+    })();
 
-  say();
-  say(`== kefu (${opts.db}) ==`);
-  say(`  offered ${opts.rate} msg/s; sent ${measured.length} in the ${opts.duration} s window (${sent} in all)`);
-  say(
-    `  sustained: ${fmt(sustained)} msg/s delivered to agents (first agent socket) over the window; ` +
-      `${measured.length - undelivered}/${measured.length} of the window's messages delivered, ${undelivered} not within ${opts.drain} s of the end`,
-  );
-  const latLine = (name: string, s: Summary) =>
-    `  ${name}: p50 ${fmt(s.p50, 2)} ms, p95 ${fmt(s.p95, 2)} ms, p99 ${fmt(s.p99, 2)} ms, max ${fmt(s.max, 2)} ms (n=${s.count})`;
-  say(latLine('latency send → first agent', lat));
-  say(latLine('latency send → ack        ', ack));
-  say(
-    `  acks ${acked}/${sent}; agent frames ${counters.agentMessages} (${opts.agents} consoles; ${partialFanOut} window messages missed by some console)`,
-  );
-  say(
-    `  errors ${errors}: ${counters.errorEvents} error events, ${counters.unexpectedCloses} socket closes, ${counters.sendFailures} send failures` +
-      (counters.errorCodes.size ? ` (${[...counters.errorCodes].map(([k, v]) => `${k}×${v}`).join(', ')})` : ''),
-  );
-  say(`  load generator: send lag behind schedule p99 ${fmt(lag.p99, 2)} ms, max ${fmt(lag.max, 2)} ms`);
-  say(
-    `  CPU over the window: server process ${fmt((serverUsage?.cpuShare ?? 0) * 100, 0)}% of a core ` +
-      `(event loop ${fmt((serverUsage?.eventLoopUtilization ?? 0) * 100, 0)}% busy), load generator event loop ` +
-      `${fmt(marks.loaderEventLoopUtilization * 100, 0)}% busy (${fmt(marks.loaderCpuShare * 100, 0)}% of a core)` +
-      (marks.postgresCpuShare !== undefined ? `, postgres ${fmt(marks.postgresCpuShare * 100, 0)}% of a core` : '') +
-      (marks.machineBusy !== undefined
-        ? `; machine ${fmt(marks.machineBusy * 100, 0)}% busy of ${cores} cores, ` +
-          `other processes ≈${fmt(otherCpu * 100, 0)}% of a core`
-        : ''),
-  );
-  if (otherCpu > 0.25) {
-    const top = marks.others.map((p) => `${p.comm}[${p.pid}] ${fmt(p.cpuShare * 100, 0)}%`).join(', ');
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        const due = Math.min(total, Math.floor((now - loadStart) / intervalMs) + 1);
+        while (sent < due) {
+          const i = sent++;
+          const conversation = order[i % order.length];
+          const socket = customerSockets[conversation];
+          const clientId = `b${stepTag}-${i}`;
+          const frame = JSON.stringify({
+            type: 'send',
+            conversationId: visitors[conversation].conversationId,
+            body: `${BODY_PREFIX} #${String(i).padStart(6, '0')}`,
+            clientId,
+          });
+          const intendedAt = loadStart + i * intervalMs;
+          const record: Send = { conversation, intendedAt, sentAt: performance.now(), agentsReceived: 0 };
+          sends.set(clientId, record);
+          sendList.push(record);
+          if (socket.readyState !== WebSocket.OPEN) {
+            counters.sendFailures++;
+            record.error = 'socket_not_open';
+            continue;
+          }
+          socket.send(frame);
+          sendLag.push(record.sentAt - intendedAt);
+        }
+        if (sent >= total) resolve();
+        else setTimeout(tick, Math.max(0, Math.min(5, loadStart + sent * intervalMs - performance.now())));
+      };
+      setTimeout(tick, Math.max(0, loadStart - performance.now()));
+    });
+    const lastSendAt = performance.now();
+
+    // Drain: wait for what is still in flight, at most --drain seconds.
+    const drainDeadline = lastSendAt + step.drain * 1000;
+    const complete = () =>
+      counters.deliveredFirst + counters.sendFailures >= sendList.length &&
+      counters.acks >= sendList.length - counters.sendFailures;
+    while (!complete() && performance.now() < drainDeadline) await sleep(20);
+    // A moment more so every agent socket gets the last messages (for the fan-out check).
+    await sleep(100);
+    const marks = await windowMarks;
+    running = false;
+    const acked = counters.acks;
+
+    // 5. Figures.
+    const measured = sendList.filter((r) => r.intendedAt >= windowStart && r.intendedAt < windowEnd);
+    const latencies: number[] = [];
+    const ackLatencies: number[] = [];
+    let undelivered = 0;
+    let partialFanOut = 0;
+    for (const r of measured) {
+      if (r.deliveredAt !== undefined) latencies.push(r.deliveredAt - r.sentAt);
+      else undelivered++;
+      if (r.ackAt !== undefined) ackLatencies.push(r.ackAt - r.sentAt);
+      if (r.deliveredAt !== undefined && r.agentsReceived < opts.agents) partialFanOut++;
+    }
+    const deliveredInWindow = sendList.filter(
+      (r) => r.deliveredAt !== undefined && r.deliveredAt >= windowStart && r.deliveredAt < windowEnd,
+    ).length;
+    const sustained = deliveredInWindow / step.duration;
+    const lat = summarize(latencies);
+    const ack = summarize(ackLatencies);
+    const lag = summarize(sendLag);
+    const errors = counters.errorEvents + counters.unexpectedCloses + counters.sendFailures;
+    const cores = os.cpus().length;
+    const otherCpu =
+      marks.machineBusy === undefined
+        ? 0
+        : Math.max(
+            0,
+            marks.machineBusy * cores -
+              (serverUsage?.cpuShare ?? 0) -
+              marks.loaderCpuShare -
+              (marks.postgresCpuShare ?? 0),
+          );
+
+    say();
+    say(`== kefu (${opts.db}) ==`);
+    say(`  offered ${step.rate} msg/s; sent ${measured.length} in the ${step.duration} s window (${sent} in all)`);
     say(
-      `  WARNING: other processes used a notable share of the CPU during the window (${top}); figures are pessimistic.`,
+      `  sustained: ${fmt(sustained)} msg/s delivered to agents (first agent socket) over the window; ` +
+        `${measured.length - undelivered}/${measured.length} of the window's messages delivered, ${undelivered} not within ${step.drain} s of the end`,
     );
-  }
-
-  if (marks.statements.length) {
-    const messages = Math.max(1, deliveredInWindow);
-    say(`  SQL during the window (per delivered message; wall time from call to result, queueing included):`);
-    for (const st of marks.statements.slice(0, 12)) {
+    const latLine = (name: string, s: Summary) =>
+      `  ${name}: p50 ${fmt(s.p50, 2)} ms, p95 ${fmt(s.p95, 2)} ms, p99 ${fmt(s.p99, 2)} ms, max ${fmt(s.max, 2)} ms (n=${s.count})`;
+    say(latLine('latency send → first agent', lat));
+    say(latLine('latency send → ack        ', ack));
+    say(
+      `  acks ${acked}/${sent}; agent frames ${counters.agentMessages} (${opts.agents} consoles; ${partialFanOut} window messages missed by some console)`,
+    );
+    say(
+      `  errors ${errors}: ${counters.errorEvents} error events, ${counters.unexpectedCloses} socket closes, ${counters.sendFailures} send failures` +
+        (counters.errorCodes.size ? ` (${[...counters.errorCodes].map(([k, v]) => `${k}×${v}`).join(', ')})` : ''),
+    );
+    say(`  load generator: send lag behind schedule p99 ${fmt(lag.p99, 2)} ms, max ${fmt(lag.max, 2)} ms`);
+    say(
+      `  CPU over the window: server process ${fmt((serverUsage?.cpuShare ?? 0) * 100, 0)}% of a core ` +
+        `(event loop ${fmt((serverUsage?.eventLoopUtilization ?? 0) * 100, 0)}% busy), load generator event loop ` +
+        `${fmt(marks.loaderEventLoopUtilization * 100, 0)}% busy (${fmt(marks.loaderCpuShare * 100, 0)}% of a core)` +
+        (marks.postgresCpuShare !== undefined ? `, postgres ${fmt(marks.postgresCpuShare * 100, 0)}% of a core` : '') +
+        (marks.machineBusy !== undefined
+          ? `; machine ${fmt(marks.machineBusy * 100, 0)}% busy of ${cores} cores, ` +
+            `other processes ≈${fmt(otherCpu * 100, 0)}% of a core`
+          : ''),
+    );
+    if (otherCpu > 0.25) {
+      const top = marks.others.map((p) => `${p.comm}[${p.pid}] ${fmt(p.cpuShare * 100, 0)}%`).join(', ');
       say(
-        `    ${fmt(st.count / messages, 2)}× ${fmt(st.totalMs / st.count, 2)} ms avg (max ${fmt(st.maxMs, 1)}) ` +
-          `= ${fmt(st.totalMs / messages, 2)} ms/msg  ${st.sql}`,
+        `  WARNING: other processes used a notable share of the CPU during the window (${top}); figures are pessimistic.`,
       );
     }
+
+    if (marks.statements.length) {
+      const messages = Math.max(1, deliveredInWindow);
+      say(`  SQL during the window (per delivered message; wall time from call to result, queueing included):`);
+      for (const st of marks.statements.slice(0, 12)) {
+        say(
+          `    ${fmt(st.count / messages, 2)}× ${fmt(st.totalMs / st.count, 2)} ms avg (max ${fmt(st.maxMs, 1)}) ` +
+            `= ${fmt(st.totalMs / messages, 2)} ms/msg  ${st.sql}`,
+        );
+      }
+    }
+
+    return { measured, undelivered, sustained, lat, ack, acked, errors, serverUsage, marks, otherCpu, lag };
   }
+
+  // The main measurement at --rate (the figures every run reports).
+  const { measured, undelivered, sustained, lat, ack, acked, errors, serverUsage, marks, otherCpu, lag } =
+    await runStep(opts);
+
+  // --find-saturation: step the offered rate up until delivery p99 passes the limit or messages are lost or backlogged.
+  // The saturation point is the highest rate a step sustained within the limit.
+  const saturationSteps: { offered: number; sustained: number; p50Ms: number; p99Ms: number; ok: boolean }[] = [];
+  if (opts.findSaturation) {
+    say();
+    say(
+      `== finding saturation: from ${opts.startRate} msg/s ×${opts.stepFactor} per step, ${opts.stepSeconds} s windows, ` +
+        `until p99 > ${opts.saturationP99Ms} ms, undelivered messages or < 95% sustained ==`,
+    );
+    for (let rate = opts.startRate; saturationSteps.length < opts.maxSteps; rate *= opts.stepFactor) {
+      const r = await runStep({ rate, warmup: opts.stepWarmup, duration: opts.stepSeconds, drain: opts.drain });
+      const ok =
+        r.lat.p99 <= opts.saturationP99Ms && r.undelivered === 0 && r.errors === 0 && r.sustained >= 0.95 * rate;
+      saturationSteps.push({
+        offered: round(rate, 0),
+        sustained: round(r.sustained, 1),
+        p50Ms: round(r.lat.p50),
+        p99Ms: round(r.lat.p99),
+        ok,
+      });
+      say(
+        `  step ${saturationSteps.length}: offered ${fmt(rate, 0)} msg/s → sustained ${fmt(r.sustained, 0)} msg/s, ` +
+          `p50 ${fmt(r.lat.p50, 1)} ms, p99 ${fmt(r.lat.p99, 1)} ms, undelivered ${r.undelivered}, errors ${r.errors}: ` +
+          (ok ? 'within the limit' : 'SATURATED'),
+      );
+      if (!ok) break;
+    }
+  }
+  const passing = saturationSteps.filter((s) => s.ok);
+  const saturation = passing.length ? Math.max(...passing.map((s) => s.sustained)) : 0;
 
   // 6. Close kefu's sockets and the server (drops the schema) before the echo baseline runs.
   await closeAll([...customerSockets, ...agentSockets]);
@@ -690,6 +777,14 @@ async function main() {
     rawWsEchoP99Ms: echo ? round(echo.p99Ms) : null,
     ratioToInsert: ratioToInsert === null ? null : round(ratioToInsert, 3),
     ratioToWsEcho: ratioToWsEcho === null ? null : round(ratioToWsEcho, 3),
+    ...(opts.findSaturation
+      ? {
+          saturationMsgsPerSec: round(saturation, 1),
+          saturationRatioToInsert: rawInsert ? round(saturation / rawInsert.perSec, 3) : null,
+          saturationP99LimitMs: opts.saturationP99Ms,
+          saturationSteps,
+        }
+      : {}),
   };
   console.log(JSON.stringify(result));
 }
