@@ -86,6 +86,20 @@ export type TeamReportRow = {
 };
 export type AgentsReport = ReportRange & { agents: AgentReportRow[]; teams: TeamReportRow[] };
 
+/** One local day of the CSAT trend: the surveys of the conversations created that day (as the summary counts them). */
+export type CsatDay = {
+  date: string;
+  requested: number;
+  responses: number;
+  /** Answered / requested, null on a day with no survey. */
+  responseRate: number | null;
+  /** Mean rating normalised to 0–1, null on a day with no answer. */
+  score: number | null;
+  /** Share of answers rated 4 or 5. */
+  satisfied: number | null;
+};
+export type CsatTrendReport = ReportRange & { days: CsatDay[] };
+
 export type HandoffRow = { reason: string; intent: string | null; handoffs: number };
 export type HandoffsReport = ReportRange & {
   conversations: number;

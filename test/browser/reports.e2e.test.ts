@@ -49,6 +49,8 @@ describe('reports and the live wallboard in the console, in real Chromium', { sk
     for (const id of ['conversations', 'frt', 'resolution', 'sla', 'csat', 'containment'])
       await page.getByTestId(`kpi-${id}`).waitFor();
     await page.locator('[data-testid=chart-volume] canvas').waitFor();
+    await page.locator('[data-testid=chart-csat] canvas').waitFor();
+    assert.match((await page.getByTestId('csv-csat').getAttribute('href')) ?? '', /reports\/csat-trend\?.*format=csv/);
     assert.ok((await page.locator('.chart canvas').count()) >= 1);
     const csv = await page.getByTestId('csv-summary').getAttribute('href');
     assert.match(csv ?? '', /^\/api\/agent\/reports\/summary\?.*format=csv/);

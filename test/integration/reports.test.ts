@@ -245,6 +245,55 @@ for (const database of await testDatabases()) {
       ]);
     });
 
+    test('CSAT trend: score and response rate per local day, filtered, with every day present; CSV', async () => {
+      const r = await supervisor.call('GET', '/api/agent/reports/csat-trend?from=2026-06-09&to=2026-06-11');
+      assert.equal(r.status, 200);
+      assert.deepEqual(
+        r.body.days.map((d: { date: string }) => d.date),
+        ['2026-06-09', '2026-06-10', '2026-06-11'],
+      );
+      const [before, day, afterDay] = r.body.days;
+      assert.deepEqual(before, {
+        date: '2026-06-09',
+        requested: 0,
+        responses: 0,
+        responseRate: null,
+        score: null,
+        satisfied: null,
+      });
+      // c1 rated 5, c2 rated 2, c3 asked and never answered: as the summary counts them.
+      assert.deepEqual(day, {
+        date: '2026-06-10',
+        requested: 3,
+        responses: 2,
+        responseRate: 2 / 3,
+        score: 0.625,
+        satisfied: 0.5,
+      });
+      assert.equal(afterDay.requested, 0);
+
+      // A filter narrows it like every report: only c1 is high priority.
+      const high = await supervisor.call('GET', `/api/agent/reports/csat-trend?${DAY}&priority=high`);
+      assert.deepEqual(
+        { requested: high.body.days[0].requested, score: high.body.days[0].score },
+        { requested: 1, score: 1 },
+      );
+
+      const csv = await fetch(`${server.url}/api/agent/reports/csat-trend?${DAY}&format=csv`, {
+        headers: { cookie: supervisor.cookie },
+      });
+      assert.equal(csv.headers.get('content-type'), 'text/csv; charset=utf-8');
+      const bytes = new Uint8Array(await csv.arrayBuffer());
+      assert.deepEqual([...bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);
+      const rows = decodeCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+      assert.deepEqual(rows[0], ['date', 'requested', 'responses', 'responseRate', 'score', 'satisfied']);
+      assert.deepEqual(rows[1]?.slice(0, 3), ['2026-06-10', '3', '2']);
+      assert.equal(Number(rows[1]?.[4]), 0.625);
+
+      const denied = await agent.call('GET', `/api/agent/reports/csat-trend?${DAY}`);
+      assert.equal(denied.status, 403);
+    });
+
     test('CSV: RFC 4180 with a BOM, Chinese text, commas and quotes round-trip', async () => {
       const r = await fetch(`${server.url}/api/agent/reports/agents?${DAY}&format=csv`, {
         headers: { cookie: supervisor.cookie },

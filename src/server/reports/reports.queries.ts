@@ -235,6 +235,41 @@ export async function selectVolume(
   );
 }
 
+export type CsatDayRow = {
+  date: string;
+  requested: number;
+  responses: number;
+  score: number | null;
+  satisfied: number | null;
+};
+
+/**
+ * CSAT per local day of the range (every day, zeros where nobody was asked), the day being the conversation's
+ * creation day in the zone, as the summary scopes it: the days add up to the summary's figures.
+ */
+export async function selectCsatByDay(db: Queryable, s: ReportScope): Promise<CsatDayRow[]> {
+  return db.query<CsatDayRow>(
+    `WITH ${SCOPE},
+    surveyed AS (
+      SELECT ${VOLUME_KEYS.day} AS key, f.rating
+      FROM scope s JOIN ${FACTS} f ON f.conversation_id = s.id AND f.org_id = $1
+      WHERE f.csat_requested OR f.rating IS NOT NULL
+    ),
+    per_day AS (
+      SELECT key, count(*)::int AS requested, count(rating)::int AS responses,
+        avg((rating - 1) / 4.0)::float8 AS score,
+        avg(CASE WHEN rating >= 4 THEN 1.0 WHEN rating IS NOT NULL THEN 0.0 END)::float8 AS satisfied
+      FROM surveyed GROUP BY key
+    )
+    SELECT to_char(d, 'YYYY-MM-DD') AS date, COALESCE(p.requested, 0)::int AS requested,
+      COALESCE(p.responses, 0)::int AS responses, p.score, p.satisfied
+    FROM generate_series($2::date, $3::date, interval '1 day') AS d
+    LEFT JOIN per_day p ON p.key = to_char(d, 'YYYY-MM-DD')
+    ORDER BY d`,
+    scopeParams(s),
+  );
+}
+
 export type AgentFiguresRow = {
   agent_id: string;
   name: string;

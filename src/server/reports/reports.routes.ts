@@ -6,7 +6,9 @@ import type { App, AppDeps } from '../http/types.ts';
 import {
   agentsCsv,
   type CsvFile,
+  csatCsv,
   getAgentsReport,
+  getCsatTrend,
   getHandoffsReport,
   getSummary,
   getVolume,
@@ -45,6 +47,15 @@ export function registerReportRoutes(app: App, deps: AppDeps & { clock: Clock })
     async (request, reply) => {
       const report = await getVolume(request.ctx, request.query, now());
       return request.query.format === 'csv' ? sendCsv(reply, volumeCsv(report)) : report;
+    },
+  );
+
+  app.get(
+    '/api/agent/reports/csat-trend',
+    { schema: { tags, querystring: reportFiltersSchema }, preHandler },
+    async (request, reply) => {
+      const report = await getCsatTrend(request.ctx, request.query, now());
+      return request.query.format === 'csv' ? sendCsv(reply, csatCsv(report)) : report;
     },
   );
 

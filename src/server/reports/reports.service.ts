@@ -1,5 +1,6 @@
 import type {
   AgentsReport,
+  CsatTrendReport,
   DurationStats,
   HandoffsReport,
   ReportFilters,
@@ -17,6 +18,7 @@ import {
   type ReportScope,
   selectAgentFigures,
   selectBacklog,
+  selectCsatByDay,
   selectHandoffs,
   selectNextResponse,
   selectOrgTimeZone,
@@ -119,6 +121,22 @@ export async function getVolume(ctx: Ctx, filters: Filters & { by: VolumeBy }, n
   return { ...range, by: filters.by, rows: await selectVolume(ctx.db, scope, filters.by) };
 }
 
+export async function getCsatTrend(ctx: Ctx, filters: Filters, now: Date): Promise<CsatTrendReport> {
+  const { scope, range } = await scopeFor(ctx, filters, now);
+  const rows = await selectCsatByDay(ctx.db, scope);
+  return {
+    ...range,
+    days: rows.map((r) => ({
+      date: r.date,
+      requested: r.requested,
+      responses: r.responses,
+      responseRate: rate(r.responses, r.requested),
+      score: n(r.score),
+      satisfied: n(r.satisfied),
+    })),
+  };
+}
+
 export async function getAgentsReport(ctx: Ctx, filters: Filters, now: Date): Promise<AgentsReport> {
   const { scope, range } = await scopeFor(ctx, filters, now);
   const [agents, teams] = await Promise.all([
@@ -205,6 +223,15 @@ export function volumeCsv(r: VolumeReport): CsvFile {
     r,
     [r.by, 'conversations'],
     r.rows.map((row) => [row.key, row.conversations]),
+  );
+}
+
+export function csatCsv(r: CsatTrendReport): CsvFile {
+  return file(
+    'csat-by-day',
+    r,
+    ['date', 'requested', 'responses', 'responseRate', 'score', 'satisfied'],
+    r.days.map((d) => [d.date, d.requested, d.responses, d.responseRate, d.score, d.satisfied]),
   );
 }
 

@@ -3,6 +3,7 @@ import { CHANNELS, LOCALES, PRIORITIES } from '../../../contracts/domain.ts';
 import { BUILTIN_INTENTS } from '../../../contracts/intents.ts';
 import type {
   AgentsReport,
+  CsatTrendReport,
   HandoffsReport,
   ReportSummary,
   VolumeBy,
@@ -54,6 +55,7 @@ type Data = {
   byIntent: VolumeReport;
   agents: AgentsReport;
   handoffs: HandoffsReport;
+  csat: CsatTrendReport;
 };
 
 const VOLUMES: VolumeBy[] = ['day', 'hour', 'channel', 'intent'];
@@ -61,11 +63,12 @@ const VOLUMES: VolumeBy[] = ['day', 'hour', 'channel', 'intent'];
 async function loadReports(filters: Filters, signal: AbortSignal): Promise<Data> {
   const get = <T,>(path: string, extra: Record<string, string> = {}) =>
     callApi<T>(`/api/agent/reports/${path}?${reportQuery(filters, extra)}`, { signal });
-  const [summary, byDay, byHour, byChannel, byIntent, agents, handoffs] = await Promise.all([
+  const [summary, byDay, byHour, byChannel, byIntent, agents, handoffs, csat] = await Promise.all([
     get<ReportSummary>('summary'),
     ...VOLUMES.map((by) => get<VolumeReport>('volume', { by })),
     get<AgentsReport>('agents'),
     get<HandoffsReport>('handoffs'),
+    get<CsatTrendReport>('csat-trend'),
   ] as const);
   return {
     summary,
@@ -75,6 +78,24 @@ async function loadReports(filters: Filters, signal: AbortSignal): Promise<Data>
     byIntent: byIntent as VolumeReport,
     agents: agents as AgentsReport,
     handoffs: handoffs as HandoffsReport,
+    csat: csat as CsatTrendReport,
+  };
+}
+
+const percent = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+
+/** Score and response rate per day as two lines in percent; a day with no survey is a gap, not a zero. */
+function csatTrendOption(report: CsatTrendReport, scoreName: string, rateName: string): ChartOption {
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 40, right: 16, top: 30, bottom: 28 },
+    xAxis: { type: 'category', data: report.days.map((d) => d.date) },
+    yAxis: { type: 'value', min: 0, max: 100 },
+    series: [
+      { type: 'line', name: scoreName, data: report.days.map((d) => percent(d.score)), connectNulls: false },
+      { type: 'line', name: rateName, data: report.days.map((d) => percent(d.responseRate)), connectNulls: false },
+    ],
   };
 }
 
@@ -185,7 +206,8 @@ export default function Reports() {
       [{ name: text('kpi.conversations'), values: data.byIntent.rows.slice(0, 10).map((r) => r.conversations) }],
       true,
     );
-    return { volume, hours, channels, durations, sla, rates, handoffs, intents };
+    const csat = csatTrendOption(data.csat, text('csatScoreSeries'), text('csatRateSeries'));
+    return { volume, hours, channels, durations, sla, rates, handoffs, intents, csat };
   }, [data, locale]);
 
   const set = (key: keyof Filters) => (event: { target: { value: string } }) =>
@@ -249,6 +271,9 @@ export default function Reports() {
           <a className="button button--ghost button--small" href={csv('handoffs')} download>
             {text('csv.handoffs')}
           </a>
+          <a className="button button--ghost button--small" href={csv('csat-trend')} download data-testid="csv-csat">
+            {text('csv.csat')}
+          </a>
         </span>
       </div>
       {error && (
@@ -311,8 +336,10 @@ export default function Reports() {
             <Panel title={text('chart.handoffs')}>
               <Chart option={charts.handoffs} />
             </Panel>
+            <Panel title={text('chart.csat')}>
+              <Chart option={charts.csat} testId="chart-csat" />
+            </Panel>
           </div>
-          <p className="muted reports__note">{text('csatTrendMissing')}</p>
           <Panel title={text('agents')}>
             <table className="reports__table" data-testid="agents-table">
               <thead>
