@@ -19,9 +19,10 @@ export type LoadOptions = {
   /** The base URLs (http://…) of the nodes that are up now; clients take them in turn and skip the ones gone. */
   nodeUrls: () => string[];
   orgSlug: string;
-  agent: { email: string; password: string };
+  /** The agent whose console receives the messages (none: only what is stored is checked). */
+  agent?: { email: string; password: string };
   /** The node the agent's console is on first. */
-  agentNodeUrl: string;
+  agentNodeUrl?: string;
   customers: number;
   messagesPerCustomer: number;
   /** Pause between one customer's messages (a random share of it, so the customers do not march in step). */
@@ -81,9 +82,9 @@ export function createFaultLoad(options: LoadOptions): FaultLoad {
     }
   };
 
-  const liveUrl = (preferred: number): { url: string; node: number } => {
+  const liveUrl = (preferred: number): { url: string; node: number } | undefined => {
     const urls = options.nodeUrls();
-    if (urls.length === 0) throw new Error('no node is up');
+    if (urls.length === 0) return undefined;
     const node = preferred % urls.length;
     return { url: urls[node], node };
   };
@@ -97,12 +98,12 @@ export function createFaultLoad(options: LoadOptions): FaultLoad {
   const agentSeqs = new Map<string, Set<number>>();
   let agentSocket: WebSocket | undefined;
   let agentCookie = '';
-  let agentNode = options.nodeUrls().indexOf(options.agentNodeUrl);
+  let agentNode = options.agentNodeUrl ? options.nodeUrls().indexOf(options.agentNodeUrl) : 0;
 
   async function loginAgent(url: string): Promise<void> {
     const result = await request(`${url}/api/agent/auth/login`, {
       method: 'POST',
-      body: { email: options.agent.email, password: options.agent.password },
+      body: { email: options.agent?.email, password: options.agent?.password },
     });
     if (result.status !== 200) throw new Error(`agent login failed: ${result.status} ${JSON.stringify(result.body)}`);
     agentCookie = (result.headers.get('set-cookie') ?? '').split(';')[0];
@@ -111,7 +112,11 @@ export function createFaultLoad(options: LoadOptions): FaultLoad {
   function connectAgent(first: boolean): Promise<void> {
     return new Promise((resolve) => {
       if (closed) return resolve();
-      const { url } = first ? { url: options.agentNodeUrl } : liveUrl(agentNode);
+      const url = first ? options.agentNodeUrl : liveUrl(agentNode)?.url;
+      if (!url) {
+        setTimeout(() => void connectAgent(false), RECONNECT_DELAY_MS);
+        return resolve();
+      }
       const socket = new WebSocket(`${wsUrl(url)}/api/agent/ws`, { headers: { cookie: agentCookie } });
       agentSocket = socket;
       let opened = false;
@@ -162,8 +167,11 @@ export function createFaultLoad(options: LoadOptions): FaultLoad {
     const pending = new Map<string, (outcome: { ack?: string; retryMs?: number; closed?: boolean }) => void>();
     const open = (): Promise<WebSocket | undefined> => {
       if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
-      opening ??= new Promise<WebSocket | undefined>((resolve) => {
-        const { url, node } = liveUrl(customer.node);
+      if (opening) return opening;
+      const live = liveUrl(customer.node);
+      if (!live) return Promise.resolve(undefined);
+      opening = new Promise<WebSocket | undefined>((resolve) => {
+        const { url, node } = live;
         customer.node = node;
         const ws = new WebSocket(`${wsUrl(url)}/api/widget/ws?token=${encodeURIComponent(customer.token)}`);
         ws.on('open', () => {
@@ -263,8 +271,10 @@ export function createFaultLoad(options: LoadOptions): FaultLoad {
         }
       };
       await Promise.all(Array.from({ length: 16 }, worker));
-      await loginAgent(options.agentNodeUrl);
-      await connectAgent(true);
+      if (options.agent && options.agentNodeUrl) {
+        await loginAgent(options.agentNodeUrl);
+        await connectAgent(true);
+      }
     },
     async run(deadlineMs) {
       const deadline = Date.now() + deadlineMs;
@@ -292,7 +302,11 @@ export function createFaultLoad(options: LoadOptions): FaultLoad {
       const storedIds = new Set(rows.map((r) => r.client_id));
       const duplicatedRows = rows.reduce((sum, r) => sum + r.copies - 1, 0);
       const lostIds = [...acknowledged.keys()].filter((id) => !storedIds.has(id));
-      const missingFromAgent = [...acknowledged.entries()].filter(([, id]) => !agentSeen.has(id)).map(([c]) => c);
+      // Without an agent there is no other side: lost means not stored, and nothing is counted as delivered.
+      const hasAgent = options.agent !== undefined;
+      const missingFromAgent = hasAgent
+        ? [...acknowledged.entries()].filter(([, id]) => !agentSeen.has(id)).map(([c]) => c)
+        : [];
       const deliveredIds = [...acknowledged.values()].filter((id) => agentSeen.has(id));
       incidents.agentReplayedAgain = agentReplayedAgain;
       return {

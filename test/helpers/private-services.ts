@@ -3,10 +3,11 @@
  * start again. The machine's shared services (5432, 6379) serve other suites running at the same time and are never
  * touched by the fault tests.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from '../../bench/cluster.ts';
 
 export const POSTGRES_BIN = process.env.KEFU_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -47,17 +48,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = path.join(dir, 'data');
   const user = postgresUser();
   if (user) fs.chownSync(dir, user.uid, user.gid);
-  const run = (bin: string, args: string[]) => {
-    const result = spawnSync(path.join(POSTGRES_BIN, bin), args, {
-      cwd: dir,
-      encoding: 'utf8',
-      ...(user ? { uid: user.uid, gid: user.gid } : {}),
-    });
-    if (result.status !== 0) {
-      throw new Error(`${bin} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  // Not spawnSync: the load the test runs must go on while the server stops and starts.
+  const run = async (bin: string, args: string[]) => {
+    try {
+      await promisify(execFile)(path.join(POSTGRES_BIN, bin), args, {
+        cwd: dir,
+        encoding: 'utf8',
+        ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      });
+    } catch (error) {
+      const e = error as { code?: unknown; stdout?: string; stderr?: string };
+      throw new Error(`${bin} ${args.join(' ')} failed (${e.code}):\n${e.stdout}\n${e.stderr}`);
     }
   };
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  await run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   const port = await freePort();
   const options = [
     `-p ${port}`,
@@ -69,12 +73,12 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   ].join(' ');
   let running = false;
   const start = async () => {
-    run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+    await run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', 'start']);
     running = true;
   };
   const stop = async () => {
     if (!running) return;
-    run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
+    await run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
     running = false;
   };
   await start();
@@ -85,7 +89,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     start,
     async destroy() {
       try {
-        if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        if (running) await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         running = false;
         fs.rmSync(dir, { recursive: true, force: true });

@@ -23,15 +23,31 @@ export type EventBus = {
   close(): Promise<void>;
 };
 
+const OUTAGE_WARNING_EVERY_MS = 10_000;
+let lastOutageWarning = 0;
+
+/**
+ * While PostgreSQL is away every listener of every event fails alike: one warning every few seconds says so, instead
+ * of an error per listener per event burying the log.
+ */
+function listenerFailed(log: Logger, error: unknown, event: DomainEvent): void {
+  if ((error as { code?: unknown })?.code === 'database_unavailable') {
+    if (Date.now() - lastOutageWarning < OUTAGE_WARNING_EVERY_MS) return;
+    lastOutageWarning = Date.now();
+    log.warn({ event: event.type }, 'listeners failing: the database is unavailable (their side effects are skipped)');
+    return;
+  }
+  log.error({ err: error, event: event.type }, 'listener failed');
+}
+
 /** Calls each handler, isolating failures: a failing listener must not break the publisher or the other listeners. */
 export function deliver(handlers: Iterable<DomainEventHandler>, event: DomainEvent, log: Logger): void {
   for (const handler of handlers) {
     try {
       const result = handler(event);
-      if (result instanceof Promise)
-        result.catch((error) => log.error({ err: error, event: event.type }, 'listener failed'));
+      if (result instanceof Promise) result.catch((error) => listenerFailed(log, error, event));
     } catch (error) {
-      log.error({ err: error, event: event.type }, 'listener failed');
+      listenerFailed(log, error, event);
     }
   }
 }

@@ -11,7 +11,8 @@ export function installErrorHandling(
 ): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     const { status, code, message } = describeError(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // An outage is logged where it is noticed (the pool, the job queue), not once per refused request.
+    if (status >= 500 && code !== 'database_unavailable') request.log.error({ err: error }, 'request failed');
     if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
       reply.header('retry-after', String(error.retryAfterSeconds));
     }
