@@ -354,6 +354,113 @@ export async function insertMessageWithNextSeq(
   return { ...row, first_reply_at: row.first_reply_at_after };
 }
 
+/** One message of a batch: where it goes, what it is, and (for a customer) whose conversation it must be. */
+export type BatchedMessage = { conversationId: string; message: NewMessage; onlyContactId: string | null };
+
+/** A stored row of a batch, by the index of its input; inputs with no row were refused or already stored. */
+export type BatchedRow = MessageRow & {
+  input_index: number;
+  status: ConversationStatus;
+  prev_status: ConversationStatus;
+  first_reply_at_after: Date | null;
+  prev_first_reply_at: Date | null;
+  contact_id: string;
+  inbox_id: string;
+};
+
+/**
+ * Group commit: stores many messages (of many conversations, several per conversation allowed) in ONE statement,
+ * the same work as `insertMessageWithNextSeq` for each. Each conversation is locked once (in id order, so two
+ * batches cannot deadlock), takes `last_seq + k` for its k messages, which get consecutive seqs in input order.
+ * Inputs are left out — no row, no seq — when the conversation is missing, closed or someone else's, or when their
+ * client_id is already stored; client ids must be distinct within one batch per conversation (the caller merges
+ * repeats). A client_id committed by someone else between this statement's snapshot and its insert still fails the
+ * whole statement with a unique violation (nothing stored): the caller then stores the batch one by one.
+ * `status`/`prev_status` and the first-reply times are the conversation's before and after the whole batch.
+ */
+export async function insertMessagesWithNextSeq(
+  db: Queryable,
+  orgId: string,
+  batch: readonly BatchedMessage[],
+): Promise<BatchedRow[]> {
+  const column = <T>(pick: (b: BatchedMessage) => T) => batch.map(pick);
+  return db.query<BatchedRow>(
+    `WITH input AS (
+       SELECT (t.ord - 1)::int AS input_index, t.conversation_id, t.author_kind, t.author_id, t.author_name, t.body,
+              t.private, t.client_id, t.meta, t.preview, t.only_contact_id
+         FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::boolean[], $8::text[],
+                     $9::jsonb[], $10::jsonb[], $11::uuid[])
+              WITH ORDINALITY AS t(conversation_id, author_kind, author_id, author_name, body, private, client_id,
+                                   meta, preview, only_contact_id, ord)
+     ), prev AS (
+       SELECT c.id, c.status, c.first_reply_at, c.contact_id FROM conversations c
+        WHERE c.org_id = $1 AND c.status <> 'closed' AND c.id IN (SELECT conversation_id FROM input)
+        ORDER BY c.id
+        FOR UPDATE
+     ), fresh AS (
+       SELECT i.*, row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.input_index) AS n
+         FROM input i JOIN prev ON prev.id = i.conversation_id
+        WHERE (i.only_contact_id IS NULL OR prev.contact_id = i.only_contact_id)
+          AND (i.client_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM messages m
+                 WHERE m.org_id = $1 AND m.conversation_id = i.conversation_id AND m.client_id = i.client_id))
+     ), per_conversation AS (
+       SELECT conversation_id, count(*)::int AS k,
+              (array_agg(preview ORDER BY input_index DESC))[1] AS last_preview,
+              bool_or(author_kind = 'customer') AS has_customer,
+              bool_or(author_kind = 'agent' AND NOT private) AS has_agent_reply
+         FROM fresh GROUP BY conversation_id
+     ), claim AS (
+       UPDATE conversations c
+          SET last_seq = c.last_seq + pc.k,
+              last_message = pc.last_preview,
+              last_activity_at = now(),
+              updated_at = now(),
+              status = CASE WHEN pc.has_customer AND c.status IN ('pending', 'snoozed', 'resolved') THEN 'open'
+                            ELSE c.status END,
+              resolved_at = CASE WHEN pc.has_customer AND c.status = 'resolved' THEN NULL ELSE c.resolved_at END,
+              first_reply_at = CASE WHEN pc.has_agent_reply AND c.first_reply_at IS NULL THEN now()
+                                    ELSE c.first_reply_at END
+         FROM per_conversation pc, prev
+        WHERE c.id = pc.conversation_id AND prev.id = c.id AND c.org_id = $1
+    RETURNING c.id, c.org_id, c.last_seq - pc.k AS base_seq, c.status, prev.status AS prev_status, c.first_reply_at,
+              prev.first_reply_at AS prev_first_reply_at, c.contact_id, c.inbox_id
+     ), inserted AS (
+       INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, private,
+                             client_id, meta)
+       SELECT claim.org_id, claim.id, claim.base_seq + fresh.n, fresh.author_kind, fresh.author_id,
+              fresh.author_name, fresh.body, fresh.private, fresh.client_id, fresh.meta
+         FROM fresh JOIN claim ON claim.id = fresh.conversation_id
+        ORDER BY fresh.input_index
+       RETURNING ${MESSAGE_COLUMNS}
+     )
+     SELECT inserted.*, fresh.input_index, claim.status, claim.prev_status, claim.first_reply_at AS first_reply_at_after,
+            claim.prev_first_reply_at, claim.contact_id, claim.inbox_id
+       FROM inserted
+       JOIN claim ON claim.id = inserted.conversation_id
+       JOIN fresh ON fresh.conversation_id = inserted.conversation_id AND claim.base_seq + fresh.n = inserted.seq`,
+    [
+      orgId,
+      column((b) => b.conversationId),
+      column((b) => b.message.authorKind),
+      column((b) => b.message.authorId),
+      column((b) => b.message.authorName),
+      column((b) => b.message.body),
+      column((b) => b.message.private),
+      column((b) => b.message.clientId),
+      column((b) => JSON.stringify(b.message.meta)),
+      column((b) =>
+        JSON.stringify({
+          body: b.message.body.slice(0, 200),
+          authorKind: b.message.authorKind,
+          private: b.message.private,
+        }),
+      ),
+      column((b) => b.onlyContactId),
+    ],
+  );
+}
+
 /** Whether a conversation exists and is closed (to tell "closed" from "not found" after a refused send). */
 export async function selectConversationStatus(
   db: Queryable,

@@ -10,7 +10,6 @@ import {
   type MessageRow,
   type NewMessage,
   insertConversation,
-  insertMessageWithNextSeq,
   nextConversationNumber,
   selectConversation,
   conversationSearch,
@@ -25,6 +24,7 @@ import {
   updateConversationFields,
   hasConversationColumn,
 } from './conversations.queries.ts';
+import { storeMessage } from './message-batch.ts';
 import { screenAgentMessage, screenCustomerMessageIn } from './message-policy.ts';
 import { toConversationSla } from '../sla/sla-timers.ts';
 import { setManualPriority } from '../priorities/manual-priority.ts';
@@ -276,15 +276,14 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
   const message: NewMessage = { ...author, body, clientId: input.clientId, meta };
   // A customer may only write to their own conversations; the check rides along in the insert's WHERE clause.
   const onlyContactId = ctx.actor.kind === 'customer' ? ctx.actor.contactId : null;
-  let stored: StoredMessage | undefined;
-  try {
-    stored = await insertMessageWithNextSeq(ctx.db, ctx.org.id, conversationId, message, onlyContactId);
-  } catch (error) {
-    if (!isUniqueViolation(error) || !input.clientId) throw error;
-    const existing = await selectMessageByClientId(ctx.db, ctx.org.id, conversationId, input.clientId);
-    if (!existing) throw error;
-    return toMessage(existing);
+  // Batched with the other sends of the moment (group commit, see message-batch.ts); resolved after the commit.
+  const outcome = await storeMessage(ctx.db, ctx.org.id, { conversationId, message, onlyContactId });
+  if (outcome.kind === 'existing') {
+    // A retried clientId: the first message, no new seq, nothing published.
+    const existing = await selectMessageByClientId(ctx.db, ctx.org.id, conversationId, outcome.clientId);
+    if (existing) return toMessage(existing);
   }
+  const stored: StoredMessage | undefined = outcome.kind === 'stored' ? outcome.row : undefined;
   if (!stored) {
     const status = await selectConversationStatus(ctx.db, ctx.org.id, conversationId, onlyContactId);
     if (status === 'closed') throw new AppError('conflict', 'This conversation is closed; start a new one.');
@@ -305,10 +304,6 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
   if (!stored.prev_first_reply_at && stored.first_reply_at) changes.push('firstReplyAt');
   if (changes.length > 0) await publishConversationUpdated(ctx, conversationId, changes);
   return published;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 export async function publishConversationUpdated(
