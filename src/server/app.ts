@@ -39,6 +39,7 @@ import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
 import { startFeedback } from './feedback/feedback.listener.ts';
 import { registerFeedbackRoutes } from './feedback/feedback.routes.ts';
 import { registerReportRoutes } from './reports/reports.routes.ts';
+import { startSurgeAlertMail } from './surge/surge-mail.listener.ts';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events/bus.ts';
 import { installErrorHandling } from './http/errors.ts';
@@ -214,6 +215,7 @@ async function wireApp(
     { sweepSeconds: deps.jobQueue?.slaSweepSeconds },
   );
   await startSurgeDetector({ db, log, events, jobs, clock }, { sweepSeconds: deps.jobQueue?.surgeSweepSeconds });
+  const stopSurgeAlertMail = startSurgeAlertMail({ db, log, events, mailer, publicUrl: config.publicUrl });
   const agentTools = startAgentTools({ db, log, events });
   await scheduleSnoozeWakeups(jobs, { db, log, events }, { clock });
   const routing = startRouting({ db, log, events, jobs, clock });
@@ -285,6 +287,7 @@ async function wireApp(
     feedback.close();
     stopChannelDelivery();
     stopWebhooks();
+    stopSurgeAlertMail();
     await smtp?.close();
   });
   return { app, gateway, bot, jobs, smtpPort: smtp?.port };

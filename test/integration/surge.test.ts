@@ -6,7 +6,7 @@ import type { SurgeChangedEvent } from '../../src/contracts/surge.ts';
 import { systemClock } from '../../src/server/clock.ts';
 import { detectSurgeFor, sweepSurge } from '../../src/server/surge/surge.service.ts';
 import { testDatabases } from '../helpers/databases.ts';
-import { enableRouting } from '../helpers/routing.ts';
+import { enableRouting, eventually } from '../helpers/routing.ts';
 import {
   type AgentClient,
   connectSocket,
@@ -57,6 +57,15 @@ for (const database of await testDatabases()) {
       await db.drop();
     });
 
+    /** The surge alert mails in the outbox (the mailer keeps them there without SMTP, as the other mail tests read). */
+    const alertMails = () =>
+      db.query<{ to_address: string; subject: string; body: string }>(
+        `SELECT to_address, subject, body FROM outbound_emails
+          WHERE org_id = $1 AND (subject LIKE '%尖峰模式%' OR subject LIKE '%高峰模式%' OR subject LIKE '%surge mode%')
+          ORDER BY created_at`,
+        [org.id],
+      );
+
     async function startChat(body: string) {
       const visitor = await startVisitor(server, org);
       const created = await visitor.call('POST', '/api/widget/conversations', {
@@ -73,6 +82,7 @@ for (const database of await testDatabases()) {
       const state = await admin.call('GET', '/api/agent/surge');
       assert.equal(state.status, 200);
       assert.equal(state.body.state.active, false);
+      await db.query(`UPDATE agents SET locale = 'zh-TW' WHERE id = $1`, [org.agents.agent.id]);
       const optIn = await agent.call('PATCH', '/api/agent/surge/opt-in', { optIn: true });
       assert.equal(optIn.status, 200, JSON.stringify(optIn.body));
       assert.equal(optIn.body.optIn, true);
@@ -110,6 +120,16 @@ for (const database of await testDatabases()) {
         org.id,
       ]);
       assert.equal(surges.n, 1);
+
+      // …and emailed once, in their own language (zh-TW), through the outbox; nobody who did not opt in is.
+      const mails = await eventually(async () => {
+        const rows = await alertMails();
+        return rows.length > 0 && rows;
+      });
+      assert.equal(mails.length, 1);
+      assert.equal(mails[0]?.to_address, org.agents.agent.email);
+      assert.match(mails[0]?.subject ?? '', /尖峰模式/);
+      assert.match(mails[0]?.body ?? '', /新對話激增/);
     });
 
     test('a conversation arriving in surge mode gets the peak SLA targets', async () => {
@@ -193,6 +213,17 @@ for (const database of await testDatabases()) {
       assert.equal(auto.status, 200);
       assert.equal(auto.body.state.manual, null);
       assert.equal(auto.body.state.active, true);
+      // A new surge is a new alert: a second mail, not one per detector run.
+      const mails = await eventually(async () => {
+        const rows = await alertMails();
+        return rows.length > 1 && rows;
+      });
+      await sweepSurge(deps());
+      assert.equal(mails.length, 2);
+      assert.deepEqual(
+        (await alertMails()).map((m) => m.to_address),
+        [org.agents.agent.email, org.agents.agent.email],
+      );
     });
 
     test('the surge report lists the surges with their measures', async () => {

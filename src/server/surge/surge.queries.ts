@@ -240,3 +240,28 @@ export async function selectSurgeReports(db: Queryable, orgId: string, limit: nu
     [orgId, limit],
   );
 }
+
+// ---------- Off-duty alert mail ----------
+
+export type SurgeAlertRecipientRow = {
+  agent_id: string;
+  email: string;
+  name: string;
+  locale: string;
+  org_name: string;
+};
+
+/** The alerted agents' addresses and languages (still enabled and still opted in when the mail goes). */
+export async function selectSurgeAlertRecipients(
+  db: Queryable,
+  orgId: string,
+  agentIds: string[],
+): Promise<SurgeAlertRecipientRow[]> {
+  return db.query<SurgeAlertRecipientRow>(
+    `SELECT a.id AS agent_id, a.email, a.name, a.locale, o.name AS org_name
+       FROM agents a JOIN organizations o ON o.id = a.org_id
+      WHERE a.org_id = $1 AND o.id = $1 AND a.id = ANY($2::uuid[]) AND a.surge_opt_in AND a.disabled_at IS NULL
+      ORDER BY a.email`,
+    [orgId, agentIds],
+  );
+}
