@@ -69,6 +69,7 @@ describe('faults: restart PostgreSQL under load', {
       await sleep(1500);
       const wsErrorsDuringOutage = load.incidents.errors.get('database_unavailable') ?? 0;
       await postgres.start();
+      const [{ restartedAt }] = await cluster.db.query<{ restartedAt: Date }>('SELECT now() AS "restartedAt"');
       await running;
       await load.awaitDelivery(15_000);
       const counts = await load.counts(cluster.db);
@@ -93,6 +94,18 @@ describe('faults: restart PostgreSQL under load', {
       assert.deepEqual(counts.lostIds, [], 'no acknowledged message is missing from the database');
       assert.deepEqual(counts.missingFromAgent, [], 'every acknowledged message reached the agent');
       assert.equal(counts.duplicated, 0, 'nothing stored or delivered twice');
+      // The job queue's loops lived through it: a periodic job (every 15 s) completes again after the restart.
+      const jobRan = async () => {
+        const [row] = await cluster.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${cluster.schema}_jobs".job
+            WHERE name = 'conversations.wake-snoozed' AND state = 'completed' AND completed_on > $1`,
+          [restartedAt],
+        );
+        return row.n > 0;
+      };
+      const until = Date.now() + 30_000;
+      while (!(await jobRan()) && Date.now() < until) await sleep(500);
+      assert.ok(await jobRan(), 'a periodic job ran again after the database came back');
     } finally {
       load.close();
     }
