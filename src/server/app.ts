@@ -77,10 +77,13 @@ import { startSmtpListener } from './email/email-listener.ts';
 import { registerEmailRoutes } from './email/email.routes.ts';
 import { createEmailSender } from './email/email-outbound.ts';
 import { startImapPollers } from './email/imap-poller.ts';
+import { sealPlaintextSecrets } from './secrets/seal-at-rest.ts';
+import { ensureSecretKey } from './secrets/secret-key.ts';
 import { createHelpCentreOrgs } from './kb/help-org.ts';
 import { registerHelpRoutes } from './kb/help.routes.ts';
 import { createKbIndexCache } from './kb/kb-index.ts';
 import { registerKbRoutes } from './kb/kb.routes.ts';
+import { startTelegramPollers } from './telegram/telegram-poller.ts';
 import { createTelegramSender } from './telegram/telegram.listener.ts';
 import { registerTelegramRoutes } from './telegram/telegram.routes.ts';
 import { createRateLimiter, limitCustomerMessage, scheduleRateLimitCleanup } from './rate-limit/rate-limit.service.ts';
@@ -120,6 +123,9 @@ export type BuiltApp = {
 /** Builds the HTTP + WebSocket server around already-open parts; the caller decides when to listen and close. */
 export async function createApp(deps: CreateAppDeps): Promise<BuiltApp> {
   const { config, db, log, events } = deps;
+  // Before anything reads a stored secret: the key, then the sweep that seals what is still in plaintext.
+  ensureSecretKey(config, log);
+  await sealPlaintextSecrets(db, log);
   const app = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
     // Per-request lines only when debugging: at 500 messages/s they would cost more than the requests.
@@ -228,6 +234,8 @@ async function wireApp(
   const smtp = config.smtpListener ? await startSmtpListener({ db, log, events }, config.smtpListener) : undefined;
   // Email inboxes with settings.email.imap read their mailbox (one node per inbox; see imap-poller.ts).
   const imap = await startImapPollers({ db, log, events });
+  // Telegram inboxes in polling mode ask getUpdates (one node per bot; see telegram-poller.ts).
+  const telegramPolling = await startTelegramPollers({ db, log, events, config });
 
   app.get('/api/health', { schema: { hide: true } }, async () => {
     await pingDatabase(db);
@@ -276,6 +284,7 @@ async function wireApp(
   app.addHook('onClose', async () => {
     // First: a message being taken finishes while the listeners it wakes still run.
     await imap.stop();
+    await telegramPolling.stop();
     gateway.close();
     metrics.close();
     bot.close();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSecretKey } from './secrets/sealed.ts';
 import { WIDGET_RATE_LIMITS_PATTERN, type WidgetRateLimits, widgetRateLimitsFrom } from './rate-limit/widget-limits.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -83,6 +84,18 @@ const envSchema = z.object({
   KEFU_API_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(600)),
   /** The Telegram Bot API's base URL (tests point it at a local stub). */
   KEFU_TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
+  /** The key stored secrets are sealed with (secrets/sealed.ts): 32 bytes as 64 hex digits or base64. */
+  KEFU_SECRET_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((text, zctx) => {
+        const key = parseSecretKey(text);
+        if (!key) zctx.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex digits or base64' });
+        return key ?? Buffer.alloc(0);
+      })
+      .optional(),
+  ),
 });
 
 export type Config = {
@@ -122,6 +135,11 @@ export type Config = {
   apiRateLimitPerMinute: number;
   /** The Telegram Bot API's base URL, without a trailing slash. */
   telegramApiRoot: string;
+  /**
+   * KEFU_SECRET_KEY: what stored secrets are sealed with. Unset: a key file generated in the data directory
+   * (secrets/secret-key.ts), which only the embedded database may rely on in production.
+   */
+  secretKey: Buffer | undefined;
 };
 
 /** Parses the environment once at start; a bad variable stops the process with a message that names it. */
@@ -132,6 +150,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (env.NODE_ENV === 'production' && e.DATABASE_URL && !e.KEFU_SECRET_KEY) {
+    // Nodes sharing a PostgreSQL database must share the key, and a key file beside one node is neither shared nor
+    // kept apart from the data it protects.
+    throw new ConfigError(
+      'Invalid configuration:\n  KEFU_SECRET_KEY: required with DATABASE_URL under NODE_ENV=production ' +
+        '(32 random bytes, e.g. `openssl rand -base64 32`); stored secrets are encrypted with it',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -171,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     apiRateLimitPerMinute: e.KEFU_API_RATE_LIMIT,
     telegramApiRoot: e.KEFU_TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    secretKey: e.KEFU_SECRET_KEY,
   };
 }
 

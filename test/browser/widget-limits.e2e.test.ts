@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { unseal } from '../../src/server/secrets/sealed.ts';
 import { signVisitorToken } from '../../src/server/visitors/tokens.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { testDatabases } from '../helpers/databases.ts';
@@ -33,7 +34,8 @@ describe('the widget renews its visitor token, slows down when told to, and says
     const [secret] = await db.query<{ value: string }>(
       "SELECT value FROM app_secrets WHERE name = 'visitor_token_key'",
     );
-    visitorKey = secret.value;
+    // Stored sealed (secrets/sealed.ts).
+    visitorKey = unseal(secret.value);
   });
   after(async () => {
     await browser?.close();

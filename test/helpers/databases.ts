@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { type Db, openPglite, openPostgres } from '../../src/server/db/db.ts';
 import { migrate } from '../../src/server/db/migrate.ts';
 import { isAvailable, servicesRequired, TEST_POSTGRES_URL } from './services.ts';
+import './test-secret-key.ts';
 
 export type TestDatabase = { name: 'pglite' | 'postgres'; open(): Promise<Db & { drop(): Promise<void> }> };
 

@@ -13,6 +13,7 @@ import type { App } from '../../src/server/http/types.ts';
 import { insertInbox, insertOrg } from '../../src/server/orgs/orgs.queries.ts';
 import { seedStarterKb } from '../../src/server/seed/starter-kb.ts';
 import { signIdentityToken } from '../../src/server/visitors/tokens.ts';
+import './test-secret-key.ts';
 
 export type TestOrg = {
   id: string;

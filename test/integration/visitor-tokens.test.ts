@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { unseal } from '../../src/server/secrets/sealed.ts';
 import { signIdentityToken, signToken, signVisitorToken } from '../../src/server/visitors/tokens.ts';
 import { VISITOR_RENEWAL_GRACE_SECONDS } from '../../src/server/visitors/visitors.service.ts';
 import { testDatabases } from '../helpers/databases.ts';
@@ -46,7 +47,8 @@ for (const database of await testDatabases()) {
       const [secret] = await db.query<{ value: string }>(
         "SELECT value FROM app_secrets WHERE name = 'visitor_token_key'",
       );
-      visitorKey = secret.value;
+      // Stored sealed (secrets/sealed.ts).
+      visitorKey = unseal(secret.value);
     });
     after(async () => {
       await server.close();

@@ -1,5 +1,6 @@
 import type { AgentRole, Locale } from '../../contracts/domain.ts';
 import type { Queryable } from '../db/db.ts';
+import { seal, unsealOptional } from '../secrets/sealed.ts';
 
 export type AgentRow = {
   id: string;
@@ -20,10 +21,15 @@ export type AgentRow = {
 const AGENT_COLUMNS =
   'id, org_id, email, name, password_hash, role, locale, totp_secret, totp_enabled, totp_last_step, disabled_at, permissions';
 
+/** The row with its TOTP seed opened (stored sealed: with it anyone could make the agent's codes). */
+function openAgent(row: AgentRow | undefined): AgentRow | undefined {
+  return row && { ...row, totp_secret: unsealOptional(row.totp_secret) };
+}
+
 /** Login is the one lookup not scoped by organization: the email identifies the agent and with it the org. */
 export async function selectAgentByEmail(db: Queryable, email: string): Promise<AgentRow | undefined> {
   const rows = await db.query<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE lower(email) = lower($1)`, [email]);
-  return rows[0];
+  return openAgent(rows[0]);
 }
 
 export async function selectAgentInOrg(db: Queryable, orgId: string, agentId: string): Promise<AgentRow | undefined> {
@@ -31,14 +37,15 @@ export async function selectAgentInOrg(db: Queryable, orgId: string, agentId: st
     orgId,
     agentId,
   ]);
-  return rows[0];
+  return openAgent(rows[0]);
 }
 
 export async function selectAgentsInOrg(db: Queryable, orgId: string): Promise<AgentRow[]> {
-  return db.query<AgentRow>(
+  const rows = await db.query<AgentRow>(
     `SELECT ${AGENT_COLUMNS} FROM agents WHERE org_id = $1 AND disabled_at IS NULL ORDER BY name`,
     [orgId],
   );
+  return rows.map((row) => openAgent(row) as AgentRow);
 }
 
 export async function insertAgent(
@@ -60,7 +67,7 @@ export async function updateAgentTotp(
 ): Promise<void> {
   await db.query(
     'UPDATE agents SET totp_secret = $3, totp_enabled = $4, totp_last_step = NULL WHERE org_id = $1 AND id = $2',
-    [orgId, agentId, t.secret, t.enabled],
+    [orgId, agentId, t.secret === null ? null : seal(t.secret), t.enabled],
   );
 }
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { z } from 'zod';
+import { unseal } from '../secrets/sealed.ts';
 import { type EmailDeps, receiveEmail } from './email-inbound.ts';
 import {
   claimImapLease,
@@ -80,13 +81,23 @@ export async function startImapPollers(
         continue;
       }
       seen.add(row.id);
-      const key = JSON.stringify([email.address, parsed.data]);
+      let settings: ImapSettings;
+      try {
+        // Stored sealed (secrets/sealed.ts); opened only here, for the login.
+        settings = { ...parsed.data, password: unseal(parsed.data.password) };
+      } catch (error) {
+        if (!running.has(row.id)) {
+          deps.log.warn({ inboxId: row.id, reason: (error as Error).message }, 'IMAP: cannot open the password');
+        }
+        continue;
+      }
+      const key = JSON.stringify([email.address, settings]);
       const current = running.get(row.id);
       if (current?.key === key) continue;
       if (current) await current.poller.stop();
       running.set(row.id, {
         key,
-        poller: startInboxPoller(deps, { id: row.id, orgId: row.org_id, address: email.address }, parsed.data, owner),
+        poller: startInboxPoller(deps, { id: row.id, orgId: row.org_id, address: email.address }, settings, owner),
       });
     }
     for (const [id, current] of running) {

@@ -128,6 +128,16 @@ export type DomainEvent =
       /** A knowledge-base article or the synonyms changed: every node drops its search index of the organization. */
       type: 'kb.changed';
       orgId: string;
+    }
+  | {
+      /**
+       * An email or Telegram inbox was added, changed or removed: every node's IMAP and Telegram pollers look again at
+       * once instead of at their next rescan.
+       */
+      type: 'inbox.changed';
+      orgId: string;
+      inboxId: string;
+      kind: 'email' | 'telegram';
     };
 
 export type DomainEventType = DomainEvent['type'];

@@ -8,6 +8,7 @@ import type {
   FreezeExchangeAccountResponse,
 } from '../../contracts/exchange.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { unseal } from '../secrets/sealed.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { getConversation } from '../conversations/conversations.service.ts';
@@ -32,7 +33,8 @@ export const exchangeSettingsSchema = z.discriminatedUnion('kind', [
     kind: z.literal('http'),
     baseUrl: z.url({ protocol: /^https?$/ }),
     keyId: z.string().min(1).max(128),
-    secret: z.string().min(16).max(512),
+    // Sealed when stored (secrets/sealed.ts), which makes it longer than the secret itself.
+    secret: z.string().min(16).max(1024),
     timeoutMs: z.number().int().min(100).max(30_000).default(5000),
   }),
 ]);
@@ -78,7 +80,14 @@ function buildConnector(db: Db, orgId: string, raw: unknown, log: Logger | undef
     );
   }
   if (settings.data.kind === 'sandbox') return createSandboxExchange(db, orgId);
-  const { baseUrl, keyId, secret, timeoutMs } = settings.data;
+  const { baseUrl, keyId, timeoutMs } = settings.data;
+  let secret: string;
+  try {
+    // Stored sealed (secrets/sealed.ts); opened only for the connector that signs with it.
+    secret = unseal(settings.data.secret);
+  } catch (error) {
+    return unavailableConnector(new ExchangeUnavailableError('rejected', (error as Error).message));
+  }
   return createHttpConnector({ baseUrl, keyId, secret, timeoutMs, log: log?.child({ exchange: 'http', orgId }) });
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { seal, unseal, unsealOptional } from '../secrets/sealed.ts';
 
 export type OrgRow = {
   id: string;
@@ -43,13 +44,18 @@ export async function insertOrg(
   return rows[0].id;
 }
 
+/** The row with its identity-token key opened (stored sealed). */
+function openInbox(row: InboxRow | undefined): InboxRow | undefined {
+  return row && { ...row, identity_secret: unsealOptional(row.identity_secret) };
+}
+
 export async function selectWebInbox(db: Queryable, orgId: string): Promise<InboxRow | undefined> {
   const rows = await db.query<InboxRow>(
     `SELECT id, org_id, kind, name, identity_secret, settings FROM inboxes
       WHERE org_id = $1 AND kind = 'web' ORDER BY created_at LIMIT 1`,
     [orgId],
   );
-  return rows[0];
+  return openInbox(rows[0]);
 }
 
 export async function selectInbox(db: Queryable, orgId: string, inboxId: string): Promise<InboxRow | undefined> {
@@ -57,7 +63,7 @@ export async function selectInbox(db: Queryable, orgId: string, inboxId: string)
     'SELECT id, org_id, kind, name, identity_secret, settings FROM inboxes WHERE org_id = $1 AND id = $2',
     [orgId, inboxId],
   );
-  return rows[0];
+  return openInbox(rows[0]);
 }
 
 export async function insertInbox(
@@ -72,7 +78,14 @@ export async function insertInbox(
 ): Promise<string> {
   const rows = await db.query<{ id: string }>(
     'INSERT INTO inboxes (org_id, kind, name, identity_secret, settings) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-    [i.orgId, i.kind, i.name, i.identitySecret, JSON.stringify(i.settings ?? {})],
+    // Sealed: the key is what lets anyone sign in as any of the exchange's customers.
+    [
+      i.orgId,
+      i.kind,
+      i.name,
+      i.identitySecret === null ? null : seal(i.identitySecret),
+      JSON.stringify(i.settings ?? {}),
+    ],
   );
   return rows[0].id;
 }
@@ -81,10 +94,10 @@ export async function insertInbox(
 export async function ensureAppSecret(db: Queryable, name: string, generate: () => string): Promise<string> {
   await db.query('INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
     name,
-    generate(),
+    seal(generate()),
   ]);
   const rows = await db.query<{ value: string }>('SELECT value FROM app_secrets WHERE name = $1', [name]);
-  return rows[0].value;
+  return unseal((rows[0] as { value: string }).value);
 }
 
 /** How many organizations the database holds (the demo seed runs only into an empty one). */
@@ -110,7 +123,7 @@ export async function selectInboxForWebhook(db: Queryable, inboxId: string): Pro
     'SELECT id, org_id, kind, name, identity_secret, settings FROM inboxes WHERE id = $1',
     [inboxId],
   );
-  return rows[0];
+  return openInbox(rows[0]);
 }
 
 /** The organization's first inbox of a kind (the phone inbox callbacks open conversations in). */
@@ -124,5 +137,5 @@ export async function selectInboxByKind(
       WHERE org_id = $1 AND kind = $2 ORDER BY created_at, id LIMIT 1`,
     [orgId, kind],
   );
-  return rows[0];
+  return openInbox(rows[0]);
 }

@@ -12,6 +12,8 @@ const connectBodySchema = z.object({
     .regex(/^\d{3,20}:[\w-]{20,100}$/, 'must be a Telegram bot token (<id>:<secret>)'),
   /** Whether the bot answers first (on unless turned off). */
   bot: z.boolean().optional(),
+  /** How updates arrive; by default webhook with KEFU_PUBLIC_URL, else polling (getUpdates). */
+  mode: z.enum(['webhook', 'polling']).optional(),
 });
 
 /** Admins connect a Telegram bot as an inbox; Telegram delivers the bot's updates to its webhook. */

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { createInbox, findInboxForWebhook, findOrgById, type InboxRow } from '../orgs/orgs.service.ts';
+import { seal } from '../secrets/sealed.ts';
 import { checkChannels, normalizeChannel } from '../trust/official-channels.ts';
 import {
   brandWords,
@@ -44,11 +45,17 @@ export type TelegramInbox = {
   name: string;
   kind: 'telegram';
   username: string;
+  /** webhook: Telegram posts updates to kefu; polling: kefu asks for them (telegram-poller.ts). */
+  mode: 'webhook' | 'polling';
   /**
    * The webhook kefu set (with KEFU_PUBLIC_URL), or, without a public URL, the path and secret to set it with
    * (`setWebhook url=<your URL><path> secret_token=<secretToken>`): shown once, to the admin who connects the bot.
+   * In polling mode, whether Telegram's webhook was deleted (getUpdates is refused while one is set).
    */
-  webhook: { url: string; set: boolean; error?: string } | { path: string; secretToken: string; set: false };
+  webhook:
+    | { url: string; set: boolean; error?: string }
+    | { path: string; secretToken: string; set: false }
+    | { deleted: boolean; error?: string };
 };
 
 /**
@@ -58,7 +65,7 @@ export type TelegramInbox = {
 export async function connectTelegramInbox(
   ctx: Ctx,
   config: Deps['config'],
-  input: { name: string; token: string; bot?: boolean },
+  input: { name: string; token: string; bot?: boolean; mode?: 'webhook' | 'polling' },
 ): Promise<TelegramInbox> {
   requireAgentRole(ctx, 'admin');
   const api = telegramApi(config.telegramApiRoot, input.token);
@@ -71,7 +78,16 @@ export async function connectTelegramInbox(
   }
   if (!me.username) throw new AppError('bad_request', 'This Telegram bot has no username.');
   const webhookSecret = crypto.randomBytes(32).toString('base64url');
-  const telegram: TelegramSettings = { token: input.token, webhookSecret, username: me.username, botId: me.id };
+  // Without a public URL Telegram cannot reach kefu: kefu asks for the updates instead.
+  const mode = input.mode ?? (config.publicUrl ? 'webhook' : 'polling');
+  // The token is the bot and the secret lets anyone post as Telegram: both sealed at rest.
+  const telegram: TelegramSettings = {
+    token: seal(input.token),
+    webhookSecret: seal(webhookSecret),
+    username: me.username,
+    botId: me.id,
+    mode,
+  };
   const inboxId = await createInbox(ctx, {
     kind: 'telegram',
     name: input.name,
@@ -79,7 +95,17 @@ export async function connectTelegramInbox(
   });
   const path = `/api/telegram/${inboxId}/webhook`;
   let webhook: TelegramInbox['webhook'] = { path, secretToken: webhookSecret, set: false };
-  if (config.publicUrl) {
+  if (mode === 'polling') {
+    try {
+      // A webhook left from elsewhere would make every getUpdates fail with 409 Conflict.
+      await api.deleteWebhook({ drop_pending_updates: false });
+      webhook = { deleted: true };
+    } catch (error) {
+      ctx.log.warn({ inboxId, reason: errorText(error) }, 'telegram deleteWebhook failed');
+      webhook = { deleted: false, error: errorText(error) };
+    }
+    ctx.events.publish({ type: 'inbox.changed', orgId: ctx.org.id, inboxId, kind: 'telegram' });
+  } else if (config.publicUrl) {
     const url = `${config.publicUrl.replace(/\/+$/, '')}${path}`;
     try {
       await api.setWebhook(url, { secret_token: webhookSecret, allowed_updates: ['message', 'callback_query'] });
@@ -94,9 +120,9 @@ export async function connectTelegramInbox(
     targetType: 'inbox',
     targetId: inboxId,
     // Never the token: it is the bot.
-    details: { username: me.username, webhookSet: webhook.set },
+    details: { username: me.username, mode, webhookSet: 'set' in webhook && webhook.set },
   });
-  return { id: inboxId, name: input.name, kind: 'telegram', username: me.username, webhook };
+  return { id: inboxId, name: input.name, kind: 'telegram', username: me.username, mode, webhook };
 }
 
 export type WebhookTarget = { inbox: InboxRow; settings: TelegramSettings };

@@ -2,6 +2,7 @@ import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 import type { Locale } from '../../contracts/domain.ts';
 import { toTaiwanText } from '../text/taiwan-text.ts';
 import { claimsToBeStaff } from '../trust/official-channels.ts';
+import { unseal } from '../secrets/sealed.ts';
 
 /**
  * What a Telegram update means for kefu, as pure functions: which chat it is, whether the bot was addressed in a
@@ -10,14 +11,28 @@ import { claimsToBeStaff } from '../trust/official-channels.ts';
  */
 
 /** An inbox's Telegram bot, kept in its settings (`settings.telegram`). */
-export type TelegramSettings = { token: string; webhookSecret: string; username: string; botId: number | null };
+export type TelegramSettings = {
+  token: string;
+  webhookSecret: string;
+  username: string;
+  botId: number | null;
+  /** How updates arrive: Telegram posts them to the webhook, or (kefu without a public URL) kefu asks getUpdates. */
+  mode: 'webhook' | 'polling';
+};
 
+/** The inbox's bot settings with the token and webhook secret opened (they are stored sealed). */
 export function telegramSettingsOf(settings: Record<string, unknown>): TelegramSettings | undefined {
-  const t = settings.telegram as Partial<TelegramSettings> | undefined;
+  const t = settings.telegram as (Partial<TelegramSettings> & { mode?: unknown }) | undefined;
   if (!t || typeof t.token !== 'string' || typeof t.webhookSecret !== 'string' || typeof t.username !== 'string') {
     return undefined;
   }
-  return { token: t.token, webhookSecret: t.webhookSecret, username: t.username, botId: t.botId ?? null };
+  return {
+    token: unseal(t.token),
+    webhookSecret: unseal(t.webhookSecret),
+    username: t.username,
+    botId: t.botId ?? null,
+    mode: t.mode === 'polling' ? 'polling' : 'webhook',
+  };
 }
 
 /** Files the bot fetches from Telegram at most (the Bot API serves up to 20 MB). */

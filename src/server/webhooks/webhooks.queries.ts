@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.ts';
+import { seal, unseal } from '../secrets/sealed.ts';
 
 /**
  * SQL only: webhook endpoints, their deliveries and every try. Every function takes the organization id (the job
@@ -57,7 +58,8 @@ export async function insertEndpoint(
   const rows = await db.query<EndpointRow>(
     `INSERT INTO webhook_endpoints (org_id, url, description, events, secret) VALUES ($1, $2, $3, $4, $5)
      RETURNING ${ENDPOINT_COLUMNS}`,
-    [orgId, e.url, e.description, e.events, e.secret],
+    // Sealed: the signing secret must be recoverable (it signs every delivery), so it cannot be a hash.
+    [orgId, e.url, e.description, e.events, seal(e.secret)],
   );
   return rows[0] as EndpointRow;
 }
@@ -142,7 +144,8 @@ export async function selectDeliveryToSend(
       WHERE d.org_id = $1 AND d.id = $2`,
     [orgId, deliveryId],
   );
-  return rows[0];
+  const row = rows[0];
+  return row && { ...row, secret: unseal(row.secret) };
 }
 
 /** Counts a try and returns its number (retries and replays alike). */
