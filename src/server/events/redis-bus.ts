@@ -31,11 +31,14 @@ export async function createRedisBus(options: { url: string; log: Logger; channe
     );
   };
   for (const client of [publisher, subscriber]) client.on('error', reportOutage);
-  await Promise.all([publisher.connect(), subscriber.connect()]);
-  await subscriber.subscribe(channel);
-
   const resyncHandlers = new Set<() => void>();
   let lostSubscription = false;
+  // A node that starts while Redis is away serves on its own (ioredis keeps reconnecting) and resyncs once it joins.
+  const [publisherUp, subscriberUp] = await Promise.allSettled([publisher.connect(), subscriber.connect()]);
+  for (const result of [publisherUp, subscriberUp]) if (result.status === 'rejected') reportOutage(result.reason);
+  if (subscriberUp.status === 'fulfilled') await subscriber.subscribe(channel);
+  else lostSubscription = true;
+
   subscriber.on('close', () => {
     lostSubscription = true;
   });
@@ -93,7 +96,8 @@ export async function createRedisBus(options: { url: string; log: Logger; channe
       resyncHandlers.clear();
       local.clear();
       cluster.clear();
-      await Promise.allSettled([subscriber.quit(), publisher.quit()]);
+      // quit needs a connection; during an outage disconnect ends the reconnect loop instead.
+      await Promise.allSettled([subscriber, publisher].map((client) => client.quit().catch(() => client.disconnect())));
     },
   };
 }

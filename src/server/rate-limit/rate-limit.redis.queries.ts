@@ -49,7 +49,8 @@ export async function createRedisRateLimiter(options: { url: string; log: Logger
   const hitScript = (
     redis as unknown as { kefuRateLimitHit(...args: (string | number)[]): Promise<unknown> }
   ).kefuRateLimitHit.bind(redis);
-  await redis.connect();
+  // Started while Redis is away: fail open (as above) while ioredis keeps reconnecting.
+  await redis.connect().catch(warn);
   return {
     async take(hits) {
       if (hits.length === 0) return 0;
@@ -71,7 +72,8 @@ export async function createRedisRateLimiter(options: { url: string; log: Logger
       return retryAfterSeconds;
     },
     async close() {
-      await redis.quit().catch(() => {});
+      // quit needs a connection; without one, disconnect stops the reconnect loop that would keep the process alive.
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
