@@ -74,6 +74,7 @@ import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
 import { registerWorkforceRoutes } from './workforce/workforce.routes.ts';
 import { registerWallboardRoutes } from './wallboard/wallboard.routes.ts';
 import { startSmtpListener } from './email/email-listener.ts';
+import { registerEmailInboxRoutes } from './email/email-inboxes.routes.ts';
 import { registerEmailRoutes } from './email/email.routes.ts';
 import { createEmailSender } from './email/email-outbound.ts';
 import { startImapPollers } from './email/imap-poller.ts';
@@ -270,6 +271,7 @@ async function wireApp(
   registerExchangeRoutes(app, appDeps);
   registerKbRoutes(app, appDeps);
   registerEmailRoutes(app, appDeps);
+  registerEmailInboxRoutes(app, appDeps, { smtpPort: smtp?.port });
   registerHelpRoutes(app, appDeps);
   registerTelegramRoutes(app, appDeps);
   registerFeedbackRoutes(app, { ...appDeps, clock });

@@ -107,13 +107,28 @@ export async function startImapPollers(
     }
   };
 
-  await rescan();
-  const timer = setInterval(() => void rescan(), (options.rescanSeconds ?? RESCAN_SECONDS) * 1000);
+  // One scan at a time: an admin's change during a scan queues one more after it.
+  let scanning: Promise<void> = Promise.resolve();
+  const queueRescan = () => {
+    scanning = scanning.then(rescan);
+    return scanning;
+  };
+  await queueRescan();
+  // An admin's change (email-inboxes.service.ts) is picked up at once, on every node; the timer is the backstop.
+  const unsubscribe = deps.events.subscribe(
+    (event) => {
+      if (event.type === 'inbox.changed' && event.kind === 'email' && !stopped) void queueRescan();
+    },
+    { scope: 'cluster' },
+  );
+  const timer = setInterval(() => void queueRescan(), (options.rescanSeconds ?? RESCAN_SECONDS) * 1000);
   timer.unref();
   return {
     async stop() {
       stopped = true;
+      unsubscribe();
       clearInterval(timer);
+      await scanning;
       await Promise.all([...running.values()].map((r) => r.poller.stop()));
       running.clear();
     },
