@@ -120,6 +120,42 @@ describe('shift plan (HiGHS)', () => {
     assert.equal(plan.shifts.length, 1);
   });
 
+  test('minimum rest is a constraint of the program: it never plans shifts nobody may take', async () => {
+    // One agent, wanted 16:00–20:00 on Monday and 04:00–08:00 on Tuesday: 8 h apart, 11 h rest required.
+    const rules: ShiftRules = { ...DEFAULT_SHIFT_RULES, shiftLengthsHours: [4], minRestHours: 11 };
+    const required = demand(2, 0, 0, 0);
+    for (let t = 32; t < 40; t++) required[t] = 1;
+    for (let t = 48 + 8; t < 48 + 16; t++) required[t] = 1;
+    const plan = await planShifts({ rules, agents: agents(1), required, startAt });
+    // The solver itself leaves one of the two uncovered (before, it planned both and stage 2 dropped one).
+    // (It picks what cover the rest allows, e.g. 13:00–17:00 and 04:00–08:00, and names the rest uncovered.)
+    assert.equal(plan.unassignedShifts, 0);
+    assert.equal(plan.status, 'uncovered');
+    assert.ok(plan.uncovered.length > 0 && plan.uncovered.length < 16, String(plan.uncovered.length));
+    assertRules(plan.shifts, rules);
+    // With 8 h of rest required both fit.
+    const relaxed = await planShifts({ rules: { ...rules, minRestHours: 8 }, agents: agents(1), required, startAt });
+    assert.equal(relaxed.status, 'covered');
+    assertRules(relaxed.shifts, { ...rules, minRestHours: 8 });
+  });
+
+  test('rest across a run of days: rotating evening and morning cover, every rule respected, nothing dropped', async () => {
+    const rules: ShiftRules = {
+      ...DEFAULT_SHIFT_RULES,
+      shiftLengthsHours: [4],
+      minRestHours: 12,
+      maxConsecutiveDays: 5,
+    };
+    const required = Array.from({ length: 7 * 48 }, (_, t) => {
+      const slot = t % 48;
+      return (slot >= 12 && slot < 20) || (slot >= 36 && slot < 44) ? 1 : 0; // 06–10 and 18–22
+    });
+    const plan = await planShifts({ rules, agents: agents(4), required, startAt });
+    assert.equal(plan.status, 'covered', JSON.stringify(plan.uncovered.slice(0, 3)));
+    assert.equal(plan.unassignedShifts, 0);
+    assertRules(plan.shifts, rules);
+  });
+
   test('50 agents over 14 days solves within a few seconds (reported)', async () => {
     const required = Array.from({ length: 14 * 48 }, (_, t) =>
       Math.max(2, Math.round(6 + 8 * Math.sin((2 * Math.PI * ((t % 48) - 14)) / 48))),
