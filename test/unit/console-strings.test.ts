@@ -18,6 +18,7 @@ import {
 } from '../../src/console/components/integrations/strings.ts';
 import { KB_STRINGS, type KbText, kbText } from '../../src/console/components/kb/strings.ts';
 import { type RoutingStrings, routingStrings } from '../../src/console/components/routing/strings.ts';
+import { type SurgeStrings, surgeStrings } from '../../src/console/components/surge/strings.ts';
 import { TOOL_STRINGS, type ToolText, toolText } from '../../src/console/components/tools/strings.ts';
 import { intentLabel, VIEW_STRINGS, type ViewText, viewText } from '../../src/console/components/views/strings.ts';
 import { MESSAGES, type MessageKey, type UiLocale } from '../../src/console/i18n/messages.ts';
@@ -134,6 +135,12 @@ const TABLES: Table[] = [
     name: 'routingStrings',
     keys: Object.keys(routingStrings('en')),
     text: (locale, key) => routingStrings(locale)[key as keyof RoutingStrings],
+    aliases: true,
+  },
+  {
+    name: 'surgeStrings',
+    keys: Object.keys(surgeStrings('en')),
+    text: (locale, key) => surgeStrings(locale)[key as keyof SurgeStrings],
     aliases: true,
   },
   {
