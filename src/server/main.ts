@@ -17,8 +17,9 @@ export type RunningServer = {
   close(): Promise<void>;
 };
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
+/** destination: where the lines go (stdout unless given; tests capture them). */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password', 'totp'], censor: '[redacted]' },
     serializers: {
@@ -28,7 +29,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
         url: req.url.replace(/([?&]token=)[^&]+/, '$1[redacted]'),
       }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Opens the database, migrates, seeds the demo when asked, and listens. */

@@ -89,7 +89,8 @@ export type TestServerWithBot = TestServer & {
 export async function startTestServer(
   db: Db,
   env: Record<string, string> = {},
-  options: { events?: EventBus } = {},
+  /** log: the server's logger (default silent; the secrets-in-logs suite captures one at debug level). */
+  options: { events?: EventBus; log?: pino.Logger } = {},
 ): Promise<TestServerWithBot> {
   const config = loadConfig({
     PORT: '0',
@@ -102,7 +103,7 @@ export async function startTestServer(
     KEFU_WIDGET_RATE_LIMITS: 'message.visitor=100000/10,conversation.visitor=100000/600,session.visitor=100000/60',
     ...env,
   });
-  const log = pino({ level: 'silent' });
+  const log = options.log ?? pino({ level: 'silent' });
   const events = options.events ?? createInProcessBus(log);
   // Short polls keep shutdowns (which wait one poll) quick.
   const { app, bot, smtpPort } = await createApp({
