@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALES } from './domain.ts';
 
 /** Workforce planning (supervisors and admins): Erlang C staffing, the contact forecast, staffing and shift plans. */
 
@@ -27,6 +28,40 @@ export const shiftRulesSchema = z.object({
   minRestHours: z.number().min(0).max(48).default(11),
 });
 export type ShiftRulesInput = z.infer<typeof shiftRulesSchema>;
+
+/**
+ * The organization's stored workforce rules (GET/PUT /api/agent/workforce/rules, admins write). An agent's plan
+ * skills are their languages and skills here (else their routing skills); a cover rule asks for at least
+ * `minAgents` holding `skill` (a language such as "en", or a skill) in every interval from `fromHour` to `toHour`
+ * of each day (UTC, the plan's own day), on top of the total the staffing forecast requires.
+ */
+export const workforceRulesSchema = z.object({
+  shift: shiftRulesSchema.prefault({}),
+  agents: z
+    .array(
+      z.object({
+        agentId: z.uuid(),
+        languages: z.array(z.enum(LOCALES)).max(3).default([]),
+        skills: z.array(z.string().min(1).max(50)).max(20).default([]),
+      }),
+    )
+    .max(500)
+    .default([]),
+  coverage: z
+    .array(
+      z
+        .object({
+          skill: z.string().min(1).max(50),
+          minAgents: z.number().int().min(1).max(1000),
+          fromHour: z.number().int().min(0).max(23).default(0),
+          toHour: z.number().int().min(1).max(24).default(24),
+        })
+        .refine((c) => c.fromHour < c.toHour, { message: 'fromHour must be before toHour', path: ['toHour'] }),
+    )
+    .max(50)
+    .default([]),
+});
+export type WorkforceRules = z.infer<typeof workforceRulesSchema>;
 
 export const shiftPlanBodySchema = z.object({
   days: z.number().int().min(1).max(14).default(14),

@@ -151,6 +151,55 @@ for (const database of await testDatabases()) {
       assert.equal(res.body.plan.shifts.length, 1);
     });
 
+    test('workforce rules: admins save them (validated, audited, per org); the plan uses them', async () => {
+      const defaults = await admin.call('GET', '/api/agent/workforce/rules');
+      assert.equal(defaults.status, 200);
+      assert.deepEqual(defaults.body.rules.agents, []);
+      assert.equal(defaults.body.rules.shift.minRestHours, 11);
+
+      const rules = {
+        shift: { shiftLengthsHours: [4], startEveryMinutes: 60, maxConsecutiveDays: 5, minRestHours: 12 },
+        agents: [{ agentId: org.agents.admin.id, languages: ['en'], skills: ['vip'] }],
+        coverage: [{ skill: 'en', minAgents: 1, fromHour: 10, toHour: 12 }],
+      };
+      assert.equal((await agent.call('PUT', '/api/agent/workforce/rules', rules)).status, 403);
+      const stranger = { ...rules, agents: [{ agentId: other.agents.admin.id, languages: ['en'] }] };
+      const refused = await admin.call('PUT', '/api/agent/workforce/rules', stranger);
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error.code, 'bad_request');
+      const reversed = { ...rules, coverage: [{ skill: 'en', minAgents: 1, fromHour: 12, toHour: 10 }] };
+      const invalid = await admin.call('PUT', '/api/agent/workforce/rules', reversed);
+      assert.equal(invalid.status, 400);
+      assert.equal(invalid.body.error.code, 'validation_failed');
+
+      const saved = await admin.call('PUT', '/api/agent/workforce/rules', rules);
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      assert.equal(saved.body.rules.shift.breakOverHours, 6); // defaults filled in
+      const read = await admin.call('GET', '/api/agent/workforce/rules');
+      assert.deepEqual(read.body.rules, saved.body.rules);
+      const [audit] = await db.query<{ details: { after: { shift: { minRestHours: number } } } }>(
+        `SELECT details FROM audit_log WHERE org_id = $1 AND action = 'workforce.rules'`,
+        [org.id],
+      );
+      assert.equal(audit?.details.after.shift.minRestHours, 12);
+      const otherAdmin = await loginAgent(server, other.agents.admin);
+      assert.deepEqual((await otherAdmin.call('GET', '/api/agent/workforce/rules')).body.rules.agents, []);
+
+      // The org's plan: 4 h shifts from the rules, and 10:00–12:00 needs the English speaker (the admin).
+      const plan = await admin.call('POST', '/api/agent/workforce/shift-plan', {
+        days: 1,
+        required: day(1, 10, 12),
+        startAt: '2026-03-02T00:00:00.000Z',
+      });
+      assert.equal(plan.status, 200, JSON.stringify(plan.body).slice(0, 500));
+      assert.deepEqual(
+        plan.body.shifts.map((s: { agentId: string; paidHours: number }) => [s.agentId, s.paidHours]),
+        [[org.agents.admin.id, 4]],
+      );
+      assert.equal(plan.body.intervals[20].requiredBySkill.en, 1);
+      assert.equal(plan.body.intervals[24].requiredBySkill.en, 0);
+    });
+
     test('shift plan from the org: its agents and its staffing forecast', async () => {
       const res = await admin.call('POST', '/api/agent/workforce/shift-plan', { days: 1 });
       assert.ok(res.status === 200 || res.status === 422, JSON.stringify(res.body).slice(0, 300));

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/db.ts';
 
-/** SQL only. Every function takes the organization id and filters on it. Reads only: workforce writes no table. */
+/** SQL only. Every function takes the organization id and filters on it. Workforce writes only its rules row. */
 
 /** Conversations started per 30-minute interval (the interval's number since the epoch) in [from, to). */
 export async function selectConversationCounts(
@@ -52,4 +52,23 @@ export async function selectShiftRulesSetting(db: Queryable, orgId: string): Pro
     [orgId],
   );
   return rows[0]?.rules ?? null;
+}
+
+/** The stored workforce rules record (migration 027), null when an admin never saved one. */
+export async function selectWorkforceRules(db: Queryable, orgId: string): Promise<unknown> {
+  const rows = await db.query<{ rules: unknown }>('SELECT rules FROM workforce_rules WHERE org_id = $1', [orgId]);
+  return rows[0]?.rules ?? null;
+}
+
+export async function upsertWorkforceRules(
+  db: Queryable,
+  orgId: string,
+  rules: unknown,
+  agentId: string | null,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO workforce_rules (org_id, rules, updated_by, updated_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (org_id) DO UPDATE SET rules = EXCLUDED.rules, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+    [orgId, JSON.stringify(rules), agentId],
+  );
 }

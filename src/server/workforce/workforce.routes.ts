@@ -4,12 +4,20 @@ import {
   forecastQuerySchema,
   shiftPlanBodySchema,
   shiftPlanQuerySchema,
+  workforceRulesSchema,
 } from '../../contracts/workforce.ts';
 import { AppError } from '../errors.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { planToCsv } from './shift-plan.ts';
-import { erlangCStaffing, forecastForOrg, shiftPlanForOrg, staffingForOrg } from './workforce.service.ts';
+import {
+  erlangCStaffing,
+  forecastForOrg,
+  getWorkforceRules,
+  saveWorkforceRules,
+  shiftPlanForOrg,
+  staffingForOrg,
+} from './workforce.service.ts';
 
 const staffingQuerySchema = forecastQuerySchema.extend({
   serviceLevel: z.coerce.number().gt(0).lt(1).optional(),
@@ -37,6 +45,16 @@ export function registerWorkforceRoutes(app: App, deps: AppDeps): void {
     '/api/agent/workforce/staffing',
     { schema: { tags, querystring: staffingQuerySchema }, preHandler: agent },
     (request) => staffingForOrg(request.ctx, request.query),
+  );
+
+  app.get('/api/agent/workforce/rules', { schema: { tags }, preHandler: agent }, (request) =>
+    getWorkforceRules(request.ctx),
+  );
+
+  app.put(
+    '/api/agent/workforce/rules',
+    { schema: { tags, body: workforceRulesSchema }, preHandler: agent },
+    (request) => saveWorkforceRules(request.ctx, request.body),
   );
 
   app.post(

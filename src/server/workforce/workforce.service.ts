@@ -1,4 +1,11 @@
-import { type ErlangCBody, type ShiftPlanBody, shiftRulesSchema } from '../../contracts/workforce.ts';
+import {
+  type ErlangCBody,
+  type ShiftPlanBody,
+  shiftRulesSchema,
+  type WorkforceRules,
+  workforceRulesSchema,
+} from '../../contracts/workforce.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { requireAgentRole } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -12,6 +19,8 @@ import {
   selectFirstConversationAt,
   selectHandlingSeconds,
   selectShiftRulesSetting,
+  selectWorkforceRules,
+  upsertWorkforceRules,
 } from './workforce.queries.ts';
 
 const SLOT_MS = 30 * 60_000;
@@ -124,18 +133,78 @@ export async function staffingForOrg(
   };
 }
 
+/**
+ * The org's workforce rules: the saved record (migration 027); before one is saved, the shift rules once kept in
+ * settings.workforce.shiftRules, else the defaults.
+ */
+async function storedRules(ctx: Ctx): Promise<WorkforceRules> {
+  const saved = workforceRulesSchema.safeParse(await selectWorkforceRules(ctx.db, ctx.org.id));
+  if (saved.success) return saved.data;
+  const legacy = shiftRulesSchema.safeParse(await selectShiftRulesSetting(ctx.db, ctx.org.id));
+  return { shift: legacy.success ? legacy.data : DEFAULT_SHIFT_RULES, agents: [], coverage: [] };
+}
+
+export async function getWorkforceRules(ctx: Ctx): Promise<{ rules: WorkforceRules }> {
+  planner(ctx);
+  return { rules: await storedRules(ctx) };
+}
+
+/** Admins set the rules; every agent named must be one of the org's; the change is audited with before/after. */
+export async function saveWorkforceRules(ctx: Ctx, rules: WorkforceRules): Promise<{ rules: WorkforceRules }> {
+  const admin = requireAgentRole(ctx, 'admin');
+  const known = new Set((await listAgentRouting(ctx)).map((a) => a.agentId));
+  const unknown = rules.agents.filter((a) => !known.has(a.agentId)).map((a) => a.agentId);
+  if (unknown.length) throw new AppError('bad_request', `Not agents of this organization: ${unknown.join(', ')}.`);
+  if (new Set(rules.agents.map((a) => a.agentId)).size !== rules.agents.length)
+    throw new AppError('bad_request', 'Each agent may appear once in the rules.');
+  const before = await storedRules(ctx);
+  await ctx.db.transaction(async (tx) => {
+    await upsertWorkforceRules(tx, ctx.org.id, rules, admin.id);
+    await recordAudit(ctx, tx, {
+      action: 'workforce.rules',
+      targetType: 'workforce_rules',
+      targetId: null,
+      details: { before, after: rules },
+    });
+  });
+  return { rules };
+}
+
 export async function shiftRulesForOrg(ctx: Ctx, given?: ShiftRules): Promise<ShiftRules> {
-  if (given) return given;
-  const stored = shiftRulesSchema.safeParse(await selectShiftRulesSetting(ctx.db, ctx.org.id));
-  return stored.success ? stored.data : DEFAULT_SHIFT_RULES;
+  return given ?? (await storedRules(ctx)).shift;
+}
+
+/** Each cover rule as agents-with-the-skill required per interval of `intervals` from `startAt` (UTC hours). */
+export function coverageBySkill(
+  coverage: WorkforceRules['coverage'],
+  startAt: Date,
+  intervals: number,
+): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const rule of coverage) {
+    out[rule.skill] ??= new Array<number>(intervals).fill(0);
+    const values = out[rule.skill] as number[];
+    for (let t = 0; t < intervals; t++) {
+      const hour = new Date(startAt.getTime() + t * SLOT_MS).getUTCHours();
+      if (hour >= rule.fromHour && hour < rule.toHour) values[t] = Math.max(values[t], rule.minAgents);
+    }
+  }
+  return out;
 }
 
 export async function shiftPlanForOrg(ctx: Ctx, body: ShiftPlanBody, now = new Date()): Promise<ShiftPlan> {
   planner(ctx);
-  const rules = await shiftRulesForOrg(ctx, body.rules);
+  const stored = await storedRules(ctx);
+  const rules = body.rules ?? stored.shift;
+  // An agent's languages and skills from the rules (when an admin set them), else their routing skills.
+  const perAgent = new Map(stored.agents.map((a) => [a.agentId, [...a.languages, ...a.skills]]));
   const agents =
     body.agents?.map((a) => ({ id: a.id, name: a.name, skills: a.skills })) ??
-    (await listAgentRouting(ctx)).map((a) => ({ id: a.agentId, name: a.name, skills: a.skills }));
+    (await listAgentRouting(ctx)).map((a) => ({
+      id: a.agentId,
+      name: a.name,
+      skills: perAgent.get(a.agentId) ?? a.skills,
+    }));
   if (agents.length === 0) throw new AppError('bad_request', 'No agents to plan: add agents or send them.');
   let required = body.required;
   let startAt = body.startAt ? new Date(body.startAt) : undefined;
@@ -150,5 +219,6 @@ export async function shiftPlanForOrg(ctx: Ctx, body: ShiftPlanBody, now = new D
     if (values.length !== required.length)
       throw new AppError('bad_request', `requiredBySkill.${skill} must have as many values as required.`);
   startAt ??= new Date(Math.ceil(now.getTime() / 86_400_000) * 86_400_000);
-  return planShifts({ rules, agents, required, requiredBySkill: body.requiredBySkill, startAt });
+  const requiredBySkill = body.requiredBySkill ?? coverageBySkill(stored.coverage, startAt, required.length);
+  return planShifts({ rules, agents, required, requiredBySkill, startAt });
 }
