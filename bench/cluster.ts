@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Db, openPostgres } from '../src/server/db/db.ts';
 import { migrate } from '../src/server/db/migrate.ts';
+import { installSecretKey, parseSecretKey } from '../src/server/secrets/sealed.ts';
 import type { NodeReady } from './cluster-node.ts';
 import { type Child, sleep, startChild } from './lib.ts';
 
@@ -79,6 +80,8 @@ export type ClusterNode = {
 export type Cluster = {
   schema: string;
   channel: string;
+  /** KEFU_SECRET_KEY of every node (installed in this process too, so rows it writes are sealed alike). */
+  secretKey: string;
   postgresUrl: string;
   redisUrl: string;
   db: Db;
@@ -237,7 +240,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const schema = `cluster_${crypto.randomBytes(6).toString('hex')}`;
   const channel = `kefu:cluster:${schema}`;
   // One key for every node: a secret one node encrypts, another must read.
-  const secretKey = crypto.randomBytes(32).toString('base64');
+  const secretKey = options.env?.KEFU_SECRET_KEY ?? crypto.randomBytes(32).toString('base64');
+  const key = parseSecretKey(secretKey);
+  if (!key) throw new Error('KEFU_SECRET_KEY must be 32 bytes (base64 or hex)');
+  // This process writes set-up rows (agents' TOTP seeds, inbox secrets) that the nodes must open.
+  installSecretKey(key);
   const useNginx = options.nginx === 'auto' || options.nginx === undefined ? nginxAvailable() : options.nginx;
   if (useNginx && !nginxAvailable()) throw new Error(`nginx is not installed at ${NGINX_PATH}`);
 
@@ -282,7 +289,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
             REDIS_URL: redisUrl,
             // nginx on loopback is the one proxy whose X-Forwarded-For is believed.
             KEFU_TRUST_PROXY: options.env?.KEFU_TRUST_PROXY ?? '127.0.0.1',
-            KEFU_SECRET_KEY: options.env?.KEFU_SECRET_KEY ?? secretKey,
+            KEFU_SECRET_KEY: secretKey,
             KEFU_CLUSTER_SCHEMA: schema,
             KEFU_CLUSTER_CHANNEL: channel,
             KEFU_CLUSTER_POOL: String(options.pool ?? 10),
@@ -336,6 +343,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   return {
     schema,
     channel,
+    secretKey,
     postgresUrl,
     redisUrl,
     db,
