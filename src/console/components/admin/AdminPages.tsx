@@ -1,11 +1,12 @@
 import './admin.css';
 import { useI18n } from '../../i18n/locale.tsx';
 import { ADMIN_PAGES, type AdminPage, openAdminPage } from './admin-route.ts';
+import { EmailInboxes } from './EmailInboxes.tsx';
 import { OfficialChannels } from './OfficialChannels.tsx';
 import { PlatformStatus } from './PlatformStatus.tsx';
 import { adminText } from './strings.ts';
 
-const TITLES = { 'official-channels': 'channels', 'platform-status': 'status' } as const;
+const TITLES = { 'official-channels': 'channels', 'platform-status': 'status', email: 'email' } as const;
 
 /** Replaces the three panes while an admin page is open; the inbox keeps its state underneath. */
 export function AdminPages({ page, role }: { page: AdminPage; role: string }) {
@@ -30,7 +31,13 @@ export function AdminPages({ page, role }: { page: AdminPage; role: string }) {
         ))}
       </nav>
       <main className="admin__main">
-        {page === 'official-channels' ? <OfficialChannels canEdit={role === 'admin'} /> : <PlatformStatus />}
+        {page === 'official-channels' ? (
+          <OfficialChannels canEdit={role === 'admin'} />
+        ) : page === 'email' ? (
+          <EmailInboxes canEdit={role === 'admin'} />
+        ) : (
+          <PlatformStatus />
+        )}
       </main>
     </div>
   );

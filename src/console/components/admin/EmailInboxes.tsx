@@ -1,0 +1,274 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { EmailInboxList } from '../../../contracts/email-inboxes.ts';
+import { ApiError, errorCodeOf } from '../../api/client.ts';
+import { describeError, useI18n } from '../../i18n/locale.tsx';
+import { AdminTextField, Field, SelectField } from '../fields.tsx';
+import { createEmailInbox, listEmailInboxes, removeEmailInbox, testImap } from './email-api.ts';
+import { adminText } from './strings.ts';
+
+type Route = 'smtp' | 'imap';
+
+/**
+ * Admins' email inboxes: the address and the name mail goes out under, and how mail arrives (kefu's SMTP listener,
+ * whose address is shown to point MX or forwarding at, or an IMAP mailbox with a connection test). The password is
+ * write-only: the server never sends it back.
+ */
+export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
+  const { locale, t } = useI18n();
+  const a = (key: Parameters<typeof adminText>[1], values?: Record<string, string | number>) =>
+    adminText(locale, key, values);
+  const [list, setList] = useState<EmailInboxList | null>(null);
+  const [address, setAddress] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [route, setRoute] = useState<Route>('smtp');
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState('993');
+  const [tls, setTls] = useState<'tls' | 'starttls'>('tls');
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [mailbox, setMailbox] = useState('INBOX');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [tested, setTested] = useState<string | null>(null);
+
+  const fail = useCallback(
+    (failure: unknown) =>
+      setError(describeError(t, errorCodeOf(failure), failure instanceof ApiError ? failure.message : '')),
+    [t],
+  );
+  const load = useCallback(() => listEmailInboxes().then(setList).catch(fail), [fail]);
+  useEffect(() => {
+    if (canEdit) void load();
+  }, [load, canEdit]);
+
+  const imapSettings = () => ({
+    kind: 'imap' as const,
+    host: host.trim(),
+    port: Number(port) || undefined,
+    secure: tls === 'tls',
+    user: user.trim(),
+    mailbox: mailbox.trim() || 'INBOX',
+    password,
+  });
+
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      fail(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function add(event: FormEvent) {
+    event.preventDefault();
+    void run(async () => {
+      await createEmailInbox({
+        address: address.trim(),
+        displayName: displayName.trim(),
+        inbound: route === 'smtp' ? { kind: 'smtp' } : imapSettings(),
+      });
+      setAddress('');
+      setDisplayName('');
+      setPassword('');
+      setTested(null);
+      await load();
+    });
+  }
+
+  function test() {
+    void run(async () => {
+      const result = await testImap(imapSettings());
+      setTested(
+        result.ok ? a('email.testOk', { count: result.messages }) : a('email.testFailed', { error: result.error }),
+      );
+    });
+  }
+
+  if (!canEdit) {
+    return (
+      <section className="admin__page" data-testid="admin-email">
+        <h1 className="admin__title">{a('email')}</h1>
+        <p className="muted">{a('email.adminOnly')}</p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="admin__page" data-testid="admin-email">
+      <h1 className="admin__title">{a('email')}</h1>
+      <p className="admin__intro">{a('email.intro')}</p>
+      <p className="muted" data-testid="email-smtp-listener">
+        {list?.smtpListener
+          ? a('email.listener', { host: list.smtpListener.host, port: list.smtpListener.port })
+          : a('email.noListener')}
+      </p>
+      <form className="admin__form" onSubmit={add}>
+        <AdminTextField
+          size="wide"
+          label={a('email.address')}
+          testId="email-address"
+          value={address}
+          maxLength={320}
+          placeholder="support@example.com"
+          onChange={setAddress}
+        />
+        <AdminTextField
+          size="wide"
+          label={a('email.displayName')}
+          testId="email-display-name"
+          value={displayName}
+          maxLength={100}
+          onChange={setDisplayName}
+        />
+        <SelectField
+          look="admin"
+          label={a('email.route')}
+          testId="email-route"
+          value={route}
+          options={[
+            { value: 'smtp', label: a('email.route.smtp') },
+            { value: 'imap', label: a('email.route.imap') },
+          ]}
+          onChange={setRoute}
+        />
+        {route === 'imap' && (
+          <>
+            <AdminTextField
+              size="wide"
+              label={a('email.host')}
+              testId="email-host"
+              value={host}
+              maxLength={253}
+              onChange={setHost}
+            />
+            <AdminTextField
+              size="short"
+              label={a('email.port')}
+              testId="email-port"
+              value={port}
+              maxLength={5}
+              onChange={setPort}
+            />
+            <SelectField
+              look="admin"
+              label={a('email.tls')}
+              testId="email-tls"
+              value={tls}
+              options={[
+                { value: 'tls', label: a('email.tls.tls') },
+                { value: 'starttls', label: a('email.tls.starttls') },
+              ]}
+              onChange={setTls}
+            />
+            <AdminTextField
+              size="wide"
+              label={a('email.user')}
+              testId="email-user"
+              value={user}
+              maxLength={320}
+              onChange={setUser}
+            />
+            <Field look="admin-wide" label={a('email.password')}>
+              <input
+                className="admin__input"
+                type="password"
+                autoComplete="new-password"
+                data-testid="email-password"
+                value={password}
+                maxLength={1000}
+                onChange={(event) => setPassword(event.target.value)}
+              />
+            </Field>
+            <AdminTextField
+              size="wide"
+              label={a('email.mailbox')}
+              testId="email-mailbox"
+              value={mailbox}
+              maxLength={200}
+              onChange={setMailbox}
+            />
+            <button
+              type="button"
+              className="button"
+              data-testid="email-test"
+              disabled={busy || !host.trim() || !user.trim() || !password}
+              onClick={test}
+            >
+              {a('email.test')}
+            </button>
+          </>
+        )}
+        <button
+          type="submit"
+          className="button button--primary"
+          data-testid="email-add"
+          disabled={busy || !address.includes('@') || !displayName.trim()}
+        >
+          {a('add')}
+        </button>
+      </form>
+      {tested && (
+        <p className="muted" role="status" data-testid="email-test-result">
+          {tested}
+        </p>
+      )}
+      {error && (
+        <div className="alert alert--error" role="alert">
+          {error}
+        </div>
+      )}
+      {list === null ? (
+        <p className="muted">{a('loading')}</p>
+      ) : list.inboxes.length === 0 ? (
+        <p className="muted">{a('email.none')}</p>
+      ) : (
+        <table className="admin__table">
+          <thead>
+            <tr>
+              <th>{a('email.address')}</th>
+              <th>{a('email.displayName')}</th>
+              <th>{a('email.route')}</th>
+              <th aria-label={a('remove')} />
+            </tr>
+          </thead>
+          <tbody>
+            {list.inboxes.map((inbox) => (
+              <tr key={inbox.id} data-testid="email-row">
+                <td>
+                  <code className="admin__code">{inbox.address}</code>
+                </td>
+                <td>{inbox.displayName}</td>
+                <td>
+                  {inbox.inbound.kind === 'imap'
+                    ? `IMAP ${inbox.inbound.user}@${inbox.inbound.host}:${inbox.inbound.port} / ${inbox.inbound.mailbox}`
+                    : a('email.route.smtp')}
+                </td>
+                <td className="admin__cell--end">
+                  <button
+                    type="button"
+                    className="button button--small"
+                    data-testid="email-remove"
+                    disabled={busy}
+                    onClick={() => {
+                      if (window.confirm(`${a('email.confirmRemove')}\n\n${inbox.address}`))
+                        void run(async () => {
+                          await removeEmailInbox(inbox.id);
+                          await load();
+                        });
+                    }}
+                  >
+                    {a('remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
