@@ -61,6 +61,9 @@ describe('reports and the live wallboard in the console, in real Chromium', { sk
     await page.waitForURL(/\/workforce$/);
     await page.locator('[data-testid=chart-forecast] canvas').waitFor();
     await page.locator('[data-testid=chart-staffing] canvas').waitFor();
+    // The shift rules form loads the org's rules (the defaults here: 11 h rest).
+    await page.getByTestId('rules-form').waitFor();
+    assert.equal(await page.getByTestId('rules-minRestHours').inputValue(), '11');
     await page.getByTestId('erlang-submit').click();
     const result = await page.getByTestId('erlang-result').textContent();
     assert.match(result ?? '', /Agents: \d+/);

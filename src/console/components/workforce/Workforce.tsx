@@ -7,6 +7,7 @@ import { formatCount, formatIntervalStart, formatPercent } from '../reports/numb
 import { openInsights } from '../reports/page-route.ts';
 import { Panel } from '../reports/Reports.tsx';
 import '../reports/reports.css';
+import { ShiftRulesForm } from './ShiftRulesForm.tsx';
 import { type WorkforceText, workforceText } from './strings.ts';
 
 /** The shapes of src/server/workforce/workforce.routes.ts (not in src/contracts yet). */
@@ -263,6 +264,7 @@ export default function Workforce() {
           )}
         </>
       )}
+      <ShiftRulesForm text={text} />
       <ErlangCalculator text={text} locale={locale} />
     </div>
   );
