@@ -403,6 +403,7 @@ async function main() {
     const s = await sumStatus();
     const a = await agentProc.call<AgentStatus>('status');
     for (const node of cluster!.nodes) {
+      if (!node.running()) continue;
       const u = await node.usage(false);
       peakRss.set(node.index, Math.max(peakRss.get(node.index) ?? 0, u.peakRssMb));
     }
@@ -435,7 +436,10 @@ async function main() {
   const drainedAt = wallNow();
 
   const usage = new Map<number, NodeUsage>();
+  // A node that died under the load is reported as such, not as a failed benchmark.
+  const crashed = cluster.nodes.filter((node) => !node.running()).map((node) => node.index);
   for (const node of cluster.nodes) {
+    if (!node.running()) continue;
     const u = await node.usage(false);
     usage.set(node.index, u);
     peakRss.set(node.index, Math.max(peakRss.get(node.index) ?? 0, u.peakRssMb));
@@ -452,7 +456,7 @@ async function main() {
 
   const profiles: string[] = [];
   if (opts.cpuProfDir) {
-    for (const node of cluster.nodes) {
+    for (const node of cluster.nodes.filter((n) => n.running())) {
       const file = path.join(opts.cpuProfDir, `kefu-surge-node${node.index}-${Date.now()}.cpuprofile`);
       await node.profileStop(file);
       profiles.push(file);
@@ -560,8 +564,10 @@ async function main() {
   say(line('  agent → its customer   ', deliveryToCustomer));
   say(line('bot reply at the customer', bot));
   say(line('customer send → ack      ', ack));
+  for (const index of crashed) say(`  node ${index}: CRASHED during the run (its stderr above says why)`);
   for (const node of cluster.nodes) {
-    const u = usage.get(node.index)!;
+    const u = usage.get(node.index);
+    if (!u) continue;
     say(
       `  node ${node.index}: CPU ${fmt(u.cpuShare * 100, 0)}% of a core (event loop ${fmt(u.eventLoopUtilization * 100, 0)}% busy), ` +
         `peak RSS ${fmt(peakRss.get(node.index) ?? 0, 0)} MB`,
@@ -648,10 +654,11 @@ async function main() {
     ackP99Ms: round(ack.p99),
     storedPerSec: round(storedPerSec, 1),
     framesPerSec: round(framesPerSec, 0),
+    crashedNodes: crashed,
     nodesUsage: cluster.nodes.map((node) => ({
       node: node.index,
-      cpuShare: round(usage.get(node.index)!.cpuShare, 3),
-      eventLoopUtilization: round(usage.get(node.index)!.eventLoopUtilization, 3),
+      cpuShare: usage.has(node.index) ? round(usage.get(node.index)!.cpuShare, 3) : null,
+      eventLoopUtilization: usage.has(node.index) ? round(usage.get(node.index)!.eventLoopUtilization, 3) : null,
       peakRssMb: round(peakRss.get(node.index) ?? 0, 0),
     })),
     nginxCpuShare: round(nginxCpu, 3),
