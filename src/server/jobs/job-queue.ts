@@ -1,10 +1,35 @@
 import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Db } from '../db/db.ts';
 import type { JobHandler, JobQueue } from './jobs.types.ts';
 import { promoteDueJobs, selectCurrentSchema } from './job-queue.queries.ts';
+
+/**
+ * pg-boss 10 completes (and fails) a worker's batch without awaiting it (node_modules/pg-boss/src/manager.js, the
+ * worker's onFetch): when that statement cannot run — PostgreSQL away, or the pool's 5-s wait exceeded under a surge —
+ * the rejection is unhandled and ends the process (both nodes of a 10,000-customer bench:surge died so). The job stays
+ * active, expires and is retried, so the failure is logged instead (kefu's own fail of one job in a batch, below, is
+ * best-effort for the same reason).
+ */
+let logBatchFailure: (error: unknown) => void = () => {};
+const managerPrototype = createRequire(import.meta.url)('pg-boss/src/manager.js').prototype as Record<
+  'complete' | 'fail',
+  (...args: unknown[]) => Promise<unknown>
+>;
+for (const method of ['complete', 'fail'] as const) {
+  const original = managerPrototype[method];
+  managerPrototype[method] = async function (this: unknown, ...args: unknown[]) {
+    try {
+      return await original.apply(this, args);
+    } catch (error) {
+      logBatchFailure(error);
+      return undefined;
+    }
+  };
+}
 
 export type JobQueueOptions = {
   db: Db;
@@ -28,6 +53,7 @@ const BATCH_SIZE = 10;
  */
 export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue> {
   const { db, log } = options;
+  logBatchFailure = (error) => log.warn({ err: error }, 'job queue could not record a batch; it will be retried');
   const clock = options.clock ?? systemClock;
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
   const schema = await jobSchemaFor(db);
