@@ -18,6 +18,7 @@ import { type Db, openPglite, openPostgres, type Params, type Queryable } from '
 import { migrate } from '../src/server/db/migrate.ts';
 import { createInProcessBus } from '../src/server/events/bus.ts';
 import { insertInbox, insertOrg } from '../src/server/orgs/orgs.queries.ts';
+import { installSecretKey } from '../src/server/secrets/sealed.ts';
 import { serveParent, summarize } from './lib.ts';
 
 export type ServerReady = {
@@ -117,6 +118,10 @@ process.on('disconnect', () => {
 
 await migrate(db);
 
+// The inbox's identity secret is sealed as it is inserted, before createApp installs the key: one key for both.
+const secretKey = crypto.randomBytes(32);
+installSecretKey(secretKey);
+
 const slug = `bench-${crypto.randomBytes(4).toString('hex')}`;
 const orgId = await insertOrg(db, { slug, name: `Exchange ${slug}`, requireTotp: false });
 const inboxId = await insertInbox(db, {
@@ -145,6 +150,7 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   LOG_LEVEL: 'error',
   KEFU_SEED_DEMO: 'never',
+  KEFU_SECRET_KEY: secretKey.toString('hex'),
   // Every simulated customer comes from 127.0.0.1: the per-address limits are raised out of reach, not switched off,
   // so each message still pays for its counters. The per-visitor one stays small, so it is counted as in production
   // (exactly, one statement per message on PostgreSQL), with room for --rate up to twice --customers a second.
