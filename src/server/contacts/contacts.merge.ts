@@ -5,6 +5,7 @@ import { moveContactConversations, returnConversationsToContact } from '../conve
 import { publishConversationUpdated } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
 import { findContactByIdentity } from './contacts.service.ts';
+import { selectContact } from './contacts.queries.ts';
 import {
   type ContactMergeRow,
   clearExchangeUid,
@@ -169,6 +170,9 @@ export async function undoContactMerge(ctx: Ctx, mergeId: string): Promise<Conta
 /** The merges a contact took part in, newest first (the console offers Undo on the standing ones). */
 export async function listContactMerges(ctx: Ctx, contactId: string): Promise<ContactMerge[]> {
   requireAgentRole(ctx);
+  // Another organization's contact (or none) is a 404, as everywhere else, not an empty list that says "no merges".
+  if (!(await selectContact(ctx.db, ctx.org.id, contactId)))
+    throw new AppError('contact_not_found', 'No such contact.');
   return (await selectMergesOfContact(ctx.db, ctx.org.id, contactId, 20)).map(toContactMerge);
 }
 

@@ -200,7 +200,10 @@ const DAY_MS = 86_400_000;
 
 /** CSAT answers given in [from, to) (default: the last 30 days), overall, per agent and per team. */
 export async function getCsatReport(ctx: Ctx, query: { from?: string; to?: string }, now: Date): Promise<CsatReport> {
-  requireAgentRole(ctx, 'supervisor', 'admin');
+  // A report like the others under /api/agent/reports: an agent holding 'reports_read' reads it too (the same rule as
+  // reports.service's canReadReports).
+  const actor = requireAgentRole(ctx);
+  if (actor.role === 'agent' && !(actor.permissions ?? []).includes('reports_read')) throw new AppError('forbidden');
   const to = query.to ? new Date(query.to) : now;
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
   if (!(from < to)) throw new AppError('validation_failed', 'from must be before to');

@@ -27,6 +27,19 @@ const PAGE_CSP = [
 /** JSON, scripts and text are never documents: opened directly, nothing in them may load, run or be framed. */
 const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/** One registered route: what the authorisation matrix test enumerates (HEAD twins of GET routes left out). */
+export type RegisteredRoute = { method: string; url: string; websocket: boolean };
+const routeTables = new WeakMap<object, RegisteredRoute[]>();
+
+/**
+ * Every route registered on `app` since installRequestHardening, in registration order. Fastify has no public list of
+ * its routes (printRoutes draws a tree); test/integration/authorization-matrix.test.ts needs one to fail on a route
+ * nobody wrote an expectation for.
+ */
+export function registeredRoutes(app: App): readonly RegisteredRoute[] {
+  return routeTables.get(app) ?? [];
+}
+
 const toArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
@@ -39,7 +52,14 @@ const toArray = <T>(value: T | T[] | undefined): T[] =>
  * - security headers on every response.
  */
 export function installRequestHardening(app: App): void {
+  const table: RegisteredRoute[] = [];
+  routeTables.set(app, table);
   app.addHook('onRoute', (route: RouteOptions) => {
+    for (const method of toArray(route.method)) {
+      // A HEAD route is a GET's twin (Fastify's own, or a static plugin's) with its handler and hooks.
+      if (method === 'HEAD') continue;
+      table.push({ method, url: route.url, websocket: Boolean((route as { websocket?: boolean }).websocket) });
+    }
     const preHandlers = toArray(route.preHandler);
     const auth = preHandlers.filter(isAgentAuthHook);
     if (auth.length === 0) return;
