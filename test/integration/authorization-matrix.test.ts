@@ -251,6 +251,9 @@ const MATRIX: Record<string, Expectation> = {
   'POST /api/agent/telegram/inboxes': admins(),
   'GET /api/agent/email/inboxes': admins(),
   'POST /api/agent/email/inboxes': admins(),
+  'PATCH /api/agent/email/inboxes/:inboxId': admins(true),
+  'DELETE /api/agent/email/inboxes/:inboxId': admins(true),
+  'POST /api/agent/email/inboxes/test-imap': admins(),
   'GET /api/agent/webhooks': admins(),
   'POST /api/agent/webhooks': admins(),
   'PATCH /api/agent/webhooks/:webhookId': admins(true),
@@ -485,6 +488,17 @@ describe('authorisation matrix: every route × every kind of caller', () => {
     return (await admin.call('GET', `/api/agent/conversations/${id}`)).body.conversation.contact.id;
   };
 
+  /** An email inbox of the first organization (on kefu's SMTP listener), fresh for every call. */
+  const freshEmailInbox = async (): Promise<string> => {
+    const created = await admin.call('POST', '/api/agent/email/inboxes', {
+      address: `help${crypto.randomInt(1e9)}@example.test`,
+      displayName: 'Help',
+      inbound: { kind: 'smtp' },
+    });
+    assert.ok(created.status < 300, JSON.stringify(created.body));
+    return created.body.inbox.id;
+  };
+
   /** Two contacts of the first organization, merged by its admin: what undo needs, fresh for every call. */
   const freshMerge = async (): Promise<string> => {
     const [a, b] = [await freshContact(), await freshContact()];
@@ -566,6 +580,8 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       'POST /api/agent/conversations/:conversationId/merge': async () => ({
         conversationId: await newConversation(customers.customer),
       }),
+      'PATCH /api/agent/email/inboxes/:inboxId': async () => ({ inboxId: await freshEmailInbox() }),
+      'DELETE /api/agent/email/inboxes/:inboxId': async () => ({ inboxId: await freshEmailInbox() }),
       'POST /api/agent/contact-merges/:mergeId/undo': async () => ({ mergeId: await freshMerge() }),
       'POST /api/agent/contacts/:contactId/merge': async () => ({
         contactId: await freshContact(),
@@ -590,7 +606,8 @@ describe('authorisation matrix: every route × every kind of caller', () => {
         locale: 'en',
         clientId: crypto.randomUUID(),
       },
-      'POST /api/agent/auth/login': { email: 'nobody@example.test', password: 'wrong' },
+      // A new address per call: one address's failures would reach the login limit (429) within the ten callers.
+      'POST /api/agent/auth/login': { email: `nobody${crypto.randomInt(1e9)}@example.test`, password: 'wrong' },
       'POST /api/agent/auth/totp/enable': { code: '000000' },
       'PATCH /api/agent/conversations/:conversationId': { priority: 'high', reason: 'matrix test' },
       'POST /api/agent/conversations/:conversationId/messages': { body: 'on it', clientId: crypto.randomUUID() },
@@ -630,6 +647,15 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       'POST /api/agent/telegram/inboxes': { name: 'TG', token: `123456:${'A'.repeat(30)}` },
       'POST /api/agent/webhooks': { url: 'https://hooks.example.com/new', events: ['message.created'] },
       'PATCH /api/agent/webhooks/:webhookId': { enabled: true },
+      'POST /api/agent/email/inboxes': {
+        address: `new${crypto.randomInt(1e9)}@example.test`,
+        displayName: 'New',
+        inbound: { kind: 'smtp' },
+      },
+      'PATCH /api/agent/email/inboxes/:inboxId': { displayName: 'Renamed' },
+      'POST /api/agent/email/inboxes/test-imap': {
+        imap: { host: '127.0.0.1', port: 1, secure: false, user: 'nobody', password: 'wrong' },
+      },
       'PUT /api/agent/sla-policy': { policy: fx.slaPolicy },
       'PUT /api/agent/feedback-settings': {
         settings: { csatDelaySeconds: 0, complaintTargetHours: 24, followUpAfterHours: 24, followUpDueHours: 24 },
@@ -755,7 +781,11 @@ describe('authorisation matrix: every route × every kind of caller', () => {
   }
 
   test('every registered route has a row, and every caller gets what its row says', async () => {
-    const routes = registeredRoutes(server.app);
+    // The built console's files (present once `npm run build` has run, as in CI) are one route each, named by their
+    // content hash: public like the page that loads them.
+    const builtFile = (route: { method: string; url: string }) =>
+      route.method === 'GET' && (route.url === '/index.html' || route.url.startsWith('/assets/'));
+    const routes = registeredRoutes(server.app).filter((route) => !builtFile(route));
     const keys = routes.map((route) => `${route.method} ${route.url}`);
     const missing = keys.filter((key) => !(key in MATRIX));
     assert.deepEqual(

@@ -130,6 +130,8 @@ export async function setAttributes(
   values: Record<string, AttributeValue | null>,
 ): Promise<Conversation> {
   requireAgentRole(ctx);
+  // Another organization's conversation is not found before its attribute names are judged (found by the matrix).
+  if (!(await selectConversation(ctx.db, ctx.org.id, conversationId))) throw new AppError('conversation_not_found');
   const definitions = new Map((await selectAttributeDefinitions(ctx.db, ctx.org.id)).map((d) => [d.key, d]));
   const set: Record<string, AttributeValue> = {};
   const remove: string[] = [];
