@@ -69,6 +69,9 @@ export const ERROR_CODES = [
   'report_range_reversed',
   'report_range_too_long',
   'workforce_uncovered',
+  'file_type_not_allowed',
+  'file_too_large',
+  'file_not_found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

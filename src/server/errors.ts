@@ -78,6 +78,9 @@ const statusByCode: Record<ErrorCode, number> = {
   report_range_reversed: 400,
   report_range_too_long: 400,
   workforce_uncovered: 422,
+  file_type_not_allowed: 415,
+  file_too_large: 413,
+  file_not_found: 404,
 };
 
 const defaultMessages: Partial<Record<ErrorCode, string>> = {
@@ -136,6 +139,9 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   contact_merge_not_found: 'No such contact merge.',
   contact_merge_undone: 'This merge has already been undone.',
   workforce_uncovered: 'The shift rules cannot cover every interval: see the uncovered intervals.',
+  file_type_not_allowed: 'Only images (PNG, JPEG, GIF, WebP), PDF and plain text files can be sent.',
+  file_too_large: 'The file is too large.',
+  file_not_found: 'No such file.',
 };
 
 export function statusForErrorCode(code: ErrorCode): number {

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { insertAgent, updateAgentPermissions } from '../../src/server/auth/auth.queries.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { insertCase } from '../../src/server/cases/cases.queries.ts';
-import { insertMessageFile } from '../../src/server/email/email.queries.ts';
+import { insertMessageFile } from '../../src/server/files/files.queries.ts';
 import { insertFollowUp } from '../../src/server/feedback/feedback.queries.ts';
 import { registeredRoutes } from '../../src/server/http/hardening.ts';
 import { insertDelivery, insertEndpoint } from '../../src/server/webhooks/webhooks.queries.ts';

@@ -1,12 +1,18 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { authenticate } from 'mailauth';
 import { simpleParser } from 'mailparser';
 import type { Conversation } from '../../contracts/domain.ts';
 import { conversationOfReplyToken, receiveInbound } from '../channels/channels.service.ts';
 import type { Ctx } from '../context.ts';
 import { findContactByIdentity } from '../contacts/contacts.service.ts';
-import { setMessageAttachments } from '../conversations/conversation-writes.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
+import {
+  allowedContentType,
+  attachFilesToMessage,
+  DEFAULT_MAX_FILE_BYTES,
+  type StoredFile,
+  safeFileName,
+  storeMessageFile,
+} from '../files/files.service.ts';
 import { loadSlaPolicy } from '../sla/sla.service.ts';
 import { chooseReplyLocale } from '../text/language.ts';
 import { toTaiwanText } from '../text/taiwan-text.ts';
@@ -15,7 +21,6 @@ import {
   countRecentEmailsFrom,
   type EmailInboxRow,
   insertEmailEvent,
-  insertMessageFile,
   selectEmailInboxByAddress,
 } from './email.queries.ts';
 
@@ -26,7 +31,7 @@ import {
  * lists) and floods are recorded in email_events and never answered, so two auto-responders cannot loop through us.
  */
 
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTACHMENT_BYTES = DEFAULT_MAX_FILE_BYTES;
 const MAX_BODY_CHARS = 20_000;
 const MAX_FULL_TEXT_CHARS = 100_000;
 /** Mails one sender may get into one inbox per hour before the rest are only recorded. */
@@ -113,20 +118,24 @@ export async function receiveEmail(deps: EmailDeps, raw: Buffer, envelope: Envel
   }
 
   const auth = await checkAuthentication(deps, raw, envelope);
-  const kept: { name: string; contentType: string; data: Buffer }[] = [];
+  const kept: { name: string; data: Buffer; declaredType: string }[] = [];
   const notes: string[] = [];
   for (const attachment of parsed.attachments ?? []) {
-    const name = (attachment.filename ?? 'attachment').replace(/[\r\n"\\/]/g, '_').slice(0, 200);
+    const name = safeFileName(attachment.filename ?? 'attachment');
     if (attachment.size > MAX_ATTACHMENT_BYTES) {
       notes.push(
         `[${name} (${Math.ceil(attachment.size / 1024 / 1024)} MB) was over the 10 MB limit and was not kept]`,
       );
       continue;
     }
-    // The sender's Content-Type is a claim; the bytes say what the file is.
-    const sniffed = await fileTypeFromBuffer(attachment.content);
-    kept.push({ name, contentType: sniffed?.mime ?? 'application/octet-stream', data: attachment.content });
-    notes.push(`[${name}, ${sniffed?.mime ?? 'unknown type'}, ${Math.ceil(attachment.size / 1024)} KB]`);
+    // The sender's Content-Type is a claim; the bytes say what the file is (the same allow-list as every channel).
+    const contentType = await allowedContentType(attachment.content, name, attachment.contentType).catch(() => null);
+    if (!contentType) {
+      notes.push(`[${name} was not kept: only images, PDF and plain text files are accepted]`);
+      continue;
+    }
+    kept.push({ name, data: attachment.content, declaredType: attachment.contentType });
+    notes.push(`[${name}, ${contentType.split(';')[0]}, ${Math.ceil(attachment.size / 1024)} KB]`);
   }
   const text = mail.visibleText.slice(0, MAX_BODY_CHARS) || (mail.subject ? mail.subject : '(empty email)');
   const body = [text, ...notes].join('\n');
@@ -152,21 +161,17 @@ export async function receiveEmail(deps: EmailDeps, raw: Buffer, envelope: Envel
     },
   });
   if (!result.duplicate && result.message && kept.length > 0) {
-    const attachments = [];
+    const attachments: StoredFile[] = [];
     for (const file of kept) {
-      const id = await insertMessageFile(deps.db, inbox.org_id, {
-        conversationId: result.conversation.id,
-        messageId: result.message.id,
-        ...file,
-      });
-      attachments.push({
-        name: file.name,
-        url: `/api/agent/conversations/${result.conversation.id}/files/${id}`,
-        contentType: file.contentType,
-        size: file.data.length,
-      });
+      attachments.push(
+        await storeMessageFile({ db: deps.db, config: { maxFileBytes: MAX_ATTACHMENT_BYTES } }, inbox.org_id, {
+          conversationId: result.conversation.id,
+          messageId: result.message.id,
+          ...file,
+        }),
+      );
     }
-    await setMessageAttachments(deps.db, inbox.org_id, result.message.id, attachments);
+    await attachFilesToMessage(deps, inbox.org_id, result.message.id, attachments);
   }
   if (result.created) await acknowledge(deps, inbox, result.conversation);
   return { kind: 'posted', conversation: result.conversation, created: result.created, duplicate: result.duplicate };

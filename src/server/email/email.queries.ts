@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/db.ts';
 
-/** Email's SQL: the inboxes by address (across organizations: mail arrives for any), files and the mail record. */
+/** Email's SQL: the inboxes by address (across organizations: mail arrives for any) and the mail record. */
 
 export type EmailInboxRow = { id: string; org_id: string; name: string; settings: Record<string, unknown> };
 
@@ -14,40 +14,6 @@ export async function selectEmailInboxByAddress(db: Queryable, address: string):
       WHERE kind = 'email' AND lower(settings->'email'->>'address') = lower($1)
       ORDER BY created_at LIMIT 1`,
     [address],
-  );
-  return rows[0];
-}
-
-export async function insertMessageFile(
-  db: Queryable,
-  orgId: string,
-  f: { conversationId: string; messageId: string | null; name: string; contentType: string; data: Buffer },
-): Promise<string> {
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO message_files (org_id, conversation_id, message_id, name, content_type, size, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [orgId, f.conversationId, f.messageId, f.name, f.contentType, f.data.length, f.data],
-  );
-  return (rows[0] as { id: string }).id;
-}
-
-export type MessageFileRow = {
-  id: string;
-  conversation_id: string;
-  name: string;
-  content_type: string;
-  size: number;
-  data: Buffer;
-};
-
-export async function selectMessageFile(
-  db: Queryable,
-  orgId: string,
-  fileId: string,
-): Promise<MessageFileRow | undefined> {
-  const rows = await db.query<MessageFileRow>(
-    'SELECT id, conversation_id, name, content_type, size, data FROM message_files WHERE org_id = $1 AND id = $2',
-    [orgId, fileId],
   );
   return rows[0];
 }

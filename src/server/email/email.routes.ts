@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { readMessageFile } from './email-files.ts';
+import { readMessageFile } from '../files/files.service.ts';
 
 /** Agents download the files a customer's email brought, from the conversation they belong to. */
 export function registerEmailRoutes(app: App, deps: AppDeps): void {

@@ -1,0 +1,145 @@
+import { fileTypeFromBuffer } from 'file-type';
+import type { Attachment } from '../../contracts/domain.ts';
+import { type Ctx, requireAgentRole } from '../context.ts';
+import { setMessageAttachments } from '../conversations/conversation-writes.ts';
+import { getConversation } from '../conversations/conversations.service.ts';
+import type { Queryable } from '../db/db.ts';
+import { AppError } from '../errors.ts';
+import { insertMessageFile, selectMessageFile } from './files.queries.ts';
+
+/**
+ * Files that come with messages, from any channel (widget, console, email, Telegram): one allow-list, one size limit,
+ * one way to name and serve them. What a file is comes from its bytes, never from its name or the sender's label.
+ */
+
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_FILE_NAME_CHARS = 120;
+
+/** Types a customer or agent may send: what a browser shows inertly, and what support needs (screenshots, PDFs). */
+const ALLOWED_SNIFFED_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
+/** Names a plain-text file may have (anything else that is text, e.g. page.html or evil.png, is refused). */
+const TEXT_EXTENSIONS = new Set(['txt', 'log', 'csv', 'md']);
+
+export type FileDeps = { db: Queryable; config?: { maxFileBytes?: number } };
+
+export type StoredFile = Attachment & { id: string };
+
+/** The agent's download path; the widget gets a signed short-lived link instead (files.routes.ts). */
+export function agentFileUrl(conversationId: string, fileId: string): string {
+  return `/api/agent/conversations/${conversationId}/files/${fileId}`;
+}
+
+export function maxFileBytes(deps: Pick<FileDeps, 'config'>): number {
+  return deps.config?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+}
+
+/**
+ * A name safe to store, show and put in Content-Disposition: no folders, no control or bidi-override characters
+ * (U+202E turns "gpj.exe" into what looks like "exe.jpg"), no quotes or backslashes, length-capped keeping the
+ * extension.
+ */
+export function safeFileName(raw: string): string {
+  const base = raw.split(/[/\\]/).pop() ?? '';
+  let name = base
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
+    .replace(/["<>:|?*]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '');
+  if (!name) name = 'file';
+  const chars = [...name];
+  if (chars.length <= MAX_FILE_NAME_CHARS) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+  return [...name.slice(0, name.length - ext.length)].slice(0, MAX_FILE_NAME_CHARS - ext.length).join('') + ext;
+}
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isPlainText(data: Buffer): boolean {
+  if (data.includes(0)) return false;
+  let text: string;
+  try {
+    text = utf8.decode(data);
+  } catch {
+    return false;
+  }
+  // Markup is refused even as .txt: it is only text until something renders it.
+  return !/^\s*<[!?a-z]/i.test(text);
+}
+
+/** What the bytes are, when they are something kefu accepts; otherwise `file_type_not_allowed`. */
+export async function allowedContentType(data: Buffer, name: string, declaredType?: string): Promise<string> {
+  const sniffed = await fileTypeFromBuffer(data);
+  if (sniffed) {
+    if (ALLOWED_SNIFFED_TYPES.has(sniffed.mime)) return sniffed.mime;
+    throw new AppError('file_type_not_allowed');
+  }
+  const ext = extensionOf(name);
+  const textByName = ext ? TEXT_EXTENSIONS.has(ext) : !declaredType || declaredType.startsWith('text/plain');
+  if (textByName && data.length > 0 && isPlainText(data)) return 'text/plain; charset=utf-8';
+  throw new AppError('file_type_not_allowed');
+}
+
+/**
+ * Stores a file of a conversation (the caller has checked who may add to it) and returns the attachment a message
+ * carries. Refused: over the size limit (`file_too_large`), a type outside the allow-list (`file_type_not_allowed`).
+ */
+export async function storeMessageFile(
+  deps: FileDeps,
+  orgId: string,
+  f: { conversationId: string; messageId: string | null; name: string; data: Buffer; declaredType?: string },
+): Promise<StoredFile> {
+  const limit = maxFileBytes(deps);
+  if (f.data.length > limit)
+    throw new AppError('file_too_large', `Files can be at most ${Math.floor(limit / 1024 / 1024)} MB.`);
+  const name = safeFileName(f.name);
+  const contentType = await allowedContentType(f.data, name, f.declaredType);
+  const id = await insertMessageFile(deps.db, orgId, {
+    conversationId: f.conversationId,
+    messageId: f.messageId,
+    name,
+    contentType,
+    data: f.data,
+  });
+  return { id, name, url: agentFileUrl(f.conversationId, id), contentType, size: f.data.length };
+}
+
+/** Sets the attachments of a stored message (through conversations/, which owns the messages table). */
+export async function attachFilesToMessage(
+  deps: Pick<FileDeps, 'db'>,
+  orgId: string,
+  messageId: string,
+  attachments: readonly Attachment[],
+): Promise<void> {
+  await setMessageAttachments(deps.db, orgId, messageId, [...attachments]);
+}
+
+export type FileContent = { name: string; contentType: string; data: Buffer };
+
+/**
+ * A stored file of a conversation the caller may open: an agent any of the org's, a customer only their own
+ * conversation's (anyone else's, or another conversation's file, is not found).
+ */
+export async function readMessageFile(ctx: Ctx, conversationId: string, fileId: string): Promise<FileContent> {
+  if (ctx.actor.kind !== 'customer') requireAgentRole(ctx);
+  await getConversation(ctx, conversationId);
+  return readConversationFile(ctx, conversationId, fileId);
+}
+
+/** No access check: for a caller that proved access another way (a signed link naming conversation and file). */
+export async function readConversationFile(
+  scope: { db: Queryable; org: { id: string } },
+  conversationId: string,
+  fileId: string,
+): Promise<FileContent> {
+  const file = await selectMessageFile(scope.db, scope.org.id, fileId);
+  if (!file || file.conversation_id !== conversationId) throw new AppError('file_not_found');
+  return { name: file.name, contentType: file.content_type, data: Buffer.from(file.data) };
+}
