@@ -278,6 +278,8 @@ export type NewMessage = {
   private: boolean;
   clientId: string | null;
   meta: Record<string, unknown>;
+  /** Files sent with the message (stored first by files/, which names their URLs). */
+  attachments?: readonly { name: string; url: string; contentType: string; size: number }[];
 };
 
 export type StoredMessage = MessageRow & {
@@ -328,8 +330,8 @@ export async function insertMessageWithNextSeq(
               prev.first_reply_at AS prev_first_reply_at, c.contact_id, c.inbox_id
      ), inserted AS (
        INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, private,
-                             client_id, meta)
-       SELECT claim.org_id, claim.id, claim.last_seq, $4, $5, $6, $7, $8, $9, $10::jsonb FROM claim
+                             client_id, meta, attachments)
+       SELECT claim.org_id, claim.id, claim.last_seq, $4, $5, $6, $7, $8, $9, $10::jsonb, $12::jsonb FROM claim
        RETURNING ${MESSAGE_COLUMNS}
      )
      SELECT inserted.*, claim.status, claim.prev_status, claim.first_reply_at AS first_reply_at_after,
@@ -347,6 +349,7 @@ export async function insertMessageWithNextSeq(
       m.clientId,
       JSON.stringify(m.meta),
       onlyContactId,
+      JSON.stringify(m.attachments ?? []),
     ],
   );
   const row = rows[0] as (StoredMessage & { first_reply_at_after: Date | null }) | undefined;
@@ -387,11 +390,11 @@ export async function insertMessagesWithNextSeq(
   return db.query<BatchedRow>(
     `WITH input AS (
        SELECT (t.ord - 1)::int AS input_index, t.conversation_id, t.author_kind, t.author_id, t.author_name, t.body,
-              t.private, t.client_id, t.meta, t.preview, t.only_contact_id
+              t.private, t.client_id, t.meta, t.preview, t.only_contact_id, t.attachments
          FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::boolean[], $8::text[],
-                     $9::jsonb[], $10::jsonb[], $11::uuid[])
+                     $9::jsonb[], $10::jsonb[], $11::uuid[], $12::jsonb[])
               WITH ORDINALITY AS t(conversation_id, author_kind, author_id, author_name, body, private, client_id,
-                                   meta, preview, only_contact_id, ord)
+                                   meta, preview, only_contact_id, attachments, ord)
      ), prev AS (
        SELECT c.id, c.status, c.first_reply_at, c.contact_id FROM conversations c
         WHERE c.org_id = $1 AND c.status <> 'closed' AND c.id IN (SELECT conversation_id FROM input)
@@ -427,9 +430,9 @@ export async function insertMessagesWithNextSeq(
               prev.first_reply_at AS prev_first_reply_at, c.contact_id, c.inbox_id
      ), inserted AS (
        INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, private,
-                             client_id, meta)
+                             client_id, meta, attachments)
        SELECT claim.org_id, claim.id, claim.base_seq + fresh.n, fresh.author_kind, fresh.author_id,
-              fresh.author_name, fresh.body, fresh.private, fresh.client_id, fresh.meta
+              fresh.author_name, fresh.body, fresh.private, fresh.client_id, fresh.meta, fresh.attachments
          FROM fresh JOIN claim ON claim.id = fresh.conversation_id
         ORDER BY fresh.input_index
        RETURNING ${MESSAGE_COLUMNS}
@@ -457,6 +460,7 @@ export async function insertMessagesWithNextSeq(
         }),
       ),
       column((b) => b.onlyContactId),
+      column((b) => JSON.stringify(b.message.attachments ?? [])),
     ],
   );
 }

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationStatus, Message, Priority } from '../../contracts/domain.ts';
+import type { Attachment, Conversation, ConversationStatus, Message, Priority } from '../../contracts/domain.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor, Ctx } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
@@ -237,7 +237,14 @@ export async function getConversationWithMessages(
   return { conversation: toConversation(row), messages: messages.map(toMessage) };
 }
 
-type PostInput = { body: string; clientId: string | null; private?: boolean; meta?: Record<string, unknown> };
+type PostInput = {
+  body: string;
+  clientId: string | null;
+  private?: boolean;
+  meta?: Record<string, unknown>;
+  /** Files already stored by files/ (storeMessageFile), carried by the message from its first event on. */
+  attachments?: readonly Attachment[];
+};
 
 function authorOf(
   actor: Actor,
@@ -273,7 +280,13 @@ export async function postMessage(ctx: Ctx, conversationId: string, input: PostI
     body = screened.body;
     if (screened.meta) meta = { ...meta, ...screened.meta };
   }
-  const message: NewMessage = { ...author, body, clientId: input.clientId, meta };
+  const message: NewMessage = {
+    ...author,
+    body,
+    clientId: input.clientId,
+    meta,
+    ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+  };
   // A customer may only write to their own conversations; the check rides along in the insert's WHERE clause.
   const onlyContactId = ctx.actor.kind === 'customer' ? ctx.actor.contactId : null;
   // Batched with the other sends of the moment (group commit, see message-batch.ts); resolved after the commit.
