@@ -18,9 +18,9 @@
  *
  * N simulated customers, each with a widget session, a conversation and a subscribed widget WebSocket, send messages
  * over their socket at an offered rate (open loop: sends are scheduled on a clock and never wait for the previous
- * one, so latency includes queueing) while `--agents` agent console sockets are connected. Latency is from the moment
- * a customer's `send` frame is written to the moment the first agent socket receives the `message.created` carrying
- * that clientId. The kefu server runs in a child process (bench/chat-server.ts) so that this process, the load
+ * one, so latency includes queueing) while `--agents` agent console sockets are connected (following no
+ * conversation, like consoles showing the inbox list). Latency is from the moment a customer's `send` frame is
+ * written to the moment the first agent socket receives that message's list delta (`conversation.activity`). The kefu server runs in a child process (bench/chat-server.ts) so that this process, the load
  * generator, does not share its event loop.
  *
  * Baselines, in the same run on the same machine: (1) raw single-row INSERTs of message-shaped rows through the
@@ -322,8 +322,32 @@ async function main() {
     counters.errorCodes.set(code, (counters.errorCodes.get(code) ?? 0) + 1);
   };
 
+  // The consoles follow no conversation, so they get list deltas (conversation id + seq, no clientId): a delta is
+  // matched to its send through the customer's ack, which carries the same pair and usually arrives after it.
+  const sendsBySeq = new Map<string, Send>();
+  const earlyDeltas = new Map<string, { at: number; count: number }>();
+  const noteDelivered = (record: Send, at: number, count: number) => {
+    record.agentsReceived += count;
+    if (record.deliveredAt === undefined) {
+      record.deliveredAt = at;
+      counters.deliveredFirst++;
+    }
+  };
   const onAgentFrame = (data: string) => {
     const now = performance.now();
+    if (data.startsWith('{"type":"conversation.activity"')) {
+      const event = JSON.parse(data) as { conversationId: string; seq: number };
+      counters.agentMessages++;
+      const key = `${event.conversationId}:${event.seq}`;
+      const record = sendsBySeq.get(key);
+      if (record) noteDelivered(record, now, 1);
+      else {
+        const early = earlyDeltas.get(key);
+        if (early) early.count++;
+        else earlyDeltas.set(key, { at: now, count: 1 });
+      }
+      return;
+    }
     if (!data.startsWith('{"type":"message.created"')) return;
     const event = JSON.parse(data) as { message: { clientId: string | null } };
     const clientId = event.message.clientId;
@@ -334,11 +358,7 @@ async function main() {
       counters.unknownClientIds++;
       return;
     }
-    record.agentsReceived++;
-    if (record.deliveredAt === undefined) {
-      record.deliveredAt = now;
-      counters.deliveredFirst++;
-    }
+    noteDelivered(record, now, 1);
   };
 
   const agentSockets = await Promise.all(
@@ -387,12 +407,25 @@ async function main() {
         const now = performance.now();
         // message.created (the customer's own message, echoed to their widget) is the bulk: skip it cheaply.
         if (data.startsWith('{"type":"message.created"')) return;
-        const event = JSON.parse(data) as { type: string; clientId?: string; code?: string };
+        const event = JSON.parse(data) as {
+          type: string;
+          clientId?: string;
+          code?: string;
+          conversationId?: string;
+          seq?: number;
+        };
         if (event.type === 'ack' && event.clientId) {
           const record = sends.get(event.clientId);
           if (record && record.ackAt === undefined) {
             record.ackAt = now;
             counters.acks++;
+            const key = `${event.conversationId}:${event.seq}`;
+            sendsBySeq.set(key, record);
+            const early = earlyDeltas.get(key);
+            if (early) {
+              earlyDeltas.delete(key);
+              noteDelivered(record, early.at, early.count);
+            }
           }
         } else if (event.type === 'error') {
           counters.errorEvents++;
@@ -432,11 +465,14 @@ async function main() {
     [order[i], order[j]] = [order[j], order[i]];
   }
 
+  let stepCount = 0;
   /** One open-loop load at `step.rate` msg/s: warm-up, measured window, drain; prints and returns the figures. */
   async function runStep(step: { rate: number; warmup: number; duration: number; drain: number }) {
     // Each step counts only its own sends (a previous step's late frames carry another tag and are ignored).
     sends.clear();
     sendList.length = 0;
+    sendsBySeq.clear();
+    earlyDeltas.clear();
     Object.assign(counters, {
       agentMessages: 0,
       deliveredFirst: 0,
@@ -451,7 +487,9 @@ async function main() {
     // Conversations are visited in a shuffled round robin, so each one receives a message every customers/rate s.
     const total = Math.round(step.rate * (step.warmup + step.duration));
     const intervalMs = 1000 / step.rate;
-    const stepTag = `${runTag}${step.rate.toFixed(0)}`;
+    // A step counter too: a saturation step at the same rate as the first measurement must not repeat its clientIds
+    // (the server would answer them as retries, store nothing and publish nothing).
+    const stepTag = `${runTag}s${stepCount++}r${step.rate.toFixed(0)}`;
     let sent = 0;
     const sendLag: number[] = [];
     running = true;

@@ -77,7 +77,14 @@ async function agent(index: number): Promise<void> {
   socket.on('message', (data) => {
     const at = wallNow();
     const frame = String(data);
-    if (frame.startsWith('{"type":"message.created"')) {
+    if (frame.startsWith('{"type":"conversation.activity"')) {
+      // A conversation this console does not follow yet comes as a list delta: open it (the replay brings its
+      // messages in full, from seq 1, through the branch below).
+      const conversationId = field(frame, 'conversationId') ?? '';
+      if (agentFor(conversationId, options.agents.length) !== index || following.has(conversationId)) return;
+      following.set(conversationId, new Set());
+      socket.send(JSON.stringify({ type: 'subscribe', conversationId, afterSeq: 0 }));
+    } else if (frame.startsWith('{"type":"message.created"')) {
       const conversationId = field(frame, 'conversationId') ?? '';
       if (agentFor(conversationId, options.agents.length) !== index) return;
       // Like the console with the conversation open: follow it from its start, so the gateway fills any gap (events

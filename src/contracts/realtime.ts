@@ -33,6 +33,18 @@ export type ServerEvent =
   | { type: 'hello'; role: 'customer' | 'agent'; serverTime: string }
   | { type: 'message.created'; conversationId: string; seq: number; message: Message; replay?: boolean }
   | { type: 'conversation.updated'; conversation: Conversation }
+  /**
+   * To agent consoles that do not follow the conversation (no `subscribe`): what its list row needs of a new message,
+   * instead of the message itself (followers get `message.created`). Not seq-filtered: apply it when `seq` is above
+   * the row's `lastSeq`. Status, assignee and priority changes come as `conversation.updated`.
+   */
+  | {
+      type: 'conversation.activity';
+      conversationId: string;
+      seq: number;
+      lastMessage: NonNullable<Conversation['lastMessage']>;
+      lastActivityAt: string;
+    }
   | { type: 'subscribed'; conversationId: string; lastSeq: number }
   | {
       type: 'typing';

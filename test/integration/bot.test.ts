@@ -88,11 +88,12 @@ for (const database of await testDatabases()) {
       const visitor = await startVisitor(server, org);
       const created = await visitor.call('POST', '/api/widget/conversations', { body: '转人工', clientId: 'h1' });
       const conversationId = created.body.conversation.id as string;
+      // The console follows no conversation yet: the summary shows in its list (the delta carries the preview).
       const summary = await socket.waitFor(
-        (e) => e.type === 'message.created' && e.conversationId === conversationId && e.message.private,
+        (e) => e.type === 'conversation.activity' && e.conversationId === conversationId && e.lastMessage.private,
         15_000,
       );
-      assert.match(summary.type === 'message.created' ? summary.message.body : '', /customer asked/);
+      assert.match(summary.type === 'conversation.activity' ? summary.lastMessage.body : '', /customer asked/);
       const updated = await socket.waitFor(
         (e) =>
           e.type === 'conversation.updated' &&

@@ -42,10 +42,11 @@ for (const database of await testDatabases()) {
       assert.equal(created.body.message.seq, 1);
       assert.equal(created.body.conversation.status, 'open');
 
+      // The console follows no conversation yet: its list gets the delta, not the message.
       const pushed = await agentSocket.waitFor(
-        (e) => e.type === 'message.created' && e.conversationId === conversationId,
+        (e) => e.type === 'conversation.activity' && e.conversationId === conversationId,
       );
-      assert.equal(pushed.type === 'message.created' && pushed.message.body, '我的 USDT 充值还没到账');
+      assert.equal(pushed.type === 'conversation.activity' && pushed.lastMessage.body, '我的 USDT 充值还没到账');
 
       const list = await agent.call('GET', '/api/agent/conversations?assignee=unassigned&status=open');
       assert.equal(list.status, 200);

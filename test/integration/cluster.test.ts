@@ -42,10 +42,11 @@ describe('two app nodes behind Redis share one PostgreSQL', {
     // The socket was open before the conversation existed, so its first message came live: follow on from it.
     await customerSocket.waitFor((e) => e.type === 'message.created' && e.conversationId === id && e.seq === 1);
     customerSocket.send({ type: 'subscribe', conversationId: id, afterSeq: 1 });
-    await agentSocket.waitFor((e) => e.type === 'message.created' && e.conversationId === id && e.seq === 1);
+    // The console on node B shows the list (it follows no conversation): list deltas, not the messages.
+    await agentSocket.waitFor((e) => e.type === 'conversation.activity' && e.conversationId === id && e.seq === 1);
     // The bot (one node only) greets back: exactly one bot reply, seen by the agent on the other node.
     await agentSocket.waitFor(
-      (e) => e.type === 'message.created' && e.conversationId === id && e.message.authorKind === 'bot',
+      (e) => e.type === 'conversation.activity' && e.conversationId === id && e.lastMessage.authorKind === 'bot',
       20_000,
     );
 

@@ -40,13 +40,24 @@ function laterOf(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
-function applyMessage(conversation: Conversation, message: Message): Conversation {
-  if (message.seq <= conversation.lastSeq && conversation.lastMessage) return conversation;
+/** What a list row takes from a new message: a full one (a followed conversation) or the list delta (the others). */
+type Activity = { seq: number; lastMessage: NonNullable<Conversation['lastMessage']>; lastActivityAt: string };
+
+function activityOf(message: Message): Activity {
+  return {
+    seq: message.seq,
+    lastMessage: { body: message.body, authorKind: message.authorKind, private: message.private },
+    lastActivityAt: message.createdAt,
+  };
+}
+
+function applyActivity(conversation: Conversation, activity: Activity): Conversation {
+  if (activity.seq <= conversation.lastSeq && conversation.lastMessage) return conversation;
   return {
     ...conversation,
-    lastSeq: Math.max(conversation.lastSeq, message.seq),
-    lastMessage: { body: message.body, authorKind: message.authorKind, private: message.private },
-    lastActivityAt: laterOf(message.createdAt, conversation.lastActivityAt),
+    lastSeq: Math.max(conversation.lastSeq, activity.seq),
+    lastMessage: activity.lastMessage,
+    lastActivityAt: laterOf(activity.lastActivityAt, conversation.lastActivityAt),
   };
 }
 
@@ -182,17 +193,18 @@ export function useConversationList(filters: ConversationFilters, meId: string, 
       });
       return;
     }
-    if (event.type === 'message.created') {
+    if (event.type === 'message.created' || event.type === 'conversation.activity') {
       const existing = state.items.find((item) => item.id === event.conversationId);
       if (!existing) {
         if (!filtersRef.current.q) lookUp(event.conversationId);
         return;
       }
       if (event.seq <= existing.lastSeq) return;
+      const activity = event.type === 'message.created' ? activityOf(event.message) : event;
       setState((current) => {
         const item = current.items.find((candidate) => candidate.id === event.conversationId);
         if (!item) return current;
-        return { ...current, items: moveToTop(current.items, applyMessage(item, event.message)) };
+        return { ...current, items: moveToTop(current.items, applyActivity(item, activity)) };
       });
     }
   });

@@ -21,9 +21,15 @@ type Identity =
 type Connection = {
   socket: WebSocket;
   identity: Identity;
-  /** Per conversation, the highest seq this connection has been sent: nothing at or below it is sent twice. */
+  /**
+   * Per conversation, the highest seq of a full message this connection has been sent: nothing at or below it is
+   * sent twice. An agent connection keeps it only for the conversations it follows (list deltas are not filtered).
+   */
   lastSent: Map<string, number>;
-  /** Conversations the client asked to follow exactly (subscribe); a gap in them triggers a catch-up from the DB. */
+  /**
+   * Conversations the client asked to follow exactly (subscribe); a gap in them triggers a catch-up from the DB. An
+   * agent console gets full messages only of these, and a list delta (`conversation.activity`) of all the others.
+   */
   followed: Set<string>;
   /** Live message events held back while a catch-up for that conversation is being read. */
   catchingUp: Map<string, Extract<DomainEvent, { type: 'message.created' }>[]>;
@@ -46,9 +52,13 @@ export type Gateway = {
   close(): void;
 };
 
+/** What a list row needs of a message: the same preview the conversation row stores (`last_message`). */
+const PREVIEW_CHARS = 200;
+
 /**
- * Pushes domain events to WebSocket clients. Agents receive every event of their organization; customers only the
- * public messages and updates of their own conversations. Message delivery is exact per connection: replays after a
+ * Pushes domain events to WebSocket clients. Agents receive every event of their organization, messages in full only
+ * for the conversations they follow (the rest as list deltas: with 50 consoles, writing every message to every
+ * socket was a third of the node's CPU); customers only the public messages and updates of their own conversations. Message delivery is exact per connection: replays after a
  * reconnect and live events are merged by seq, so a client gets each message once, in order.
  */
 export function createGateway(deps: {
@@ -177,15 +187,39 @@ export function createGateway(deps: {
   function onDomainEvent(event: DomainEvent): void {
     switch (event.type) {
       case 'message.created': {
-        const wire = JSON.stringify({
-          type: 'message.created',
-          conversationId: event.conversationId,
-          seq: event.message.seq,
-          message: event.message,
-        } satisfies ServerEvent);
-        for (const conn of agentsByOrg.get(event.orgId) ?? []) deliverMessage(conn, event, wire);
+        // Each kind is serialised at most once, however many sockets it goes to.
+        let wire: string | undefined;
+        let delta: string | undefined;
+        const full = () =>
+          (wire ??= JSON.stringify({
+            type: 'message.created',
+            conversationId: event.conversationId,
+            seq: event.message.seq,
+            message: event.message,
+          } satisfies ServerEvent));
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) {
+          const { conversationId } = event;
+          if (conn.followed.has(conversationId) || conn.catchingUp.has(conversationId)) {
+            deliverMessage(conn, event, full());
+            continue;
+          }
+          // Never seq-filtered: events of one conversation can arrive out of order across nodes, and the console
+          // keeps the highest seq per row, so dropping "old" ones could only lose a preview.
+          delta ??= JSON.stringify({
+            type: 'conversation.activity',
+            conversationId,
+            seq: event.message.seq,
+            lastMessage: {
+              body: event.message.body.slice(0, PREVIEW_CHARS),
+              authorKind: event.message.authorKind,
+              private: event.message.private,
+            },
+            lastActivityAt: event.message.createdAt,
+          } satisfies ServerEvent);
+          send(conn, delta);
+        }
         if (!event.message.private) {
-          for (const conn of customersByContact.get(event.contactId) ?? []) deliverMessage(conn, event, wire);
+          for (const conn of customersByContact.get(event.contactId) ?? []) deliverMessage(conn, event, full());
         }
         return;
       }
@@ -434,6 +468,8 @@ export function createGateway(deps: {
       }
       case 'unsubscribe':
         conn.followed.delete(event.conversationId);
+        // An agent goes back to list deltas; a later subscribe says again from which seq it wants the messages.
+        if (conn.identity.role === 'agent') conn.lastSent.delete(event.conversationId);
         return;
       case 'typing': {
         const row = await findConversationFor(conn, event.conversationId);

@@ -13,6 +13,7 @@ import './wallboard.css';
 /** Events that change what the board shows; each refetches it (at most once a second). */
 const LIVE_EVENTS = new Set<ServerEvent['type']>([
   'message.created',
+  'conversation.activity',
   'conversation.updated',
   'presence',
   'surge.changed',
