@@ -65,7 +65,14 @@ export type ReportSummary = ReportRange & {
 export type VolumeRow = { key: string; conversations: number };
 export type VolumeReport = ReportRange & { by: VolumeBy; rows: VolumeRow[] };
 
-export type AgentReportRow = {
+/**
+ * Occupancy from the presence log over the range (up to now), whatever the conversation filters: time online
+ * (status 'online'), the part of it spent with at least one assigned conversation open, and their ratio (null when
+ * never online). A team's figures sum its current members'.
+ */
+export type OccupancyFields = { onlineSeconds: number; busySeconds: number; occupancy: number | null };
+
+export type AgentReportRow = OccupancyFields & {
   agentId: string;
   name: string;
   teamIds: string[];
@@ -75,7 +82,7 @@ export type AgentReportRow = {
   csatScore: number | null;
   csatResponses: number;
 };
-export type TeamReportRow = {
+export type TeamReportRow = OccupancyFields & {
   teamId: string;
   name: string;
   handled: number;
@@ -85,6 +92,7 @@ export type TeamReportRow = {
   csatResponses: number;
 };
 export type AgentsReport = ReportRange & { agents: AgentReportRow[]; teams: TeamReportRow[] };
+export type TeamsReport = ReportRange & { teams: TeamReportRow[] };
 
 /** One local day of the CSAT trend: the surveys of the conversations created that day (as the summary counts them). */
 export type CsatDay = {

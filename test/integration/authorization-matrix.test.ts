@@ -295,6 +295,7 @@ const MATRIX: Record<string, Expectation> = {
   'GET /api/agent/reports/summary': reportReaders(),
   'GET /api/agent/reports/volume': reportReaders(),
   'GET /api/agent/reports/agents': reportReaders(),
+  'GET /api/agent/reports/teams': reportReaders(),
   'GET /api/agent/reports/handoffs': reportReaders(),
   // Knowledge base: everyone reads, editors write.
   'GET /api/agent/kb/categories': anyAgent(),

@@ -218,6 +218,10 @@ for (const database of await testDatabases()) {
           resolutionMedianSeconds: null,
           csatScore: 0.625,
           csatResponses: 2,
+          // Never online (no presence logged): no occupancy to tell (test/integration/occupancy.test.ts).
+          onlineSeconds: 0,
+          busySeconds: 0,
+          occupancy: null,
         },
       );
     });

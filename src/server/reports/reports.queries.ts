@@ -345,3 +345,110 @@ export async function selectOrgTimeZone(db: Queryable, orgId: string): Promise<s
   );
   return rows[0]?.tz ?? null;
 }
+
+/** The instants the range's first day starts and the day after its last starts, in the zone (DST included). */
+export async function selectRangeBounds(
+  db: Queryable,
+  s: Pick<ReportScope, 'from' | 'to' | 'timeZone'>,
+): Promise<{ start: Date; end: Date }> {
+  const rows = await db.query<{ start: Date; end: Date }>(
+    `SELECT ($1::date::timestamp AT TIME ZONE $3::text) AS start,
+            (($2::date + 1)::timestamp AT TIME ZONE $3::text) AS "end"`,
+    [s.from, s.to, s.timeZone],
+  );
+  const row = rows[0] as { start: Date | string; end: Date | string };
+  return { start: new Date(row.start), end: new Date(row.end) };
+}
+
+export type PresenceLogRow = { agent_id: string; status: string; at: Date };
+
+/**
+ * One organization's presence log (migration 034) for [start, end): each agent's last entry before `start` (the
+ * state the range opens in) and every entry within it, by agent and time.
+ */
+export async function selectPresenceLog(
+  db: Queryable,
+  orgId: string,
+  start: Date,
+  end: Date,
+): Promise<PresenceLogRow[]> {
+  return db.query<PresenceLogRow>(
+    `SELECT agent_id, status, at FROM (
+       SELECT DISTINCT ON (agent_id) agent_id, status, at, id FROM agent_presence_log
+        WHERE org_id = $1 AND at < $2 ORDER BY agent_id, at DESC, id DESC
+     ) opening
+     UNION ALL
+     SELECT agent_id, status, at FROM (
+       SELECT agent_id, status, at, id FROM agent_presence_log WHERE org_id = $1 AND at >= $2 AND at < $3
+     ) within
+     ORDER BY agent_id, at`,
+    [orgId, start, end],
+  );
+}
+
+export type HandlingRow = { agent_id: string; start: Date; end: Date };
+
+/**
+ * The stretches of [start, end) in which a conversation was assigned to an agent and open, from the event log
+ * (migration 020): each conversation's assignee and status carried forward from the events that set them (created,
+ * assigned, transferred, unassigned, status_changed), each state lasting until the conversation's next event. It reads
+ * the organization's assignment and status events before `end` (the index on org, kind, time serves it): a
+ * conversation assigned before the range and still open in it counts from the range's start.
+ */
+export async function selectHandlingStretches(
+  db: Queryable,
+  orgId: string,
+  start: Date,
+  end: Date,
+): Promise<HandlingRow[]> {
+  return db.query<HandlingRow>(
+    `WITH ev AS (
+       SELECT conversation_id, at, id,
+         kind IN ('assigned', 'transferred', 'unassigned') AS sets_assignee,
+         CASE WHEN kind IN ('assigned', 'transferred') THEN actor_id END AS assignee,
+         CASE WHEN kind = 'status_changed' THEN data->>'to' WHEN kind = 'created' THEN data->>'status' END AS status
+       FROM conversation_events
+       WHERE org_id = $1 AND kind IN ('created', 'assigned', 'transferred', 'unassigned', 'status_changed') AND at < $3
+     ),
+     numbered AS (
+       SELECT *, count(*) FILTER (WHERE sets_assignee) OVER w AS assignee_group, count(status) OVER w AS status_group
+       FROM ev WINDOW w AS (PARTITION BY conversation_id ORDER BY at, id)
+     ),
+     states AS (
+       SELECT conversation_id, at, id,
+         first_value(assignee) OVER (PARTITION BY conversation_id, assignee_group ORDER BY at, id) AS assignee,
+         first_value(status) OVER (PARTITION BY conversation_id, status_group ORDER BY at, id) AS status
+       FROM numbered
+     ),
+     stretches AS (
+       SELECT assignee, status, at AS from_at,
+         lead(at) OVER (PARTITION BY conversation_id ORDER BY at, id) AS to_at
+       FROM states
+     )
+     SELECT assignee AS agent_id, greatest(from_at, $2) AS start, least(COALESCE(to_at, $3), $3) AS "end"
+     FROM stretches
+     WHERE assignee IS NOT NULL AND status = 'open' AND from_at < $3 AND COALESCE(to_at, $3) > $2
+       AND COALESCE(to_at, $3) > from_at`,
+    [orgId, start, end],
+  );
+}
+
+/** Each team's members now, for the teams' occupancy. */
+export async function selectTeamMembers(
+  db: Queryable,
+  orgId: string,
+): Promise<{ team_id: string; agent_id: string }[]> {
+  return db.query<{ team_id: string; agent_id: string }>(
+    'SELECT team_id, agent_id FROM team_members WHERE org_id = $1',
+    [orgId],
+  );
+}
+
+/** Names of the organization's agents and teams, for rows that have occupancy but no conversation in the range. */
+export async function selectAgentNames(db: Queryable, orgId: string): Promise<{ id: string; name: string }[]> {
+  return db.query<{ id: string; name: string }>('SELECT id, name FROM agents WHERE org_id = $1', [orgId]);
+}
+
+export async function selectTeamNames(db: Queryable, orgId: string): Promise<{ id: string; name: string }[]> {
+  return db.query<{ id: string; name: string }>('SELECT id, name FROM teams WHERE org_id = $1', [orgId]);
+}

@@ -11,9 +11,11 @@ import {
   getCsatTrend,
   getHandoffsReport,
   getSummary,
+  getTeamsReport,
   getVolume,
   handoffsCsv,
   summaryCsv,
+  teamsCsv,
   volumeCsv,
 } from './reports.service.ts';
 
@@ -65,6 +67,15 @@ export function registerReportRoutes(app: App, deps: AppDeps & { clock: Clock })
     async (request, reply) => {
       const report = await getAgentsReport(request.ctx, request.query, now());
       return request.query.format === 'csv' ? sendCsv(reply, agentsCsv(report)) : report;
+    },
+  );
+
+  app.get(
+    '/api/agent/reports/teams',
+    { schema: { tags, querystring: reportFiltersSchema }, preHandler },
+    async (request, reply) => {
+      const report = await getTeamsReport(request.ctx, request.query, now());
+      return request.query.format === 'csv' ? sendCsv(reply, teamsCsv(report)) : report;
     },
   );
 

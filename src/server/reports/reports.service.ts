@@ -1,5 +1,9 @@
 import type {
+  AgentReportRow,
   AgentsReport,
+  OccupancyFields,
+  TeamReportRow,
+  TeamsReport,
   CsatTrendReport,
   DurationStats,
   HandoffsReport,
@@ -14,9 +18,17 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/db.ts';
 import { type CsvValue, encodeCsv } from './csv.ts';
 import { rate, reportTimeZone, resolveRange } from './report-range.ts';
+import { occupancyByAgent, teamOccupancy } from './occupancy.ts';
 import {
   type ReportScope,
   selectAgentFigures,
+  selectAgentNames,
+  selectPresenceLog,
+  selectHandlingStretches,
+  selectRangeBounds,
+  selectTeamMembers,
+  selectTeamNames,
+  type TeamFiguresRow,
   selectBacklog,
   selectCsatByDay,
   selectHandoffs,
@@ -137,34 +149,113 @@ export async function getCsatTrend(ctx: Ctx, filters: Filters, now: Date): Promi
   };
 }
 
+/** Occupancy per agent and team over the range, up to now (a day not yet over counts as far as it went). */
+async function occupancyFor(ctx: Ctx, scope: ReportScope, now: Date) {
+  const bounds = await selectRangeBounds(ctx.db, scope);
+  const start = bounds.start;
+  const end = new Date(Math.max(start.getTime(), Math.min(bounds.end.getTime(), now.getTime())));
+  const [presence, handling, members] = await Promise.all([
+    selectPresenceLog(ctx.db, scope.orgId, start, end),
+    selectHandlingStretches(ctx.db, scope.orgId, start, end),
+    selectTeamMembers(ctx.db, scope.orgId),
+  ]);
+  const byAgent = occupancyByAgent(
+    presence.map((p) => ({ agentId: p.agent_id, status: p.status, at: new Date(p.at).getTime() })),
+    handling.map((h) => ({ agentId: h.agent_id, start: new Date(h.start).getTime(), end: new Date(h.end).getTime() })),
+    start.getTime(),
+    end.getTime(),
+  );
+  const membersByTeam = new Map<string, string[]>();
+  const teamsByAgent = new Map<string, string[]>();
+  for (const m of members) {
+    membersByTeam.set(m.team_id, [...(membersByTeam.get(m.team_id) ?? []), m.agent_id]);
+    teamsByAgent.set(m.agent_id, [...(teamsByAgent.get(m.agent_id) ?? []), m.team_id]);
+  }
+  const agent = (id: string): OccupancyFields => {
+    const f = byAgent.get(id);
+    return f
+      ? { onlineSeconds: f.onlineSeconds, busySeconds: f.busySeconds, occupancy: f.occupancy }
+      : { onlineSeconds: 0, busySeconds: 0, occupancy: null };
+  };
+  const team = (id: string): OccupancyFields => teamOccupancy(membersByTeam.get(id) ?? [], byAgent);
+  return { byAgent, membersByTeam, teamsByAgent, agent, team };
+}
+
+type Figures = {
+  handled: number;
+  firstResponseMedianSeconds: number | null;
+  resolutionMedianSeconds: number | null;
+  csatScore: number | null;
+  csatResponses: number;
+};
+const NO_FIGURES: Figures = {
+  handled: 0,
+  firstResponseMedianSeconds: null,
+  resolutionMedianSeconds: null,
+  csatScore: null,
+  csatResponses: 0,
+};
+const figuresOf = (r: Omit<TeamFiguresRow, 'team_id' | 'name'>): Figures => ({
+  handled: r.handled,
+  firstResponseMedianSeconds: n(r.frt_median),
+  resolutionMedianSeconds: n(r.res_median),
+  csatScore: n(r.csat_score),
+  csatResponses: r.csat_responses,
+});
+
+async function teamRows(
+  ctx: Ctx,
+  scope: ReportScope,
+  occupancy: Awaited<ReturnType<typeof occupancyFor>>,
+): Promise<TeamReportRow[]> {
+  const teams = await withoutJit(ctx, (tx) => selectTeamFigures(tx, scope));
+  const rows: TeamReportRow[] = teams.map((t) => ({
+    teamId: t.team_id,
+    name: t.name,
+    ...figuresOf(t),
+    ...occupancy.team(t.team_id),
+  }));
+  // Teams whose members were online but handled nothing in the range still have an occupancy (0 %) to show.
+  const listed = new Set(rows.map((r) => r.teamId));
+  for (const t of await selectTeamNames(ctx.db, scope.orgId)) {
+    if (listed.has(t.id) || (scope.teamId && scope.teamId !== t.id)) continue;
+    const occ = occupancy.team(t.id);
+    if (occ.onlineSeconds > 0) rows.push({ teamId: t.id, name: t.name, ...NO_FIGURES, ...occ });
+  }
+  return rows;
+}
+
 export async function getAgentsReport(ctx: Ctx, filters: Filters, now: Date): Promise<AgentsReport> {
   const { scope, range } = await scopeFor(ctx, filters, now);
+  const occupancy = await occupancyFor(ctx, scope, now);
   const [agents, teams] = await Promise.all([
     withoutJit(ctx, (tx) => selectAgentFigures(tx, scope)),
-    withoutJit(ctx, (tx) => selectTeamFigures(tx, scope)),
+    teamRows(ctx, scope, occupancy),
   ]);
-  return {
-    ...range,
-    agents: agents.map((a) => ({
-      agentId: a.agent_id,
-      name: a.name,
-      teamIds: a.team_ids,
-      handled: a.handled,
-      firstResponseMedianSeconds: n(a.frt_median),
-      resolutionMedianSeconds: n(a.res_median),
-      csatScore: n(a.csat_score),
-      csatResponses: a.csat_responses,
-    })),
-    teams: teams.map((t) => ({
-      teamId: t.team_id,
-      name: t.name,
-      handled: t.handled,
-      firstResponseMedianSeconds: n(t.frt_median),
-      resolutionMedianSeconds: n(t.res_median),
-      csatScore: n(t.csat_score),
-      csatResponses: t.csat_responses,
-    })),
-  };
+  const rows: AgentReportRow[] = agents.map((a) => ({
+    agentId: a.agent_id,
+    name: a.name,
+    teamIds: a.team_ids,
+    ...figuresOf(a),
+    ...occupancy.agent(a.agent_id),
+  }));
+  // Agents online in the range who handled nothing (0 % occupancy), within the team or agent filter.
+  const listed = new Set(rows.map((r) => r.agentId));
+  for (const a of await selectAgentNames(ctx.db, scope.orgId)) {
+    if (listed.has(a.id) || (scope.agentId && scope.agentId !== a.id)) continue;
+    const teamIds = [...(occupancy.teamsByAgent.get(a.id) ?? [])].sort();
+    if (scope.teamId && !teamIds.includes(scope.teamId)) continue;
+    const occ = occupancy.agent(a.id);
+    if (occ.onlineSeconds > 0) rows.push({ agentId: a.id, name: a.name, teamIds, ...NO_FIGURES, ...occ });
+  }
+  return { ...range, agents: rows, teams };
+}
+
+/** Per team only (the console's team table and its CSV). */
+export async function getTeamsReport(ctx: Ctx, filters: Filters, now: Date): Promise<TeamsReport> {
+  const { scope, range } = await scopeFor(ctx, filters, now);
+  const occupancy = await occupancyFor(ctx, scope, now);
+  return { ...range, teams: await teamRows(ctx, scope, occupancy) };
 }
 
 export async function getHandoffsReport(ctx: Ctx, filters: Filters, now: Date): Promise<HandoffsReport> {
@@ -235,42 +326,45 @@ export function csatCsv(r: CsatTrendReport): CsvFile {
   );
 }
 
+const FIGURE_HEADER = [
+  'handled',
+  'firstResponseMedianSeconds',
+  'resolutionMedianSeconds',
+  'csatScore',
+  'csatResponses',
+  'onlineSeconds',
+  'busySeconds',
+  'occupancy',
+];
+const figureCells = (r: Figures & OccupancyFields): CsvValue[] => [
+  r.handled,
+  r.firstResponseMedianSeconds,
+  r.resolutionMedianSeconds,
+  r.csatScore,
+  r.csatResponses,
+  r.onlineSeconds,
+  r.busySeconds,
+  r.occupancy,
+];
+
 export function agentsCsv(r: AgentsReport): CsvFile {
   return file(
     'agents',
     r,
+    ['kind', 'id', 'name', ...FIGURE_HEADER],
     [
-      'kind',
-      'id',
-      'name',
-      'handled',
-      'firstResponseMedianSeconds',
-      'resolutionMedianSeconds',
-      'csatScore',
-      'csatResponses',
+      ...r.agents.map((a): CsvValue[] => ['agent', a.agentId, a.name, ...figureCells(a)]),
+      ...r.teams.map((t): CsvValue[] => ['team', t.teamId, t.name, ...figureCells(t)]),
     ],
-    [
-      ...r.agents.map((a): CsvValue[] => [
-        'agent',
-        a.agentId,
-        a.name,
-        a.handled,
-        a.firstResponseMedianSeconds,
-        a.resolutionMedianSeconds,
-        a.csatScore,
-        a.csatResponses,
-      ]),
-      ...r.teams.map((t): CsvValue[] => [
-        'team',
-        t.teamId,
-        t.name,
-        t.handled,
-        t.firstResponseMedianSeconds,
-        t.resolutionMedianSeconds,
-        t.csatScore,
-        t.csatResponses,
-      ]),
-    ],
+  );
+}
+
+export function teamsCsv(r: TeamsReport): CsvFile {
+  return file(
+    'teams',
+    r,
+    ['id', 'name', ...FIGURE_HEADER],
+    r.teams.map((t): CsvValue[] => [t.teamId, t.name, ...figureCells(t)]),
   );
 }
 

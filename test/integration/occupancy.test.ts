@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { decodeCsv } from '../../src/server/reports/csv.ts';
+import { testDatabases } from '../helpers/databases.ts';
+import {
+  type AgentClient,
+  createTestOrg,
+  loginAgent,
+  startTestServer,
+  type TestOrg,
+  type TestServer,
+} from '../helpers/server.ts';
+
+// The report's day, 2026-06-10 in Asia/Shanghai (UTC+8, the default zone): 2026-06-09T16:00Z to 2026-06-10T16:00Z.
+const DAY = 'from=2026-06-10&to=2026-06-10';
+const utc = (hhmm: string, date = '2026-06-10') => new Date(`${date}T${hhmm}:00Z`);
+
+for (const database of await testDatabases()) {
+  describe(`occupancy from the presence log (${database.name})`, () => {
+    let db: Awaited<ReturnType<typeof database.open>>;
+    let server: TestServer;
+    let org: TestOrg;
+    let supervisor: AgentClient;
+    let admin: AgentClient;
+    let teamId: string;
+    let number = 50_000;
+
+    /** A presence change as routing writes it: the status with the application clock's status_changed_at. */
+    async function presence(agentId: string, status: string, at: Date) {
+      await db.query(
+        `INSERT INTO agent_routing (agent_id, org_id, status, status_changed_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (agent_id) DO UPDATE SET status = EXCLUDED.status, status_changed_at = EXCLUDED.status_changed_at`,
+        [agentId, org.id, status, at],
+      );
+    }
+    async function conversation(createdAt: Date): Promise<string> {
+      const [contact] = await db.query<{ id: string }>(
+        `INSERT INTO contacts (org_id, name) VALUES ($1, 'c') RETURNING id`,
+        [org.id],
+      );
+      const [row] = await db.query<{ id: string }>(
+        `INSERT INTO conversations (org_id, number, inbox_id, contact_id, team_id, created_at, updated_at,
+           last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $6) RETURNING id`,
+        [org.id, ++number, org.inboxId, contact?.id, teamId, createdAt],
+      );
+      return row?.id as string;
+    }
+    async function assign(id: string, agentId: string, at: Date) {
+      await db.query('UPDATE conversations SET assignee_id = $2, assigned_at = $3, updated_at = $3 WHERE id = $1', [
+        id,
+        agentId,
+        at,
+      ]);
+    }
+    async function setStatus(id: string, status: string, at: Date) {
+      await db.query(
+        `UPDATE conversations SET status = $2, resolved_at = CASE WHEN $2 = 'resolved' THEN $3::timestamptz END,
+           updated_at = $3 WHERE id = $1`,
+        [id, status, at],
+      );
+    }
+
+    before(async () => {
+      db = await database.open();
+      server = await startTestServer(db);
+      org = await createTestOrg(db);
+      supervisor = await loginAgent(server, org.agents.secure);
+      admin = await loginAgent(server, org.agents.admin);
+      const [team] = await db.query<{ id: string }>(
+        `INSERT INTO teams (org_id, name) VALUES ($1, '一线, "VIP"') RETURNING id`,
+        [org.id],
+      );
+      teamId = team?.id as string;
+      const a = org.agents.agent.id;
+      const b = org.agents.admin.id;
+      for (const member of [a, b])
+        await db.query('INSERT INTO team_members (org_id, team_id, agent_id) VALUES ($1, $2, $3)', [
+          org.id,
+          teamId,
+          member,
+        ]);
+
+      // Agent A: offline the day before; online 01:00–05:00Z, away 05:00–06:00, online 06:00–09:00, then offline.
+      // Online: 7 h.
+      await presence(a, 'offline', utc('10:00', '2026-06-09'));
+      await presence(a, 'online', utc('01:00'));
+      await presence(a, 'away', utc('05:00'));
+      await presence(a, 'online', utc('06:00'));
+      await presence(a, 'offline', utc('09:00'));
+      // B: online since the morning before the range and never changed: online the whole local day, 24 h.
+      await presence(b, 'online', utc('08:00', '2026-06-09'));
+
+      // c1: A from 02:00, resolved 03:00.
+      const c1 = await conversation(utc('00:30'));
+      await assign(c1, a, utc('02:00'));
+      await setStatus(c1, 'resolved', utc('03:00'));
+      // c2: A from 02:30 (overlapping c1: one busy stretch), transferred to B at 04:30, resolved 07:00.
+      const c2 = await conversation(utc('02:20'));
+      await assign(c2, a, utc('02:30'));
+      await assign(c2, b, utc('04:30'));
+      await setStatus(c2, 'resolved', utc('07:00'));
+      // c3: A from 04:45; pending (waiting on the customer, not handling) from 05:15; A is away from 05:00 anyway.
+      const c3 = await conversation(utc('04:40'));
+      await assign(c3, a, utc('04:45'));
+      await setStatus(c3, 'pending', utc('05:15'));
+      // c4: A from 08:00 and still open: busy until A goes offline at 09:00.
+      const c4 = await conversation(utc('07:50'));
+      await assign(c4, a, utc('08:00'));
+      // c0: B's since before the range (the day before, 12:00Z), open until 02:00Z: counts from the range's start.
+      const c0 = await conversation(utc('11:00', '2026-06-09'));
+      await assign(c0, b, utc('12:00', '2026-06-09'));
+      await setStatus(c0, 'resolved', utc('02:00'));
+    });
+    after(async () => {
+      await server?.close();
+      await db?.drop();
+    });
+
+    test('every status change writes the log, through the real routing API too', async () => {
+      const rows = await db.query<{ status: string }>(
+        'SELECT status FROM agent_presence_log WHERE org_id = $1 AND agent_id = $2 ORDER BY at, id',
+        [org.id, org.agents.agent.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['offline', 'online', 'away', 'online', 'offline'],
+      );
+      const changed = await admin.call('PATCH', `/api/agent/routing/agents/${org.agents.secure.id}`, {
+        status: 'away',
+      });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      const logged = await db.query<{ status: string }>(
+        'SELECT status FROM agent_presence_log WHERE org_id = $1 AND agent_id = $2 ORDER BY at, id',
+        [org.id, org.agents.secure.id],
+      );
+      // The row routing creates (offline), then the change.
+      assert.deepEqual(
+        logged.map((r) => r.status),
+        ['offline', 'away'],
+      );
+    });
+
+    test('per agent: busy while online ÷ online, with overlaps counted once and away time in neither', async () => {
+      const r = await supervisor.call('GET', `/api/agent/reports/agents?${DAY}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const a = r.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.agent.id);
+      // Busy while online: 02:00–04:30 (c1 ∪ c2), 04:45–05:00 (c3 until away), 08:00–09:00 (c4) = 3.75 h of 7 h.
+      assert.equal(a.onlineSeconds, 7 * 3600);
+      assert.equal(a.busySeconds, 3.75 * 3600);
+      assert.equal(a.occupancy, 3.75 / 7);
+      const b = r.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.admin.id);
+      // c0 from the range's start (16:00Z the day before) to 02:00Z = 10 h, c2 04:30–07:00 = 2.5 h; of 24 h online.
+      assert.equal(b.onlineSeconds, 24 * 3600);
+      assert.equal(b.busySeconds, 12.5 * 3600);
+      assert.equal(b.occupancy, 12.5 / 24);
+      // Never online in the range and handled nothing: not listed.
+      assert.equal(
+        r.body.agents.some((x: { agentId: string }) => x.agentId === org.agents.secure.id),
+        false,
+      );
+    });
+
+    test("per team: the members' time summed, as JSON and as RFC 4180 CSV with a BOM", async () => {
+      const r = await supervisor.call('GET', `/api/agent/reports/teams?${DAY}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const team = r.body.teams.find((t: { teamId: string }) => t.teamId === teamId);
+      assert.equal(team.name, '一线, "VIP"');
+      assert.equal(team.onlineSeconds, 31 * 3600);
+      assert.equal(team.busySeconds, 16.25 * 3600);
+      assert.equal(team.occupancy, 16.25 / 31);
+      assert.equal(team.handled, 0, 'nobody wrote in these conversations');
+
+      const csv = await fetch(`${server.url}/api/agent/reports/teams?${DAY}&format=csv`, {
+        headers: { cookie: supervisor.cookie },
+      });
+      assert.equal(csv.status, 200);
+      assert.equal(csv.headers.get('content-type'), 'text/csv; charset=utf-8');
+      assert.match(csv.headers.get('content-disposition') ?? '', /filename="kefu-teams-2026-06-10-2026-06-10\.csv"/);
+      const bytes = new Uint8Array(await csv.arrayBuffer());
+      assert.deepEqual([...bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);
+      const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+      assert.ok(text.includes('"一线, ""VIP"""'), 'the name is quoted with its quotes doubled');
+      assert.ok(text.endsWith('\r\n'));
+      const rows = decodeCsv(text);
+      assert.deepEqual(rows[0], [
+        'id',
+        'name',
+        'handled',
+        'firstResponseMedianSeconds',
+        'resolutionMedianSeconds',
+        'csatScore',
+        'csatResponses',
+        'onlineSeconds',
+        'busySeconds',
+        'occupancy',
+      ]);
+      const row = rows.find((x) => x[0] === teamId);
+      assert.equal(row?.[1], '一线, "VIP"');
+      assert.equal(row?.[7], String(31 * 3600));
+      assert.equal(row?.[8], String(16.25 * 3600));
+      assert.equal(Number(row?.[9]), 16.25 / 31);
+    });
+
+    test('the range is the local day: the day before shows only what fell in it', async () => {
+      const r = await supervisor.call('GET', '/api/agent/reports/agents?from=2026-06-09&to=2026-06-09');
+      const b = r.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.admin.id);
+      // 2026-06-09 local ends at 16:00Z: B online from 08:00Z (8 h), busy with c0 from 12:00Z (4 h).
+      assert.equal(b.onlineSeconds, 8 * 3600);
+      assert.equal(b.busySeconds, 4 * 3600);
+      assert.equal(b.occupancy, 0.5);
+      const a = r.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.agent.id);
+      assert.equal(a, undefined, 'A was offline all that day');
+    });
+
+    test('a team filter keeps its members; reports_read is needed', async () => {
+      const r = await supervisor.call('GET', `/api/agent/reports/teams?${DAY}&teamId=${teamId}`);
+      assert.deepEqual(
+        r.body.teams.map((t: { teamId: string }) => t.teamId),
+        [teamId],
+      );
+      const agent = await loginAgent(server, org.agents.agent);
+      const denied = await agent.call('GET', `/api/agent/reports/teams?${DAY}`);
+      assert.equal(denied.status, 403);
+    });
+  });
+}
