@@ -72,6 +72,8 @@ import { registerPublicApiRoutes } from './public-api/public-api.routes.ts';
 import { startWebhooks } from './webhooks/webhooks.listener.ts';
 import { registerWebhookRoutes } from './webhooks/webhooks.routes.ts';
 import { registerWorkforceRoutes } from './workforce/workforce.routes.ts';
+import { startRetentionJob } from './retention/retention.listener.ts';
+import { registerRetentionRoutes } from './retention/retention.routes.ts';
 import { registerWallboardRoutes } from './wallboard/wallboard.routes.ts';
 import { startSmtpListener } from './email/email-listener.ts';
 import { registerEmailInboxRoutes } from './email/email-inboxes.routes.ts';
@@ -222,6 +224,7 @@ async function wireApp(
     { sweepSeconds: deps.jobQueue?.slaSweepSeconds },
   );
   await startSurgeDetector({ db, log, events, jobs, clock }, { sweepSeconds: deps.jobQueue?.surgeSweepSeconds });
+  await startRetentionJob({ db, log, events, jobs, clock });
   const stopSurgeAlertMail = startSurgeAlertMail({ db, log, events, mailer, publicUrl: config.publicUrl });
   const agentTools = startAgentTools({ db, log, events });
   await scheduleSnoozeWakeups(jobs, { db, log, events }, { clock });
@@ -280,6 +283,7 @@ async function wireApp(
   registerPublicApiRoutes(app, appDeps);
   registerWebhookRoutes(app, appDeps);
   registerWorkforceRoutes(app, appDeps);
+  registerRetentionRoutes(app, { ...appDeps, clock });
   registerWallboardRoutes(app, { ...appDeps, clock });
   await registerStaticRoutes(app, db, consoleBuilt);
 

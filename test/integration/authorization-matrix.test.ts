@@ -289,6 +289,9 @@ const MATRIX: Record<string, Expectation> = {
   'POST /api/agent/workforce/shift-plan': supervisors(),
   'GET /api/agent/workforce/rules': supervisors(),
   'PUT /api/agent/workforce/rules': admins(),
+  'GET /api/agent/retention/settings': admins(),
+  'PUT /api/agent/retention/settings': admins(),
+  'POST /api/agent/retention/run': admins(),
   // Reports.
   'GET /api/agent/reports/csat': reportReaders(),
   'GET /api/agent/reports/csat-trend': reportReaders(),
@@ -676,6 +679,8 @@ describe('authorisation matrix: every route × every kind of caller', () => {
         serviceLevel: 0.8,
       },
       'POST /api/agent/workforce/shift-plan': { days: 1 },
+      // Keep-forever and a dry run: the matrix's organization keeps its conversations.
+      'PUT /api/agent/retention/settings': { days: null, mode: 'anonymise' },
       'POST /api/agent/kb/categories': { slug: `c${crypto.randomInt(1e6)}`, names: { 'zh-CN': '类', en: 'Cat' } },
       'POST /api/agent/kb/sections': {
         slug: `s${crypto.randomInt(1e6)}`,
@@ -706,6 +711,7 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       'GET /api/widget/platform-status': `org=${fx.org.slug}`,
       'GET /api/widget/surge': `org=${fx.org.slug}`,
       'GET /api/widget/verify': `org=${fx.org.slug}&kind=url&value=https://exchange.example`,
+      'POST /api/agent/retention/run': 'dryRun=true',
     };
     return {
       params,

@@ -92,3 +92,52 @@ export async function updateContactProfile(
     [orgId, contactId, p.name ?? null, p.email ?? null, p.locale ?? null, p.vipLevel ?? null],
   );
 }
+
+/**
+ * Data retention: of these contacts, the ones nothing kept speaks for any more — not anonymised yet, every
+ * conversation of theirs (besides `excludingConversationIds`, the ones being removed) anonymised or gone, and no
+ * support case of theirs (a case is the exchange's investigation record, kept with the customer it names).
+ */
+export async function selectContactsWithoutKeptConversations(
+  db: Queryable,
+  orgId: string,
+  contactIds: string[],
+  excludingConversationIds: string[],
+): Promise<string[]> {
+  if (contactIds.length === 0) return [];
+  const rows = await db.query<{ id: string }>(
+    `SELECT k.id FROM contacts k
+      WHERE k.org_id = $1 AND k.id = ANY($2::uuid[]) AND k.anonymised_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM conversations c
+                         WHERE c.org_id = $1 AND c.contact_id = k.id AND c.anonymised_at IS NULL
+                           AND NOT (c.id = ANY($3::uuid[])))
+        AND NOT EXISTS (SELECT 1 FROM support_cases s WHERE s.org_id = $1 AND s.contact_id = k.id)
+      ORDER BY k.id`,
+    [orgId, contactIds, excludingConversationIds],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Data retention: the contacts' identity goes — name, email, exchange UID, attributes, every channel identity (web
+ * visitor, email address, Telegram id) and the machine-mail log about them. The row stays, as an id, for the merge
+ * history and the anonymised conversations that point at it; locale and VIP level identify no one and stay.
+ */
+export async function anonymiseContactRows(db: Queryable, orgId: string, contactIds: string[]): Promise<number> {
+  if (contactIds.length === 0) return 0;
+  await db.query('DELETE FROM contact_identities WHERE org_id = $1 AND contact_id = ANY($2::uuid[])', [
+    orgId,
+    contactIds,
+  ]);
+  await db.query('DELETE FROM email_events WHERE org_id = $1 AND contact_id = ANY($2::uuid[])', [orgId, contactIds]);
+  const rows = await db.query<{ n: number }>(
+    `WITH changed AS (
+       UPDATE contacts SET name = NULL, email = NULL, exchange_uid = NULL, attributes = '{}',
+              anonymised_at = now(), updated_at = now()
+        WHERE org_id = $1 AND id = ANY($2::uuid[]) AND anonymised_at IS NULL
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM changed`,
+    [orgId, contactIds],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,10 +1,12 @@
 import type { Queryable } from '../db/db.ts';
 import {
+  anonymiseContactRows,
   type ContactRow,
   insertContact,
   insertContactIdentity,
   selectContact,
   selectContactByIdentity,
+  selectContactsWithoutKeptConversations,
   updateContactProfile,
 } from './contacts.queries.ts';
 
@@ -53,4 +55,18 @@ export async function updateContact(
   profile: { name?: string | null; email?: string | null; locale?: string | null; vipLevel?: number | null },
 ): Promise<void> {
   await updateContactProfile(scope.db, scope.org.id, contactId, profile);
+}
+
+/**
+ * Data retention: of these contacts, the ones with no kept conversation besides `removing` (and no support case);
+ * unless `dryRun`, their name, email, exchange UID and channel identities are removed. Returns how many.
+ */
+export async function anonymiseContactsWithoutKeptConversations(
+  scope: ContactScope,
+  contactIds: string[],
+  options: { removing: string[]; dryRun: boolean },
+): Promise<number> {
+  const ids = await selectContactsWithoutKeptConversations(scope.db, scope.org.id, contactIds, options.removing);
+  if (options.dryRun) return ids.length;
+  return anonymiseContactRows(scope.db, scope.org.id, ids);
 }

@@ -327,3 +327,70 @@ export async function setMessageAttachments(
     JSON.stringify(attachments),
   ]);
 }
+
+/**
+ * Data retention (retention/), delete mode: these conversations' messages and rows go. The caller has removed every
+ * other row that references them first; a conversation outside the list that was merged into one of them loses the
+ * pointer rather than block the delete (it is itself old, resolved and due, or already anonymised: retention holds
+ * a merge target while any conversation merged into it is kept).
+ */
+export async function deleteConversationsForRetention(
+  db: Queryable,
+  orgId: string,
+  conversationIds: string[],
+): Promise<{ conversations: number; messages: number }> {
+  if (conversationIds.length === 0) return { conversations: 0, messages: 0 };
+  await db.query(
+    `UPDATE conversations SET merged_into_id = NULL
+      WHERE org_id = $1 AND merged_into_id = ANY($2::uuid[]) AND NOT (id = ANY($2::uuid[]))`,
+    [orgId, conversationIds],
+  );
+  const messages = await db.query<{ n: number }>(
+    `WITH gone AS (DELETE FROM messages WHERE org_id = $1 AND conversation_id = ANY($2::uuid[]) RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [orgId, conversationIds],
+  );
+  const conversations = await db.query<{ n: number }>(
+    `WITH gone AS (DELETE FROM conversations WHERE org_id = $1 AND id = ANY($2::uuid[]) RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [orgId, conversationIds],
+  );
+  return { conversations: conversations[0]?.n ?? 0, messages: messages[0]?.n ?? 0 };
+}
+
+/**
+ * Data retention, anonymise mode: every message keeps its place (seq, author kind, time: the shape reports and the
+ * timeline read) but its words become `placeholder`, a customer's name and every attachment and meta go; the
+ * conversation's preview, bot state, attributes and priority reason (which may quote the customer) go, and it is
+ * marked so retention passes it by afterwards. Status, assignee, team and priority stay, so no event is recorded.
+ */
+export async function anonymiseConversationsForRetention(
+  db: Queryable,
+  orgId: string,
+  conversationIds: string[],
+  placeholder: string,
+): Promise<{ conversations: number; messages: number }> {
+  if (conversationIds.length === 0) return { conversations: 0, messages: 0 };
+  const messages = await db.query<{ n: number }>(
+    `WITH changed AS (
+       UPDATE messages
+          SET body = $3, attachments = '[]', meta = '{}',
+              author_name = CASE WHEN author_kind = 'customer' THEN NULL ELSE author_name END
+        WHERE org_id = $1 AND conversation_id = ANY($2::uuid[])
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM changed`,
+    [orgId, conversationIds, placeholder],
+  );
+  const conversations = await db.query<{ n: number }>(
+    `WITH changed AS (
+       UPDATE conversations
+          SET last_message = CASE WHEN last_message IS NULL THEN NULL
+                                  ELSE jsonb_set(last_message, '{body}', to_jsonb($3::text)) END,
+              bot_state = '{}', attributes = '{}', priority_reason = NULL, anonymised_at = now()
+        WHERE org_id = $1 AND id = ANY($2::uuid[]) AND anonymised_at IS NULL
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM changed`,
+    [orgId, conversationIds, placeholder],
+  );
+  return { conversations: conversations[0]?.n ?? 0, messages: messages[0]?.n ?? 0 };
+}
