@@ -50,6 +50,24 @@ export const widgetCreateConversationBodySchema = z.object({
 
 export const sendMessageBodySchema = z.object({ body: messageBodySchema, clientId: clientIdSchema });
 
+/**
+ * A file sent as a message (widget and console): the bytes as base64 in JSON, so the caption travels in the body
+ * (never in a URL that gets logged) and one zod schema checks it all. The server decides what the file is.
+ */
+export const uploadFileBodySchema = z.object({
+  name: z.string().trim().min(1).max(255),
+  data: z
+    .string()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  caption: messageBodySchema.optional(),
+  clientId: clientIdSchema,
+});
+export const fileParamsSchema = z.object({ conversationId: id, fileId: id });
+/** A short-lived download link for the widget, which cannot set an Authorization header on <img> or <a>. */
+export type FileLinkResponse = { url: string; expiresAt: string };
+
 // ---------- Agents (console) ----------
 
 export const loginBodySchema = z.object({

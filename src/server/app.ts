@@ -16,6 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { registerAuthRoutes } from './auth/auth.routes.ts';
 import { startBot } from './bot/bot.listener.ts';
+import { registerFileRoutes } from './files/files.routes.ts';
 import { createMailer, scheduleMailSecretWipe } from './mail/mailer.ts';
 import { createFactSources } from './self-service/fact-sources.ts';
 import { createSandboxExchange } from './exchange/sandbox.ts';
@@ -77,7 +78,6 @@ import { registerRetentionRoutes } from './retention/retention.routes.ts';
 import { registerWallboardRoutes } from './wallboard/wallboard.routes.ts';
 import { startSmtpListener } from './email/email-listener.ts';
 import { registerEmailInboxRoutes } from './email/email-inboxes.routes.ts';
-import { registerEmailRoutes } from './email/email.routes.ts';
 import { createEmailSender } from './email/email-outbound.ts';
 import { startImapPollers } from './email/imap-poller.ts';
 import { sealPlaintextSecrets } from './secrets/seal-at-rest.ts';
@@ -273,7 +273,7 @@ async function wireApp(
   registerPlatformStatusRoutes(app, appDeps);
   registerExchangeRoutes(app, appDeps);
   registerKbRoutes(app, appDeps);
-  registerEmailRoutes(app, appDeps);
+  registerFileRoutes(app, appDeps);
   registerEmailInboxRoutes(app, appDeps, { smtpPort: smtp?.port });
   registerHelpRoutes(app, appDeps);
   registerTelegramRoutes(app, appDeps);

@@ -51,6 +51,16 @@ const envSchema = z.object({
   ),
   KEFU_SMTP_TLS_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   KEFU_SMTP_TLS_CERT: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** The largest file a customer or agent may send (src/server/files/); default 10 MB. */
+  KEFU_MAX_FILE_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .optional(),
+  ),
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   KEFU_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   KEFU_LOGIN_MAX_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(8)),
@@ -135,6 +145,8 @@ export type Config = {
   apiRateLimitPerMinute: number;
   /** The Telegram Bot API's base URL, without a trailing slash. */
   telegramApiRoot: string;
+  /** KEFU_MAX_FILE_BYTES: the largest file sent with a message (files/); unset, 10 MB. */
+  maxFileBytes?: number;
   /**
    * KEFU_SECRET_KEY: what stored secrets are sealed with. Unset: a key file generated in the data directory
    * (secrets/secret-key.ts), which only the embedded database may rely on in production.
@@ -197,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     apiRateLimitPerMinute: e.KEFU_API_RATE_LIMIT,
     telegramApiRoot: e.KEFU_TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    ...(e.KEFU_MAX_FILE_BYTES ? { maxFileBytes: e.KEFU_MAX_FILE_BYTES } : {}),
     secretKey: e.KEFU_SECRET_KEY,
   };
 }

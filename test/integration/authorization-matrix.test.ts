@@ -181,6 +181,10 @@ const MATRIX: Record<string, Expectation> = {
   'POST /api/widget/callbacks': customerRoute(false),
   'GET /api/widget/cases': customerRoute(false),
   'GET /api/widget/ws': customerRoute(true),
+  'POST /api/widget/conversations/:conversationId/files': customerRoute(true),
+  'GET /api/widget/conversations/:conversationId/files/:fileId/link': customerRoute(true),
+  // The signed link in the query is the credential: a forged one opens nothing, whoever calls.
+  'GET /api/widget/conversations/:conversationId/files/:fileId': everyone(404),
 
   // Agents: sign-in and the session.
   // Wrong credentials: every caller gets the same 401 (a session does not change what login answers).
@@ -212,6 +216,7 @@ const MATRIX: Record<string, Expectation> = {
   'POST /api/agent/conversations/:conversationId/exchange/freeze': anyAgent(true),
   'GET /api/agent/conversations/:conversationId/kb-suggestions': anyAgent(true),
   'GET /api/agent/conversations/:conversationId/files/:fileId': anyAgent(true),
+  'POST /api/agent/conversations/:conversationId/files': anyAgent(true),
   'GET /api/agent/conversations/:conversationId/feedback': anyAgent(true),
   'GET /api/agent/tags': anyAgent(),
   'GET /api/agent/attribute-definitions': anyAgent(),
@@ -599,6 +604,16 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       'POST /api/widget/session': { org: fx.org.slug },
       'POST /api/widget/conversations': { body: 'another question', clientId: crypto.randomUUID() },
       'POST /api/widget/conversations/:conversationId/messages': { body: 'hello?', clientId: crypto.randomUUID() },
+      'POST /api/widget/conversations/:conversationId/files': {
+        name: 'note.txt',
+        data: Buffer.from('my order number').toString('base64'),
+        clientId: crypto.randomUUID(),
+      },
+      'POST /api/agent/conversations/:conversationId/files': {
+        name: 'steps.txt',
+        data: Buffer.from('1. open the app').toString('base64'),
+        clientId: crypto.randomUUID(),
+      },
       'POST /api/widget/conversations/:conversationId/csat': { rating: 5 },
       'POST /api/widget/conversations/:conversationId/report': { reason: 'rude' },
       'POST /api/widget/callbacks': {
@@ -711,6 +726,7 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       'GET /api/widget/platform-status': `org=${fx.org.slug}`,
       'GET /api/widget/surge': `org=${fx.org.slug}`,
       'GET /api/widget/verify': `org=${fx.org.slug}&kind=url&value=https://exchange.example`,
+      'GET /api/widget/conversations/:conversationId/files/:fileId': 'token=forged.link',
       'POST /api/agent/retention/run': 'dryRun=true',
     };
     return {

@@ -1,11 +1,18 @@
+import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import type { Attachment } from '../../contracts/domain.ts';
+import type { Attachment, Message } from '../../contracts/domain.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { setMessageAttachments } from '../conversations/conversation-writes.ts';
-import { getConversation } from '../conversations/conversations.service.ts';
+import { getConversation, postMessage } from '../conversations/conversations.service.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { insertMessageFile, selectMessageFile } from './files.queries.ts';
+import { signToken, verifyToken } from '../visitors/tokens.ts';
+import {
+  deleteUnlinkedMessageFile,
+  insertMessageFile,
+  selectMessageFile,
+  updateMessageFileMessage,
+} from './files.queries.ts';
 
 /**
  * Files that come with messages, from any channel (widget, console, email, Telegram): one allow-list, one size limit,
@@ -142,4 +149,94 @@ export async function readConversationFile(
   const file = await selectMessageFile(scope.db, scope.org.id, fileId);
   if (!file || file.conversation_id !== conversationId) throw new AppError('file_not_found');
   return { name: file.name, contentType: file.content_type, data: Buffer.from(file.data) };
+}
+
+/**
+ * A file sent as a message by a customer (widget) or an agent (console): the caller's access is checked first (a
+ * customer's only to their own conversation, another organization's is not found), then the file is stored and the
+ * message posted through postMessage (seq, events, group commit, clientId idempotency, the secret screen on the
+ * caption). A retried clientId answers with the first message and drops the file stored for the retry.
+ */
+export async function sendFileMessage(
+  ctx: Ctx,
+  deps: Pick<FileDeps, 'config'>,
+  conversationId: string,
+  input: { name: string; data: Buffer; caption?: string; clientId: string; private?: boolean },
+): Promise<Message> {
+  if (ctx.actor.kind === 'agent') requireAgentRole(ctx);
+  else if (ctx.actor.kind !== 'customer') throw new AppError('forbidden');
+  await getConversation(ctx, conversationId);
+  const file = await storeMessageFile({ db: ctx.db, config: deps.config }, ctx.org.id, {
+    conversationId,
+    messageId: null,
+    name: input.name,
+    data: input.data,
+  });
+  let message: Message;
+  try {
+    message = await postMessage(ctx, conversationId, {
+      body: input.caption ?? '',
+      clientId: input.clientId,
+      private: ctx.actor.kind === 'agent' ? (input.private ?? false) : false,
+      attachments: [file],
+    });
+  } catch (error) {
+    await deleteUnlinkedMessageFile(ctx.db, ctx.org.id, file.id);
+    throw error;
+  }
+  if (message.attachments.some((a) => a.url === file.url))
+    await updateMessageFileMessage(ctx.db, ctx.org.id, file.id, message.id);
+  else await deleteUnlinkedMessageFile(ctx.db, ctx.org.id, file.id);
+  return message;
+}
+
+/** The id of a file from its attachment URL (…/files/<id>), for clients that hold only the message. */
+export function fileIdOfUrl(url: string): string | undefined {
+  return /\/files\/([0-9a-f-]{36})$/i.exec(url)?.[1];
+}
+
+const FILE_LINK_TTL_SECONDS = 5 * 60;
+
+function fileLinkKey(visitorKey: string): string {
+  // Its own key, derived from the visitor key: a file link can never be read as a visitor token, nor one as the other.
+  return crypto.createHmac('sha256', visitorKey).update('kefu file link v1').digest('base64url');
+}
+
+/**
+ * A short-lived link to one file of one conversation, for the widget: an <img> or <a> cannot send the visitor token
+ * as a header, and the token (a day-long bearer credential) must not go into a URL that proxies and browsers log.
+ * The link opens only this file in this conversation, for five minutes.
+ */
+export async function createFileLink(
+  ctx: Ctx,
+  visitorKey: string,
+  conversationId: string,
+  fileId: string,
+  now = Date.now(),
+): Promise<{ url: string; expiresAt: string }> {
+  await readMessageFile(ctx, conversationId, fileId);
+  const exp = Math.floor(now / 1000) + FILE_LINK_TTL_SECONDS;
+  const token = signToken(fileLinkKey(visitorKey), { o: ctx.org.id, c: conversationId, f: fileId, exp });
+  return {
+    url: `/api/widget/conversations/${conversationId}/files/${fileId}?token=${encodeURIComponent(token)}`,
+    expiresAt: new Date(exp * 1000).toISOString(),
+  };
+}
+
+/** The file a link opens: the link must be ours, unexpired and name this very conversation and file. */
+export async function readFileByLink(
+  deps: { db: Queryable; visitorKey: string },
+  link: { conversationId: string; fileId: string; token: string },
+  now = Date.now(),
+): Promise<FileContent> {
+  const claims = verifyToken(fileLinkKey(deps.visitorKey), link.token);
+  const valid =
+    claims &&
+    typeof claims.o === 'string' &&
+    claims.c === link.conversationId &&
+    claims.f === link.fileId &&
+    typeof claims.exp === 'number' &&
+    claims.exp * 1000 > now;
+  if (!valid) throw new AppError('file_not_found');
+  return readConversationFile({ db: deps.db, org: { id: claims.o as string } }, link.conversationId, link.fileId);
 }
