@@ -19,12 +19,45 @@ describe('reports and the live wallboard in the console, in real Chromium', { sk
   let org: TestOrg;
   let browser: Browser;
   let page: Page;
+  let teamId: string;
 
   before(async () => {
     db = await embedded.open();
     server = await startTestServer(db);
     org = await createTestOrg(db);
     await enableRouting(db, org);
+    // A team whose agent was online for 2 h three days ago and had a conversation open for the second hour of it:
+    // 50 % occupancy, whatever the time of day the test runs (the page's default range is the last 30 days).
+    const base = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 86_400_000;
+    const [team] = await db.query<{ id: string }>(
+      `INSERT INTO teams (org_id, name) VALUES ($1, 'Night shift, 夜班') RETURNING id`,
+      [org.id],
+    );
+    teamId = team?.id as string;
+    await db.query('INSERT INTO team_members (org_id, team_id, agent_id) VALUES ($1, $2, $3)', [
+      org.id,
+      teamId,
+      org.agents.agent.id,
+    ]);
+    for (const [status, at] of [
+      ['online', base],
+      ['offline', base + 2 * 3_600_000],
+    ] as const)
+      await db.query(
+        `INSERT INTO agent_routing (agent_id, org_id, status, status_changed_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (agent_id) DO UPDATE SET status = EXCLUDED.status, status_changed_at = EXCLUDED.status_changed_at`,
+        [org.agents.agent.id, org.id, status, new Date(at)],
+      );
+    const [contact] = await db.query<{ id: string }>(
+      `INSERT INTO contacts (org_id, name) VALUES ($1, 'c') RETURNING id`,
+      [org.id],
+    );
+    const assigned = new Date(base + 3_600_000);
+    await db.query(
+      `INSERT INTO conversations (org_id, number, inbox_id, contact_id, team_id, assignee_id, assigned_at, created_at,
+         updated_at, last_activity_at) VALUES ($1, 90001, $2, $3, $4, $5, $6, $6, $6, $6)`,
+      [org.id, org.inboxId, contact?.id, teamId, org.agents.agent.id, assigned],
+    );
     browser = await launchChromium();
     page = await (await browser.newContext({ locale: 'en-US' })).newPage();
     await page.goto(`${server.url}/`);
@@ -54,6 +87,23 @@ describe('reports and the live wallboard in the console, in real Chromium', { sk
     assert.ok((await page.locator('.chart canvas').count()) >= 1);
     const csv = await page.getByTestId('csv-summary').getAttribute('href');
     assert.match(csv ?? '', /^\/api\/agent\/reports\/summary\?.*format=csv/);
+  });
+
+  test("the teams table shows each team's figures with occupancy, and its CSV link", async () => {
+    const row = page.locator(`[data-testid=teams-table] tr[data-row-id="${teamId}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('td').first().textContent(), 'Night shift, 夜班');
+    assert.equal(await row.getByTestId('occupancy').textContent(), '50%');
+    const agentRow = page.locator(`[data-testid=agents-table] tr[data-row-id="${org.agents.agent.id}"]`);
+    assert.equal(await agentRow.getByTestId('occupancy').textContent(), '50%');
+    const href = (await page.getByTestId('csv-teams').getAttribute('href')) ?? '';
+    assert.match(href, /^\/api\/agent\/reports\/teams\?.*format=csv/);
+    const csv = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      return { type: r.headers.get('content-type'), text: await r.text() };
+    }, href);
+    assert.equal(csv.type, 'text/csv; charset=utf-8');
+    assert.ok(csv.text.includes(`${teamId},"Night shift, 夜班",`), csv.text);
   });
 
   test('the workforce page draws the forecast and answers the Erlang C calculator', async () => {

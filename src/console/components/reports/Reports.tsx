@@ -6,6 +6,7 @@ import type {
   CsatTrendReport,
   HandoffsReport,
   ReportSummary,
+  TeamReportRow,
   VolumeBy,
   VolumeReport,
 } from '../../../contracts/reports.ts';
@@ -268,6 +269,9 @@ export default function Reports() {
           <a className="button button--ghost button--small" href={csv('agents')} download>
             {text('csv.agents')}
           </a>
+          <a className="button button--ghost button--small" href={csv('teams')} download data-testid="csv-teams">
+            {text('csv.teams')}
+          </a>
           <a className="button button--ghost button--small" href={csv('handoffs')} download>
             {text('csv.handoffs')}
           </a>
@@ -341,41 +345,80 @@ export default function Reports() {
             </Panel>
           </div>
           <Panel title={text('agents')}>
-            <table className="reports__table" data-testid="agents-table">
-              <thead>
-                <tr>
-                  <th>{text('agent')}</th>
-                  <th>{text('handled')}</th>
-                  <th>{text('kpi.frt')}</th>
-                  <th>{text('kpi.resolution')}</th>
-                  <th>{text('kpi.csat')}</th>
-                  <th>{text('responses')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.agents.agents.map((a) => (
-                  <tr key={a.agentId}>
-                    <td>{a.name}</td>
-                    <td>{formatCount(a.handled, locale)}</td>
-                    <td>{formatDuration(a.firstResponseMedianSeconds, locale)}</td>
-                    <td>{formatDuration(a.resolutionMedianSeconds, locale)}</td>
-                    <td>{formatPercent(a.csatScore, locale)}</td>
-                    <td>{formatCount(a.csatResponses, locale)}</td>
-                  </tr>
-                ))}
-                {data.agents.agents.length === 0 && (
-                  <tr>
-                    <td colSpan={6} className="muted">
-                      {text('noAgents')}
-                    </td>
-                  </tr>
-                )}
-              </tbody>
-            </table>
+            <FiguresTable
+              testId="agents-table"
+              nameHeader={text('agent')}
+              rows={data.agents.agents.map((a) => ({ ...a, id: a.agentId }))}
+              empty={text('noAgents')}
+              text={text}
+              locale={locale}
+            />
+          </Panel>
+          <Panel title={text('teams')}>
+            <FiguresTable
+              testId="teams-table"
+              nameHeader={text('teamName')}
+              rows={data.agents.teams.map((t) => ({ ...t, id: t.teamId }))}
+              empty={text('noTeams')}
+              text={text}
+              locale={locale}
+            />
+            <p className="muted reports__note">{text('occupancyHint')}</p>
           </Panel>
         </>
       )}
     </div>
+  );
+}
+
+type FiguresRow = Omit<TeamReportRow, 'teamId'> & { id: string };
+
+/** The agents' and the teams' tables: the same figures, one row each. */
+function FiguresTable(props: {
+  testId: string;
+  nameHeader: string;
+  rows: FiguresRow[];
+  empty: string;
+  text: (key: ReportsText) => string;
+  locale: string;
+}) {
+  const { text, locale } = props;
+  return (
+    <table className="reports__table" data-testid={props.testId}>
+      <thead>
+        <tr>
+          <th>{props.nameHeader}</th>
+          <th>{text('handled')}</th>
+          <th>{text('kpi.frt')}</th>
+          <th>{text('kpi.resolution')}</th>
+          <th>{text('kpi.csat')}</th>
+          <th>{text('responses')}</th>
+          <th>{text('onlineTime')}</th>
+          <th>{text('occupancy')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.id} data-row-id={r.id}>
+            <td>{r.name}</td>
+            <td>{formatCount(r.handled, locale)}</td>
+            <td>{formatDuration(r.firstResponseMedianSeconds, locale)}</td>
+            <td>{formatDuration(r.resolutionMedianSeconds, locale)}</td>
+            <td>{formatPercent(r.csatScore, locale)}</td>
+            <td>{formatCount(r.csatResponses, locale)}</td>
+            <td>{r.onlineSeconds > 0 ? formatDuration(r.onlineSeconds, locale) : '—'}</td>
+            <td data-testid="occupancy">{formatPercent(r.occupancy, locale)}</td>
+          </tr>
+        ))}
+        {props.rows.length === 0 && (
+          <tr>
+            <td colSpan={8} className="muted">
+              {props.empty}
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
   );
 }
 
