@@ -33,7 +33,8 @@ export type ShiftRulesInput = z.infer<typeof shiftRulesSchema>;
  * The organization's stored workforce rules (GET/PUT /api/agent/workforce/rules, admins write). An agent's plan
  * skills are their languages and skills here (else their routing skills); a cover rule asks for at least
  * `minAgents` holding `skill` (a language such as "en", or a skill) in every interval from `fromHour` to `toHour`
- * of each day (UTC, the plan's own day), on top of the total the staffing forecast requires.
+ * of each day, in the organization's time zone (settings.timeZone, as reports use it: a DST change moves the UTC
+ * intervals with the wall clock), on top of the total the staffing forecast requires.
  */
 export const workforceRulesSchema = z.object({
   shift: shiftRulesSchema.prefault({}),
@@ -86,7 +87,7 @@ export const shiftPlanBodySchema = z.object({
     .max(14 * 48)
     .optional(),
   requiredBySkill: z.record(z.string().max(50), z.array(z.number().int().min(0).max(10_000)).max(14 * 48)).optional(),
-  /** ISO start of the first interval (default: the next midnight UTC). */
+  /** ISO start of the first interval (default: the next midnight in the organization's time zone). */
   startAt: z.iso.datetime().optional(),
 });
 export type ShiftPlanBody = z.infer<typeof shiftPlanBodySchema>;

@@ -185,11 +185,12 @@ for (const database of await testDatabases()) {
       const otherAdmin = await loginAgent(server, other.agents.admin);
       assert.deepEqual((await otherAdmin.call('GET', '/api/agent/workforce/rules')).body.rules.agents, []);
 
-      // The org's plan: 4 h shifts from the rules, and 10:00–12:00 needs the English speaker (the admin).
+      // The org's plan: 4 h shifts from the rules, and 10:00–12:00 (the org's zone, Asia/Shanghai by default) needs
+      // the English speaker (the admin). The plan starts at local midnight, 16:00Z the day before.
       const plan = await admin.call('POST', '/api/agent/workforce/shift-plan', {
         days: 1,
         required: day(1, 10, 12),
-        startAt: '2026-03-02T00:00:00.000Z',
+        startAt: '2026-03-01T16:00:00.000Z',
       });
       assert.equal(plan.status, 200, JSON.stringify(plan.body).slice(0, 500));
       assert.deepEqual(
@@ -198,6 +199,54 @@ for (const database of await testDatabases()) {
       );
       assert.equal(plan.body.intervals[20].requiredBySkill.en, 1);
       assert.equal(plan.body.intervals[24].requiredBySkill.en, 0);
+    });
+
+    test("cover rules are the org's wall-clock hours, across a DST change (Europe/Berlin, 2026-03-29)", async () => {
+      const berlin = await createTestOrg(db);
+      await db.query(`UPDATE organizations SET settings = '{"timeZone": "Europe/Berlin"}' WHERE id = $1`, [berlin.id]);
+      const berlinAdmin = await loginAgent(server, berlin.agents.admin);
+      const saved = await berlinAdmin.call('PUT', '/api/agent/workforce/rules', {
+        shift: { shiftLengthsHours: [8] },
+        agents: [],
+        coverage: [{ skill: 'en', minAgents: 1, fromHour: 9, toHour: 17 }],
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      // Two plan days from Saturday 28 March 00:00 CET (23:00Z); clocks go from 02:00 CET to 03:00 CEST on Sunday.
+      const res = await berlinAdmin.call('POST', '/api/agent/workforce/shift-plan', {
+        days: 2,
+        agents: [{ id: 'anna', skills: ['en'] }],
+        required: new Array(96).fill(0),
+        startAt: '2026-03-27T23:00:00.000Z',
+      });
+      assert.ok(res.status === 200 || res.status === 422, JSON.stringify(res.body).slice(0, 300));
+      const plan = res.status === 200 ? res.body : res.body.plan;
+      const covered = plan.intervals
+        .filter((i: { requiredBySkill: { en: number } }) => i.requiredBySkill.en === 1)
+        .map((i: { start: string }) => i.start);
+      const halfHours = (fromIso: string, count: number) =>
+        Array.from({ length: count }, (_, k) => new Date(Date.parse(fromIso) + k * 1_800_000).toISOString());
+      // 09:00–17:00 local: 08:00–16:00Z on Saturday (CET, UTC+1), 07:00–15:00Z on Sunday (CEST, UTC+2).
+      assert.deepEqual(covered, [
+        ...halfHours('2026-03-28T08:00:00.000Z', 16),
+        ...halfHours('2026-03-29T07:00:00.000Z', 16),
+      ]);
+
+      // Without a start, the plan begins at the next local midnight (00:00 in Berlin, whatever the offset today).
+      const next = await berlinAdmin.call('POST', '/api/agent/workforce/shift-plan', {
+        days: 1,
+        agents: [{ id: 'anna', skills: ['en'] }],
+        required: new Array(48).fill(0),
+      });
+      const nextPlan = next.status === 200 ? next.body : next.body.plan;
+      const first = new Date(nextPlan.intervals[0].start);
+      const wall = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hourCycle: 'h23',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(first);
+      assert.equal(wall, '00:00');
+      assert.ok(first.getTime() > Date.now() && first.getTime() <= Date.now() + 86_400_000);
     });
 
     test('shift plan from the org: its agents and its staffing forecast', async () => {

@@ -9,7 +9,10 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Ctx } from '../context.ts';
 import { requireAgentRole } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { findOrgById } from '../orgs/orgs.service.ts';
+import { localDate, reportTimeZone } from '../reports/report-range.ts';
 import { listAgentRouting } from '../routing/routing.service.ts';
+import { zonedInstant } from '../sla/calendar.ts';
 import { loadSlaPolicy } from '../sla/sla.service.ts';
 import { agentsFor, agentsForErlangA, chatAgentsFor } from './erlang.ts';
 import { type Forecast, forecastContacts, INTERVALS_PER_DAY } from './forecast.ts';
@@ -174,22 +177,60 @@ export async function shiftRulesForOrg(ctx: Ctx, given?: ShiftRules): Promise<Sh
   return given ?? (await storedRules(ctx)).shift;
 }
 
-/** Each cover rule as agents-with-the-skill required per interval of `intervals` from `startAt` (UTC hours). */
+const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The hour (0–23) the wall clock in `timeZone` shows at `instant`: the zone's offset on that day, DST included. */
+export function localHour(instant: Date, timeZone: string): number {
+  let formatter = hourFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: 'numeric' });
+    hourFormatters.set(timeZone, formatter);
+  }
+  return Number(formatter.formatToParts(instant).find((p) => p.type === 'hour')?.value ?? 0);
+}
+
+/**
+ * Each cover rule as agents-with-the-skill required per interval of `intervals` from `startAt`. A rule's hours are
+ * the organization's wall clock (`timeZone`): "English 09–17" stays 09:00–17:00 local across a DST change, so the
+ * UTC intervals it covers move by an hour.
+ */
 export function coverageBySkill(
   coverage: WorkforceRules['coverage'],
   startAt: Date,
   intervals: number,
+  timeZone: string,
 ): Record<string, number[]> {
   const out: Record<string, number[]> = {};
+  const hours = Array.from({ length: intervals }, (_, t) =>
+    localHour(new Date(startAt.getTime() + t * SLOT_MS), timeZone),
+  );
   for (const rule of coverage) {
     out[rule.skill] ??= new Array<number>(intervals).fill(0);
     const values = out[rule.skill] as number[];
     for (let t = 0; t < intervals; t++) {
-      const hour = new Date(startAt.getTime() + t * SLOT_MS).getUTCHours();
+      const hour = hours[t] as number;
       if (hour >= rule.fromHour && hour < rule.toHour) values[t] = Math.max(values[t], rule.minAgents);
     }
   }
   return out;
+}
+
+/** The organization's time zone (settings.timeZone, as reports read it; default Asia/Shanghai). */
+async function orgTimeZone(ctx: Ctx): Promise<string> {
+  return reportTimeZone((await findOrgById(ctx, ctx.org.id))?.settings.timeZone);
+}
+
+/** The next local midnight in `timeZone` after `now`. */
+function nextLocalMidnight(now: Date, timeZone: string): Date {
+  const [y, m, d] = localDate(now, timeZone).split('-').map(Number) as [number, number, number];
+  const tomorrow = new Date(Date.UTC(y, m - 1, d + 1));
+  return new Date(
+    zonedInstant(
+      { year: tomorrow.getUTCFullYear(), month: tomorrow.getUTCMonth() + 1, day: tomorrow.getUTCDate() },
+      0,
+      timeZone,
+    ),
+  );
 }
 
 export async function shiftPlanForOrg(ctx: Ctx, body: ShiftPlanBody, now = new Date()): Promise<ShiftPlan> {
@@ -218,7 +259,8 @@ export async function shiftPlanForOrg(ctx: Ctx, body: ShiftPlanBody, now = new D
   for (const [skill, values] of Object.entries(body.requiredBySkill ?? {}))
     if (values.length !== required.length)
       throw new AppError('bad_request', `requiredBySkill.${skill} must have as many values as required.`);
-  startAt ??= new Date(Math.ceil(now.getTime() / 86_400_000) * 86_400_000);
-  const requiredBySkill = body.requiredBySkill ?? coverageBySkill(stored.coverage, startAt, required.length);
+  const timeZone = await orgTimeZone(ctx);
+  startAt ??= nextLocalMidnight(now, timeZone);
+  const requiredBySkill = body.requiredBySkill ?? coverageBySkill(stored.coverage, startAt, required.length, timeZone);
   return planShifts({ rules, agents, required, requiredBySkill, startAt });
 }

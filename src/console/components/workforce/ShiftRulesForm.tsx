@@ -14,7 +14,7 @@ type Form = {
   coverage: string;
 };
 
-/** One cover rule a line: "skill minAgents from-to", e.g. "en 1 10-18" (hours of the plan's UTC day). */
+/** One cover rule a line: "skill minAgents from-to", e.g. "en 1 10-18" (hours of the organization's wall clock). */
 export function parseCoverage(text: string): WorkforceRules['coverage'] | null {
   const rules: WorkforceRules['coverage'] = [];
   for (const line of text.split('\n').map((l) => l.trim())) {
