@@ -4,9 +4,15 @@ import { ADMIN_PAGES, type AdminPage, openAdminPage } from './admin-route.ts';
 import { EmailInboxes } from './EmailInboxes.tsx';
 import { OfficialChannels } from './OfficialChannels.tsx';
 import { PlatformStatus } from './PlatformStatus.tsx';
+import { Retention } from './Retention.tsx';
 import { adminText } from './strings.ts';
 
-const TITLES = { 'official-channels': 'channels', 'platform-status': 'status', email: 'email' } as const;
+const TITLES = {
+  'official-channels': 'channels',
+  'platform-status': 'status',
+  email: 'email',
+  retention: 'retention',
+} as const;
 
 /** Replaces the three panes while an admin page is open; the inbox keeps its state underneath. */
 export function AdminPages({ page, role }: { page: AdminPage; role: string }) {
@@ -35,6 +41,8 @@ export function AdminPages({ page, role }: { page: AdminPage; role: string }) {
           <OfficialChannels canEdit={role === 'admin'} />
         ) : page === 'email' ? (
           <EmailInboxes canEdit={role === 'admin'} />
+        ) : page === 'retention' ? (
+          <Retention canEdit={role === 'admin'} />
         ) : (
           <PlatformStatus />
         )}
