@@ -2,10 +2,23 @@ import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 
 import type { Conversation } from '../../contracts/domain.ts';
 import type { SendFailure } from '../hooks/useConversation.ts';
 import { describeError, useI18n } from '../i18n/locale.tsx';
+import { callApi, errorCodeOf } from '../api/client.ts';
 import { LockIcon, SendIcon } from './icons.tsx';
 import { useComposerSuggestions } from './tools/ComposerSuggestions.tsx';
 
 const MAX_LENGTH = 10_000;
+/** The server's default limit (KEFU_MAX_FILE_BYTES); checked here only to answer at once, the server decides. */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** The file's bytes as base64, as the upload route takes them (the data: URL's prefix dropped). */
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
 
 type Props = {
   disabled: boolean;
@@ -34,6 +47,8 @@ export function Composer({
   const [isPrivate, setPrivate] = useState(false);
   const [failure, setFailure] = useState<SendFailure | null>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [uploading, setUploading] = useState(false);
   const suggestions = useComposerSuggestions({
     text,
     setText: (value) => handleChange(value),
@@ -79,6 +94,33 @@ export function Composer({
         setPrivate(result.private);
       }
       inputRef.current?.focus();
+    }
+  }
+
+  /** A file goes as its own message (public reply or note, as the tab says); it arrives through the socket. */
+  async function attach(file: File) {
+    if (!conversation || disabled) return;
+    setFailure(null);
+    if (file.size > MAX_FILE_BYTES) {
+      setFailure({ code: 'file_too_large', message: '', body: '', private: isPrivate });
+      return;
+    }
+    setUploading(true);
+    try {
+      await callApi(`/api/agent/conversations/${encodeURIComponent(conversation.id)}/files`, {
+        method: 'POST',
+        body: { name: file.name, data: await readAsBase64(file), clientId: crypto.randomUUID(), private: isPrivate },
+      });
+    } catch (error) {
+      setFailure({
+        code: errorCodeOf(error),
+        message: error instanceof Error ? error.message : '',
+        body: '',
+        private: isPrivate,
+      });
+    } finally {
+      setUploading(false);
+      if (fileRef.current) fileRef.current.value = '';
     }
   }
 
@@ -161,6 +203,26 @@ export function Composer({
         </div>
       )}
       <div className="composer__footer">
+        <input
+          ref={fileRef}
+          type="file"
+          hidden
+          accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain"
+          data-testid="attach-input"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            if (file) void attach(file);
+          }}
+        />
+        <button
+          type="button"
+          className="button button--link composer__attach"
+          data-testid="attach-button"
+          disabled={disabled || uploading || !conversation}
+          onClick={() => fileRef.current?.click()}
+        >
+          {uploading ? t('composer.attaching') : t('composer.attach')}
+        </button>
         <span className={`composer__hint${tooLong ? ' composer__hint--error' : ''}`}>
           {tooLong ? `${text.length} / ${MAX_LENGTH}` : t('composer.hint')}
         </span>

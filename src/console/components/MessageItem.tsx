@@ -60,6 +60,13 @@ function describeRedactions(kinds: string[], t: Translate): string {
   return t('view.redacted', { kinds: names.join(', ') });
 }
 
+/** What the server accepts as an image (src/server/files/files.service.ts); PDFs and text get a link only. */
+const THUMBNAIL_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+function formatSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 type Props = { message: Message; me: Agent; contactName: string };
 
 export function MessageItem({ message, me, contactName }: Props) {
@@ -105,14 +112,31 @@ export function MessageItem({ message, me, contactName }: Props) {
         </time>
       </div>
       <div className="msg__bubble">
-        {handoff ? <HandoffSummary meta={handoff} /> : <div className="msg__body">{renderBody(message.body)}</div>}
+        {handoff ? (
+          <HandoffSummary meta={handoff} />
+        ) : (
+          message.body && <div className="msg__body">{renderBody(message.body)}</div>
+        )}
         {message.attachments.length > 0 && (
           <ul className="msg__attachments">
             {message.attachments.map((attachment) => (
-              <li key={attachment.url}>
-                <a href={attachment.url} target="_blank" rel="noopener noreferrer">
+              <li key={attachment.url} data-testid="attachment">
+                {/* An <img> renders even though the download is an attachment; CSS sizes it down to a thumbnail. */}
+                {THUMBNAIL_TYPES.has(attachment.contentType) && (
+                  <a href={attachment.url} download={attachment.name} className="msg__thumb-link">
+                    <img
+                      className="msg__thumb"
+                      src={attachment.url}
+                      alt={attachment.name}
+                      loading="lazy"
+                      data-testid="attachment-thumb"
+                    />
+                  </a>
+                )}
+                <a href={attachment.url} download={attachment.name} title={t('view.download')}>
                   {attachment.name}
                 </a>
+                <span className="msg__attachment-size">{formatSize(attachment.size)}</span>
               </li>
             ))}
           </ul>

@@ -39,6 +39,8 @@ const en = {
   'error.conversation_not_found': 'This conversation does not exist or was removed.',
   'error.validation_failed': 'Some fields are not valid.',
   'error.payload_too_large': 'The message is too long.',
+  'error.file_too_large': 'The file is too large (at most 10 MB).',
+  'error.file_type_not_allowed': 'Only images (PNG, JPEG, GIF, WebP), PDF and plain text files can be sent.',
   'error.network': 'Cannot reach the server. Check your connection.',
   'error.unknown': 'Something went wrong. Try again.',
 
@@ -141,6 +143,9 @@ const en = {
   'composer.send': 'Send',
   'composer.addNote': 'Add note',
   'composer.hint': 'Enter to send · Shift+Enter for a new line',
+  'composer.attach': 'Attach a file',
+  'composer.attaching': 'Uploading…',
+  'view.download': 'Download',
 
   'ctl.status': 'Status',
   'ctl.priority': 'Priority',
@@ -211,6 +216,8 @@ const zhCN: MessageTable = {
   'error.conversation_not_found': '该会话不存在或已被删除。',
   'error.validation_failed': '部分内容无效。',
   'error.payload_too_large': '消息过长。',
+  'error.file_too_large': '文件过大（最大 10 MB）。',
+  'error.file_type_not_allowed': '只能发送图片（PNG、JPEG、GIF、WebP）、PDF 和纯文本文件。',
   'error.network': '无法连接服务器，请检查网络。',
   'error.unknown': '出错了，请重试。',
 
@@ -313,6 +320,9 @@ const zhCN: MessageTable = {
   'composer.send': '发送',
   'composer.addNote': '添加备注',
   'composer.hint': 'Enter 发送 · Shift+Enter 换行',
+  'composer.attach': '添加附件',
+  'composer.attaching': '正在上传…',
+  'view.download': '下载',
 
   'ctl.status': '状态',
   'ctl.priority': '优先级',
@@ -380,6 +390,8 @@ const zhTW: MessageTable = {
   'error.conversation_not_found': '此對話不存在或已被刪除。',
   'error.validation_failed': '部分內容無效。',
   'error.payload_too_large': '訊息過長。',
+  'error.file_too_large': '檔案過大（最大 10 MB）。',
+  'error.file_type_not_allowed': '只能傳送圖片（PNG、JPEG、GIF、WebP）、PDF 和純文字檔案。',
   'error.network': '無法連線到伺服器，請檢查網路。',
   'error.unknown': '發生錯誤，請再試一次。',
 
@@ -482,6 +494,9 @@ const zhTW: MessageTable = {
   'composer.send': '送出',
   'composer.addNote': '新增備註',
   'composer.hint': 'Enter 送出 · Shift+Enter 換行',
+  'composer.attach': '新增附件',
+  'composer.attaching': '正在上傳…',
+  'view.download': '下載',
 
   'ctl.status': '狀態',
   'ctl.priority': '優先順序',
