@@ -232,7 +232,7 @@ async function wireApp(
   const feedback = await startFeedback({ db, log, events, jobs, clock });
   // Each channel beyond the widget adds its sender here; the widget's messages travel by socket.
   const channelSenders: ChannelSender[] = [createEmailSender({ db, log, mailer, sources })];
-  channelSenders.push(createTelegramSender(config));
+  channelSenders.push(createTelegramSender(config, db));
   const stopChannelDelivery = await startChannelDelivery({ db, log, events, jobs, senders: channelSenders });
   const stopWebhooks = await startWebhooks({ db, log, events, jobs, settings: config.webhooks });
   const smtp = config.smtpListener ? await startSmtpListener({ db, log, events }, config.smtpListener) : undefined;

@@ -8,6 +8,7 @@ import { insertCase } from '../../src/server/cases/cases.queries.ts';
 import { insertMessageFile } from '../../src/server/files/files.queries.ts';
 import { insertFollowUp } from '../../src/server/feedback/feedback.queries.ts';
 import { registeredRoutes } from '../../src/server/http/hardening.ts';
+import { insertInbox } from '../../src/server/orgs/orgs.queries.ts';
 import { insertDelivery, insertEndpoint } from '../../src/server/webhooks/webhooks.queries.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import {
@@ -254,6 +255,9 @@ const MATRIX: Record<string, Expectation> = {
   'PATCH /api/agent/teams/:teamId': admins(true),
   'DELETE /api/agent/teams/:teamId': admins(true),
   'POST /api/agent/telegram/inboxes': admins(),
+  'GET /api/agent/telegram/inboxes': admins(),
+  'PATCH /api/agent/telegram/inboxes/:inboxId': admins(true),
+  'DELETE /api/agent/telegram/inboxes/:inboxId': admins(true),
   'GET /api/agent/email/inboxes': admins(),
   'POST /api/agent/email/inboxes': admins(),
   'PATCH /api/agent/email/inboxes/:inboxId': admins(true),
@@ -508,6 +512,16 @@ describe('authorisation matrix: every route × every kind of caller', () => {
     return created.body.inbox.id;
   };
 
+  /** A Telegram inbox of the first organization without a bot token (like the demo's), fresh for every call. */
+  const freshTelegramInbox = (): Promise<string> =>
+    insertInbox(db, {
+      orgId: org.id,
+      kind: 'telegram',
+      name: 'Telegram',
+      identitySecret: null,
+      settings: { telegram: { username: `matrix_${crypto.randomInt(1e9)}_bot` } },
+    });
+
   /** Two contacts of the first organization, merged by its admin: what undo needs, fresh for every call. */
   const freshMerge = async (): Promise<string> => {
     const [a, b] = [await freshContact(), await freshContact()];
@@ -591,6 +605,8 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       }),
       'PATCH /api/agent/email/inboxes/:inboxId': async () => ({ inboxId: await freshEmailInbox() }),
       'DELETE /api/agent/email/inboxes/:inboxId': async () => ({ inboxId: await freshEmailInbox() }),
+      'PATCH /api/agent/telegram/inboxes/:inboxId': async () => ({ inboxId: await freshTelegramInbox() }),
+      'DELETE /api/agent/telegram/inboxes/:inboxId': async () => ({ inboxId: await freshTelegramInbox() }),
       'POST /api/agent/contact-merges/:mergeId/undo': async () => ({ mergeId: await freshMerge() }),
       'POST /api/agent/contacts/:contactId/merge': async () => ({
         contactId: await freshContact(),
@@ -672,6 +688,7 @@ describe('authorisation matrix: every route × every kind of caller', () => {
         inbound: { kind: 'smtp' },
       },
       'PATCH /api/agent/email/inboxes/:inboxId': { displayName: 'Renamed' },
+      'PATCH /api/agent/telegram/inboxes/:inboxId': { name: 'Renamed' },
       'POST /api/agent/email/inboxes/test-imap': {
         imap: { host: '127.0.0.1', port: 1, secure: false, user: 'nobody', password: 'wrong' },
       },

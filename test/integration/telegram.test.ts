@@ -46,7 +46,9 @@ async function startBotApiStub(): Promise<BotApiStub> {
           res.writeHead(404).end();
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(known.bytes, 1));
+        // A JPEG's signature, then filler: enough for the type sniffing to call it an image.
+        const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(known.bytes - 4, 1)]);
+        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(jpeg);
         return;
       }
       const call = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
@@ -303,7 +305,7 @@ for (const database of await testDatabases()) {
       assert.equal((await conversationsOf(from.id)).length, 1);
     });
 
-    test('a photo is noted with its file id and fetched; a file over 10 MB is not fetched', async () => {
+    test('a photo is fetched and attached, its caption the body; a file over 10 MB is not fetched', async () => {
       const from = user(5550004, { language_code: 'en' });
       const photo = {
         update_id: updateId++,
@@ -322,9 +324,13 @@ for (const database of await testDatabases()) {
       assert.equal((await deliver(photo)).status, 200);
       const conversation = await conversationOf(from.id);
       assert.equal(conversation.contact.locale, 'en');
-      const [first] = (await messagesOf(conversation.id)).filter((m) => m.authorKind === 'customer');
-      assert.equal(first?.body, '[photo] deposit screenshot');
-      const noted = first?.meta.telegram as Record<string, unknown> | undefined;
+      const first = await waitFor('the photo attached', async () =>
+        (await messagesOf(conversation.id)).find((m) => m.authorKind === 'customer' && m.attachments.length > 0),
+      );
+      assert.equal(first.body, 'deposit screenshot');
+      assert.equal(first.attachments[0]?.contentType, 'image/jpeg');
+      assert.equal(first.attachments[0]?.size, 2048);
+      const noted = first.meta.telegram as Record<string, unknown> | undefined;
       assert.equal(noted?.fileId, 'photo-big');
       assert.equal(noted?.downloaded, true);
       assert.ok(stub.downloads.includes('photos/file_1.jpg'));
@@ -346,6 +352,10 @@ for (const database of await testDatabases()) {
       assert.equal(
         stub.calls.some((c) => c.method === 'getFile' && c.params.file_id === 'doc-huge'),
         false,
+      );
+      // The customer is told it did not reach us (in English: their Telegram is in English).
+      await waitFor('the size refusal in the chat', () =>
+        sentTo(from.id).find((c) => /statement\.pdf" is over the 10 MB limit/.test(c.params.text)),
       );
     });
 

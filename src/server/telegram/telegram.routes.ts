@@ -1,32 +1,46 @@
 import { z } from 'zod';
+import { connectTelegramInboxBodySchema, updateTelegramInboxBodySchema } from '../../contracts/telegram-inboxes.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
-import { authenticateWebhook, connectTelegramInbox, handleTelegramUpdate } from './telegram.service.ts';
+import {
+  connectTelegramInbox,
+  listTelegramInboxes,
+  removeTelegramInbox,
+  updateTelegramInboxSettings,
+} from './telegram-inboxes.service.ts';
+import { authenticateWebhook, handleTelegramUpdate } from './telegram.service.ts';
 
-const connectBodySchema = z.object({
-  name: z.string().trim().min(1).max(100),
-  /** The token @BotFather gave: `<bot id>:<secret>`. */
-  token: z
-    .string()
-    .trim()
-    .regex(/^\d{3,20}:[\w-]{20,100}$/, 'must be a Telegram bot token (<id>:<secret>)'),
-  /** Whether the bot answers first (on unless turned off). */
-  bot: z.boolean().optional(),
-  /** How updates arrive; by default webhook with KEFU_PUBLIC_URL, else polling (getUpdates). */
-  mode: z.enum(['webhook', 'polling']).optional(),
-});
-
-/** Admins connect a Telegram bot as an inbox; Telegram delivers the bot's updates to its webhook. */
+/** Admins connect and manage Telegram bots as inboxes; Telegram delivers the bot's updates to its webhook. */
 export function registerTelegramRoutes(app: App, deps: AppDeps): void {
   const preHandler = createAgentAuth(deps);
+  const tags = ['agent: channels'];
+  const params = z.object({ inboxId: z.uuid() });
 
+  app.get('/api/agent/telegram/inboxes', { schema: { tags }, preHandler }, async (request) =>
+    listTelegramInboxes(request.ctx, deps.config),
+  );
   app.post(
     '/api/agent/telegram/inboxes',
-    { schema: { tags: ['agent: channels'], body: connectBodySchema }, preHandler },
+    { schema: { tags, body: connectTelegramInboxBodySchema }, preHandler },
     async (request, reply) => {
       const inbox = await connectTelegramInbox(request.ctx, deps.config, request.body);
       reply.status(201);
       return { inbox };
+    },
+  );
+  app.patch(
+    '/api/agent/telegram/inboxes/:inboxId',
+    { schema: { tags, params, body: updateTelegramInboxBodySchema }, preHandler },
+    async (request) => ({
+      inbox: await updateTelegramInboxSettings(request.ctx, deps.config, request.params.inboxId, request.body),
+    }),
+  );
+  app.delete(
+    '/api/agent/telegram/inboxes/:inboxId',
+    { schema: { tags, params }, preHandler },
+    async (request, reply) => {
+      await removeTelegramInbox(request.ctx, deps.config, request.params.inboxId);
+      return reply.status(204).send();
     },
   );
 

@@ -1,13 +1,19 @@
 import crypto from 'node:crypto';
 import { Api } from 'grammy';
 import type { Message, User } from 'grammy/types';
-import { recordAudit } from '../audit/audit.service.ts';
 import { receiveInbound } from '../channels/channels.service.ts';
+import { postMessage } from '../conversations/conversations.service.ts';
+import {
+  allowedContentType,
+  attachFilesToMessage,
+  maxFileBytes,
+  safeFileName,
+  storeMessageFile,
+} from '../files/files.service.ts';
 import type { Config } from '../config.ts';
-import { type Ctx, requireAgentRole } from '../context.ts';
+import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { createInbox, findInboxForWebhook, findOrgById, type InboxRow } from '../orgs/orgs.service.ts';
-import { seal } from '../secrets/sealed.ts';
+import { findInboxForWebhook, findOrgById, type InboxRow } from '../orgs/orgs.service.ts';
 import { checkChannels, normalizeChannel } from '../trust/official-channels.ts';
 import {
   brandWords,
@@ -16,113 +22,31 @@ import {
   groupInvitation,
   imitatesSupport,
   impostorWarning,
+  type FileRefusal,
+  fileRefusedReply,
   type InboundFile,
   inboundContent,
   isAddressedToBot,
   localeOfLanguageCode,
-  MAX_FILE_BYTES,
   parseUpdate,
   type TelegramSettings,
   telegramSettingsOf,
 } from './telegram.updates.ts';
 
 /**
- * The Telegram channel: an admin connects a bot (its token) as an inbox; Telegram posts the bot's updates to the
+ * The Telegram channel: an admin connects a bot (its token) as an inbox (telegram-inboxes.service.ts); Telegram posts the bot's updates to the
  * inbox's webhook; a private chat is one ongoing conversation through the channels core, a group only ever gets a
  * pointer to the private chat (and a warning about members who pose as support). Agents' and the bot's replies
  * leave through telegram.listener.ts.
  */
 
-type Deps = Pick<Ctx, 'db' | 'log' | 'events'> & { config: Pick<Config, 'telegramApiRoot' | 'publicUrl'> };
+export type TelegramDeps = Pick<Ctx, 'db' | 'log' | 'events'> & {
+  config: Pick<Config, 'telegramApiRoot' | 'publicUrl'>;
+};
 
 /** grammY's Bot API client for one bot; the API root is configurable (tests run a local stub). */
 export function telegramApi(apiRoot: string, token: string): Api {
   return new Api(token, { apiRoot, timeoutSeconds: 15 });
-}
-
-export type TelegramInbox = {
-  id: string;
-  name: string;
-  kind: 'telegram';
-  username: string;
-  /** webhook: Telegram posts updates to kefu; polling: kefu asks for them (telegram-poller.ts). */
-  mode: 'webhook' | 'polling';
-  /**
-   * The webhook kefu set (with KEFU_PUBLIC_URL), or, without a public URL, the path and secret to set it with
-   * (`setWebhook url=<your URL><path> secret_token=<secretToken>`): shown once, to the admin who connects the bot.
-   * In polling mode, whether Telegram's webhook was deleted (getUpdates is refused while one is set).
-   */
-  webhook:
-    | { url: string; set: boolean; error?: string }
-    | { path: string; secretToken: string; set: false }
-    | { deleted: boolean; error?: string };
-};
-
-/**
- * Connects a bot: asks Telegram who it is (a wrong token is refused), stores the token and a fresh webhook secret in
- * the new inbox's settings, and points the bot's webhook at this server when its public URL is known.
- */
-export async function connectTelegramInbox(
-  ctx: Ctx,
-  config: Deps['config'],
-  input: { name: string; token: string; bot?: boolean; mode?: 'webhook' | 'polling' },
-): Promise<TelegramInbox> {
-  requireAgentRole(ctx, 'admin');
-  const api = telegramApi(config.telegramApiRoot, input.token);
-  let me: User;
-  try {
-    me = await api.getMe();
-  } catch (error) {
-    ctx.log.warn({ reason: errorText(error) }, 'telegram getMe failed');
-    throw new AppError('bad_request', 'Telegram did not accept this bot token.');
-  }
-  if (!me.username) throw new AppError('bad_request', 'This Telegram bot has no username.');
-  const webhookSecret = crypto.randomBytes(32).toString('base64url');
-  // Without a public URL Telegram cannot reach kefu: kefu asks for the updates instead.
-  const mode = input.mode ?? (config.publicUrl ? 'webhook' : 'polling');
-  // The token is the bot and the secret lets anyone post as Telegram: both sealed at rest.
-  const telegram: TelegramSettings = {
-    token: seal(input.token),
-    webhookSecret: seal(webhookSecret),
-    username: me.username,
-    botId: me.id,
-    mode,
-  };
-  const inboxId = await createInbox(ctx, {
-    kind: 'telegram',
-    name: input.name,
-    settings: { bot: { enabled: input.bot ?? true }, telegram },
-  });
-  const path = `/api/telegram/${inboxId}/webhook`;
-  let webhook: TelegramInbox['webhook'] = { path, secretToken: webhookSecret, set: false };
-  if (mode === 'polling') {
-    try {
-      // A webhook left from elsewhere would make every getUpdates fail with 409 Conflict.
-      await api.deleteWebhook({ drop_pending_updates: false });
-      webhook = { deleted: true };
-    } catch (error) {
-      ctx.log.warn({ inboxId, reason: errorText(error) }, 'telegram deleteWebhook failed');
-      webhook = { deleted: false, error: errorText(error) };
-    }
-    ctx.events.publish({ type: 'inbox.changed', orgId: ctx.org.id, inboxId, kind: 'telegram' });
-  } else if (config.publicUrl) {
-    const url = `${config.publicUrl.replace(/\/+$/, '')}${path}`;
-    try {
-      await api.setWebhook(url, { secret_token: webhookSecret, allowed_updates: ['message', 'callback_query'] });
-      webhook = { url, set: true };
-    } catch (error) {
-      ctx.log.warn({ inboxId, reason: errorText(error) }, 'telegram setWebhook failed');
-      webhook = { url, set: false, error: errorText(error) };
-    }
-  }
-  await recordAudit(ctx, ctx.db, {
-    action: 'telegram_inbox.create',
-    targetType: 'inbox',
-    targetId: inboxId,
-    // Never the token: it is the bot.
-    details: { username: me.username, mode, webhookSet: 'set' in webhook && webhook.set },
-  });
-  return { id: inboxId, name: input.name, kind: 'telegram', username: me.username, mode, webhook };
 }
 
 export type WebhookTarget = { inbox: InboxRow; settings: TelegramSettings };
@@ -131,7 +55,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** The inbox a webhook call names, if the caller knows its secret (Telegram sends it in a header). */
 export async function authenticateWebhook(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<TelegramDeps, 'db'>,
   inboxId: string,
   presented: string | undefined,
 ): Promise<WebhookTarget> {
@@ -161,7 +85,7 @@ const ANSWER_WITHIN_MS = 5000;
  * Handles one update. Never throws: whatever goes wrong is logged, and Telegram gets its 200 (it would otherwise
  * redeliver the update again and again).
  */
-export async function handleTelegramUpdate(deps: Deps, target: WebhookTarget, update: unknown): Promise<void> {
+export async function handleTelegramUpdate(deps: TelegramDeps, target: WebhookTarget, update: unknown): Promise<void> {
   const parsed = parseUpdate(update);
   const base = { inboxId: target.inbox.id, orgId: target.inbox.org_id };
   if (parsed.kind === 'ignored') {
@@ -189,68 +113,125 @@ export async function handleTelegramUpdate(deps: Deps, target: WebhookTarget, up
   clearTimeout(timer);
 }
 
-/** A customer's private message: text, or a photo or document noted in the body (the file itself is not kept). */
-async function receivePrivate(deps: Deps, target: WebhookTarget, message: Message, from: User): Promise<void> {
+/**
+ * A customer's private message: text, or a photo or document with its caption as the body. The file is fetched from
+ * Telegram and stored as the message's attachment; one kefu refuses (type, size) or cannot fetch is recorded on the
+ * message (meta.telegram.refused) and answered in the conversation, in the customer's language, so the customer knows
+ * and the agent sees what happened.
+ */
+async function receivePrivate(deps: TelegramDeps, target: WebhookTarget, message: Message, from: User): Promise<void> {
   const content = inboundContent(message);
   if (!content) {
     deps.log.info({ inboxId: target.inbox.id }, 'telegram message without text, photo or document ignored');
     return;
   }
+  const orgId = target.inbox.org_id;
   const telegram: Record<string, unknown> = { chatId: message.chat.id, messageId: message.message_id };
-  if (content.file) Object.assign(telegram, content.file, await fetchFile(deps, target.settings, content.file));
-  await receiveInbound(deps, target.inbox.org_id, {
+  let fetched: FetchedFile | undefined;
+  const fileName = content.file?.fileName ?? (content.file?.kind === 'photo' ? 'photo.jpg' : 'document');
+  if (content.file) {
+    fetched = await fetchFile(deps, target.settings, content.file);
+    if (fetched.kind === 'fetched') {
+      // Judged before the message is stored, so a refusal is on the message itself (meta.telegram.refused).
+      try {
+        await allowedContentType(fetched.data, safeFileName(fileName), content.file.mimeType);
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'file_type_not_allowed')) throw error;
+        fetched = { kind: 'refused', reason: 'file_type_not_allowed' };
+      }
+    }
+    Object.assign(telegram, content.file, {
+      downloaded: fetched.kind === 'fetched',
+      ...(fetched.kind === 'refused' ? { refused: fetched.reason } : {}),
+    });
+  }
+  const locale = localeOfLanguageCode(from.language_code);
+  const result = await receiveInbound(deps, orgId, {
     inboxId: target.inbox.id,
     channel: 'telegram',
     // In a private chat the chat id is the user's id: the identity is where replies go.
     identity: { kind: 'telegram', value: String(from.id) },
-    profile: { name: displayName(from), locale: localeOfLanguageCode(from.language_code) },
+    profile: { name: displayName(from), locale },
     externalId: `${message.chat.id}:${message.message_id}`,
     inReplyTo: message.reply_to_message ? [`${message.chat.id}:${message.reply_to_message.message_id}`] : undefined,
     continueLatest: true,
     body: content.body,
     meta: { telegram },
   });
+  if (result.duplicate || !result.message || !content.file || !fetched) return;
+  let refusal: FileRefusal | undefined = fetched.kind === 'refused' ? fetched.reason : undefined;
+  if (fetched.kind === 'fetched') {
+    try {
+      const stored = await storeMessageFile({ db: deps.db }, orgId, {
+        conversationId: result.conversation.id,
+        messageId: result.message.id,
+        name: fileName,
+        data: fetched.data,
+        declaredType: content.file.mimeType,
+      });
+      const { id: _id, ...attachment } = stored;
+      await attachFilesToMessage(deps, orgId, result.message.id, [attachment]);
+    } catch (error) {
+      const code = error instanceof AppError ? error.code : undefined;
+      if (code !== 'file_type_not_allowed' && code !== 'file_too_large') throw error;
+      refusal = code;
+    }
+  }
+  if (!refusal) return;
+  deps.log.info(
+    { inboxId: target.inbox.id, conversationId: result.conversation.id, fileId: content.file.fileId, reason: refusal },
+    'telegram file refused',
+  );
+  // A public system message: the agent sees it in the conversation, and it reaches the customer's chat.
+  const limitMb = Math.floor(maxFileBytes({}) / 1024 / 1024);
+  await postMessage({ ...deps, org: { id: orgId }, actor: { kind: 'system' } }, result.conversation.id, {
+    body: fileRefusedReply(locale, fileName, refusal, limitMb),
+    clientId: `telegram:file-refused:${message.chat.id}:${message.message_id}`,
+    meta: { telegram: { fileRefused: { fileId: content.file.fileId, name: fileName, reason: refusal } } },
+  });
 }
 
+type FetchedFile = { kind: 'fetched'; data: Buffer; filePath: string } | { kind: 'refused'; reason: FileRefusal };
+
 /**
- * Fetches a customer's file from Telegram (getFile, then the download) when it is at most 10 MB, to learn it is
- * there and how big it is; kefu has no file storage yet, so only the file's id and these facts are kept.
+ * Fetches a customer's file from Telegram: getFile, then the download from the Bot API's file URL, stopped as soon
+ * as it passes the size limit (Telegram's own size, when it gives one, is checked first).
  */
-async function fetchFile(
-  deps: Deps,
-  settings: TelegramSettings,
-  file: InboundFile,
-): Promise<{ downloaded: boolean; size?: number; filePath?: string }> {
-  if (file.size !== undefined && file.size > MAX_FILE_BYTES) return { downloaded: false };
+async function fetchFile(deps: TelegramDeps, settings: TelegramSettings, file: InboundFile): Promise<FetchedFile> {
+  const limit = maxFileBytes({});
+  if (file.size !== undefined && file.size > limit) return { kind: 'refused', reason: 'file_too_large' };
   try {
     const info = await telegramApi(deps.config.telegramApiRoot, settings.token).getFile(file.fileId);
-    if (!info.file_path || (info.file_size ?? 0) > MAX_FILE_BYTES) return { downloaded: false };
+    if ((info.file_size ?? 0) > limit) return { kind: 'refused', reason: 'file_too_large' };
+    if (!info.file_path) throw new Error('getFile gave no file path');
     const response = await fetch(`${deps.config.telegramApiRoot}/file/bot${settings.token}/${info.file_path}`, {
       signal: AbortSignal.timeout(30_000),
     });
     if (!response.ok || !response.body) throw new Error(`file download answered ${response.status}`);
     const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > MAX_FILE_BYTES) {
+      if (size > limit) {
         await reader.cancel().catch(() => {});
-        return { downloaded: false };
+        return { kind: 'refused', reason: 'file_too_large' };
       }
+      chunks.push(value);
     }
-    return { downloaded: true, size, filePath: info.file_path };
+    return { kind: 'fetched', data: Buffer.concat(chunks), filePath: info.file_path };
   } catch (error) {
     // The token is in the download URL: log only the reason.
     deps.log.warn({ fileId: file.fileId, reason: errorText(error) }, 'telegram file fetch failed');
-    return { downloaded: false };
+    return { kind: 'refused', reason: 'file_unavailable' };
   }
 }
 
 /** One of the bot's inline buttons pressed in a private chat: the customer "typed" its words. */
 async function receiveCallback(
-  deps: Deps,
+  deps: TelegramDeps,
   target: WebhookTarget,
   cq: Extract<ReturnType<typeof parseUpdate>, { kind: 'callback' }>,
 ): Promise<void> {
@@ -284,7 +265,7 @@ const warned = new Set<string>();
  * public warning; a message addressed to the bot gets a pointer to the private chat.
  */
 async function receiveGroup(
-  deps: Deps,
+  deps: TelegramDeps,
   target: WebhookTarget,
   message: Message,
   from: User | undefined,
@@ -319,6 +300,6 @@ async function receiveGroup(
   }
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -35,9 +35,6 @@ export function telegramSettingsOf(settings: Record<string, unknown>): TelegramS
   };
 }
 
-/** Files the bot fetches from Telegram at most (the Bot API serves up to 20 MB). */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-
 /** The customer's language from Telegram's `language_code` (an IETF tag such as zh-hans, zh-TW, en-GB). */
 export function localeOfLanguageCode(code: string | undefined): Locale {
   const tag = (code ?? '').toLowerCase();
@@ -121,7 +118,10 @@ export type InboundFile = {
   size?: number;
 };
 
-/** What a customer's private message becomes: its text, or "[photo] caption" with the file noted; undefined if neither. */
+/**
+ * What a customer's private message becomes: its text; or for a photo or document its caption (the file itself is
+ * stored as the message's attachment), a label naming the file when there is no caption; undefined if none of these.
+ */
 export function inboundContent(message: Message): { body: string; file?: InboundFile } | undefined {
   if (typeof message.text === 'string' && message.text.trim()) return { body: message.text };
   const caption = typeof message.caption === 'string' ? message.caption.trim() : '';
@@ -130,15 +130,21 @@ export function inboundContent(message: Message): { body: string; file?: Inbound
     const photo = message.photo[message.photo.length - 1];
     if (!photo || typeof photo.file_id !== 'string') return undefined;
     return {
-      body: caption ? `[photo] ${caption}` : '[photo]',
-      file: { kind: 'photo', fileId: photo.file_id, fileUniqueId: photo.file_unique_id, size: photo.file_size },
+      body: caption || '[photo]',
+      file: {
+        kind: 'photo',
+        fileId: photo.file_id,
+        fileUniqueId: photo.file_unique_id,
+        // Telegram re-encodes every photo as JPEG and gives it no name.
+        fileName: `photo-${photo.file_unique_id}.jpg`,
+        size: photo.file_size,
+      },
     };
   }
   const document = message.document;
   if (document && typeof document.file_id === 'string') {
-    const label = document.file_name ? `[document: ${document.file_name}]` : '[document]';
     return {
-      body: caption ? `${label} ${caption}` : label,
+      body: caption || (document.file_name ? `[document: ${document.file_name}]` : '[document]'),
       file: {
         kind: 'document',
         fileId: document.file_id,
@@ -150,6 +156,43 @@ export function inboundContent(message: Message): { body: string; file?: Inbound
     };
   }
   return undefined;
+}
+
+/** Why a customer's file was not kept, as the codes storeMessageFile refuses with (or the download failing). */
+export type FileRefusal = 'file_type_not_allowed' | 'file_too_large' | 'file_unavailable';
+
+/** What the customer is told when their file was not kept, in their language. */
+export function fileRefusedReply(locale: Locale, fileName: string, reason: FileRefusal, limitMb: number): string {
+  const name = fileName.slice(0, 80);
+  switch (reason) {
+    case 'file_type_not_allowed':
+      return inLocale(
+        locale,
+        `抱歉，我们无法接收文件「${name}」：只能接收图片（PNG、JPEG、GIF、WebP）、PDF 和纯文本文件。请换一种格式再发送，或直接用文字描述您的问题。`,
+        `Sorry, we could not accept the file "${name}": only images (PNG, JPEG, GIF, WebP), PDF and plain text files can be sent. Please send it in one of these formats, or describe the problem in words.`,
+      );
+    case 'file_too_large':
+      return inLocale(
+        locale,
+        `抱歉，文件「${name}」超过了 ${limitMb} MB 的上限，我们没有收到。请压缩后或截取关键部分再发送。`,
+        `Sorry, the file "${name}" is over the ${limitMb} MB limit and did not reach us. Please send a smaller file or a screenshot of the relevant part.`,
+      );
+    case 'file_unavailable':
+      return inLocale(
+        locale,
+        `抱歉，文件「${name}」没有成功传到我们这里。请再发送一次。`,
+        `Sorry, the file "${name}" did not reach us. Please send it again.`,
+      );
+  }
+}
+
+/** Telegram's limit on a photo's or document's caption. */
+export const MAX_CAPTION = 1024;
+
+/** Whether an outgoing attachment goes as a photo (Telegram shows it inline, re-encoded) or as a document. */
+export function sendsAsPhoto(contentType: string): boolean {
+  // GIF and WebP as photos lose animation or are refused: those go as documents.
+  return contentType === 'image/jpeg' || contentType === 'image/png';
 }
 
 /** What pressing one of the bot's inline buttons means: the customer typing these words. */

@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Conversation, Message } from '../../src/contracts/domain.ts';
+import { storeMessageFile } from '../../src/server/files/files.service.ts';
+import { findInbox } from '../../src/server/orgs/orgs.service.ts';
+import { createTelegramSender } from '../../src/server/telegram/telegram.listener.ts';
+import { testDatabases } from '../helpers/databases.ts';
+import {
+  type AgentClient,
+  createTestOrg,
+  loginAgent,
+  request,
+  startTestServer,
+  type TestOrg,
+  type TestServer,
+} from '../helpers/server.ts';
+import { type BotApiStub, startBotApiStub } from '../helpers/telegram-bot-api.ts';
+
+/**
+ * Telegram photos and documents both ways (issue 13), through the local Bot API stand-in: a customer's photo (the
+ * largest size) or document is fetched with getFile and the file URL and stored as the message's attachment with the
+ * caption as the body; a file kefu refuses is kept on record and the customer is told in their language; an agent's
+ * attachments leave as sendPhoto / sendDocument uploads with the body as caption, or as text first when the body is
+ * longer than a caption may be.
+ */
+
+const TOKEN = '7000000002:AAEmediaTOKENabcdefghijklmnopqrst';
+const PUBLIC_URL = 'https://kefu.example.test';
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+/** A Windows executable's header: not on the allow-list whatever it is called. */
+const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(200, 7)]);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined && found !== false) return found as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let updateId = 1;
+let messageId = 1;
+const customer = (id: number, languageCode: string) => ({
+  id,
+  is_bot: false,
+  first_name: `C${id}`,
+  language_code: languageCode,
+});
+const privateMessage = (from: ReturnType<typeof customer>, content: Record<string, unknown>) => ({
+  update_id: updateId++,
+  message: {
+    message_id: messageId++,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: from.id, type: 'private', first_name: from.first_name },
+    from,
+    ...content,
+  },
+});
+
+for (const database of await testDatabases()) {
+  describe(`Telegram photos and documents (${database.name})`, () => {
+    let db: Awaited<ReturnType<typeof database.open>>;
+    let stub: BotApiStub;
+    let server: TestServer;
+    let org: TestOrg;
+    let admin: AgentClient;
+    let inboxId: string;
+    let secret: string;
+
+    const deliver = (update: unknown) =>
+      request(`${server.url}/api/telegram/${inboxId}/webhook`, {
+        method: 'POST',
+        body: update,
+        headers: { 'x-telegram-bot-api-secret-token': secret },
+      });
+    const conversationOf = (telegramUserId: number) =>
+      until(`a conversation of ${telegramUserId}`, async () => {
+        const list = await admin.call('GET', '/api/agent/conversations?limit=100');
+        return (list.body.conversations as Conversation[]).find((c) =>
+          c.contact.identities.some((i) => i.kind === 'telegram' && i.value === String(telegramUserId)),
+        );
+      });
+    const messagesOf = async (conversationId: string): Promise<Message[]> =>
+      (await admin.call('GET', `/api/agent/conversations/${conversationId}`)).body.messages;
+    const storedBytes = async (url: string) => {
+      const id = url.split('/').pop();
+      const rows = await db.query<{ data: Uint8Array }>(
+        'SELECT data FROM message_files WHERE org_id = $1 AND id = $2',
+        [org.id, id],
+      );
+      return rows[0] ? Buffer.from(rows[0].data) : undefined;
+    };
+
+    before(async () => {
+      stub = await startBotApiStub(TOKEN);
+      db = await database.open();
+      // The bot stays off: its replies would mix with what this suite counts in the chat.
+      org = await createTestOrg(db, 'media');
+      server = await startTestServer(db, { KEFU_TELEGRAM_API_ROOT: stub.url, KEFU_PUBLIC_URL: PUBLIC_URL });
+      admin = await loginAgent(server, org.agents.admin);
+      const created = await admin.call('POST', '/api/agent/telegram/inboxes', {
+        name: 'Telegram',
+        token: TOKEN,
+        bot: false,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      inboxId = created.body.inbox.id;
+      secret = stub.calls.find((c) => c.method === 'setWebhook')?.params.secret_token;
+      assert.ok(secret);
+    });
+    after(async () => {
+      await server?.close();
+      await db?.drop();
+      await stub?.close();
+    });
+
+    test("a customer's photo: the largest size is fetched and stored, the caption is the body", async () => {
+      stub.files.set('photo-small', { path: 'photos/small.jpg', data: Buffer.from('not this one') });
+      stub.files.set('photo-large', { path: 'photos/large.png', data: PNG });
+      const from = customer(6660001, 'en');
+      const update = privateMessage(from, {
+        caption: 'my deposit screenshot',
+        photo: [
+          { file_id: 'photo-small', file_unique_id: 'ps1', width: 90, height: 90, file_size: 12 },
+          { file_id: 'photo-large', file_unique_id: 'pl1', width: 800, height: 800, file_size: PNG.length },
+        ],
+      });
+      assert.equal((await deliver(update)).status, 200);
+      const conversation = await conversationOf(from.id);
+      const message = await until('the photo attached', async () =>
+        (await messagesOf(conversation.id)).find((m) => m.authorKind === 'customer' && m.attachments.length > 0),
+      );
+      assert.equal(message.body, 'my deposit screenshot');
+      const [attachment] = message.attachments;
+      assert.equal(attachment?.contentType, 'image/png');
+      assert.equal(attachment?.size, PNG.length);
+      assert.deepEqual(await storedBytes(attachment?.url ?? ''), PNG);
+      assert.deepEqual(
+        stub.calls.filter((c) => c.method === 'getFile').map((c) => c.params.file_id),
+        ['photo-large'],
+      );
+      assert.deepEqual(stub.downloads, ['photos/large.png']);
+
+      // Telegram redelivers: one message, one file.
+      assert.equal((await deliver(update)).status, 200);
+      const files = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM message_files WHERE org_id = $1 AND conversation_id = $2',
+        [org.id, conversation.id],
+      );
+      assert.equal(files[0]?.n, 1);
+    });
+
+    test('a document without a caption is stored under its name, the body names it', async () => {
+      stub.files.set('doc-pdf', { path: 'documents/statement.pdf', data: PDF });
+      const from = customer(6660002, 'en');
+      const update = privateMessage(from, {
+        document: {
+          file_id: 'doc-pdf',
+          file_unique_id: 'dp1',
+          file_name: 'statement.pdf',
+          mime_type: 'application/pdf',
+          file_size: PDF.length,
+        },
+      });
+      assert.equal((await deliver(update)).status, 200);
+      const conversation = await conversationOf(from.id);
+      const message = await until('the document attached', async () =>
+        (await messagesOf(conversation.id)).find((m) => m.authorKind === 'customer' && m.attachments.length > 0),
+      );
+      assert.equal(message.body, '[document: statement.pdf]');
+      assert.equal(message.attachments[0]?.name, 'statement.pdf');
+      assert.equal(message.attachments[0]?.contentType, 'application/pdf');
+      assert.deepEqual(await storedBytes(message.attachments[0]?.url ?? ''), PDF);
+    });
+
+    test('a refused type is kept on record and the customer is told in their language', async () => {
+      // Named and labelled as a PDF; the bytes are a Windows program.
+      stub.files.set('doc-exe', { path: 'documents/invoice.pdf', data: EXE });
+      const from = customer(6660003, 'zh-hans');
+      const update = privateMessage(from, {
+        caption: '这是我的账单',
+        document: {
+          file_id: 'doc-exe',
+          file_unique_id: 'de1',
+          file_name: 'invoice.pdf',
+          mime_type: 'application/pdf',
+          file_size: EXE.length,
+        },
+      });
+      assert.equal((await deliver(update)).status, 200);
+      const conversation = await conversationOf(from.id);
+      const notice = await until('the refusal in the conversation', async () =>
+        (await messagesOf(conversation.id)).find((m) => m.authorKind === 'system'),
+      );
+      assert.match(notice.body, /无法接收文件「invoice\.pdf」/);
+      assert.equal(notice.private, false);
+      const messages = await messagesOf(conversation.id);
+      const kept = messages.find((m) => m.authorKind === 'customer');
+      assert.equal(kept?.body, '这是我的账单');
+      assert.deepEqual(kept?.attachments, []);
+      assert.equal((kept?.meta.telegram as { refused?: string } | undefined)?.refused, 'file_type_not_allowed');
+      const files = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM message_files WHERE org_id = $1 AND conversation_id = $2',
+        [org.id, conversation.id],
+      );
+      assert.equal(files[0]?.n, 0, 'nothing of the file is stored');
+      // The notice leaves through the channel like any public message.
+      await until('the refusal in the chat', () =>
+        stub.calls.find(
+          (c) => c.method === 'sendMessage' && Number(c.params.chat_id) === from.id && c.params.text === notice.body,
+        ),
+      );
+    });
+
+    test("an agent's attachments go out as sendPhoto and sendDocument uploads, the body as caption", async () => {
+      const conversation = await conversationOf(6660001);
+      const scope = { db, org: { id: org.id } };
+      const png = await storeMessageFile(scope, org.id, {
+        conversationId: conversation.id,
+        messageId: null,
+        name: 'how-to.png',
+        data: PNG,
+      });
+      const pdf = await storeMessageFile(scope, org.id, {
+        conversationId: conversation.id,
+        messageId: null,
+        name: 'terms.pdf',
+        data: PDF,
+      });
+      const inbox = await findInbox(scope, inboxId);
+      assert.ok(inbox);
+      const sender = createTelegramSender({ telegramApiRoot: stub.url }, db);
+      const [customerMessage] = await messagesOf(conversation.id);
+      assert.ok(customerMessage);
+      const message: Message = {
+        ...customerMessage,
+        authorKind: 'agent',
+        body: '请按图片里的步骤操作',
+        attachments: [png, pdf].map(({ id: _id, ...attachment }) => attachment),
+      };
+      const before = stub.calls.length;
+      const sent = await sender.send({ orgId: org.id, conversation, message, inbox });
+      const calls = stub.calls.slice(before);
+      assert.deepEqual(
+        calls.map((c) => c.method),
+        ['sendPhoto', 'sendDocument'],
+      );
+      const [photo, document] = calls as [(typeof calls)[number], (typeof calls)[number]];
+      assert.equal(Number(photo.params.chat_id), 6660001);
+      assert.equal(photo.params.caption, '请按图片里的步骤操作');
+      assert.deepEqual(photo.files.photo?.data, PNG);
+      assert.equal(photo.files.photo?.name, 'how-to.png');
+      assert.equal(document.params.caption, undefined, 'the caption goes with the first file only');
+      assert.deepEqual(document.files.document?.data, PDF);
+      assert.equal(document.files.document?.name, 'terms.pdf');
+      assert.match(sent.externalId ?? '', /^6660001:\d+$/);
+
+      // Longer than Telegram's 1024-character caption: the text first, then the file without one.
+      const long = '请仔细阅读以下说明。'.repeat(120);
+      const afterFirst = stub.calls.length;
+      await sender.send({ orgId: org.id, conversation, message: { ...message, body: long }, inbox });
+      const second = stub.calls.slice(afterFirst);
+      assert.deepEqual(
+        second.map((c) => c.method),
+        ['sendMessage', 'sendPhoto', 'sendDocument'],
+      );
+      assert.equal(second[0]?.params.text, long);
+      assert.equal(second[1]?.params.caption, undefined);
+    });
+  });
+}
