@@ -4,12 +4,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import { main } from '../../src/cli/kefu.ts';
 import { RETENTION_PLACEHOLDER } from '../../src/contracts/retention.ts';
 import { verifyAuditChains } from '../../src/server/audit/audit.service.ts';
 import { type Db, openPglite, type Queryable } from '../../src/server/db/db.ts';
 import { migrate } from '../../src/server/db/migrate.ts';
+import { createInProcessBus } from '../../src/server/events/bus.ts';
 import { insertInbox, insertOrg } from '../../src/server/orgs/orgs.queries.ts';
+import { runRetentionSweep } from '../../src/server/retention/retention.service.ts';
 import { testDatabases } from '../helpers/databases.ts';
 import { TEST_POSTGRES_URL } from '../helpers/services.ts';
 import {
@@ -312,7 +315,7 @@ for (const database of await testDatabases()) {
       assert.ok(settings.body.lastRunAt);
     });
 
-    test('delete: old conversations and what hangs off them go, the rest stays; the CLI dry run agrees', async () => {
+    test('delete: old conversations and what hangs off them go, the rest stays; dryRun defaults to true', async () => {
       const other = await createTestOrg(db);
       const otherAdmin = await loginAgent(server, other.agents.admin);
       const seeded = await seedOrg(db, other);
@@ -377,6 +380,26 @@ for (const database of await testDatabases()) {
       const [entry] = await auditOf(db, other.id, 'retention.run');
       assert.equal(entry.details.conversations, 4);
       assert.deepEqual((await verifyAuditChains({ db }, {})).broken, []);
+    });
+
+    test('the daily job runs every organization with a period, as the system', async () => {
+      const fourth = await createTestOrg(db);
+      await seedConversation(db, fourth, { status: 'resolved', ageDays: 45, messages: 2 });
+      const young = await seedConversation(db, fourth, { status: 'resolved', ageDays: 20, messages: 2 });
+      await db.query(`INSERT INTO retention_settings (org_id, days, mode) VALUES ($1, 30, 'delete')`, [fourth.id]);
+      const log = pino({ level: 'silent' });
+      await runRetentionSweep({ db, log, events: createInProcessBus(log) });
+      const left = await db.query<{ id: string }>('SELECT id FROM conversations WHERE org_id = $1 ORDER BY id', [
+        fourth.id,
+      ]);
+      assert.deepEqual(
+        left.map((r) => r.id),
+        [young.conversationId],
+      );
+      const [entry] = await auditOf(db, fourth.id, 'retention.run');
+      assert.equal(entry.actor_kind, 'system');
+      assert.equal(entry.details.conversations, 1);
+      assert.equal(entry.details.messages, 2);
     });
 
     if (database.name === 'postgres')
