@@ -143,7 +143,7 @@ export async function createConversation(
   apiOrigin: string,
   token: string,
   /** `readArticle`: the help-centre article the customer came from (a slug), kept on the first message. */
-  body: { body: string; clientId: string; readArticle?: string },
+  body: { body?: string; clientId?: string; readArticle?: string },
 ): Promise<{ conversation: Conversation | null; messages: Message[] }> {
   const data = await requestJson<CreateConversationResponse>(apiOrigin, '/api/widget/conversations', {
     method: 'POST',
@@ -168,6 +168,40 @@ export async function sendMessage(
   );
   if (data?.message) return data.message;
   return typeof data?.seq === 'number' ? (data as Message) : null;
+}
+
+/** A file as a message of the conversation (src/server/files/): its bytes as base64, the server says what it is. */
+export async function uploadFile(
+  apiOrigin: string,
+  token: string,
+  conversationId: string,
+  file: File,
+  clientId: string,
+): Promise<Message | null> {
+  const data = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(toRequestError(reader.error));
+    reader.readAsDataURL(file);
+  });
+  const result = await requestJson<{ message?: Message }>(
+    apiOrigin,
+    `/api/widget/conversations/${encodeURIComponent(conversationId)}/files`,
+    { method: 'POST', token, body: { name: file.name || 'file', data, clientId } },
+  );
+  return result?.message ?? null;
+}
+
+/** A five-minute link to an attachment (its URL names conversation and file), for an <img> or a download. */
+export async function fetchFileLink(apiOrigin: string, token: string, attachmentUrl: string): Promise<string | null> {
+  const ids = /conversations\/([\w-]+)\/files\/([\w-]+)$/.exec(attachmentUrl);
+  if (!ids) return null;
+  const link = await requestJson<{ url: string }>(
+    apiOrigin,
+    `/api/widget/conversations/${ids[1]}/files/${ids[2]}/link`,
+    { token },
+  );
+  return apiOrigin + link.url;
 }
 
 const PAGE_SIZE = 500;

@@ -3,13 +3,16 @@ import type { Locale } from '../contracts/domain.ts';
 import type { ServerEvent } from '../contracts/realtime.ts';
 import { createClientId } from '../contracts/client-id.ts';
 import {
+  createConversation,
   fetchAvailability,
   fetchConfig,
+  fetchFileLink,
   fetchMessages,
   fetchPlatformStatus,
   fetchSurge,
   type PlatformStatusEntry,
   toRequestError,
+  uploadFile,
 } from './api.ts';
 import { detectLocale, getStrings, isLocale, normalizeLocale } from './i18n.ts';
 import { announcementText, createSuggester } from './kb.ts';
@@ -149,6 +152,8 @@ function startWidget(setup: Setup): KefuApi {
       onLocale: (next) => changeLocale(next),
       onTyping: () => noteTyping(),
       onDraft: (text) => suggester.draft(text),
+      onFile: (file) => void sendFile(file),
+      fileLink: (url) => fileLink(url),
     },
     { linkOrigin: apiOrigin },
   );
@@ -378,6 +383,47 @@ function startWidget(setup: Setup): KefuApi {
     stopTyping();
     if (!session.ready()) void session.refresh();
     void outbox.flush();
+  }
+
+  /** A file goes at once (it is not queued across reloads like text): into the conversation, started if need be. */
+  async function sendFile(file: File): Promise<void> {
+    // The server's default limit: refused here at once rather than after uploading 10 MB.
+    if (file.size > 10 * 1024 * 1024) return view.setFileNote('fileRefused');
+    view.setFileNote('uploading');
+    try {
+      if (!session.ready()) await session.refresh();
+      const token = session.token();
+      if (!token) throw toRequestError(new Error('no session'));
+      if (!conversation) {
+        const created = await createConversation(apiOrigin, token, {});
+        if (created.conversation) setConversation(created.conversation);
+        subscribe();
+      }
+      if (!conversation) throw toRequestError(new Error('no conversation'));
+      const message = await uploadFile(apiOrigin, token, conversation.id, file, createClientId());
+      if (message) receive(message, 'post');
+      view.setFileNote('');
+    } catch (error) {
+      const code = toRequestError(error).code;
+      view.setFileNote(code === 'file_too_large' || code === 'file_type_not_allowed' ? 'fileRefused' : 'notSent');
+    }
+  }
+
+  const fileLinks = new Map<string, { at: number; link: Promise<string | null> }>();
+  /** Links last five minutes: one is reused for four, so a re-render does not ask again. */
+  function fileLink(url: string): Promise<string | null> {
+    const known = fileLinks.get(url);
+    if (known && Date.now() - known.at < 240_000) return known.link;
+    const token = session.token();
+    const link = (token ? fetchFileLink(apiOrigin, token, url).catch(() => null) : Promise.resolve(null)).then(
+      (href) => {
+        // A failure is asked again next time, not remembered.
+        if (!href) fileLinks.delete(url);
+        return href;
+      },
+    );
+    fileLinks.set(url, { at: Date.now(), link });
+    return link;
   }
 
   function canSend(): boolean {

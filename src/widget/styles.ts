@@ -56,9 +56,11 @@ button,select,textarea{font:inherit;color:inherit;margin:0}
 .input[aria-invalid=true]{border-color:#dc2626}
 .send{height:40px;padding:0 16px;border:0;border-radius:10px;background:#1f4fd8;color:#fff;font-weight:600;cursor:pointer;white-space:nowrap}
 .send:disabled{background:#c7d2ee;cursor:not-allowed}
-.attach{width:36px;height:40px;flex:none;border:0;border-radius:10px;background:transparent;color:#9ca3af;cursor:help;display:flex;align-items:center;justify-content:center;padding:0}
+.attach{width:36px;height:40px;flex:none;border:0;border-radius:10px;background:transparent;color:#9ca3af;cursor:pointer;display:flex;align-items:center;justify-content:center;padding:0}
 .attach svg{width:20px;height:20px;fill:currentColor}
 .attach:focus-visible{outline:3px solid #93b4ff;outline-offset:2px}
+.file{display:block;margin-top:4px;color:inherit;text-decoration:underline;word-break:break-all}
+.thumb{display:block;max-width:180px;max-height:160px;border-radius:8px;margin-bottom:2px}
 .note{flex-basis:100%;font-size:12px;color:#92400e;background:#fffbeb;border:1px solid #fde68a;border-radius:8px;padding:6px 10px}
 .counter{flex-basis:100%;font-size:12px;color:#6b7280;text-align:right;margin-top:-2px}
 .counter.over{color:#b91c1c;font-weight:600}

@@ -26,7 +26,14 @@ export type ViewCallbacks = {
   onTyping: () => void;
   /** The composer's text changed (typed, cleared or sent): for article suggestions before a conversation starts. */
   onDraft: (text: string) => void;
+  /** A file the customer picked, pasted or dropped. */
+  onFile: (file: File) => void;
+  /** A short-lived URL that opens an attachment (an <img> or <a> cannot send the visitor token). */
+  fileLink: (url: string) => Promise<string | null>;
 };
+
+/** What the server takes as an image (src/server/files/): shown as a thumbnail, anything else as a link. */
+const IMAGE_TYPES = /^image\/(png|jpeg|gif|webp)$/;
 
 /** A knowledge-base article offered while the customer types; `href` is absolute, on the kefu server. */
 export type Suggestion = { title: string; snippet: string; href: string };
@@ -55,8 +62,12 @@ export type View = {
   setAnnouncement: (text: string) => void;
   /** Places the feedback area (rating card, report) above the reply box (src/widget/rating.ts). */
   mountFeedback: (el: HTMLElement) => void;
+  /** A line above the reply box about files ('' hides it). */
+  setFileNote: (key: FileNote) => void;
   destroy: () => void;
 };
+
+export type FileNote = 'attachWarn' | 'uploading' | 'fileRefused' | 'notSent' | '';
 
 const CHAT_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3C6.5 3 2 6.9 2 11.7c0 2.5 1.2 4.7 3.2 6.3L4.5 22l4.3-2.3c1 .3 2.1.4 3.2.4 5.5 0 10-3.9 10-8.7S17.5 3 12 3z"/></svg>';
@@ -223,13 +234,12 @@ export function createView(
   });
   const sendButton = createElement('button', { type: 'submit', class: 'send', 'data-testid': 'kefu-send' });
   const counter = createElement('div', { id: 'kefu-counter', class: 'counter', 'aria-live': 'polite', hidden: '' });
-  // Attachments wait for the file-storage work: say so where a customer looks for them (the clip, a dropped or pasted
-  // file) rather than let a screenshot vanish. aria-disabled, not disabled, so the button still shows its tooltip.
-  const attachButton = createElement('button', {
-    type: 'button',
-    class: 'attach',
-    'data-testid': 'kefu-attach',
-    'aria-disabled': 'true',
+  const attachButton = createElement('button', { type: 'button', class: 'attach', 'data-testid': 'kefu-attach' });
+  const fileInput = createElement('input', {
+    type: 'file',
+    hidden: '',
+    accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain',
+    'data-testid': 'kefu-file',
   });
   attachButton.innerHTML = CLIP_ICON; // static markup, no user data
   const attachNote = createElement('div', {
@@ -238,7 +248,7 @@ export function createView(
     role: 'status',
     hidden: '',
   });
-  composer.append(attachNote, inputLabel, attachButton, input, sendButton, counter);
+  composer.append(attachNote, inputLabel, attachButton, fileInput, input, sendButton, counter);
 
   // Article titles and snippets come from the knowledge base's editors: text nodes only, like message bodies.
   const suggestions = createElement('nav', { class: 'kb', 'data-testid': 'kefu-suggestions', hidden: '' });
@@ -258,9 +268,9 @@ export function createView(
     suggestionsTitle.textContent = t.suggestions;
     suggestions.setAttribute('aria-label', t.suggestions);
     inputLabel.textContent = t.placeholder;
-    attachButton.title = t.attachSoon;
-    attachButton.setAttribute('aria-label', t.attachSoon);
-    if (!attachNote.hidden) attachNote.textContent = t.attachSoon;
+    attachButton.title = t.attach;
+    attachButton.setAttribute('aria-label', t.attach);
+    if (fileNote) attachNote.textContent = t[fileNote];
     input.setAttribute('placeholder', t.placeholder);
     sendButton.textContent = t.send;
     renderLauncher();
@@ -326,11 +336,39 @@ export function createView(
     if (message.clientId) el.setAttribute('data-client-id', message.clientId);
     const parts: HTMLElement[] = [];
     if (kind === 'agent' || kind === 'bot') parts.push(createElement('div', { class: 'author' }, authorName(message)));
-    parts.push(createBubble(message.body, linkOrigin));
+    const bubble = createBubble(message.body, linkOrigin);
+    for (const file of message.attachments ?? []) bubble.append(renderFile(file));
+    parts.push(bubble);
     const meta = createElement('div', { class: 'meta' });
     meta.append(createElement('time', { datetime: message.createdAt }, formatTime(message.createdAt, locale)));
     parts.push(meta);
     el.replaceChildren(...parts);
+  }
+
+  /** An attachment: a thumbnail for an image, else its name, both opening a link fetched when shown. */
+  function renderFile(file: Message['attachments'][number]): HTMLElement {
+    const link = createElement('a', { class: 'file', download: '', 'data-testid': 'kefu-file-link' });
+    const image = IMAGE_TYPES.test(file.contentType)
+      ? createElement('img', { class: 'thumb', alt: file.name, 'data-testid': 'kefu-thumb' })
+      : null;
+    link.append(image ?? file.name);
+    let at = 0;
+    const load = () =>
+      callbacks.fileLink(file.url).then((href) => {
+        if (!href) return false;
+        at = Date.now();
+        link.href = href;
+        if (image) image.src = href;
+        return true;
+      });
+    void load();
+    // Links last five minutes: one clicked later is fetched again first.
+    link.addEventListener('click', (event) => {
+      if (Date.now() - at < 240_000) return;
+      event.preventDefault();
+      void load().then((ok) => ok && link.click());
+    });
+    return link;
   }
 
   function renderPending(entry: PendingRendered): void {
@@ -392,19 +430,34 @@ export function createView(
     input.focus();
   }
 
+  let fileNote: FileNote = '';
   let attachNoteTimer: ReturnType<typeof setTimeout> | undefined;
-  function showAttachNote(): void {
-    attachNote.textContent = t.attachSoon;
-    attachNote.hidden = false;
+  function setFileNote(key: FileNote): void {
+    fileNote = key;
+    attachNote.textContent = key ? t[key] : '';
+    attachNote.hidden = !key;
     clearTimeout(attachNoteTimer);
-    attachNoteTimer = setTimeout(() => {
-      attachNote.hidden = true;
-    }, 8_000);
+    // The warning stays while a file goes; a result line stays long enough to read.
+    if (key && key !== 'uploading') attachNoteTimer = setTimeout(() => setFileNote(''), 12_000);
+  }
+  function takeFile(file: File | null | undefined): void {
+    if (file) callbacks.onFile(file);
   }
   const carriesFiles = (data: DataTransfer | null) => !!data && Array.from(data.types).includes('Files');
-  attachButton.addEventListener('click', showAttachNote);
+  // The warning first, where the customer picks the file: a seed phrase photographed is a seed phrase sent.
+  attachButton.addEventListener('click', () => {
+    setFileNote('attachWarn');
+    fileInput.click();
+  });
+  fileInput.addEventListener('change', () => {
+    takeFile(fileInput.files?.[0]);
+    fileInput.value = '';
+  });
   input.addEventListener('paste', (event) => {
-    if (event.clipboardData?.files.length) showAttachNote();
+    const file = event.clipboardData?.files[0];
+    if (!file) return;
+    event.preventDefault();
+    takeFile(file);
   });
   // A file dropped on the panel would otherwise make the browser leave the exchange's page to open it.
   panel.addEventListener('dragover', (event) => {
@@ -413,7 +466,7 @@ export function createView(
   panel.addEventListener('drop', (event) => {
     if (!carriesFiles(event.dataTransfer)) return;
     event.preventDefault();
-    showAttachNote();
+    takeFile(event.dataTransfer?.files[0]);
   });
 
   launcher.addEventListener('click', () => callbacks.onToggle(!open));
@@ -563,6 +616,7 @@ export function createView(
       announcement.title = text;
       announcement.hidden = text === '';
     },
+    setFileNote,
     mountFeedback(el) {
       panel.insertBefore(el, composer);
     },

@@ -17,7 +17,7 @@ const VISITOR_KEY = 'kefu:v1:demo:visitor';
 /** Two messages per visitor in 8 s: the third of a quick burst waits, and goes once the window ends. */
 const LIMITS = 'message.visitor=2/8';
 
-describe('the widget renews its visitor token, slows down when told to, and says attachments are coming', {
+describe('the widget renews its visitor token and slows down when told to', {
   skip,
 }, () => {
   let db: Awaited<ReturnType<typeof embedded.open>>;
@@ -96,40 +96,5 @@ describe('the widget renews its visitor token, slows down when told to, and says
     assert.match(await waiting.innerText(), /您发送得太快了，请稍候再试/);
     await delivered(page, '第三条').waitFor({ timeout: 20_000 });
     await page.context().close();
-  });
-
-  test('the paper clip, a dropped file and a pasted file all say attachments are coming, in the customer’s language', async () => {
-    const clipPage = await openWidget('zh-TW');
-    const clip = clipPage.getByTestId('kefu-attach');
-    assert.equal(await clip.getAttribute('title'), '附件功能即將上線，請先用文字描述或傳送 TxID');
-    assert.equal(await clipPage.getByTestId('kefu-attach-note').isVisible(), false);
-    // aria-disabled (the feature is not there yet), which Playwright will not click unless forced; a person can.
-    await clip.click({ force: true });
-    await clipPage.getByTestId('kefu-attach-note').waitFor();
-    assert.equal(
-      await clipPage.getByTestId('kefu-attach-note').innerText(),
-      '附件功能即將上線，請先用文字描述或傳送 TxID',
-    );
-    await clipPage.context().close();
-
-    for (const kind of ['drop', 'paste'] as const) {
-      const page = await openWidget('en-US');
-      assert.equal(await page.getByTestId('kefu-attach-note').isVisible(), false);
-      const handled = await page.getByTestId('kefu-input').evaluate((input, eventKind) => {
-        const data = new DataTransfer();
-        data.items.add(new File(['png'], 'screenshot.png', { type: 'image/png' }));
-        const init = { bubbles: true, cancelable: true, composed: true };
-        const event =
-          eventKind === 'drop'
-            ? new DragEvent('drop', { ...init, dataTransfer: data })
-            : new ClipboardEvent('paste', { ...init, clipboardData: data });
-        input.dispatchEvent(event);
-        return event.defaultPrevented;
-      }, kind);
-      if (kind === 'drop') assert.equal(handled, true, 'the browser does not leave the page to open a dropped file');
-      await page.getByTestId('kefu-attach-note').waitFor();
-      assert.match(await page.getByTestId('kefu-attach-note').innerText(), /Attachments are coming soon/);
-      await page.context().close();
-    }
   });
 });
