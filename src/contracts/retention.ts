@@ -50,6 +50,11 @@ export type RetentionReport = {
   files: number;
   /** Contacts whose name, email, exchange UID and channel identities go (no other kept conversation). */
   contacts: number;
+  /**
+   * Copies of conversations' words kept as delivery logs, created before the cutoff, finished and removed in both
+   * modes: webhook deliveries (their event bodies) and outbound mail (address and body).
+   */
+  logs: number;
   /** By last activity. */
   oldest: RetentionConversationRef | null;
   newest: RetentionConversationRef | null;

@@ -129,6 +129,25 @@ async function seedOrg(db: Queryable, org: { id: string; inboxId: string }) {
      VALUES ($1, $2, 'agent', 'rude', now(), now() - interval '140 days')`,
     [org.id, withComplaint.conversationId],
   );
+  // Delivery logs holding copies of what was said: one of each kind old enough, one recent.
+  const [endpoint] = await db.query<{ id: string }>(
+    `INSERT INTO webhook_endpoints (org_id, url, events, secret) VALUES ($1, 'https://hooks.example.com/r', '{}', 's')
+     RETURNING id`,
+    [org.id],
+  );
+  for (const age of [100, 5]) {
+    await db.query(
+      `INSERT INTO webhook_deliveries (org_id, endpoint_id, event_id, event_type, body, status, created_at)
+       VALUES ($1, $2, gen_random_uuid(), 'message.created', '{"body":"my address is 0xabc"}', 'delivered',
+               now() - make_interval(days => $3))`,
+      [org.id, endpoint.id, age],
+    );
+    await db.query(
+      `INSERT INTO outbound_emails (org_id, to_address, subject, body, sent_at, created_at)
+       VALUES ($1, 'c@example.test', 'Re: deposit', 'my address is 0xabc', now(), now() - make_interval(days => $2))`,
+      [org.id, age],
+    );
+  }
   return { oldWithKept, recent, oldAlone, open, legalHold, withCase, withComplaint };
 }
 
@@ -141,6 +160,8 @@ async function snapshot(db: Queryable, orgId: string): Promise<string> {
     'SELECT id, name, email, exchange_uid, anonymised_at FROM contacts WHERE org_id = $1 ORDER BY id',
     'SELECT id FROM contact_identities WHERE org_id = $1 ORDER BY id',
     'SELECT count(*)::int AS n FROM conversation_events WHERE org_id = $1',
+    'SELECT id FROM webhook_deliveries WHERE org_id = $1 ORDER BY id',
+    'SELECT id FROM outbound_emails WHERE org_id = $1 ORDER BY id',
   ];
   const parts = [];
   for (const sql of tables) parts.push(await db.query(sql, [orgId]));
@@ -219,6 +240,7 @@ for (const database of await testDatabases()) {
       assert.equal(dry.body.files, 1);
       // Only the contact with no other conversation loses its identity.
       assert.equal(dry.body.contacts, 1);
+      assert.equal(dry.body.logs, 2);
       assert.equal(dry.body.oldest.number, seeded.oldAlone.number);
       assert.equal(dry.body.newest.number, seeded.oldWithKept.number);
       assert.deepEqual(dry.body.held, {
@@ -259,6 +281,13 @@ for (const database of await testDatabases()) {
       }
       const files = await db.query('SELECT id FROM message_files WHERE org_id = $1', [org.id]);
       assert.equal(files.length, 0);
+      // The old delivery logs went, the recent ones stayed.
+      const logs = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM webhook_deliveries WHERE org_id = $1)::int
+              + (SELECT count(*) FROM outbound_emails WHERE org_id = $1)::int AS n`,
+        [org.id],
+      );
+      assert.equal(logs[0].n, 2);
       // Recent, open and held conversations keep every word.
       for (const kept of [seeded.recent, seeded.open, seeded.legalHold, seeded.withCase, seeded.withComplaint]) {
         const rows = await db.query<{ body: string }>(
@@ -347,6 +376,7 @@ for (const database of await testDatabases()) {
       assert.equal(run.body.messages, dry.body.messages);
       assert.equal(run.body.files, 1);
       assert.equal(run.body.contacts, dry.body.contacts);
+      assert.equal(run.body.logs, 2);
       for (const gone of [seeded.oldWithKept, seeded.oldAlone, source, target]) {
         const rows = await db.query('SELECT id FROM conversations WHERE org_id = $1 AND id = $2', [
           other.id,

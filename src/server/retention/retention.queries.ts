@@ -225,3 +225,30 @@ export async function removeConversationDependents(
   }
   return { files: files[0]?.n ?? 0 };
 }
+
+/**
+ * The delivery logs that hold copies of what was said, finished before the cutoff: webhook deliveries that are no
+ * longer pending (their attempts go with them, by cascade) and outbound mail that was sent or failed.
+ */
+const EXPIRED_WEBHOOK_DELIVERIES = `webhook_deliveries WHERE org_id = $1 AND created_at < $2 AND status <> 'pending'`;
+const EXPIRED_OUTBOUND_MAIL = `outbound_emails WHERE org_id = $1 AND created_at < $2
+    AND (sent_at IS NOT NULL OR error IS NOT NULL)`;
+
+export async function countExpiredLogs(db: Queryable, orgId: string, cutoff: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM ${EXPIRED_WEBHOOK_DELIVERIES})::int
+          + (SELECT count(*) FROM ${EXPIRED_OUTBOUND_MAIL})::int AS n`,
+    [orgId, cutoff],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function deleteExpiredLogs(db: Queryable, orgId: string, cutoff: Date): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `WITH hooks AS (DELETE FROM ${EXPIRED_WEBHOOK_DELIVERIES} RETURNING 1),
+          mail AS (DELETE FROM ${EXPIRED_OUTBOUND_MAIL} RETURNING 1)
+     SELECT (SELECT count(*) FROM hooks)::int + (SELECT count(*) FROM mail)::int AS n`,
+    [orgId, cutoff],
+  );
+  return rows[0]?.n ?? 0;
+}

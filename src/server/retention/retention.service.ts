@@ -19,6 +19,8 @@ import type { Db, Queryable } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import {
   countConversationContent,
+  countExpiredLogs,
+  deleteExpiredLogs,
   type DueConversation,
   type HeldReason,
   lockDueConversations,
@@ -125,6 +127,7 @@ export async function runRetention(ctx: Ctx, options: { dryRun: boolean; clock?:
     messages: 0,
     files: 0,
     contacts: 0,
+    logs: 0,
     oldest: null,
     newest: null,
     held: emptyHeld(),
@@ -147,6 +150,7 @@ export async function runRetention(ctx: Ctx, options: { dryRun: boolean; clock?:
       [...new Set(due.map((row) => row.contact_id))],
       { removing: ids, dryRun: true },
     );
+    report.logs = await countExpiredLogs(ctx.db, ctx.org.id, cutoff);
     report.oldest = ref(due[0]);
     report.newest = ref(due.at(-1));
     return report;
@@ -197,6 +201,7 @@ export async function runRetention(ctx: Ctx, options: { dryRun: boolean; clock?:
     report.newest = ref(step.last);
   }
   await ctx.db.transaction(async (tx) => {
+    report.logs = await deleteExpiredLogs(tx, ctx.org.id, cutoff);
     await updateRetentionLastRun(tx, ctx.org.id, report);
     await recordAudit(ctx, tx, {
       action: 'retention.run',

@@ -92,7 +92,10 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
       .join(', ');
   const describe = (report: RetentionReport, verb: string) => {
     if (report.days === null) return a('retention.off');
-    if (!report.oldest || !report.newest) return a('retention.resultNone', { cutoff: dateOf(report.cutoff ?? '') });
+    if (!report.oldest || !report.newest) {
+      if (report.logs === 0) return a('retention.resultNone', { cutoff: dateOf(report.cutoff ?? '') });
+      return a('retention.resultLogs', { verb, logs: report.logs });
+    }
     return a('retention.result', {
       verb,
       conversations: report.conversations,
@@ -103,6 +106,7 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
       messages: report.messages,
       files: report.files,
       contacts: report.contacts,
+      logs: report.logs,
     });
   };
 
