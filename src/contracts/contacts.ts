@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ContactIdentityKind } from './domain.ts';
+import type { ContactIdentityKind, ContactSummary } from './domain.ts';
 
 /** One customer, one history (issue 13): merging two contacts and undoing it. */
 
@@ -27,3 +27,11 @@ export type ContactMerge = {
 
 export type ContactMergeResponse = { merge: ContactMerge };
 export type ContactMergesResponse = { merges: ContactMerge[] };
+
+/**
+ * An agent who sees personal data masked asks for one customer's in full (to check an address, to call back): the
+ * reason is required and goes into the audit log with who asked and when.
+ */
+export const revealContactParamsSchema = z.object({ conversationId: z.uuid() });
+export const revealContactBodySchema = z.object({ reason: z.string().trim().min(3).max(500) });
+export type RevealContactResponse = { contact: ContactSummary };

@@ -63,6 +63,8 @@ export type ContactSummary = {
   vipLevel: number;
   /** The contact's identities on every channel (the widget's anonymous visitor ids left out). */
   identities: { kind: ContactIdentityKind; value: string }[];
+  /** True when email, UID and identities are partly hidden (the viewer lacks `pii_read`): not for links or copying. */
+  masked?: boolean;
 };
 
 export type AgentSummary = { id: string; name: string };
@@ -104,8 +106,11 @@ export type Conversation = {
   prioritySource?: 'default' | 'rule' | 'agent' | 'escalation';
 };
 
-/** What an agent may do beyond their role: 'kb_editor' edits and publishes knowledge-base articles; 'reports_read' reads reports. */
-export const AGENT_PERMISSIONS = ['kb_editor', 'reports_read'] as const;
+/**
+ * What an agent may do beyond their role: 'kb_editor' edits and publishes knowledge-base articles; 'reports_read' reads
+ * reports; 'pii_read' sees customers' emails, phones, UIDs and Telegram ids in full (supervisors and admins always do).
+ */
+export const AGENT_PERMISSIONS = ['kb_editor', 'reports_read', 'pii_read'] as const;
 export type AgentPermission = (typeof AGENT_PERMISSIONS)[number];
 export function isAgentPermission(value: string): value is AgentPermission {
   return (AGENT_PERMISSIONS as readonly string[]).includes(value);

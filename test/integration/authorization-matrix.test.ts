@@ -219,6 +219,7 @@ const MATRIX: Record<string, Expectation> = {
   'GET /api/agent/conversations/:conversationId/files/:fileId': anyAgent(true),
   'POST /api/agent/conversations/:conversationId/files': anyAgent(true),
   'GET /api/agent/conversations/:conversationId/feedback': anyAgent(true),
+  'POST /api/agent/conversations/:conversationId/contact/reveal': anyAgent(true),
   'GET /api/agent/tags': anyAgent(),
   'GET /api/agent/attribute-definitions': anyAgent(),
   'POST /api/agent/attribute-definitions': supervisors(),
@@ -652,6 +653,7 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       'PATCH /api/agent/conversations/:conversationId/attributes': { values: { [fx.attributeKey]: 'gold' } },
       'POST /api/agent/conversations/:conversationId/tags': { add: ['matrix'] },
       'POST /api/agent/conversations/:conversationId/snooze': { until: null },
+      'POST /api/agent/conversations/:conversationId/contact/reveal': { reason: 'matrix test' },
       'POST /api/agent/conversations/:conversationId/calls': {
         direction: 'outbound',
         durationSeconds: 60,

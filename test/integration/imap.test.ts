@@ -121,9 +121,9 @@ for (const database of await testDatabases()) {
       assert.ok(result !== false && result.uid, 'dovecot gave the message a UID');
       return result.uid;
     };
-    /** Every email conversation of the org, with its customer messages (agents' view). */
+    /** Every email conversation of the org, with its customer messages (an admin's view: addresses in full). */
     const emailConversations = async (s: TestServerWithBot) => {
-      const agent = await loginAgent(s, org.agents.agent);
+      const agent = await loginAgent(s, org.agents.admin);
       const list = await agent.call('GET', '/api/agent/conversations?assignee=all&limit=50');
       assert.equal(list.status, 200);
       const out: { id: string; channel: string; email: string | null; customer: string[]; ids: string[] }[] = [];

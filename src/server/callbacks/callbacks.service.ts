@@ -26,6 +26,7 @@ import {
   startConversation,
 } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
+import { phoneFor } from '../privacy/pii-policy.ts';
 import { ensurePhoneInbox } from '../orgs/orgs.service.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
 import { zonedInstant } from '../sla/calendar.ts';
@@ -132,6 +133,12 @@ function toCallback(row: CallbackRow): CallbackRequest {
   };
 }
 
+/** The request as staff see it: the number in full only for those who see personal data (privacy/pii-policy.ts). */
+function callbackFor(ctx: Ctx, row: CallbackRow): CallbackRequest {
+  const callback = toCallback(row);
+  return { ...callback, phone: phoneFor(ctx.actor, callback.phone) };
+}
+
 function toCallLog(row: CallLogRow): CallLog {
   return {
     id: row.id,
@@ -231,7 +238,7 @@ export async function listCalls(ctx: Ctx, conversationId: string): Promise<Conve
     selectCallbacksOfConversation(ctx.db, ctx.org.id, conversationId),
     selectCallLogs(ctx.db, ctx.org.id, conversationId),
   ]);
-  return { callbacks: callbacks.map(toCallback), calls: calls.map(toCallLog) };
+  return { callbacks: callbacks.map((c) => callbackFor(ctx, c)), calls: calls.map(toCallLog) };
 }
 
 const STATUS_AFTER: Record<CallOutcome, CallbackStatus> = {
@@ -331,5 +338,6 @@ export async function logCall(ctx: Ctx, conversationId: string, body: LogCallBod
   });
   if (updated && updated.status !== open?.status) await publishConversationUpdated(ctx, conversationId, ['callback']);
   const [row] = await selectCallLogs(ctx.db, ctx.org.id, conversationId, id);
-  return { call: toCallLog(row), callback: updated ? toCallback(updated) : open ? toCallback(open) : null };
+  const callback = updated ?? open;
+  return { call: toCallLog(row), callback: callback ? callbackFor(ctx, callback) : null };
 }

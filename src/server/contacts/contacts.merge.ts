@@ -4,6 +4,8 @@ import { type Ctx, requireAgentRole } from '../context.ts';
 import { moveContactConversations, returnConversationsToContact } from '../conversations/conversation-writes.ts';
 import { publishConversationUpdated } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
+import { IDENTITY_MASKS } from '../privacy/pii-mask.ts';
+import { seesPii } from '../privacy/pii-policy.ts';
 import { findContactByIdentity } from './contacts.service.ts';
 import { selectContact } from './contacts.queries.ts';
 import {
@@ -173,7 +175,13 @@ export async function listContactMerges(ctx: Ctx, contactId: string): Promise<Co
   // Another organization's contact (or none) is a 404, as everywhere else, not an empty list that says "no merges".
   if (!(await selectContact(ctx.db, ctx.org.id, contactId)))
     throw new AppError('contact_not_found', 'No such contact.');
-  return (await selectMergesOfContact(ctx.db, ctx.org.id, contactId, 20)).map(toContactMerge);
+  const merges = (await selectMergesOfContact(ctx.db, ctx.org.id, contactId, 20)).map(toContactMerge);
+  if (seesPii(ctx.actor)) return merges;
+  // What moved names the customer's identities: masked like the contact itself for an agent without pii_read.
+  return merges.map((m) => ({
+    ...m,
+    identities: m.identities.map((i) => ({ kind: i.kind, value: IDENTITY_MASKS[i.kind](i.value) })),
+  }));
 }
 
 const passed = (auth: { spf?: string; dkim?: string[] } | undefined) =>

@@ -4,12 +4,16 @@ import {
   contactMergeParamsSchema,
   contactParamsSchema,
   mergeContactsBodySchema,
+  type RevealContactResponse,
+  revealContactBodySchema,
+  revealContactParamsSchema,
 } from '../../contracts/contacts.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { listContactMerges, mergeContacts, undoContactMerge } from './contacts.merge.ts';
+import { revealContact } from './contacts.reveal.ts';
 
-/** Contacts in the agent console: merging two contacts of one customer, and undoing a merge. */
+/** Contacts in the agent console: merging two contacts of one customer, undoing a merge, an audited reveal. */
 export function registerContactRoutes(app: App, deps: AppDeps): void {
   const preHandler = createAgentAuth(deps);
   const tags = ['agent: contacts'];
@@ -37,6 +41,14 @@ export function registerContactRoutes(app: App, deps: AppDeps): void {
     { schema: { tags, params: contactMergeParamsSchema }, preHandler },
     async (request): Promise<ContactMergeResponse> => ({
       merge: await undoContactMerge(request.ctx, request.params.mergeId),
+    }),
+  );
+
+  app.post(
+    '/api/agent/conversations/:conversationId/contact/reveal',
+    { schema: { tags, params: revealContactParamsSchema, body: revealContactBodySchema }, preHandler },
+    async (request): Promise<RevealContactResponse> => ({
+      contact: await revealContact(request.ctx, request.params.conversationId, request.body.reason),
     }),
   );
 }

@@ -92,8 +92,11 @@ export type ConversationFilter = {
   language?: string;
   /** Only when the SLA column exists (see hasConversationColumn). */
   slaRisk?: string;
-  /** The agent's search text, already trimmed (see conversationSearch). */
-  search?: ConversationSearch;
+  /**
+   * The agent's search text, already trimmed (see conversationSearch). `personalDataExact`: the email, UID and
+   * identities match only as a whole (case-insensitive), for an agent who sees them masked.
+   */
+  search?: ConversationSearch & { personalDataExact?: boolean };
   after?: { activityKey: string; id: string };
   limit: number;
 };
@@ -125,11 +128,16 @@ export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
-function uidMatches(like: string): string {
-  return `SELECT ct.id FROM contacts ct WHERE ct.org_id = $1 AND ct.exchange_uid ILIKE ${like} ESCAPE '\\'
+/** `column` matches the parameter `p`: as a substring (p is a LIKE pattern), or whole (p is the plain text). */
+function matches(column: string, p: string, exact: boolean): string {
+  return exact ? `lower(${column}) = lower(${p})` : `${column} ILIKE ${p} ESCAPE '\\'`;
+}
+
+function uidMatches(p: string, exact: boolean): string {
+  return `SELECT ct.id FROM contacts ct WHERE ct.org_id = $1 AND ${matches('ct.exchange_uid', p, exact)}
           UNION
           SELECT ci.contact_id FROM contact_identities ci
-           WHERE ci.org_id = $1 AND ci.kind = 'exchange_uid' AND ci.value ILIKE ${like} ESCAPE '\\'`;
+           WHERE ci.org_id = $1 AND ci.kind = 'exchange_uid' AND ${matches('ci.value', p, exact)}`;
 }
 
 export async function selectConversations(
@@ -155,26 +163,29 @@ export async function selectConversations(
   if (f.slaRisk) add((p) => `c.sla_risk = ${p}`, f.slaRisk);
   if (f.search?.kind === 'number') add((p) => `c.number = ${p}`, f.search.number);
   else if (f.search?.kind === 'digits') {
-    params.push(f.search.number, likePattern(f.search.text));
-    const [n, like] = [`$${params.length - 1}`, `$${params.length}`];
-    where.push(`(c.number = ${n} OR c.contact_id IN (${uidMatches(like)}))`);
+    const exact = f.search.personalDataExact === true;
+    params.push(f.search.number, exact ? f.search.text : likePattern(f.search.text));
+    const [n, uid] = [`$${params.length - 1}`, `$${params.length}`];
+    where.push(`(c.number = ${n} OR c.contact_id IN (${uidMatches(uid, exact)}))`);
   } else if (f.search?.kind === 'text') {
     // Substring search has no index to use (see the note on conversationSearch): the contacts that match are one
     // hashed set, the message check runs per conversation on messages (conversation_id, seq), newest activity first,
     // and stops as soon as the page is full.
-    add(
-      (p) => `(c.contact_id IN (
+    const exact = f.search.personalDataExact === true;
+    params.push(likePattern(f.search.text));
+    const p = `$${params.length}`;
+    if (exact) params.push(f.search.text);
+    const pii = `$${params.length}`;
+    where.push(`(c.contact_id IN (
          SELECT ct.id FROM contacts ct
           WHERE ct.org_id = $1
-            AND (ct.name ILIKE ${p} ESCAPE '\\' OR ct.email ILIKE ${p} ESCAPE '\\' OR ct.exchange_uid ILIKE ${p} ESCAPE '\\')
+            AND (ct.name ILIKE ${p} ESCAPE '\\' OR ${matches('ct.email', pii, exact)} OR ${matches('ct.exchange_uid', pii, exact)})
          UNION
          SELECT ci.contact_id FROM contact_identities ci
-          WHERE ci.org_id = $1 AND ci.kind IN ('email', 'exchange_uid', 'telegram') AND ci.value ILIKE ${p} ESCAPE '\\'
+          WHERE ci.org_id = $1 AND ci.kind IN ('email', 'exchange_uid', 'telegram') AND ${matches('ci.value', pii, exact)}
        ) OR EXISTS (
          SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.org_id = $1 AND m.body ILIKE ${p} ESCAPE '\\'
-       ))`,
-      likePattern(f.search.text),
-    );
+       ))`);
   }
   if (f.after) {
     params.push(f.after.activityKey, f.after.id);
@@ -397,7 +408,7 @@ export async function insertMessagesWithNextSeq(
                                    meta, preview, only_contact_id, attachments, ord)
      ), prev AS (
        SELECT c.id, c.status, c.first_reply_at, c.contact_id FROM conversations c
-        WHERE c.org_id = $1 AND c.status <> 'closed' AND c.id IN (SELECT conversation_id FROM input)
+        WHERE c.org_id = $1 AND c.status <> 'closed' AND c.id = ANY ($2::uuid[])
         ORDER BY c.id
         FOR UPDATE
      ), fresh AS (

@@ -28,6 +28,7 @@ import { storeMessage } from './message-batch.ts';
 import { screenAgentMessage, screenCustomerMessageIn } from './message-policy.ts';
 import { toConversationSla } from '../sla/sla-timers.ts';
 import { setManualPriority } from '../priorities/manual-priority.ts';
+import { conversationFor, messageFor, seesPii } from '../privacy/pii-policy.ts';
 
 export function toConversation(row: ConversationRow): Conversation {
   return {
@@ -138,6 +139,10 @@ async function findAccessibleConversation(ctx: Ctx, conversationId: string): Pro
   return row;
 }
 
+/**
+ * The conversation with its contact in full, for the services that act on it (the exchange look-up needs the real UID).
+ * What goes back to staff goes through `conversationFor` (privacy/pii-policy.ts), as the functions below do.
+ */
 export async function getConversation(ctx: Ctx, conversationId: string): Promise<Conversation> {
   return toConversation(await findAccessibleConversation(ctx, conversationId));
 }
@@ -183,15 +188,20 @@ export async function listConversations(
     slaRisk: filter.slaRisk,
     // A customer only ever lists their own; an agent may narrow to one customer.
     contactId: actor.kind === 'customer' ? actor.contactId : filter.contactId,
-    // Searching is for agents: it reads every message, private notes included.
-    search: filter.q && actor.kind === 'agent' ? conversationSearch(filter.q) : undefined,
+    // Searching is for agents: it reads every message, private notes included. An agent who sees personal data masked
+    // finds a customer by their whole email, UID or Telegram id, never by a piece of it: substring probes would spell
+    // out what the mask hides.
+    search:
+      filter.q && actor.kind === 'agent'
+        ? { ...conversationSearch(filter.q), personalDataExact: !seesPii(actor) }
+        : undefined,
     after: filter.cursor ? decodeCursor(filter.cursor) : undefined,
     limit: filter.limit + 1,
   });
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
-    conversations: page.map(toConversation),
+    conversations: page.map((row) => conversationFor(actor, toConversation(row))),
     nextCursor: rows.length > filter.limit && last ? encodeCursor(last.activity_key, last.id) : null,
   };
 }
@@ -221,7 +231,7 @@ export async function listMessages(
     ...opts,
     includePrivate: ctx.actor.kind === 'agent',
   });
-  return rows.map(toMessage);
+  return rows.map((row) => messageFor(ctx.actor, toMessage(row)));
 }
 
 export async function getConversationWithMessages(
@@ -234,7 +244,10 @@ export async function getConversationWithMessages(
     limit,
     includePrivate: ctx.actor.kind === 'agent',
   });
-  return { conversation: toConversation(row), messages: messages.map(toMessage) };
+  return {
+    conversation: conversationFor(ctx.actor, toConversation(row)),
+    messages: messages.map((m) => messageFor(ctx.actor, toMessage(m))),
+  };
 }
 
 type PostInput = {
@@ -395,7 +408,7 @@ export async function updateConversation(
       },
     });
   });
-  return publishConversationUpdated(ctx, conversationId, Object.keys(fields));
+  return conversationFor(ctx.actor, await publishConversationUpdated(ctx, conversationId, Object.keys(fields)));
 }
 
 export async function assignConversation(
@@ -416,5 +429,5 @@ export async function assignConversation(
       details: { from: prev.prev_assignee_id, to: agentId },
     });
   });
-  return publishConversationUpdated(ctx, conversationId, ['assignee']);
+  return conversationFor(ctx.actor, await publishConversationUpdated(ctx, conversationId, ['assignee']));
 }

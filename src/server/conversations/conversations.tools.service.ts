@@ -14,6 +14,7 @@ import { type Clock, systemClock } from '../clock.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
+import { conversationFor, messageFor } from '../privacy/pii-policy.ts';
 import type { EventBus } from '../events/bus.ts';
 import { selectConversation } from './conversations.queries.ts';
 import { postMessage, publishConversationUpdated, toConversation, toMessage } from './conversations.service.ts';
@@ -59,7 +60,7 @@ export async function changeTags(
       details: { from: result.before, to: result.after },
     });
   });
-  return publishConversationUpdated(ctx, conversationId, ['tags']);
+  return conversationFor(ctx.actor, await publishConversationUpdated(ctx, conversationId, ['tags']));
 }
 
 export async function listTags(ctx: Ctx): Promise<TagCount[]> {
@@ -151,7 +152,7 @@ export async function setAttributes(
       details: { set, remove },
     });
   });
-  return publishConversationUpdated(ctx, conversationId, ['attributes']);
+  return conversationFor(ctx.actor, await publishConversationUpdated(ctx, conversationId, ['attributes']));
 }
 
 // ---------- Snooze ----------
@@ -185,7 +186,7 @@ export async function snoozeConversation(
       details: { from: prev.prev_status, until: wakeAt?.toISOString() ?? 'customer_reply' },
     });
   });
-  return publishConversationUpdated(ctx, conversationId, ['status', 'snoozedUntil']);
+  return conversationFor(ctx.actor, await publishConversationUpdated(ctx, conversationId, ['status', 'snoozedUntil']));
 }
 
 /**
@@ -266,7 +267,7 @@ export async function mergeConversations(ctx: Ctx, mergedId: string, survivorId:
     meta: { merge: { fromId: mergedId, fromNumber: merged.number } },
   });
   await publishConversationUpdated(ctx, mergedId, ['status', 'mergedIntoId']);
-  return publishConversationUpdated(ctx, survivorId, ['tags', 'merged']);
+  return conversationFor(ctx.actor, await publishConversationUpdated(ctx, survivorId, ['tags', 'merged']));
 }
 
 /** A merged conversation's history lives with its survivor: asking either gives the whole family. */
@@ -297,7 +298,10 @@ export async function getConversationHistory(ctx: Ctx, conversationId: string): 
       mergedIntoId: c.merged_into_id,
       channel: c.channel as Channel,
     })),
-    messages: rows.map((row) => ({ ...toMessage(row), conversationNumber: numbers.get(row.conversation_id) ?? 0 })),
+    messages: rows.map((row) => ({
+      ...messageFor(ctx.actor, toMessage(row)),
+      conversationNumber: numbers.get(row.conversation_id) ?? 0,
+    })),
   };
 }
 
@@ -332,7 +336,8 @@ export async function exportTranscript(
     private: row.private,
     body: redactSecrets(row.body).text,
   }));
-  const conversation = toConversation(survivor);
+  // A transcript leaves the platform: it shows the customer's UID exactly as its exporter may see it.
+  const conversation = conversationFor(ctx.actor, toConversation(survivor));
   const exportedAt = clock.now().toISOString();
   await recordAudit(ctx, ctx.db, {
     action: 'conversation.transcript_export',

@@ -19,6 +19,7 @@ import {
   publishConversationUpdated,
 } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
+import { conversationFor } from '../privacy/pii-policy.ts';
 import {
   deleteMacroRow,
   insertMacro,
@@ -196,5 +197,9 @@ export async function applyMacro(
   const conversation = changes.length
     ? await publishConversationUpdated(ctx, conversationId, changes)
     : await getConversation(ctx, conversationId);
-  return { message, conversation, unknownVariables: rendered.unknownVariables };
+  return {
+    message,
+    conversation: conversationFor(ctx.actor, conversation),
+    unknownVariables: rendered.unknownVariables,
+  };
 }

@@ -13,9 +13,18 @@ import { AppError } from '../errors.ts';
 import { findInvalidText, INVALID_TEXT_MESSAGE } from '../http/text-rules.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
+import { conversationForViewer, messageForViewer } from '../privacy/pii-policy.ts';
 
 type Identity =
-  | { role: 'agent'; orgId: string; agentId: string; name: string; agentRole: 'admin' | 'supervisor' | 'agent' }
+  | {
+      role: 'agent';
+      orgId: string;
+      agentId: string;
+      name: string;
+      agentRole: 'admin' | 'supervisor' | 'agent';
+      /** Sees customers' personal data in full (privacy/pii-policy.ts seesPii); else it is masked on this socket. */
+      seesPii: boolean;
+    }
   | { role: 'customer'; orgId: string; contactId: string; name: string | null; ip: string };
 
 type Connection = {
@@ -83,6 +92,9 @@ export function createGateway(deps: {
     set?.delete(conn);
     if (set?.size === 0) index.delete(key);
   };
+
+  /** A customer sees their own data; an agent as their permissions say. */
+  const seesFull = (conn: Connection) => conn.identity.role === 'customer' || conn.identity.seesPii;
 
   function send(conn: Connection, event: ServerEvent | string): void {
     if (conn.socket.readyState !== conn.socket.OPEN) return;
@@ -156,7 +168,8 @@ export function createGateway(deps: {
           includePrivate,
         });
         for (const row of rows) {
-          send(conn, { type: 'message.created', conversationId, seq: row.seq, message: toMessage(row), replay: true });
+          const message = messageForViewer(seesFull(conn), toMessage(row));
+          send(conn, { type: 'message.created', conversationId, seq: row.seq, message, replay: true });
           cursor = row.seq;
         }
         if (rows.length < REPLAY_PAGE) break;
@@ -169,7 +182,8 @@ export function createGateway(deps: {
       const last = conn.lastSent.get(conversationId) ?? 0;
       if (event.message.seq <= last) continue;
       conn.lastSent.set(conversationId, event.message.seq);
-      send(conn, { type: 'message.created', conversationId, seq: event.message.seq, message: event.message });
+      const message = messageForViewer(seesFull(conn), event.message);
+      send(conn, { type: 'message.created', conversationId, seq: event.message.seq, message });
     }
   }
 
@@ -197,10 +211,21 @@ export function createGateway(deps: {
             seq: event.message.seq,
             message: event.message,
           } satisfies ServerEvent));
+        // Only an inbound email's metadata differs for an agent who sees personal data masked.
+        const maskedMessage = messageForViewer(false, event.message);
+        let maskedWire: string | undefined;
+        const masked = () =>
+          (maskedWire ??= JSON.stringify({
+            type: 'message.created',
+            conversationId: event.conversationId,
+            seq: event.message.seq,
+            message: maskedMessage,
+          } satisfies ServerEvent));
+        const forAgent = (conn: Connection) => (maskedMessage === event.message || seesFull(conn) ? full() : masked());
         for (const conn of agentsByOrg.get(event.orgId) ?? []) {
           const { conversationId } = event;
           if (conn.followed.has(conversationId) || conn.catchingUp.has(conversationId)) {
-            deliverMessage(conn, event, full());
+            deliverMessage(conn, event, forAgent(conn));
             continue;
           }
           // Never seq-filtered: events of one conversation can arrive out of order across nodes, and the console
@@ -229,7 +254,13 @@ export function createGateway(deps: {
           type: 'conversation.updated',
           conversation: event.conversation,
         } satisfies ServerEvent);
-        for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, wire);
+        let maskedWire: string | undefined;
+        const masked = () =>
+          (maskedWire ??= JSON.stringify({
+            type: 'conversation.updated',
+            conversation: conversationForViewer(false, event.conversation),
+          } satisfies ServerEvent));
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, seesFull(conn) ? wire : masked());
         sendToCustomer(event.orgId, event.conversation.contact.id, wire);
         return;
       }

@@ -4,6 +4,7 @@ import { resolveSession } from '../auth/auth.service.ts';
 import { AppError } from '../errors.ts';
 import { SESSION_COOKIE } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
+import { seesPii } from '../privacy/pii-policy.ts';
 import { visitorOfSocket } from '../http/visitor-auth.ts';
 
 /** Close codes in the 4000 range tell the client not to retry with the same credentials. */
@@ -60,7 +61,20 @@ export function registerRealtimeRoutes(app: App, deps: AppDeps): void {
     const agent = session.agent;
     deps.gateway.accept(
       socket,
-      { role: 'agent', orgId: agent.org_id, agentId: agent.id, name: agent.name, agentRole: agent.role },
+      {
+        role: 'agent',
+        orgId: agent.org_id,
+        agentId: agent.id,
+        name: agent.name,
+        agentRole: agent.role,
+        seesPii: seesPii({
+          kind: 'agent',
+          id: agent.id,
+          name: agent.name,
+          role: agent.role,
+          permissions: agent.permissions,
+        }),
+      },
       early.release(),
     );
   });

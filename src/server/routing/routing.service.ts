@@ -8,6 +8,7 @@ import { type Ctx, requireAgentRole } from '../context.ts';
 import { getConversation, postMessage, publishConversationUpdated } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
+import { conversationFor } from '../privacy/pii-policy.ts';
 import type { EventBus } from '../events/bus.ts';
 import { requireOrgBySlug } from '../orgs/orgs.service.ts';
 import {
@@ -259,7 +260,7 @@ export async function takeNextConversation(ctx: Ctx, deps: RoutingDeps): Promise
   if (!conversationId) return null;
   const conversation = await publishConversationUpdated(ctx, conversationId, ['assignee', ROUTING_CHANGE]);
   await publishQueuePositions(deps, ctx.org.id);
-  return conversation;
+  return conversationFor(ctx.actor, conversation);
 }
 
 /** Routing state of every agent (supervisors and admins) or of oneself. */

@@ -1,0 +1,58 @@
+import type { ContactSummary, Conversation, Message } from '../../contracts/domain.ts';
+import type { Actor } from '../context.ts';
+import { IDENTITY_MASKS, maskEmail, maskPhone, maskUid } from './pii-mask.ts';
+
+/**
+ * Who sees a customer's personal data in full (issue 15): supervisors and admins (escalations, security cases, merges)
+ * and agents an admin granted `pii_read`; plain agents see it masked (`pii-mask.ts`). The customer sees their own;
+ * the bot and system code work with the real values. Applied by the services to what they return to staff — the
+ * conversation's contact, transcripts, merges, callbacks, email metadata — and by the realtime gateway per socket, so
+ * no output path depends on the console hiding anything. The exchange's own backend (public API, webhooks) gets full
+ * values: it is the exchange, reading its own customers. Message bodies are the customer's own words and stay as
+ * written; the exchange facts panel is masked by role in `exchange/role-policy.ts`.
+ */
+export function seesPii(actor: Actor): boolean {
+  if (actor.kind !== 'agent') return true;
+  return actor.role === 'admin' || actor.role === 'supervisor' || (actor.permissions ?? []).includes('pii_read');
+}
+
+/** The contact as someone without `pii_read` sees it, flagged `masked` so a client does not link or copy the values. */
+export function maskContact(contact: ContactSummary): ContactSummary {
+  return {
+    ...contact,
+    email: contact.email === null ? null : maskEmail(contact.email),
+    exchangeUid: contact.exchangeUid === null ? null : maskUid(contact.exchangeUid),
+    identities: contact.identities.map((i) => ({ kind: i.kind, value: IDENTITY_MASKS[i.kind](i.value) })),
+    masked: true,
+  };
+}
+
+export function conversationForViewer(seesFull: boolean, conversation: Conversation): Conversation {
+  return seesFull ? conversation : { ...conversation, contact: maskContact(conversation.contact) };
+}
+
+/** The conversation as this actor may see it. */
+export function conversationFor(actor: Actor, conversation: Conversation): Conversation {
+  return conversationForViewer(seesPii(actor), conversation);
+}
+
+/** An inbound email's metadata names the sender's address (`meta.email.from`); the body is left as written. */
+export function messageForViewer(seesFull: boolean, message: Message): Message {
+  const email = message.meta?.email as { from?: unknown } | undefined;
+  if (seesFull || typeof email?.from !== 'string') return message;
+  return { ...message, meta: { ...message.meta, email: { ...email, from: maskEmail(email.from) } } };
+}
+
+export function messageFor(actor: Actor, message: Message): Message {
+  return messageForViewer(seesPii(actor), message);
+}
+
+/** A phone number (a callback request's) as this actor may see it. */
+export function phoneFor(actor: Actor, phone: string): string {
+  return seesPii(actor) ? phone : maskPhone(phone);
+}
+
+/** An exchange UID (a transcript's header) as this actor may see it. */
+export function uidFor(actor: Actor, uid: string | null): string | null {
+  return uid === null || seesPii(actor) ? uid : maskUid(uid);
+}
