@@ -110,6 +110,34 @@ for (const database of await testDatabases()) {
       assert.match(zh.body.message.body, /^张伟好，充值需要区块链确认/);
     });
 
+    test('30 days of history: every team and handling agent has figures and occupancy; forecast and plan are real', async () => {
+      const report = await admin.call('GET', '/api/agent/reports/agents');
+      assert.equal(report.status, 200);
+      for (const email of ['agent@lumen.example', 'secure@lumen.example', 'admin@lumen.example']) {
+        const name = { 'agent@lumen.example': 'Alex Chen', 'secure@lumen.example': '李安 (Security)' }[email];
+        const row = report.body.agents.find((a: { name: string }) =>
+          name ? a.name === name : a.name.includes('Admin'),
+        );
+        assert.ok(row, email);
+        assert.ok(row.handled > 20, `${email} handled ${row.handled}`);
+        assert.ok(row.onlineSeconds > 20 * 8 * 3600, `${email} online ${row.onlineSeconds} s`);
+        assert.ok(row.occupancy > 0.1 && row.occupancy < 0.9, `${email} occupancy ${row.occupancy}`);
+      }
+      const byTeam = await admin.call('GET', '/api/agent/reports/teams');
+      assert.equal(byTeam.body.teams.length, 4);
+      for (const t of byTeam.body.teams) {
+        assert.ok(t.handled > 10, `${t.name} handled ${t.handled}`);
+        assert.ok(t.csatResponses > 0, `${t.name} has CSAT answers`);
+        assert.ok(t.occupancy > 0, `${t.name} occupancy`);
+      }
+      const forecast = await admin.call('GET', '/api/agent/workforce/forecast?days=7');
+      assert.equal(forecast.body.insufficientHistory, false);
+      assert.ok(forecast.body.values.some((v: number) => v > 0));
+      const plan = await admin.call('POST', '/api/agent/workforce/shift-plan', { days: 7 });
+      assert.ok(plan.status === 200 || plan.status === 422, JSON.stringify(plan.body).slice(0, 300));
+      assert.ok((plan.status === 200 ? plan.body : plan.body.plan).shifts.length > 0);
+    });
+
     test('four teams whose skills someone on them has, so every team can be answered', async () => {
       const { agents } = (await admin.call('GET', '/api/agent/routing/agents')).body;
       assert.deepEqual(teams.map((t) => t.skills.join(',')).sort(), ['KYC', 'VIP', 'security,P2P', 'zh,en'].sort());

@@ -5,7 +5,9 @@ import type { Queryable } from '../db/db.ts';
  * Every row goes through the event-log triggers (migration 020), so the reports read it as they read live traffic.
  * The pattern is deterministic: h is a scrambled row number, hours follow a daytime curve (peak around 14:00
  * Shanghai), weekends are quieter, and the day of a market crash five days ago has four times the traffic, more
- * hand-offs and slower replies. Everything older is resolved, so the inbox shows only the live demo.
+ * hand-offs and slower replies. Everything older is resolved, so the inbox shows only the live demo. Hand-offs go
+ * to the agent on shift and a team, and the agents' presence log has their shifts, so the agents' and teams' figures
+ * and occupancy show too.
  */
 export async function insertDemoHistory(db: Queryable, orgId: string, now: Date): Promise<number> {
   const [reserved] = await db.query<{ base: number }>(
@@ -70,16 +72,53 @@ export async function insertDemoHistory(db: Queryable, orgId: string, now: Date)
      ${scope.replace('FROM conversations c', "FROM conversations c CROSS JOIN (VALUES (1, 'customer', 0), (2, 'bot', 4)) AS m(seq, kind, after_s)")}`,
     [orgId, base],
   );
-  // Hand-offs: an agent takes it, replies after a wait (slower on the crash day), the customer answers, the agent again.
+  // Hand-offs: the agent on shift takes it (see the presence history below: the agent by day, the supervisor in the
+  // evening, the admin at night, Shanghai time), in the team its speciality belongs to (KYC, funds security for locked
+  // accounts and P2P disputes, the VIP desk for one in ten, else the general desk), replies after a wait (slower on
+  // the crash day), the customer answers, the agent again.
   await db.query(
     `UPDATE conversations c SET handoff_at = c.created_at + interval '40 seconds',
             handoff_reason = (ARRAY['customer_asked','low_confidence','deposit_not_credited','negative_sentiment',
                                     'complaint','lookup_unavailable'])[1 + c.number % 6],
-            assignee_id = (SELECT a.id FROM agents a WHERE a.org_id = $1 AND a.role IN ('agent', 'supervisor')
-                           ORDER BY a.email OFFSET c.number % 3 LIMIT 1),
+            assignee_id = (SELECT a.id FROM agents a WHERE a.org_id = $1 AND a.role =
+                             CASE WHEN extract(hour FROM (c.created_at + interval '70 seconds') AT TIME ZONE 'Asia/Shanghai')
+                                       BETWEEN 7 AND 14 THEN 'agent'
+                                  WHEN extract(hour FROM (c.created_at + interval '70 seconds') AT TIME ZONE 'Asia/Shanghai')
+                                       BETWEEN 15 AND 22 THEN 'supervisor'
+                                  ELSE 'admin' END
+                           ORDER BY a.email LIMIT 1),
+            team_id = (SELECT t.id FROM teams t WHERE t.org_id = $1 AND
+                         CASE WHEN c.last_intent = 'kyc_verification' THEN 'KYC'
+                              WHEN c.last_intent IN ('p2p_dispute', 'account_locked') THEN 'security'
+                              WHEN (c.number / 10) % 10 = 3 THEN 'VIP' ELSE 'zh' END = ANY (t.skills)
+                       ORDER BY t.created_at LIMIT 1),
             assigned_at = c.created_at + interval '70 seconds', updated_at = c.created_at + interval '70 seconds'
      WHERE c.org_id = $1 AND c.number > $2::int AND c.attributes ? 'demoHistory' AND ${handoff}`,
     [orgId, base],
+  );
+  // Presence for the same 30 days, so occupancy has something to measure: the agent 07:00–15:30 (away 11:30–12:00),
+  // the supervisor 14:30–23:30 (away 18:30–19:00), the admin 22:30–07:30 (away 02:30–03:00), every day, Shanghai time;
+  // only shifts over before now, so the log ends where the live demo's own presence begins.
+  await db.query(
+    `WITH shifts AS (
+       SELECT a.id AS agent_id, d::date AS day, p.minute, p.status, p.end_minute
+       FROM agents a
+       JOIN (VALUES ('agent', 420, 'online', 930), ('agent', 690, 'away', 930), ('agent', 720, 'online', 930),
+                    ('agent', 930, 'offline', 930),
+                    ('supervisor', 870, 'online', 1410), ('supervisor', 1110, 'away', 1410),
+                    ('supervisor', 1140, 'online', 1410), ('supervisor', 1410, 'offline', 1410),
+                    ('admin', 1350, 'online', 1890), ('admin', 1590, 'away', 1890), ('admin', 1620, 'online', 1890),
+                    ('admin', 1890, 'offline', 1890)) AS p(role, minute, status, end_minute) ON p.role = a.role
+       CROSS JOIN generate_series((($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - 31)::timestamp,
+                                  ($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date::timestamp, interval '1 day') AS d
+       WHERE a.org_id = $1
+     )
+     INSERT INTO agent_presence_log (org_id, agent_id, status, at)
+     SELECT $1, agent_id, status, (day + minute * interval '1 minute') AT TIME ZONE 'Asia/Shanghai'
+     FROM shifts
+     WHERE (day + end_minute * interval '1 minute') AT TIME ZONE 'Asia/Shanghai' < $2::timestamptz
+     ORDER BY 4`,
+    [orgId, now],
   );
   await db.query(
     `INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, created_at)
@@ -117,14 +156,15 @@ export async function insertDemoHistory(db: Queryable, orgId: string, now: Date)
      WHERE c.org_id = $1 AND c.number > $2::int AND c.attributes ? 'demoHistory' AND c.number % 12 = 0`,
     [orgId, base],
   );
-  // CSAT for the handed-off ones (asked, 60% answered; worse on the crash day).
+  // CSAT for the handed-off ones (asked, 60% answered, picked by number / 7 so no team or intent, which follow the
+  // last digits, goes unanswered; worse on the crash day).
   await db.query(
     `INSERT INTO csat_surveys (conversation_id, org_id, agent_id, locale, requested_at, rating, answered_at,
                                created_at, updated_at)
      SELECT c.id, c.org_id, c.assignee_id, 'zh-CN', c.resolved_at + interval '1 minute',
-            CASE WHEN (c.number * 13) % 10 < 6 THEN
+            CASE WHEN ((c.number / 7) * 13) % 10 < 6 THEN
               CASE WHEN (c.attributes->>'crash')::boolean THEN 1 + (c.number * 7) % 4 ELSE 3 + (c.number * 7) % 3 END END,
-            CASE WHEN (c.number * 13) % 10 < 6 THEN c.resolved_at + interval '5 minutes' END,
+            CASE WHEN ((c.number / 7) * 13) % 10 < 6 THEN c.resolved_at + interval '5 minutes' END,
             c.resolved_at, c.resolved_at
      FROM conversations c
      WHERE c.org_id = $1 AND c.number > $2::int AND c.attributes ? 'demoHistory' AND c.assignee_id IS NOT NULL`,
