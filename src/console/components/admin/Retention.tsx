@@ -128,7 +128,7 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
             onChange={setDays}
           />
           <SelectField
-            look="admin-wide"
+            look="admin"
             label={a('retention.mode')}
             testId="retention-mode"
             value={mode}
@@ -155,7 +155,9 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
           </button>
         </form>
       )}
-      <p className="muted">{parsedDays === undefined ? a('retention.badDays') : a('retention.daysHint')}</p>
+      <p className="muted">
+        {parsedDays === undefined ? a('retention.badDays') : a('retention.daysHint')} {a(`retention.modeHint.${mode}`)}
+      </p>
       {saved && <p className="muted">{a('saved')}</p>}
       {error && (
         <div className="alert alert--error" role="alert">
