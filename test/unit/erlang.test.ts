@@ -39,6 +39,10 @@ describe('Erlang C', () => {
   // A = 48 and occupancy 48/55 = 0.873 follow from the inputs; E_C 0.2387, ASA 8.18 s and service level 84.59% are
   // our own computation (cross-checked against the closed forms ASA = E_C·AHT/(N−A), SL = 1 − E_C·e^{−(N−A)t/AHT}),
   // not the source's. The Call Centre Helper case above is the one checked against a published worked example.
+  // Searched again on 2026-12-07 for a published statement of these results (stored web pages and documentation:
+  // "Erlang-C formula 360 calls per half hour 55 agents", the figures themselves, Erlang C tables with P(wait)/ASA/SL):
+  // every copy found (re-worded copies of the Westbay page, a PHP port of it) states the inputs and the steps and stops
+  // before the results, and no other table states figures for these inputs. So none is cited: they stay our own.
   test('the Angus / Westbay example, to 3 significant figures', () => {
     const r = erlangCFor(55, { arrivals: 360, intervalSeconds: 1800, ahtSeconds: 240, targetSeconds: 15 });
     assert.equal(r.trafficIntensity, 48);
