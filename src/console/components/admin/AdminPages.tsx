@@ -6,11 +6,13 @@ import { OfficialChannels } from './OfficialChannels.tsx';
 import { PlatformStatus } from './PlatformStatus.tsx';
 import { Retention } from './Retention.tsx';
 import { adminText } from './strings.ts';
+import { TelegramInboxes } from './TelegramInboxes.tsx';
 
 const TITLES = {
   'official-channels': 'channels',
   'platform-status': 'status',
   email: 'email',
+  telegram: 'telegram',
   retention: 'retention',
 } as const;
 
@@ -41,6 +43,8 @@ export function AdminPages({ page, role }: { page: AdminPage; role: string }) {
           <OfficialChannels canEdit={role === 'admin'} />
         ) : page === 'email' ? (
           <EmailInboxes canEdit={role === 'admin'} />
+        ) : page === 'telegram' ? (
+          <TelegramInboxes canEdit={role === 'admin'} />
         ) : page === 'retention' ? (
           <Retention canEdit={role === 'admin'} />
         ) : (

@@ -1,23 +1,25 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { EmailInboxList } from '../../../contracts/email-inboxes.ts';
+import type { EmailInbox, EmailInboxList } from '../../../contracts/email-inboxes.ts';
 import { ApiError, errorCodeOf } from '../../api/client.ts';
 import { describeError, useI18n } from '../../i18n/locale.tsx';
 import { AdminTextField, Field, SelectField } from '../fields.tsx';
-import { createEmailInbox, listEmailInboxes, removeEmailInbox, testImap } from './email-api.ts';
+import { createEmailInbox, listEmailInboxes, removeEmailInbox, testImap, updateEmailInbox } from './email-api.ts';
 import { adminText } from './strings.ts';
 
 type Route = 'smtp' | 'imap';
 
 /**
  * Admins' email inboxes: the address and the name mail goes out under, and how mail arrives (kefu's SMTP listener,
- * whose address is shown to point MX or forwarding at, or an IMAP mailbox with a connection test). The password is
- * write-only: the server never sends it back.
+ * whose address is shown to point MX or forwarding at, or an IMAP mailbox with a connection test); an inbox is edited
+ * in the same form. The password is write-only: the server never sends it back, and an edit that leaves it empty keeps
+ * the stored one.
  */
 export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
   const { locale, t } = useI18n();
   const a = (key: Parameters<typeof adminText>[1], values?: Record<string, string | number>) =>
     adminText(locale, key, values);
   const [list, setList] = useState<EmailInboxList | null>(null);
+  const [editing, setEditing] = useState<EmailInbox | null>(null);
   const [address, setAddress] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [route, setRoute] = useState<Route>('smtp');
@@ -48,8 +50,35 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
     secure: tls === 'tls',
     user: user.trim(),
     mailbox: mailbox.trim() || 'INBOX',
-    password,
+    // Left empty on an edit: the stored password is kept.
+    ...(password ? { password } : {}),
   });
+
+  /** Ready for the next inbox; the route and server fields stay, as several inboxes often share a mail server. */
+  function resetForm() {
+    setEditing(null);
+    setAddress('');
+    setDisplayName('');
+    setPassword('');
+    setTested(null);
+  }
+
+  function edit(inbox: EmailInbox) {
+    setEditing(inbox);
+    setAddress(inbox.address);
+    setDisplayName(inbox.displayName);
+    setRoute(inbox.inbound.kind);
+    if (inbox.inbound.kind === 'imap') {
+      setHost(inbox.inbound.host);
+      setPort(String(inbox.inbound.port));
+      setTls(inbox.inbound.secure ? 'tls' : 'starttls');
+      setUser(inbox.inbound.user);
+      setMailbox(inbox.inbound.mailbox);
+    }
+    setPassword('');
+    setTested(null);
+    setError(null);
+  }
 
   async function run(action: () => Promise<unknown>) {
     setBusy(true);
@@ -63,25 +92,24 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
     }
   }
 
-  function add(event: FormEvent) {
+  function save(event: FormEvent) {
     event.preventDefault();
     void run(async () => {
-      await createEmailInbox({
+      const body = {
         address: address.trim(),
         displayName: displayName.trim(),
-        inbound: route === 'smtp' ? { kind: 'smtp' } : imapSettings(),
-      });
-      setAddress('');
-      setDisplayName('');
-      setPassword('');
-      setTested(null);
+        inbound: route === 'smtp' ? ({ kind: 'smtp' } as const) : imapSettings(),
+      };
+      if (editing) await updateEmailInbox(editing.id, body);
+      else await createEmailInbox(body);
+      resetForm();
       await load();
     });
   }
 
   function test() {
     void run(async () => {
-      const result = await testImap(imapSettings());
+      const result = await testImap(imapSettings(), editing?.id);
       setTested(
         result.ok ? a('email.testOk', { count: result.messages }) : a('email.testFailed', { error: result.error }),
       );
@@ -106,7 +134,12 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
           ? a('email.listener', { host: list.smtpListener.host, port: list.smtpListener.port })
           : a('email.noListener')}
       </p>
-      <form className="admin__form" onSubmit={add}>
+      {editing && (
+        <p className="muted" data-testid="email-editing">
+          {a('email.editing', { address: editing.address })}
+        </p>
+      )}
+      <form className="admin__form" onSubmit={save}>
         <AdminTextField
           size="wide"
           label={a('email.address')}
@@ -180,6 +213,7 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
                 data-testid="email-password"
                 value={password}
                 maxLength={1000}
+                placeholder={editing?.inbound.kind === 'imap' ? a('email.passwordKeep') : undefined}
                 onChange={(event) => setPassword(event.target.value)}
               />
             </Field>
@@ -195,7 +229,7 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
               type="button"
               className="button"
               data-testid="email-test"
-              disabled={busy || !host.trim() || !user.trim() || !password}
+              disabled={busy || !host.trim() || !user.trim() || (!password && editing?.inbound.kind !== 'imap')}
               onClick={test}
             >
               {a('email.test')}
@@ -208,8 +242,13 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
           data-testid="email-add"
           disabled={busy || !address.includes('@') || !displayName.trim()}
         >
-          {a('add')}
+          {editing ? a('save') : a('add')}
         </button>
+        {editing && (
+          <button type="button" className="button" data-testid="email-cancel" disabled={busy} onClick={resetForm}>
+            {a('cancel')}
+          </button>
+        )}
       </form>
       {tested && (
         <p className="muted" role="status" data-testid="email-test-result">
@@ -251,12 +290,22 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
                   <button
                     type="button"
                     className="button button--small"
+                    data-testid="email-edit"
+                    disabled={busy}
+                    onClick={() => edit(inbox)}
+                  >
+                    {a('edit')}
+                  </button>{' '}
+                  <button
+                    type="button"
+                    className="button button--small"
                     data-testid="email-remove"
                     disabled={busy}
                     onClick={() => {
                       if (window.confirm(`${a('email.confirmRemove')}\n\n${inbox.address}`))
                         void run(async () => {
                           await removeEmailInbox(inbox.id);
+                          if (editing?.id === inbox.id) resetForm();
                           await load();
                         });
                     }}
