@@ -51,14 +51,15 @@ const envSchema = z.object({
   ),
   KEFU_SMTP_TLS_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   KEFU_SMTP_TLS_CERT: z.preprocess(emptyToUndefined, z.string().optional()),
-  /** The largest file a customer or agent may send (src/server/files/); default 10 MB. */
+  /** The largest file a customer or agent may send (src/server/files/); default 10 MB, at most 12 MB (the upload
+   * contract's 16 MB of base64). */
   KEFU_MAX_FILE_BYTES: z.preprocess(
     emptyToUndefined,
     z.coerce
       .number()
       .int()
       .min(1024)
-      .max(100 * 1024 * 1024)
+      .max(12 * 1024 * 1024)
       .optional(),
   ),
   KEFU_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),

@@ -454,8 +454,9 @@ export function createView(
     fileInput.value = '';
   });
   input.addEventListener('paste', (event) => {
+    // Text copied from an office app often carries a picture of itself too: pasted text stays text.
     const file = event.clipboardData?.files[0];
-    if (!file) return;
+    if (!file || event.clipboardData?.types.includes('text/plain')) return;
     event.preventDefault();
     takeFile(file);
   });

@@ -215,6 +215,20 @@ for (const database of await testDatabases()) {
       assert.equal(tampered.status, 404);
     });
 
+    test('a file on a private note never reaches the customer', async () => {
+      const note = await upload(agent, `/api/agent/conversations/${conversationId}/files`, 'internal.png', PNG, {
+        private: true,
+      });
+      assert.equal(note.status, 201, JSON.stringify(note.body));
+      assert.equal(note.body.message.private, true);
+      const fileId = (note.body.message.attachments[0].url as string).split('/').at(-1) as string;
+      const seen = await visitor.call('GET', `/api/widget/conversations/${conversationId}/messages`);
+      assert.ok(!seen.body.messages.some((m: { id: string }) => m.id === note.body.message.id));
+      const link = await visitor.call('GET', `/api/widget/conversations/${conversationId}/files/${fileId}/link`);
+      assert.equal(link.status, 404);
+      assert.equal((await agent.call('GET', note.body.message.attachments[0].url)).status, 200, 'agents open it');
+    });
+
     test('an expired link opens nothing', async () => {
       const sent = await upload(visitor, `/api/widget/conversations/${conversationId}/files`, 'old.png', PNG);
       const fileId = (sent.body.message.attachments[0].url as string).split('/').at(-1) as string;

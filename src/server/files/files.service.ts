@@ -3,7 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { Attachment, Message } from '../../contracts/domain.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
 import { setMessageAttachments } from '../conversations/conversation-writes.ts';
-import { getConversation, postMessage } from '../conversations/conversations.service.ts';
+import { findMessage, getConversation, postMessage } from '../conversations/conversations.service.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import { signToken, verifyToken } from '../visitors/tokens.ts';
@@ -128,7 +128,7 @@ export async function attachFilesToMessage(
   await setMessageAttachments(deps.db, orgId, messageId, [...attachments]);
 }
 
-export type FileContent = { name: string; contentType: string; data: Buffer };
+export type FileContent = { name: string; contentType: string; data: Buffer; messageId: string | null };
 
 /**
  * A stored file of a conversation the caller may open: an agent any of the org's, a customer only their own
@@ -137,7 +137,13 @@ export type FileContent = { name: string; contentType: string; data: Buffer };
 export async function readMessageFile(ctx: Ctx, conversationId: string, fileId: string): Promise<FileContent> {
   if (ctx.actor.kind !== 'customer') requireAgentRole(ctx);
   await getConversation(ctx, conversationId);
-  return readConversationFile(ctx, conversationId, fileId);
+  const file = await readConversationFile(ctx, conversationId, fileId);
+  if (ctx.actor.kind === 'customer') {
+    // A customer sees only the files of messages they see: never a private note's, nor one still being posted.
+    const message = file.messageId ? await findMessage(ctx, conversationId, file.messageId) : undefined;
+    if (!message || message.private) throw new AppError('file_not_found');
+  }
+  return file;
 }
 
 /** No access check: for a caller that proved access another way (a signed link naming conversation and file). */
@@ -148,7 +154,7 @@ export async function readConversationFile(
 ): Promise<FileContent> {
   const file = await selectMessageFile(scope.db, scope.org.id, fileId);
   if (!file || file.conversation_id !== conversationId) throw new AppError('file_not_found');
-  return { name: file.name, contentType: file.content_type, data: Buffer.from(file.data) };
+  return { name: file.name, contentType: file.content_type, data: Buffer.from(file.data), messageId: file.message_id };
 }
 
 /**
