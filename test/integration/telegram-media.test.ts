@@ -220,6 +220,37 @@ for (const database of await testDatabases()) {
       );
     });
 
+    test("an agent's file reaches the chat through the delivery queue: sendPhoto with the bytes and the caption", async () => {
+      const conversation = await conversationOf(6660002);
+      const agent = await loginAgent(server, org.agents.agent);
+      const before = stub.calls.length;
+      const sent = await agent.call('POST', `/api/agent/conversations/${conversation.id}/files`, {
+        name: 'steps.png',
+        data: PNG.toString('base64'),
+        caption: '按截图操作即可',
+        clientId: 'agent-file-1',
+      });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const photo = await until('the photo in the chat', () =>
+        stub.calls.slice(before).find((c) => c.method === 'sendPhoto' && Number(c.params.chat_id) === 6660002),
+      );
+      assert.equal(photo.params.caption, '按截图操作即可');
+      assert.deepEqual(photo.files.photo?.data, PNG);
+      assert.equal(
+        stub.calls.slice(before).some((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === 6660002),
+        false,
+        'the caption is not sent again as text',
+      );
+      const delivered = await until('the delivery recorded', async () => {
+        const rows = await db.query<{ status: string; external_id: string }>(
+          'SELECT status, external_id FROM channel_deliveries WHERE org_id = $1 AND message_id = $2',
+          [org.id, sent.body.message.id],
+        );
+        return rows[0]?.status === 'delivered' ? rows[0] : undefined;
+      });
+      assert.match(delivered.external_id, /^6660002:\d+$/);
+    });
+
     test("an agent's attachments go out as sendPhoto and sendDocument uploads, the body as caption", async () => {
       const conversation = await conversationOf(6660001);
       const scope = { db, org: { id: org.id } };
