@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { decodeCsv } from '../../src/server/reports/csv.ts';
 import { testDatabases } from '../helpers/databases.ts';
@@ -210,6 +211,31 @@ for (const database of await testDatabases()) {
       assert.equal(b.occupancy, 0.5);
       const a = r.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.agent.id);
       assert.equal(a, undefined, 'A was offline all that day');
+    });
+
+    test("migration 034's back-fill rebuilds the log from the audit log's routing changes and the current status", async () => {
+      const supervisorId = org.agents.secure.id;
+      // Changes made through the API are audited ('agent.routing.update' with details.status.to).
+      for (const status of ['online', 'offline'])
+        assert.equal((await admin.call('PATCH', `/api/agent/routing/agents/${supervisorId}`, { status })).status, 200);
+      // As if the log had not existed: this agent's entries gone, then the migration's back-fill statements.
+      await db.query('DELETE FROM agent_presence_log WHERE org_id = $1 AND agent_id = $2', [org.id, supervisorId]);
+      const migration = fs.readFileSync(
+        new URL('../../src/server/db/migrations/034_agent_presence_log.sql', import.meta.url),
+        'utf8',
+      );
+      const backfill = migration.slice(migration.indexOf('-- Back-fill'));
+      for (const statement of backfill.split(';').filter((part) => /INSERT/.test(part))) await db.query(statement);
+      const rows = await db.query<{ status: string; backfilled: boolean }>(
+        'SELECT status, backfilled FROM agent_presence_log WHERE org_id = $1 AND agent_id = $2 ORDER BY at, id',
+        [org.id, supervisorId],
+      );
+      // away (the first test's change), online, offline from the audit log; offline, the status now.
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['away', 'online', 'offline', 'offline'],
+      );
+      assert.ok(rows.every((r) => r.backfilled));
     });
 
     test('a team filter keeps its members; reports_read is needed', async () => {
