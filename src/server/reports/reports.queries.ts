@@ -391,9 +391,10 @@ export type HandlingRow = { agent_id: string; start: Date; end: Date };
 /**
  * The stretches of [start, end) in which a conversation was assigned to an agent and open, from the event log
  * (migration 020): each conversation's assignee and status carried forward from the events that set them (created,
- * assigned, transferred, unassigned, status_changed), each state lasting until the conversation's next event. It reads
- * the organization's assignment and status events before `end` (the index on org, kind, time serves it): a
- * conversation assigned before the range and still open in it counts from the range's start.
+ * assigned, transferred, unassigned, status_changed), each state lasting until the conversation's next event. A
+ * conversation assigned before the range and still open in it counts from the range's start. Only conversations that
+ * can matter are read: those with such an event since `start` (the index on org, kind, time), and those open and
+ * assigned now (a conversation with no event since `start` is in the state it was in at `start`).
  */
 export async function selectHandlingStretches(
   db: Queryable,
@@ -402,13 +403,21 @@ export async function selectHandlingStretches(
   end: Date,
 ): Promise<HandlingRow[]> {
   return db.query<HandlingRow>(
-    `WITH ev AS (
-       SELECT conversation_id, at, id,
-         kind IN ('assigned', 'transferred', 'unassigned') AS sets_assignee,
-         CASE WHEN kind IN ('assigned', 'transferred') THEN actor_id END AS assignee,
-         CASE WHEN kind = 'status_changed' THEN data->>'to' WHEN kind = 'created' THEN data->>'status' END AS status
-       FROM conversation_events
-       WHERE org_id = $1 AND kind IN ('created', 'assigned', 'transferred', 'unassigned', 'status_changed') AND at < $3
+    `WITH relevant AS (
+       SELECT conversation_id FROM conversation_events
+        WHERE org_id = $1 AND kind IN ('created', 'assigned', 'transferred', 'unassigned', 'status_changed') AND at >= $2
+       UNION
+       SELECT id FROM conversations WHERE org_id = $1 AND status = 'open' AND assignee_id IS NOT NULL
+     ),
+     ev AS (
+       SELECT e.conversation_id, e.at, e.id,
+         e.kind IN ('assigned', 'transferred', 'unassigned') AS sets_assignee,
+         CASE WHEN e.kind IN ('assigned', 'transferred') THEN e.actor_id END AS assignee,
+         CASE WHEN e.kind = 'status_changed' THEN e.data->>'to' WHEN e.kind = 'created' THEN e.data->>'status' END
+           AS status
+       FROM conversation_events e JOIN relevant r ON r.conversation_id = e.conversation_id
+       WHERE e.org_id = $1 AND e.kind IN ('created', 'assigned', 'transferred', 'unassigned', 'status_changed')
+         AND e.at < $3
      ),
      numbered AS (
        SELECT *, count(*) FILTER (WHERE sets_assignee) OVER w AS assignee_group, count(status) OVER w AS status_group
