@@ -41,7 +41,7 @@ import {
  */
 
 export type TelegramDeps = Pick<Ctx, 'db' | 'log' | 'events'> & {
-  config: Pick<Config, 'telegramApiRoot' | 'publicUrl'>;
+  config: Pick<Config, 'telegramApiRoot' | 'publicUrl' | 'maxFileBytes'>;
 };
 
 /** grammY's Bot API client for one bot; the API root is configurable (tests run a local stub). */
@@ -162,7 +162,7 @@ async function receivePrivate(deps: TelegramDeps, target: WebhookTarget, message
   let refusal: FileRefusal | undefined = fetched.kind === 'refused' ? fetched.reason : undefined;
   if (fetched.kind === 'fetched') {
     try {
-      const stored = await storeMessageFile({ db: deps.db }, orgId, {
+      const stored = await storeMessageFile({ db: deps.db, config: deps.config }, orgId, {
         conversationId: result.conversation.id,
         messageId: result.message.id,
         name: fileName,
@@ -183,7 +183,7 @@ async function receivePrivate(deps: TelegramDeps, target: WebhookTarget, message
     'telegram file refused',
   );
   // A public system message: the agent sees it in the conversation, and it reaches the customer's chat.
-  const limitMb = Math.floor(maxFileBytes({}) / 1024 / 1024);
+  const limitMb = Math.floor(maxFileBytes(deps) / 1024 / 1024);
   await postMessage({ ...deps, org: { id: orgId }, actor: { kind: 'system' } }, result.conversation.id, {
     body: fileRefusedReply(locale, fileName, refusal, limitMb),
     clientId: `telegram:file-refused:${message.chat.id}:${message.message_id}`,
@@ -198,7 +198,7 @@ type FetchedFile = { kind: 'fetched'; data: Buffer; filePath: string } | { kind:
  * as it passes the size limit (Telegram's own size, when it gives one, is checked first).
  */
 async function fetchFile(deps: TelegramDeps, settings: TelegramSettings, file: InboundFile): Promise<FetchedFile> {
-  const limit = maxFileBytes({});
+  const limit = maxFileBytes(deps);
   if (file.size !== undefined && file.size > limit) return { kind: 'refused', reason: 'file_too_large' };
   try {
     const info = await telegramApi(deps.config.telegramApiRoot, settings.token).getFile(file.fileId);
