@@ -180,6 +180,9 @@ for (const database of await testDatabases()) {
       const sent = await upload(agent, `/api/agent/conversations/${conversationId}/files`, 'how-to.png', PNG);
       assert.equal(sent.status, 201, JSON.stringify(sent.body));
       assert.equal(sent.body.message.authorKind, 'agent');
+      const list = await agent.call('GET', '/api/agent/conversations');
+      const listed = list.body.conversations.find((c: { id: string }) => c.id === conversationId);
+      assert.equal(listed.lastMessage.body, '📎 how-to.png', 'a file sent alone previews as its name');
       const fileId = (sent.body.message.attachments[0].url as string).split('/').at(-1) as string;
       const seen = await visitor.call('GET', `/api/widget/conversations/${conversationId}/messages`);
       assert.ok(seen.body.messages.some((m: { id: string }) => m.id === sent.body.message.id));

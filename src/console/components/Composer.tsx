@@ -187,6 +187,13 @@ export function Composer({
         aria-label={isPrivate ? t('composer.note') : t('composer.reply')}
         onChange={(event) => handleChange(event.target.value)}
         onKeyDown={handleKeyDown}
+        onPaste={(event) => {
+          // A pasted screenshot is sent as a file; pasted text (which office apps pair with a picture) stays text.
+          const file = event.clipboardData.files[0];
+          if (!file || event.clipboardData.types.includes('text/plain')) return;
+          event.preventDefault();
+          void attach(file);
+        }}
         onBlur={() => onTyping(false)}
       />
       {failure && (

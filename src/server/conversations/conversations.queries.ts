@@ -293,6 +293,12 @@ export type NewMessage = {
   attachments?: readonly { name: string; url: string; contentType: string; size: number }[];
 };
 
+/** The list's preview line: the text, or for a file sent alone its name (a blank preview says nothing). */
+function previewText(m: NewMessage): string {
+  const text = m.body || (m.attachments ?? []).map((a) => `📎 ${a.name}`).join(' ');
+  return text.slice(0, 200);
+}
+
 export type StoredMessage = MessageRow & {
   status: ConversationStatus;
   prev_status: ConversationStatus;
@@ -318,7 +324,7 @@ export async function insertMessageWithNextSeq(
   m: NewMessage,
   onlyContactId: string | null,
 ): Promise<StoredMessage | undefined> {
-  const preview = JSON.stringify({ body: m.body.slice(0, 200), authorKind: m.authorKind, private: m.private });
+  const preview = JSON.stringify({ body: previewText(m), authorKind: m.authorKind, private: m.private });
   const rows = await db.query<StoredMessage>(
     `WITH prev AS (
        SELECT id, status, first_reply_at FROM conversations
@@ -465,7 +471,7 @@ export async function insertMessagesWithNextSeq(
       column((b) => JSON.stringify(b.message.meta)),
       column((b) =>
         JSON.stringify({
-          body: b.message.body.slice(0, 200),
+          body: previewText(b.message),
           authorKind: b.message.authorKind,
           private: b.message.private,
         }),
