@@ -80,7 +80,7 @@ for (const database of await testDatabases()) {
           status: p.account.status,
           antiPhishingCode: p.account.antiPhishingCode,
         },
-        { uid: '11873402', email: 'ch***@example.cn', kyc: 3, vip: 5, status: 'active', antiPhishingCode: '***' },
+        { uid: '•••3402', email: 'ch***@example.cn', kyc: 3, vip: 5, status: 'active', antiPhishingCode: '***' },
       );
       assert.deepEqual(
         p.logins.map((l: { ip: string; country: string }) => [l.ip, l.country]),

@@ -263,6 +263,23 @@ for (const database of await testDatabases()) {
       }
     });
 
+    test('support cases: the UID (also in the title) masked for the plain agent, whole for a supervisor', async () => {
+      const [row] = await db.query<{ id: string }>(
+        `INSERT INTO support_cases (org_id, kind, status, conversation_id, exchange_uid, title)
+         VALUES ($1, 'unfreeze_request', 'open', $2, $3, $4) RETURNING id`,
+        [org.id, webId, UID, `Unfreeze account ${UID}`],
+      );
+      const listed = await agent.call('GET', `/api/agent/cases?conversationId=${webId}`);
+      assert.equal(listed.status, 200, JSON.stringify(listed.body));
+      const one = await agent.call('GET', `/api/agent/cases/${row.id}`);
+      assert.equal(one.body.case.exchangeUid, '•••4821');
+      assert.equal(one.body.case.title, 'Unfreeze account •••4821');
+      assertNoFullValue(JSON.stringify([listed.body, one.body]), 'the plain agent’s cases');
+      const full = await supervisor.call('GET', `/api/agent/cases/${row.id}`);
+      assert.equal(full.body.case.exchangeUid, UID);
+      assert.equal(full.body.case.title, `Unfreeze account ${UID}`);
+    });
+
     test('a reveal shows one customer in full to a plain agent, with a reason, and is audited', async () => {
       const refused = await agent.call('POST', `/api/agent/conversations/${webId}/contact/reveal`, { reason: '' });
       assert.equal(refused.status, 400);

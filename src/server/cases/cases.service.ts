@@ -6,6 +6,8 @@ import { reply } from '../text/replies.ts';
 import { screenFreeText, screenFreeTextIn } from '../secrets/secret-guard.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { maskUid } from '../privacy/pii-mask.ts';
+import { seesPii } from '../privacy/pii-policy.ts';
 import type { ExchangeConnector } from '../exchange/exchange.types.ts';
 import {
   type CaseKind,
@@ -45,6 +47,16 @@ export function toSupportCase(row: CaseRow): SupportCase {
   };
 }
 
+/**
+ * The case as this actor may see it: the exchange UID (also where the title names it) masked for staff without
+ * `pii_read` (privacy/pii-policy.ts). Evidence is what the customer and staff wrote and stays as written.
+ */
+function caseFor(ctx: Ctx, supportCase: SupportCase): SupportCase {
+  const uid = supportCase.exchangeUid;
+  if (uid === null || seesPii(ctx.actor)) return supportCase;
+  return { ...supportCase, exchangeUid: maskUid(uid), title: supportCase.title.replaceAll(uid, maskUid(uid)) };
+}
+
 export async function openCase(ctx: Ctx, opening: CaseOpening): Promise<SupportCase> {
   // Titles and evidence carry what customers and staff wrote (slots from the chat, an agent's reason). Screened as
   // values: evidence also holds amounts and hashes, which a six-digit-code rule would eat.
@@ -61,7 +73,7 @@ export async function openCase(ctx: Ctx, opening: CaseOpening): Promise<SupportC
   });
   const opened = toSupportCase((await selectCase(ctx.db, ctx.org.id, id))!);
   publishCaseChanged(ctx, opened);
-  return opened;
+  return caseFor(ctx, opened);
 }
 
 function publishCaseChanged(ctx: Ctx, supportCase: SupportCase): void {
@@ -79,13 +91,14 @@ export async function listCases(
   f: { status?: CaseStatus; kind?: CaseKind; contactId?: string; conversationId?: string; limit?: number },
 ): Promise<SupportCase[]> {
   const rows = await selectCases(ctx.db, ctx.org.id, { ...f, limit: f.limit ?? 100 });
-  return rows.map(toSupportCase);
+  return rows.map((row) => caseFor(ctx, toSupportCase(row)));
 }
 
 export async function getCase(ctx: Ctx, caseId: string): Promise<SupportCase> {
   const row = await selectCase(ctx.db, ctx.org.id, caseId);
   if (!row) throw new AppError('not_found', 'No such case.');
-  return toSupportCase(row);
+  // Approving an unfreeze reads the UID from here: only supervisors and admins approve, and they see it in full.
+  return caseFor(ctx, toSupportCase(row));
 }
 
 export async function setCaseStatus(ctx: Ctx, caseId: string, status: CaseStatus): Promise<SupportCase> {

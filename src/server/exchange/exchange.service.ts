@@ -19,6 +19,7 @@ import { insertExchangeAction, selectExchangeAction } from './exchange.queries.t
 import { type AccountStatus, type ExchangeConnector, ExchangeUnavailableError } from './exchange.types.ts';
 import { createHttpConnector } from './http-connector.ts';
 import { allowedActions, maskForRole, roleAllows } from './role-policy.ts';
+import { seesPii, uidFor } from '../privacy/pii-policy.ts';
 import { createSandboxExchange } from './sandbox.ts';
 
 // ---------- Which connector an organization uses ----------
@@ -124,6 +125,8 @@ export async function getExchangeProfile(ctx: Ctx, conversationId: string): Prom
   const conversation = await getConversation(ctx, conversationId);
   const uid = conversation.contact.exchangeUid;
   if (!uid) return { linked: false };
+  // The UID shown beside the facts is masked like the contact's (privacy/pii-policy.ts); the look-ups use it whole.
+  const shownUid = uidFor(ctx.actor, uid) as string;
   try {
     const connector = await getExchangeConnector(ctx.db, ctx.org.id, { log: ctx.log });
     const limit = { limit: PROFILE_LIST_LIMIT };
@@ -137,7 +140,7 @@ export async function getExchangeProfile(ctx: Ctx, conversationId: string): Prom
     if (!account) {
       return {
         linked: true,
-        uid,
+        uid: shownUid,
         available: true,
         found: false,
         account: null,
@@ -148,13 +151,20 @@ export async function getExchangeProfile(ctx: Ctx, conversationId: string): Prom
         allowedActions: [],
       };
     }
-    const masked = maskForRole(role, { account, depositAddresses, deposits, withdrawals, logins });
+    // An agent granted pii_read sees the personal facts as a supervisor does (what they may do stays by role).
+    const masked = maskForRole(role === 'agent' && seesPii(ctx.actor) ? 'supervisor' : role, {
+      account,
+      depositAddresses,
+      deposits,
+      withdrawals,
+      logins,
+    });
     return {
       linked: true,
-      uid,
+      uid: shownUid,
       available: true,
       found: true,
-      account: masked.account,
+      account: masked.account && { ...masked.account, uid: shownUid },
       depositAddresses: masked.depositAddresses,
       deposits: masked.deposits.map(({ uid: _uid, ...d }) => ({
         ...d,
@@ -169,7 +179,7 @@ export async function getExchangeProfile(ctx: Ctx, conversationId: string): Prom
     if (!(error instanceof ExchangeUnavailableError)) throw error;
     // The reason only: the message may name endpoints, never customer data, but logs stay minimal anyway.
     ctx.log.warn({ reason: error.reason }, 'exchange unavailable for the customer profile');
-    return { linked: true, uid, available: false, reason: error.reason, message: error.message };
+    return { linked: true, uid: shownUid, available: false, reason: error.reason, message: error.message };
   }
 }
 
