@@ -29,7 +29,8 @@ describe('phone callbacks in real Chromium', { skip }, () => {
     db = await embedded.open();
     server = await startTestServer(db);
     org = await createTestOrg(db, 'demo');
-    agentApi = await loginAgent(server, org.agents.agent);
+    // An admin reads the stored number in full; the console's plain agent sees it masked (and can reveal it).
+    agentApi = await loginAgent(server, org.agents.admin);
     browser = await launchChromium();
   });
   after(async () => {
@@ -86,7 +87,14 @@ describe('phone callbacks in real Chromium', { skip }, () => {
     await agent.getByTestId('message').filter({ hasText: '请给我回电' }).waitFor();
 
     const panel = agent.getByTestId('calls-panel');
-    await panel.getByTestId('callback-phone').filter({ hasText: '+8613800138000' }).waitFor();
+    // A plain agent sees the number masked and nothing to dial; revealing the customer (with a reason, audited)
+    // shows it in full among their identities.
+    await panel.getByTestId('callback-phone').filter({ hasText: '+86 ••• 8000' }).waitFor();
+    assert.equal(await panel.locator('a[href^="tel:"]').count(), 0);
+    await agent.getByTestId('contact-reveal').click();
+    await agent.getByTestId('contact-reveal-form').locator('input').fill('Calling the customer back');
+    await agent.getByTestId('contact-reveal-form').locator('button[type=submit]').click();
+    await agent.getByTestId('contact-identities').filter({ hasText: '+8613800138000' }).waitFor();
     assert.equal(await panel.getByTestId('callback-status').innerText(), 'Requested');
     // On the agent's clock (London: UTC, or UTC+1 in summer) and on the customer's (Shanghai, UTC+8), en-US style.
     const local = await panel.getByTestId('callback-window-local').innerText();

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import type { Conversation } from '../../contracts/domain.ts';
+import { type ReactNode, useState } from 'react';
+import type { ContactSummary, Conversation } from '../../contracts/domain.ts';
 import { useI18n } from '../i18n/locale.tsx';
 import { LOCALE_NAMES, type UiLocale } from '../i18n/messages.ts';
 import { formatDateTime } from '../lib/format.ts';
@@ -8,6 +8,7 @@ import { PriorityBadge, StatusBadge } from './badges.tsx';
 import { PersonIcon } from './icons.tsx';
 import { contactNameOf } from './ConversationList.tsx';
 import { ContactSection } from './contacts/ContactSection.tsx';
+import { RevealContact } from './contacts/RevealContact.tsx';
 import { ExchangePanel } from './exchange/ExchangePanel.tsx';
 import { ConversationTools } from './tools/ConversationTools.tsx';
 
@@ -20,8 +21,11 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
   );
 }
 
-export function CustomerPanel({ conversation }: { conversation: Conversation | null }) {
+export function CustomerPanel({ conversation: given }: { conversation: Conversation | null }) {
   const { t, locale } = useI18n();
+  // An agent who sees personal data masked may reveal this customer (audited); kept while this conversation is open.
+  const [revealed, setRevealed] = useState<{ conversationId: string; contact: ContactSummary } | null>(null);
+  const conversation = given && revealed?.conversationId === given.id ? { ...given, contact: revealed.contact } : given;
   if (!conversation) {
     return (
       <div className="details details--empty">
@@ -52,7 +56,10 @@ export function CustomerPanel({ conversation }: { conversation: Conversation | n
         <dl className="facts">
           <Row label={t('details.name')}>{contact.name || none}</Row>
           <Row label={t('details.email')} testId="customer-email">
-            {contact.email ? (
+            {contact.email && contact.masked ? (
+              // A masked address is for reading it back to the customer, not a link anywhere.
+              <span title={contact.email}>{contact.email}</span>
+            ) : contact.email ? (
               <a href={`mailto:${contact.email}`} className="facts__link" title={contact.email}>
                 {contact.email}
               </a>
@@ -68,6 +75,12 @@ export function CustomerPanel({ conversation }: { conversation: Conversation | n
             {contact.locale ? (LOCALE_NAMES[contact.locale as UiLocale] ?? contact.locale) : none}
           </Row>
         </dl>
+        {contact.masked && (
+          <RevealContact
+            conversationId={conversation.id}
+            onRevealed={(full) => setRevealed({ conversationId: conversation.id, contact: full })}
+          />
+        )}
       </section>
 
       <ContactSection key={contact.id} conversation={conversation} />

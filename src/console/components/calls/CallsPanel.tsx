@@ -96,9 +96,14 @@ export function CallsPanel({ conversation }: { conversation: Conversation }) {
           <dl>
             <dt>{text('number')}</dt>
             <dd>
-              <a href={`tel:${callback.phone}`} data-testid="callback-phone">
-                {callback.phone}
-              </a>
+              {conversation.contact.masked ? (
+                // Partly hidden for this agent's role: no number to dial (the customer panel can reveal it).
+                <span data-testid="callback-phone">{callback.phone}</span>
+              ) : (
+                <a href={`tel:${callback.phone}`} data-testid="callback-phone">
+                  {callback.phone}
+                </a>
+              )}
             </dd>
             <dt>{text('windowYours')}</dt>
             <dd data-testid="callback-window-local">

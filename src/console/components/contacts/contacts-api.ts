@@ -1,6 +1,11 @@
 import type { ConversationListResponse } from '../../../contracts/api.ts';
-import type { ContactMerge, ContactMergeResponse, ContactMergesResponse } from '../../../contracts/contacts.ts';
-import type { Channel, Conversation } from '../../../contracts/domain.ts';
+import type {
+  ContactMerge,
+  ContactMergeResponse,
+  ContactMergesResponse,
+  RevealContactResponse,
+} from '../../../contracts/contacts.ts';
+import type { Channel, ContactSummary, Conversation } from '../../../contracts/domain.ts';
 import { callApi } from '../../api/client.ts';
 
 export async function mergeContacts(contactId: string, otherContactId: string): Promise<ContactMerge> {
@@ -37,4 +42,10 @@ export function replyChannelsOf(conversation: Conversation): Channel[] {
   const kinds = new Set(conversation.contact.identities.map((identity) => identity.kind));
   if (conversation.contact.email) kinds.add('email');
   return (['email', 'telegram'] as const).filter((channel) => kinds.has(channel));
+}
+
+/** The customer in full for an agent who sees them masked: the reason goes into the audit log. */
+export async function revealContact(conversationId: string, reason: string): Promise<ContactSummary> {
+  const path = `/api/agent/conversations/${encodeURIComponent(conversationId)}/contact/reveal`;
+  return (await callApi<RevealContactResponse>(path, { method: 'POST', body: { reason } })).contact;
 }

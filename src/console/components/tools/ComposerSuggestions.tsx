@@ -21,10 +21,12 @@ type Options = {
 const MAX_ITEMS = 8;
 
 function valuesFor(conversation: Conversation, agentName: string): MacroValues {
+  // A masked UID or email must not end up in a reply: those variables take their fallback instead.
+  const masked = conversation.contact.masked === true;
   return {
     'contact.name': conversation.contact.name,
-    'contact.uid': conversation.contact.exchangeUid,
-    'contact.email': conversation.contact.email,
+    'contact.uid': masked ? null : conversation.contact.exchangeUid,
+    'contact.email': masked ? null : conversation.contact.email,
     'contact.vip': conversation.contact.vipLevel,
     'conversation.number': conversation.number,
     'agent.name': agentName,
