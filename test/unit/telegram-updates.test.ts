@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   brandWords,
+  fileRefusedReply,
   imitatesSupport,
   inboundContent,
   isAddressedToBot,
   localeOfLanguageCode,
   offersFreeze,
   parseUpdate,
+  sendsAsPhoto,
 } from '../../src/server/telegram/telegram.updates.ts';
 
 const member = (username: string | undefined, first_name: string) => ({ id: 1, is_bot: false, first_name, username });
@@ -56,4 +58,36 @@ test('what a message becomes, and which updates are ignored', () => {
   assert.equal(offersFreeze({ body: '确认冻结请回复“冻结”。' }), true);
   assert.equal(offersFreeze({ body: 'Reply "FREEZE" to confirm.' }), true);
   assert.equal(offersFreeze({ body: '请发送您的邮箱' }), false);
+});
+
+test("a photo's or document's caption is the body, the largest photo size is the file", () => {
+  const chat = { id: 5, type: 'private' as const, first_name: 'a' };
+  const sizes = [
+    { file_id: 's', file_unique_id: 'us', width: 90, height: 90, file_size: 10 },
+    { file_id: 'l', file_unique_id: 'ul', width: 900, height: 900, file_size: 99 },
+  ];
+  const photo = inboundContent({ message_id: 1, date: 0, chat, caption: ' 截图 ', photo: sizes });
+  assert.equal(photo?.body, '截图');
+  assert.deepEqual(photo?.file, {
+    kind: 'photo',
+    fileId: 'l',
+    fileUniqueId: 'ul',
+    fileName: 'photo-ul.jpg',
+    size: 99,
+  });
+  assert.equal(inboundContent({ message_id: 1, date: 0, chat, photo: sizes })?.body, '[photo]');
+  const document = { file_id: 'd', file_unique_id: 'ud', file_name: 'a.pdf', mime_type: 'application/pdf' };
+  assert.equal(inboundContent({ message_id: 1, date: 0, chat, document })?.body, '[document: a.pdf]');
+  assert.equal(inboundContent({ message_id: 1, date: 0, chat, document, caption: 'bill' })?.body, 'bill');
+});
+
+test("a refused file is explained in the customer's language; only JPEG and PNG go as photos", () => {
+  assert.match(fileRefusedReply('en', 'x.exe', 'file_type_not_allowed', 10), /could not accept the file "x\.exe"/);
+  assert.match(fileRefusedReply('zh-CN', 'x.exe', 'file_too_large', 10), /超过了 10 MB/);
+  // zh-TW is derived with Taiwan usage: 檔案, not 文件.
+  assert.match(fileRefusedReply('zh-TW', 'x.exe', 'file_unavailable', 10), /檔案「x\.exe」/);
+  assert.equal(sendsAsPhoto('image/jpeg'), true);
+  assert.equal(sendsAsPhoto('image/png'), true);
+  assert.equal(sendsAsPhoto('image/gif'), false);
+  assert.equal(sendsAsPhoto('application/pdf'), false);
 });
