@@ -120,4 +120,15 @@ describe('masking shapes', () => {
     assert.equal(masked.body, message.body);
     assert.equal(messageForViewer(true, message), message);
   });
+
+  test('a Telegram message’s chat id is masked, its message id kept; a message naming nobody is left as it is', () => {
+    const message = {
+      id: 'm2',
+      body: 'hi',
+      meta: { telegram: { chatId: 520013377, messageId: 42 } },
+    } as unknown as Message;
+    assert.deepEqual(messageForViewer(false, message).meta, { telegram: { chatId: '•••3377', messageId: 42 } });
+    const plain = { id: 'm3', body: 'hi', meta: { bot: { intent: 'greeting' } } } as unknown as Message;
+    assert.equal(messageForViewer(false, plain), plain);
+  });
 });

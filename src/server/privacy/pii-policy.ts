@@ -1,6 +1,6 @@
 import type { ContactSummary, Conversation, Message } from '../../contracts/domain.ts';
 import type { Actor } from '../context.ts';
-import { IDENTITY_MASKS, maskEmail, maskPhone, maskUid } from './pii-mask.ts';
+import { IDENTITY_MASKS, maskEmail, maskPhone, maskTelegram, maskUid } from './pii-mask.ts';
 
 /**
  * Who sees a customer's personal data in full (issue 15): supervisors and admins (escalations, security cases, merges)
@@ -36,11 +36,25 @@ export function conversationFor(actor: Actor, conversation: Conversation): Conve
   return conversationForViewer(seesPii(actor), conversation);
 }
 
-/** An inbound email's metadata names the sender's address (`meta.email.from`); the body is left as written. */
+/**
+ * Message metadata that names the customer: an inbound email's sender (`meta.email.from`), a Telegram message's chat
+ * id (`meta.telegram.chatId`, the user's id in a private chat). The body is left as the customer wrote it.
+ */
 export function messageForViewer(seesFull: boolean, message: Message): Message {
+  if (seesFull) return message;
   const email = message.meta?.email as { from?: unknown } | undefined;
-  if (seesFull || typeof email?.from !== 'string') return message;
-  return { ...message, meta: { ...message.meta, email: { ...email, from: maskEmail(email.from) } } };
+  const telegram = message.meta?.telegram as { chatId?: unknown } | undefined;
+  const maskEmailFrom = typeof email?.from === 'string';
+  const maskChat = typeof telegram?.chatId === 'number' || typeof telegram?.chatId === 'string';
+  if (!maskEmailFrom && !maskChat) return message;
+  return {
+    ...message,
+    meta: {
+      ...message.meta,
+      ...(maskEmailFrom ? { email: { ...email, from: maskEmail(email?.from as string) } } : {}),
+      ...(maskChat ? { telegram: { ...telegram, chatId: maskTelegram(String(telegram?.chatId)) } } : {}),
+    },
+  };
 }
 
 export function messageFor(actor: Actor, message: Message): Message {
