@@ -213,6 +213,20 @@ for (const database of await testDatabases()) {
       assert.deepEqual(row?.settings.telegram, { removed: true, formerUsername: STUB_USERNAME });
       assert.equal((await admin.call('DELETE', `/api/agent/telegram/inboxes/${inbox.id}`)).status, 404);
     });
+
+    test("the demo's tokenless inbox is connected by giving it a token", async () => {
+      const connected = await admin.call('PATCH', `/api/agent/telegram/inboxes/${demoInboxId}`, {
+        token: TOKEN,
+        mode: 'polling',
+      });
+      assert.equal(connected.status, 200, JSON.stringify(connected.body));
+      assert.equal(connected.body.inbox.connected, true);
+      assert.equal(connected.body.inbox.username, STUB_USERNAME);
+      assert.deepEqual(connected.body.inbox.webhook, { deleted: true });
+      const row = await stored(demoInboxId);
+      assert.match(row?.settings.telegram.token, /^sealed:v1:/);
+      assert.equal(row?.name, 'Demo', 'the name given earlier is kept');
+    });
   });
 }
 

@@ -206,6 +206,14 @@ export async function updateTelegramInboxSettings(
       : unseal(previous.webhookSecret as string);
     telegram = { ...telegram, webhookSecret: seal(webhookSecret) };
   }
+  if (body.token && hadToken && unseal(previous.token as string) !== body.token) {
+    // The bot being replaced would otherwise keep posting to a webhook whose secret no longer opens it.
+    await telegramApi(config.telegramApiRoot, unseal(previous.token as string))
+      .deleteWebhook()
+      .catch((error: unknown) => {
+        ctx.log.warn({ inboxId, reason: errorText(error) }, 'telegram deleteWebhook of the replaced bot failed');
+      });
+  }
   const name = body.name ?? row.name;
   const bot = body.bot === undefined ? row.settings.bot : { ...(row.settings.bot as object), enabled: body.bot };
   await updateTelegramInbox(ctx.db, ctx.org.id, inboxId, { name, settings: { ...row.settings, bot, telegram } });
