@@ -258,6 +258,19 @@ for (const database of await testDatabases()) {
         assertNoFullValue(JSON.stringify(masked), 'the plain agent’s socket');
         assert.equal(full.conversation.contact.email, EMAIL);
         assert.equal(full.conversation.contact.exchangeUid, UID);
+
+        // A console that follows the email conversation gets its messages replayed: the sender masked the same way.
+        const [agentSocket, supervisorSocket] = sockets as [SocketClient, SocketClient];
+        const replayed = (e: ServerEvent) =>
+          e.type === 'message.created' && e.conversationId === emailConversationId && e.replay === true;
+        for (const s of sockets) s.send({ type: 'subscribe', conversationId: emailConversationId, afterSeq: 0 });
+        const [maskedReplay, fullReplay] = await Promise.all(
+          [agentSocket, supervisorSocket].map((s) =>
+            s.waitFor<Extract<ServerEvent, { type: 'message.created' }>>(replayed),
+          ),
+        );
+        assert.equal((maskedReplay.message.meta.email as { from: string }).from, 'a•••g@example.com');
+        assert.equal((fullReplay.message.meta.email as { from: string }).from, EMAIL);
       } finally {
         for (const s of sockets) await s.close();
       }
