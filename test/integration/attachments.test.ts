@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { insertMessageWithNextSeq } from '../../src/server/conversations/conversations.queries.ts';
 import { createFileLink } from '../../src/server/files/files.service.ts';
 import { appSecret } from '../../src/server/orgs/orgs.service.ts';
 import { testDatabases } from '../helpers/databases.ts';
@@ -110,6 +111,52 @@ for (const database of await testDatabases()) {
         [org.id],
       );
       assert.equal(files[0]?.n, 1, 'the retry’s copy is not kept');
+    });
+
+    test('files and words sent at once each keep their own attachments, with consecutive seqs', async () => {
+      const own = await newConversation(visitor);
+      const path = `/api/widget/conversations/${own}/files`;
+      const sends = await Promise.all([
+        upload(visitor, path, 'one.png', PNG),
+        visitor.call('POST', `/api/widget/conversations/${own}/messages`, {
+          body: 'and',
+          clientId: crypto.randomUUID(),
+        }),
+        upload(visitor, path, 'two.txt', Buffer.from('second file')),
+        upload(visitor, path, 'three.png', PNG, { caption: 'third' }),
+      ]);
+      for (const sent of sends) assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const names = sends.map((sent) => sent.body.message.attachments.map((a: { name: string }) => a.name));
+      assert.deepEqual(names, [['one.png'], [], ['two.txt'], ['three.png']]);
+      const seqs = sends.map((sent) => sent.body.message.seq as number).sort((x, y) => x - y);
+      assert.deepEqual(seqs, [seqs[0], seqs[0] + 1, seqs[0] + 2, seqs[0] + 3]);
+    });
+
+    test('the one-at-a-time insert (a failed batch’s fallback) stores attachments too', async () => {
+      const own = await newConversation(visitor);
+      const attachment = {
+        name: 'solo.png',
+        url: `/api/agent/conversations/${own}/files/x`,
+        contentType: 'image/png',
+        size: 1,
+      };
+      const row = await insertMessageWithNextSeq(
+        db,
+        org.id,
+        own,
+        {
+          authorKind: 'system',
+          authorId: null,
+          authorName: null,
+          body: '',
+          private: false,
+          clientId: null,
+          meta: {},
+          attachments: [attachment],
+        },
+        null,
+      );
+      assert.deepEqual(row?.attachments, [attachment]);
     });
 
     test('what is not an allowed type is refused 415, whatever its name says; too large is 413', async () => {
