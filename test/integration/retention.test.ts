@@ -430,6 +430,16 @@ for (const database of await testDatabases()) {
       assert.equal(entry.actor_kind, 'system');
       assert.equal(entry.details.conversations, 1);
       assert.equal(entry.details.messages, 2);
+
+      // The job ticks hourly and passes a day: an organization that ran within it is left alone until then.
+      await seedConversation(db, fourth, { status: 'resolved', ageDays: 50, messages: 1 });
+      await runRetentionSweep({ db, log, events: createInProcessBus(log) }, { sinceSeconds: 86_340 });
+      assert.equal((await auditOf(db, fourth.id, 'retention.run')).length, 1, 'no second run within the day');
+      await db.query("UPDATE retention_settings SET last_run_at = now() - interval '1 day' WHERE org_id = $1", [
+        fourth.id,
+      ]);
+      await runRetentionSweep({ db, log, events: createInProcessBus(log) }, { sinceSeconds: 86_340 });
+      assert.equal((await auditOf(db, fourth.id, 'retention.run')).length, 2, 'a day later it runs again');
     });
 
     if (database.name === 'postgres')

@@ -171,6 +171,9 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     },
     handle: work,
     async every(name, seconds, handler) {
+      // pg-boss refuses a throttle longer than its archive interval (12 h by default) on every send; say so at start.
+      if (seconds > MAX_PERIOD_SECONDS)
+        throw new Error(`periodic job ${name}: ${seconds}s exceeds ${MAX_PERIOD_SECONDS}s`);
       await work(name, handler);
       const tick = () =>
         // One job per time slot and name across all nodes: the slot's unique index turns the others' sends away.
@@ -195,6 +198,9 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     },
   };
 }
+
+/** pg-boss's default archive interval: a throttled job's slot cannot be longer. */
+const MAX_PERIOD_SECONDS = 43_200;
 
 /**
  * pg-boss sends some commands as one parameterless string of several statements (BEGIN; …; COMMIT). PGlite takes those

@@ -45,9 +45,13 @@ export async function updateRetentionLastRun(db: Queryable, orgId: string, repor
 }
 
 /** The cross-organization sweep the daily job starts from: every organization that has a retention period set. */
-export async function selectOrgsWithRetention(db: Queryable): Promise<string[]> {
+/** Cross-organization sweep: every organization with a period whose last real run is older than `sinceSeconds`. */
+export async function selectOrgsWithRetention(db: Queryable, sinceSeconds = 0): Promise<string[]> {
   const rows = await db.query<{ org_id: string }>(
-    'SELECT org_id FROM retention_settings WHERE days IS NOT NULL ORDER BY org_id',
+    `SELECT org_id FROM retention_settings
+      WHERE days IS NOT NULL AND (last_run_at IS NULL OR last_run_at <= now() - make_interval(secs => $1))
+      ORDER BY org_id`,
+    [sinceSeconds],
   );
   return rows.map((row) => row.org_id);
 }

@@ -220,8 +220,8 @@ export async function retentionOrgIds(db: Queryable, orgId?: string): Promise<st
 }
 
 /** The daily job: every organization with a period set, as the system; one organization's failure is logged. */
-export async function runRetentionSweep(deps: RetentionDeps): Promise<void> {
-  for (const orgId of await selectOrgsWithRetention(deps.db)) {
+export async function runRetentionSweep(deps: RetentionDeps, options: { sinceSeconds?: number } = {}): Promise<void> {
+  for (const orgId of await selectOrgsWithRetention(deps.db, options.sinceSeconds ?? 0)) {
     const ctx: Ctx = { db: deps.db, log: deps.log, events: deps.events, org: { id: orgId }, actor: { kind: 'system' } };
     await runRetention(ctx, { dryRun: false, clock: deps.clock }).catch((error: unknown) =>
       deps.log.error({ err: error, orgId }, 'data retention failed'),
