@@ -29,6 +29,15 @@ export function installErrorHandling(
   });
 }
 
+/**
+ * Fastify's own refusals before any route runs (a path parameter over maxParamLength, a URL that does not decode):
+ * the same `{ error: { code, message } }` as everything else. Passed as the `frameworkErrors` option in app.ts.
+ */
+export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { status, code, message } = describeError(error);
+  reply.status(status).send({ error: { code, message } });
+}
+
 export function describeError(error: unknown): { status: number; code: ErrorCode; message: string } {
   if (error instanceof AppError)
     return { status: statusForErrorCode(error.code), code: error.code, message: error.message };

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import { AppError } from '../errors.ts';
 import { isAgentAuthHook } from './agent-auth.ts';
-import { findInvalidText, INVALID_TEXT_MESSAGE } from './text-rules.ts';
+import { exceedsInputDepth, findInvalidText, INVALID_TEXT_MESSAGE, MAX_INPUT_DEPTH } from './text-rules.ts';
 import type { App } from './types.ts';
 
 /**
@@ -27,8 +27,16 @@ const PAGE_CSP = [
 /** JSON, scripts and text are never documents: opened directly, nothing in them may load, run or be framed. */
 const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-/** One registered route: what the authorisation matrix test enumerates (HEAD twins of GET routes left out). */
-export type RegisteredRoute = { method: string; url: string; websocket: boolean };
+/**
+ * One registered route: what the authorisation matrix and the API fuzz enumerate (HEAD twins of GET routes left out).
+ * `schema` holds the route's zod input schemas, from which test/integration/fuzz-api.test.ts builds nearly-valid input.
+ */
+export type RegisteredRoute = {
+  method: string;
+  url: string;
+  websocket: boolean;
+  schema: { body?: unknown; querystring?: unknown; params?: unknown };
+};
 const routeTables = new WeakMap<object, RegisteredRoute[]>();
 
 /**
@@ -58,7 +66,13 @@ export function installRequestHardening(app: App): void {
     for (const method of toArray(route.method)) {
       // A HEAD route is a GET's twin (Fastify's own, or a static plugin's) with its handler and hooks.
       if (method === 'HEAD') continue;
-      table.push({ method, url: route.url, websocket: Boolean((route as { websocket?: boolean }).websocket) });
+      const { body, querystring, params } = (route.schema ?? {}) as RegisteredRoute['schema'];
+      table.push({
+        method,
+        url: route.url,
+        websocket: Boolean((route as { websocket?: boolean }).websocket),
+        schema: { body, querystring, params },
+      });
     }
     const preHandlers = toArray(route.preHandler);
     const auth = preHandlers.filter(isAgentAuthHook);
@@ -69,6 +83,9 @@ export function installRequestHardening(app: App): void {
     route.preHandler = rest.length > 0 ? (rest as RouteOptions['preHandler']) : undefined;
   });
   app.addHook('preValidation', async (request) => {
+    if (exceedsInputDepth(request.body) || exceedsInputDepth(request.query)) {
+      throw new AppError('validation_failed', `input nests deeper than ${MAX_INPUT_DEPTH} levels`);
+    }
     const invalidAt =
       findInvalidText(request.params, 'params') ??
       findInvalidText(request.query, 'querystring') ??

@@ -21,4 +21,22 @@ export function findInvalidText(value: unknown, path = ''): string | null {
   return null;
 }
 
+/**
+ * How deep JSON input may nest. No request kefu takes goes beyond a handful of levels; a body nested thousands deep
+ * would otherwise exhaust the stack of every recursive walk over it (this file's, zod's, the secret screen's) and
+ * answer 500. Walked without recursion.
+ */
+export const MAX_INPUT_DEPTH = 64;
+
+export function exceedsInputDepth(value: unknown, max = MAX_INPUT_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (!item || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(item)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export const INVALID_TEXT_MESSAGE = 'text must not contain NUL characters or unpaired UTF-16 surrogates';
