@@ -12,7 +12,8 @@ export const messageBodySchema = z.string().trim().min(1).max(MESSAGE_MAX_LENGTH
 
 export const conversationParamsSchema = z.object({ conversationId: id });
 export const messagesQuerySchema = z.object({
-  afterSeq: z.coerce.number().int().min(0).default(0),
+  // Seqs are PostgreSQL integers: a larger number is bad input, not a query that fails.
+  afterSeq: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 

@@ -84,8 +84,9 @@ export const kbArticleListQuerySchema = z.object({
 });
 
 export const kbDiffQuerySchema = z.object({
-  from: z.coerce.number().int().min(1),
-  to: z.coerce.number().int().min(1),
+  // Revision numbers are PostgreSQL integers.
+  from: z.coerce.number().int().min(1).max(2_147_483_647),
+  to: z.coerce.number().int().min(1).max(2_147_483_647),
 });
 
 export const kbCategoryBodySchema = z.object({

@@ -14,7 +14,11 @@ import type { Notification } from './tools.ts';
  */
 
 export const clientEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe'), conversationId: z.uuid(), afterSeq: z.number().int().min(0) }),
+  z.object({
+    type: z.literal('subscribe'),
+    conversationId: z.uuid(),
+    afterSeq: z.number().int().min(0).max(2_147_483_647),
+  }),
   z.object({ type: z.literal('unsubscribe'), conversationId: z.uuid() }),
   z.object({ type: z.literal('typing'), conversationId: z.uuid(), typing: z.boolean() }),
   z.object({

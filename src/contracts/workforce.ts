@@ -3,17 +3,24 @@ import { LOCALES } from './domain.ts';
 
 /** Workforce planning (supervisors and admins): Erlang C staffing, the contact forecast, staffing and shift plans. */
 
-export const erlangCBodySchema = z.object({
-  arrivals: z.number().min(0).max(1_000_000),
-  intervalSeconds: z.number().positive().max(86_400),
-  ahtSeconds: z.number().positive().max(86_400),
-  targetSeconds: z.number().min(0).max(86_400),
-  serviceLevel: z.number().gt(0).lt(1),
-  /** Mean patience before a customer gives up: Erlang A instead of Erlang C. */
-  patienceSeconds: z.number().positive().max(86_400).optional(),
-  /** Chats one agent holds at once: agents = ceil(slots / concurrency). */
-  concurrency: z.number().int().min(1).max(100).optional(),
-});
+export const erlangCBodySchema = z
+  .object({
+    arrivals: z.number().min(0).max(1_000_000),
+    intervalSeconds: z.number().positive().max(86_400),
+    ahtSeconds: z.number().positive().max(86_400),
+    targetSeconds: z.number().min(0).max(86_400),
+    serviceLevel: z.number().gt(0).lt(1),
+    /** Mean patience before a customer gives up: Erlang A instead of Erlang C. */
+    patienceSeconds: z.number().positive().max(86_400).optional(),
+    /** Chats one agent holds at once: agents = ceil(slots / concurrency). */
+    concurrency: z.number().int().min(1).max(100).optional(),
+  })
+  // The staffing search steps one agent at a time from the offered load, so an unbounded load (a huge arrival count
+  // over a split-second interval) would keep the server computing forever. 10,000 Erlangs is far beyond any queue.
+  .refine((body) => (body.arrivals * body.ahtSeconds) / body.intervalSeconds <= 10_000, {
+    message: 'arrivals × ahtSeconds / intervalSeconds (the offered load) must be at most 10,000 Erlangs',
+    path: ['arrivals'],
+  });
 export type ErlangCBody = z.infer<typeof erlangCBodySchema>;
 
 export const forecastQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(28).default(14) });
