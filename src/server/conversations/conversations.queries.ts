@@ -413,6 +413,9 @@ export async function insertMessagesWithNextSeq(
               WITH ORDINALITY AS t(conversation_id, author_kind, author_id, author_name, body, private, client_id,
                                    meta, preview, only_contact_id, attachments, ord)
      ), prev AS (
+       -- Conversations by primary key only, here and in claim. PGlite never analyses (no autovacuum), so the planner
+       -- guesses "a few rows" for org_id and walked the organisation's whole (org_id, …) index, dead row versions
+       -- included, once per batch: the batch cost grew with the organisation's traffic. The org check is this one.
        SELECT c.id, c.status, c.first_reply_at, c.contact_id FROM conversations c
         WHERE c.org_id = $1 AND c.status <> 'closed' AND c.id = ANY ($2::uuid[])
         ORDER BY c.id
@@ -442,7 +445,7 @@ export async function insertMessagesWithNextSeq(
               first_reply_at = CASE WHEN pc.has_agent_reply AND c.first_reply_at IS NULL THEN now()
                                     ELSE c.first_reply_at END
          FROM per_conversation pc, prev
-        WHERE c.id = pc.conversation_id AND prev.id = c.id AND c.org_id = $1
+        WHERE c.id = pc.conversation_id AND prev.id = c.id -- prev holds only the organisation's rows
     RETURNING c.id, c.org_id, c.last_seq - pc.k AS base_seq, c.status, prev.status AS prev_status, c.first_reply_at,
               prev.first_reply_at AS prev_first_reply_at, c.contact_id, c.inbox_id
      ), inserted AS (
