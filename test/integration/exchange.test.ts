@@ -80,7 +80,7 @@ for (const database of await testDatabases()) {
           status: p.account.status,
           antiPhishingCode: p.account.antiPhishingCode,
         },
-        { uid: '•••3402', email: 'ch***@example.cn', kyc: 3, vip: 5, status: 'active', antiPhishingCode: '***' },
+        { uid: '•••3402', email: 'c•••g@example.cn', kyc: 3, vip: 5, status: 'active', antiPhishingCode: '***' },
       );
       assert.deepEqual(
         p.logins.map((l: { ip: string; country: string }) => [l.ip, l.country]),
@@ -94,15 +94,15 @@ for (const database of await testDatabases()) {
       assert.deepEqual(
         p.withdrawals.map((w: { state: string; address: string }) => [w.state, w.address]),
         [
-          ['under_review', 'bc1qlx…wwu5'],
-          ['broadcast', 'TBbhsA…JHTi'],
-          ['completed', '0x267C…1063'],
+          ['under_review', 'bc1qlx•••wwu5'],
+          ['broadcast', 'TBbhsA•••JHTi'],
+          ['completed', '0x267C•••1063'],
         ],
       );
       assert.equal(p.withdrawals[0].reasonCode, 'risk_review_large_amount');
       assert.equal(p.withdrawals[1].txHash, '5f6198d6bafe64f61c0adb6779e97203cc74afb397d0d2d9e0ea7b696e2b46c1');
       const xrp = p.depositAddresses.find((a: { coin: string }) => a.coin === 'XRP');
-      assert.deepEqual([xrp.address, xrp.memo], ['rMVuCh…P2g2', '***1877']);
+      assert.deepEqual([xrp.address, xrp.memo], ['rMVuCh•••P2g2', '***1877']);
       assert.deepEqual(p.allowedActions, ['freeze']);
       assert.ok(!JSON.stringify(p).includes('chen.ling@'), 'the full e-mail appears nowhere');
     });
@@ -302,7 +302,7 @@ for (const database of await testDatabases()) {
         const conversationId = await conversationOf(httpOrg, '30194422');
         const { body: p } = await httpAgent.call('GET', `/api/agent/conversations/${conversationId}/exchange`);
         assert.equal(p.available, true);
-        assert.equal(p.account.email, 'ma***@example.com');
+        assert.equal(p.account.email, 'm•••z@example.com');
         assert.equal(p.withdrawals[0].state, 'under_review');
         assert.ok(exchange.hits.length >= 5 && exchange.hits.every((h) => h.verified));
         assert.ok(!JSON.stringify(p).includes(secret));

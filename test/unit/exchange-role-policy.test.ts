@@ -12,17 +12,22 @@ import {
 
 describe('masking a customer exchange profile by staff role', () => {
   const cases: [string, (value: string) => string, string, string][] = [
-    ['an e-mail keeps two letters and the domain', maskEmail, 'maria.lopez@example.com', 'ma***@example.com'],
-    ['a one-letter e-mail keeps that letter', maskEmail, 'm@example.com', 'm***@example.com'],
-    ['something that is not an e-mail is hidden', maskEmail, 'not-an-email', '***'],
+    [
+      'an e-mail keeps the first and last letter of the mailbox and the domain',
+      maskEmail,
+      'maria.lopez@example.com',
+      'm•••z@example.com',
+    ],
+    ['a one-letter e-mail keeps that letter', maskEmail, 'm@example.com', 'm•••@example.com'],
+    ['something that is not an e-mail is hidden', maskEmail, 'not-an-email', '•••'],
     ['an IPv4 address is cut to its /24', maskIp, '203.0.113.24', '203.0.113.x'],
     ['an IPv4-mapped IPv6 address is cut like IPv4', maskIp, '::ffff:198.51.100.7', '198.51.100.x'],
     ['a compressed IPv6 address is cut to its /48', maskIp, '2001:db8:4a2f:17::21', '2001:db8:4a2f::x'],
     ['an IPv6 address compressed early is expanded first', maskIp, '2001:db8::1', '2001:db8:0::x'],
     ['a full IPv6 address drops leading zeros', maskIp, '2001:0db8:0a0b:12f0:0000:0000:0000:0001', '2001:db8:a0b::x'],
     ['an unreadable IP is hidden', maskIp, 'unknown', 'x'],
-    ['a long address keeps its ends', shortenAddress, 'TRtrjmzwvAv7XWFjPstbN94wGESqd5yG61', 'TRtrjm…yG61'],
-    ['a short address keeps its last four', shortenAddress, 'abc123xyz', '…3xyz'],
+    ['a long address keeps its ends', shortenAddress, 'TRtrjmzwvAv7XWFjPstbN94wGESqd5yG61', 'TRtrjm•••yG61'],
+    ['a short address keeps its last four', shortenAddress, 'abc123xyz', '•••3xyz'],
     ['a memo keeps its last four digits', maskMemo, '104837261', '***7261'],
     ['a short memo is hidden', maskMemo, '1234', '***'],
   ];
@@ -67,9 +72,9 @@ describe('masking a customer exchange profile by staff role', () => {
   const byRole = [
     {
       role: 'agent' as const,
-      email: 'ch***@example.cn',
+      email: 'c•••g@example.cn',
       antiPhishingCode: '***',
-      address: 'TBbhsA…JHTi',
+      address: 'TBbhsA•••JHTi',
       memo: '***1877',
       ip: '198.51.100.x',
     },

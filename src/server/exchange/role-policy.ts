@@ -8,6 +8,7 @@ import type {
   ExchangeWithdrawal,
   LoginRecord,
 } from './exchange.types.ts';
+import { maskAddress, maskEmail as maskContactEmail } from '../privacy/pii-mask.ts';
 
 /**
  * What each staff role may see of a customer's exchange data and do to the account. Agents handle most chats and see
@@ -18,12 +19,11 @@ type Mask = (value: string) => string;
 
 const keep: Mask = (value) => value;
 
-/** `maria.lopez@example.com` → `ma***@example.com`: enough to confirm with the customer, not enough to contact them. */
-export const maskEmail: Mask = (email) => {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '***';
-  return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
-};
+/**
+ * `maria.lopez@example.com` → `m•••z@example.com`: enough to confirm with the customer, not enough to contact them.
+ * The same mask as the contact's everywhere else (privacy/pii-mask.ts), so one customer reads the same in every panel.
+ */
+export const maskEmail: Mask = maskContactEmail;
 
 /** IPv4 to its /24 (`203.0.113.x`), IPv6 to its /48 (`2001:db8:4a2f::x`): the network, not the household. */
 export const maskIp: Mask = (ip) => {
@@ -40,9 +40,8 @@ export const maskIp: Mask = (ip) => {
     .join(':')}::x`;
 };
 
-/** `TRtrjm…yG61`: enough to compare with what the customer pasted, not to copy a usable address. */
-export const shortenAddress: Mask = (address) =>
-  address.length <= 12 ? `…${address.slice(-4)}` : `${address.slice(0, 6)}…${address.slice(-4)}`;
+/** `TRtrjm•••yG61` (first 6, last 4): enough to compare with what the customer pasted, not to copy a usable address. */
+export const shortenAddress: Mask = maskAddress;
 
 /** A memo or destination tag identifies the account on a shared wallet: the last digits only. */
 export const maskMemo: Mask = (memo) => (memo.length <= 4 ? '***' : `***${memo.slice(-4)}`);
