@@ -276,6 +276,26 @@ for (const database of await testDatabases()) {
       }
     });
 
+    test('a macro applied by the plain agent uses the fallback for UID and email, a supervisor’s the values', async () => {
+      const made = await admin.call('POST', '/api/agent/macros', {
+        name: 'Account check',
+        shortcut: 'account-check',
+        bodies: { en: 'Checking account {{contact.uid | on file}} ({{contact.email | your email}}).' },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const apply = (as: AgentClient) =>
+        as.call('POST', `/api/agent/conversations/${webId}/macros/${made.body.macro.id}/apply`, {
+          clientId: crypto.randomUUID(),
+          language: 'en',
+        });
+      const masked = await apply(agent);
+      assert.equal(masked.status, 200, JSON.stringify(masked.body));
+      assert.equal(masked.body.message.body, 'Checking account on file (your email).');
+      assertNoFullValue(JSON.stringify(masked.body), 'the plain agent’s applied macro');
+      const full = await apply(supervisor);
+      assert.equal(full.body.message.body, `Checking account ${UID} (${EMAIL}).`);
+    });
+
     test('support cases: the UID (also in the title) masked for the plain agent, whole for a supervisor', async () => {
       const [row] = await db.query<{ id: string }>(
         `INSERT INTO support_cases (org_id, kind, status, conversation_id, exchange_uid, title)

@@ -19,7 +19,7 @@ import {
   publishConversationUpdated,
 } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
-import { conversationFor } from '../privacy/pii-policy.ts';
+import { conversationFor, seesPii } from '../privacy/pii-policy.ts';
 import {
   deleteMacroRow,
   insertMacro,
@@ -117,12 +117,15 @@ export async function deleteMacro(ctx: Ctx, macroId: string): Promise<void> {
   });
 }
 
-/** The values a macro may use for this conversation and agent. */
-export function macroValuesFor(row: ConversationRow, agentName: string): MacroValues {
+/**
+ * The values a macro may use for this conversation and agent. For an agent who sees personal data masked the UID and
+ * email take the template's fallback, as in the console's picker: the reply would show them the value in full.
+ */
+export function macroValuesFor(row: ConversationRow, agentName: string, seesPersonalData = true): MacroValues {
   return {
     'contact.name': row.contact_name,
-    'contact.uid': row.contact_exchange_uid,
-    'contact.email': row.contact_email,
+    'contact.uid': seesPersonalData ? row.contact_exchange_uid : null,
+    'contact.email': seesPersonalData ? row.contact_email : null,
     'contact.vip': row.contact_vip_level,
     'conversation.number': row.number,
     'agent.name': agentName,
@@ -150,7 +153,7 @@ export async function applyMacro(
   if (!row) throw new AppError('conversation_not_found');
   const language = chooseMacroLanguage(macro.bodies, row.contact_locale as Locale | null, input.language);
   const rendered = language
-    ? renderTemplate(macro.bodies[language] ?? '', macroValuesFor(row, actor.name))
+    ? renderTemplate(macro.bodies[language] ?? '', macroValuesFor(row, actor.name, seesPii(actor)))
     : { text: '', unknownVariables: [] };
   const body = rendered.text.trim();
   const message = body
