@@ -6,10 +6,11 @@ import { IDENTITY_MASKS, maskEmail, maskPhone, maskTelegram, maskUid } from './p
  * Who sees a customer's personal data in full (issue 15): supervisors and admins (escalations, security cases, merges)
  * and agents an admin granted `pii_read`; plain agents see it masked (`pii-mask.ts`). The customer sees their own;
  * the bot and system code work with the real values. Applied by the services to what they return to staff — the
- * conversation's contact, transcripts, merges, callbacks, email metadata — and by the realtime gateway per socket, so
- * no output path depends on the console hiding anything. The exchange's own backend (public API, webhooks) gets full
- * values: it is the exchange, reading its own customers. Message bodies are the customer's own words and stay as
- * written; the exchange facts panel is masked by role in `exchange/role-policy.ts`.
+ * conversation's contact, message metadata, transcripts, merges, callbacks, cases, macros, the exchange sidebar's UID —
+ * and by the realtime gateway per socket, so no output path depends on the console hiding anything. The exchange's
+ * own backend (public API, webhooks) gets full values: it is the exchange, reading its own customers. Message bodies
+ * are the customer's own words and stay as written; the exchange facts panel uses these masks by role
+ * (`exchange/role-policy.ts`).
  */
 export function seesPii(actor: Actor): boolean {
   if (actor.kind !== 'agent') return true;
