@@ -83,7 +83,10 @@ function isPlainText(data: Buffer): boolean {
 
 /** What the bytes are, when they are something kefu accepts; otherwise `file_type_not_allowed`. */
 export async function allowedContentType(data: Buffer, name: string, declaredType?: string): Promise<string> {
-  const sniffed = await fileTypeFromBuffer(data);
+  // A malformed container can make a parser throw: bytes nobody can read are not a file kefu keeps.
+  const sniffed = await fileTypeFromBuffer(data).catch(() => {
+    throw new AppError('file_type_not_allowed');
+  });
   if (sniffed) {
     if (ALLOWED_SNIFFED_TYPES.has(sniffed.mime)) return sniffed.mime;
     throw new AppError('file_type_not_allowed');
