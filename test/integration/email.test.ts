@@ -267,6 +267,26 @@ for (const database of await testDatabases()) {
       assert.ok(Buffer.from(await download.arrayBuffer()).equals(pdf));
       const anonymous = await fetch(`${server.url}${file?.url}`);
       assert.equal(anonymous.status, 401);
+
+      // The agent's answer with a file: the mail carries the stored bytes as an attachment.
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGP4z8AARwzEcQCukw/x0F8jngAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      const upload = await agent.call('POST', `/api/agent/conversations/${conversation.id}/files`, {
+        name: 'where-to-find-the-txid.png',
+        data: png.toString('base64'),
+        caption: 'See the marked field.',
+        clientId: 'agent-file-1',
+      });
+      assert.equal(upload.status, 201, JSON.stringify(upload.body));
+      const mailed = await until('the mail with the file', () =>
+        mailsTo(customer).find((m) => (m.mail.text ?? '').includes('See the marked field.')),
+      );
+      const [sentFile] = mailed.mail.attachments;
+      assert.equal(sentFile?.filename, 'where-to-find-the-txid.png');
+      assert.equal(sentFile?.contentType, 'image/png');
+      assert.ok(sentFile?.content.equals(png), 'the same bytes');
     });
 
     test('machine mail, bounces and oversized mail are recorded and never answered', async () => {

@@ -3,6 +3,7 @@ import type { ChannelSender, OutboundMessage } from '../channels/channels.listen
 import { replyTokenFor } from '../channels/channels.service.ts';
 import type { Ctx } from '../context.ts';
 import { ExchangeUnavailableError } from '../exchange/exchange.types.ts';
+import { fileIdOfUrl, readConversationFile } from '../files/files.service.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { findOrgById } from '../orgs/orgs.service.ts';
 import type { FactSources } from '../self-service/self-service.ts';
@@ -142,6 +143,14 @@ export function createEmailSender(deps: EmailSenderDeps): ChannelSender {
       });
       const baseSubject = thread.subject ? thread.subject.replace(/^((re|回复|答复)\s*[:：]\s*)+/i, '') : orgName;
       const messageId = `<kefu.${message.id}@${domain}>`;
+      // The agent's files go with the mail: the customer cannot open a console link.
+      const attachments = [];
+      for (const attachment of message.attachments) {
+        const fileId = fileIdOfUrl(attachment.url);
+        if (!fileId) continue;
+        const file = await readConversationFile({ db: deps.db, org: { id: orgId } }, conversation.id, fileId);
+        attachments.push({ filename: file.name, content: file.data, contentType: file.contentType });
+      }
       const automatic = message.authorKind !== 'agent';
       await deps.mailer.deliver(deps.db, orgId, {
         from: `"${orgName.replace(/["\r\n]/g, '')}" <${address}>`,
@@ -155,6 +164,7 @@ export function createEmailSender(deps: EmailSenderDeps): ChannelSender {
         references: thread.references,
         // The bot's and the system's mail is automatic: auto-responders must not answer it (no loops).
         headers: automatic ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
       return { externalId: messageId.toLowerCase() };
     },

@@ -31,6 +31,8 @@ export type RichMail = OutboundMail & {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
+  /** Files an agent sent with the message (src/server/files/): the stored bytes, their sniffed type. */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 };
 
 /** No SMTP server is configured: the mail stays in the outbox, and retrying will not change that. */
@@ -103,6 +105,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; log: Log
           inReplyTo: mail.inReplyTo,
           references: mail.references,
           headers: mail.headers,
+          attachments: mail.attachments,
         });
         await markOutboundEmailSent(db, orgId, id);
       } catch (error) {
