@@ -1,3 +1,4 @@
+import type { Socket as NetSocket } from 'node:net';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { type ClientEvent, clientEventSchema, type ServerEvent } from '../../contracts/realtime.ts';
@@ -96,12 +97,32 @@ export function createGateway(deps: {
   /** A customer sees their own data; an agent as their permissions say. */
   const seesFull = (conn: Connection) => conn.identity.role === 'customer' || conn.identity.seesPii;
 
+  /**
+   * Sockets written to in this turn of the event loop, corked until its callbacks and promise continuations are done:
+   * a group commit resolves all its senders in one turn, so a console gets a frame per message of the batch, and
+   * those leave in one write instead of one system call each.
+   */
+  const corked = new Set<NetSocket>();
+  const uncorkAll = () => {
+    for (const raw of corked) raw.uncork();
+    corked.clear();
+  };
+  function cork(socket: WebSocket): void {
+    // ws keeps its TCP socket as `_socket` (there is no public handle); without it, frames just go out one by one.
+    const raw = (socket as unknown as { _socket?: NetSocket })._socket;
+    if (!raw || corked.has(raw)) return;
+    raw.cork();
+    corked.add(raw);
+    if (corked.size === 1) process.nextTick(uncorkAll);
+  }
+
   function send(conn: Connection, event: ServerEvent | string): void {
     if (conn.socket.readyState !== conn.socket.OPEN) return;
     if (conn.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       conn.socket.close(1013, 'too slow');
       return;
     }
+    cork(conn.socket);
     conn.socket.send(typeof event === 'string' ? event : JSON.stringify(event));
   }
 
