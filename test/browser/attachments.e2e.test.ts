@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.ts';
@@ -103,6 +106,13 @@ describe('attachments in real Chromium: the console sends an image, the widget s
     assert.ok(visitorToken && !src.includes(encodeURIComponent(visitorToken)) && !src.includes(visitorToken));
     await agentPage.context().close();
     await customerPage.context().close();
+  });
+
+  test('widget.js, attachments and all, stays under 40 KB gzipped (ARCHITECTURE.md)', () => {
+    // The browser suites run against the build (`npm run build`), so the file is there.
+    const bundle = fs.readFileSync(path.join(import.meta.dirname, '../../dist/widget/widget.js'));
+    const gzipped = zlib.gzipSync(bundle).length;
+    assert.ok(gzipped < 40 * 1024, `widget.js is ${gzipped} bytes gzipped`);
   });
 
   test('the widget’s paper clip warns, in the customer’s language, never to upload a seed phrase', async () => {
