@@ -43,7 +43,7 @@ import { registerReportRoutes } from './reports/reports.routes.ts';
 import { startSurgeAlertMail } from './surge/surge-mail.listener.ts';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events/bus.ts';
-import { installErrorHandling, sendFrameworkError } from './http/errors.ts';
+import { installErrorHandling, sendClientError, sendFrameworkError } from './http/errors.ts';
 import { installRequestHardening, metricsAccess } from './http/hardening.ts';
 import type { App, AppDeps } from './http/types.ts';
 import { startJobQueue } from './jobs/job-queue.ts';
@@ -138,6 +138,7 @@ export async function createApp(deps: CreateAppDeps): Promise<BuiltApp> {
     bodyLimit: 256 * 1024,
     // A path parameter over 100 characters or a URL that does not decode: our error shape, not Fastify's.
     frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
     // request.ip is what the widget's per-address rate limits count: behind a proxy it must be the client's.
     trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
