@@ -261,270 +261,283 @@ function queryString(value: unknown): string {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const [embedded] = await testDatabases();
+// One database is enough to find what input breaks (PGlite is PostgreSQL's own engine); FUZZ_ALL_DATABASES=1 (set by
+// npm run fuzz) runs the same properties against PostgreSQL too.
+const databases = await testDatabases();
+const fuzzed = process.env.FUZZ_ALL_DATABASES ? databases : databases.slice(0, 1);
 
-describe('fuzz: every route, every WebSocket, hostile input', () => {
-  let db: Awaited<ReturnType<typeof embedded.open>>;
-  let server: TestServerWithBot;
-  let org: TestOrg;
-  let admin: AgentClient;
-  let customer: VisitorClient;
-  let apiKey: string;
-  let conversationId: string;
-  const fixtures: Record<string, string> = {};
+for (const database of fuzzed)
+  describe(`fuzz (${database.name}): every route, every WebSocket, hostile input`, () => {
+    let db: Awaited<ReturnType<typeof database.open>>;
+    let server: TestServerWithBot;
+    let org: TestOrg;
+    let admin: AgentClient;
+    let customer: VisitorClient;
+    let apiKey: string;
+    let conversationId: string;
+    const fixtures: Record<string, string> = {};
 
-  before(async () => {
-    db = await embedded.open();
-    server = await startTestServer(db);
-    org = await createTestOrg(db, undefined, { kb: true });
-    admin = await loginAgent(server, org.agents.admin);
-    customer = await startVisitor(server, org, { uid: 'fuzz-1', name: 'Fuzz' });
-    const created = await customer.call('POST', '/api/widget/conversations', {
-      body: 'my deposit has not arrived',
-      clientId: crypto.randomUUID(),
+    before(async () => {
+      db = await database.open();
+      server = await startTestServer(db);
+      org = await createTestOrg(db, undefined, { kb: true });
+      admin = await loginAgent(server, org.agents.admin);
+      customer = await startVisitor(server, org, { uid: 'fuzz-1', name: 'Fuzz' });
+      const created = await customer.call('POST', '/api/widget/conversations', {
+        body: 'my deposit has not arrived',
+        clientId: crypto.randomUUID(),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      conversationId = created.body.conversation.id;
+      const conversation = await admin.call('GET', `/api/agent/conversations/${conversationId}`);
+      const key = await admin.call('POST', '/api/agent/api-keys', {
+        name: 'fuzz',
+        scopes: ['contacts:write', 'conversations:read', 'conversations:write', 'webhooks:manage'],
+      });
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      apiKey = key.body.key;
+      const articles = await admin.call('GET', '/api/agent/kb/articles');
+      Object.assign(fixtures, {
+        conversationId,
+        contactId: conversation.body.conversation.contact.id,
+        agentId: org.agents.agent.id,
+        articleId: articles.body.articles[0].id,
+        slug: articles.body.articles[0].slug,
+        locale: 'en',
+        inboxId: org.inboxId,
+        exchangeUid: 'fuzz-1',
+      });
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    conversationId = created.body.conversation.id;
-    const conversation = await admin.call('GET', `/api/agent/conversations/${conversationId}`);
-    const key = await admin.call('POST', '/api/agent/api-keys', {
-      name: 'fuzz',
-      scopes: ['contacts:write', 'conversations:read', 'conversations:write', 'webhooks:manage'],
+    after(async () => {
+      await server?.close();
+      await db?.drop();
     });
-    assert.equal(key.status, 201, JSON.stringify(key.body));
-    apiKey = key.body.key;
-    const articles = await admin.call('GET', '/api/agent/kb/articles');
-    Object.assign(fixtures, {
-      conversationId,
-      contactId: conversation.body.conversation.contact.id,
-      agentId: org.agents.agent.id,
-      articleId: articles.body.articles[0].id,
-      slug: articles.body.articles[0].slug,
-      locale: 'en',
-      inboxId: org.inboxId,
-      exchangeUid: 'fuzz-1',
-    });
-  });
-  after(async () => {
-    await server?.close();
-    await db?.drop();
-  });
 
-  function headersFor(url: string, session: AgentClient): Record<string, string> {
-    if (url.startsWith('/api/agent/')) return { cookie: session.cookie, 'x-csrf-token': session.csrfToken };
-    if (url.startsWith('/api/widget/')) return { authorization: `Bearer ${customer.token}` };
-    if (url.startsWith('/api/v1/')) return { authorization: `Bearer ${apiKey}` };
-    return {};
-  }
-
-  /** What is wrong with one answer, or null. */
-  function judge(key: string, status: number, type: string, text: string): string | null {
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
+    function headersFor(url: string, session: AgentClient): Record<string, string> {
+      if (url.startsWith('/api/agent/')) return { cookie: session.cookie, 'x-csrf-token': session.csrfToken };
+      if (url.startsWith('/api/widget/')) return { authorization: `Bearer ${customer.token}` };
+      if (url.startsWith('/api/v1/')) return { authorization: `Bearer ${apiKey}` };
+      return {};
     }
-    const code = body?.error?.code;
-    // In a checkout without `npm run build` the console and widget.js say so (503) after every check.
-    if (status === 503 && (NOT_BUILT.has(key) || text.includes('npm run build'))) return null;
-    if (status >= 500 && !(status === 503 && DEPENDENCY_503.has(code))) return `${status} ${text.slice(0, 300)}`;
-    // A page (the help centre, /demo) answers a person: its 404 is a page too.
-    if (status >= 400 && type.startsWith('text/html') && !key.includes(' /api/')) return null;
-    if (status >= 400 && !(typeof code === 'string' && typeof body?.error?.message === 'string')) {
-      return `${status} without { error: { code, message } }: ${text.slice(0, 200)}`;
-    }
-    return null;
-  }
 
-  test('every route answers hostile input below 500 with an error code, and the server stays up', async () => {
-    const routes = registeredRoutes(server.app).filter(
-      (route) =>
-        !route.websocket &&
-        // The built console's hashed files (once `npm run build` ran): static files with nothing to parse.
-        !(route.method === 'GET' && (route.url === '/index.html' || route.url.startsWith('/assets/'))),
-    );
-    // Sign-in last: its failures count against the address and would lock out the sessions logout needs.
-    routes.sort((a, b) => Number(a.url === '/api/agent/auth/login') - Number(b.url === '/api/agent/auth/login'));
-    const failures: string[] = [];
-    const seen = new Set<string>();
-    let calls = 0;
-
-    for (const [index, route] of routes.entries()) {
-      const key = `${route.method} ${route.url}`;
-      if (process.env.FUZZ_VERBOSE) console.log(`fuzzing ${key}`);
-      const destructive = route.method === 'DELETE' || /\/(undo|merge|revoke)$/.test(route.url);
-      const names = [...route.url.matchAll(/:(\w+)|\*/g)].map((m) => m[1] ?? '*');
-      const params = fc.record(
-        Object.fromEntries(
-          names.map((name) => [
-            name,
-            name === '*'
-              ? fc.oneof(fc.constantFrom('x', '../../etc/passwd', '%2e%2e/', 'a/b/c'), fc.string({ maxLength: 60 }))
-              : paramValue(name, fixtures, destructive),
-          ]),
-        ),
-      );
-      const bodySchema = toJsonSchema(route.schema.body);
-      const querySchema = toJsonSchema(route.schema.querystring);
-      const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
-      const bodies: fc.Arbitrary<{ raw: string } | { json: unknown } | undefined> = !hasBody
-        ? fc.constant(undefined)
-        : fc.oneof(
-            ...(bodySchema && !REACHES_NETWORK.has(key) && !KNOWN_SLOW.has(key)
-              ? [{ weight: 4, arbitrary: shaped(bodySchema, bodySchema).map((json) => ({ json })) }]
-              : []),
-            { weight: 2, arbitrary: fc.oneof(junk, fc.jsonValue()).map((json) => ({ json })) },
-            { weight: 1, arbitrary: rawBodies.map((raw) => ({ raw })) },
-          );
-      const queries = fc.oneof(
-        fc.constant(''),
-        querySchema ? shaped(querySchema, querySchema).map(queryString) : fc.constant(''),
-        fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })).map(queryString),
-      );
-
-      await fc.assert(
-        fc.asyncProperty(params, queries, bodies, async (values, query, body) => {
-          const path = route.url.replace(/:(\w+)|\*/g, (_whole, name: string | undefined) =>
-            name ? encodeURIComponent(values[name]) : values['*'],
-          );
-          // Logging out ends the session it is sent with: a session of its own each time.
-          const session = key === 'POST /api/agent/auth/logout' ? await loginAgent(server, org.agents.admin) : admin;
-          const headers = headersFor(route.url, session);
-          let payload: string | undefined;
-          if (body && 'raw' in body) payload = body.raw;
-          else if (body) payload = JSON.stringify(body.json) ?? 'null';
-          if (payload !== undefined) headers['content-type'] = 'application/json';
-          const response = await fetch(`${server.url}${path}${query ? `?${query}` : ''}`, {
-            method: route.method,
-            headers,
-            body: payload,
-            redirect: 'manual',
-          });
-          calls++;
-          const type = response.headers.get('content-type') ?? '';
-          const problem = judge(key, response.status, type, await response.text());
-          // One example per route and answer: the first is enough to reproduce (same seed), the rest is noise.
-          const kind = `${key} → ${problem?.slice(0, 60)}`;
-          if (problem && !seen.has(kind)) {
-            seen.add(kind);
-            const shown = `${path.slice(0, 160)}${query ? `?${query.slice(0, 120)}` : ''} ${payload?.slice(0, 200)}`;
-            failures.push(`${key}: ${shown}\n    → ${problem}`);
-          }
-        }),
-        { seed: SEED + index, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
-      );
-    }
-    const health = await fetch(`${server.url}/api/health`);
-    assert.equal(health.status, 200, 'the server answers /api/health after the fuzz');
-    console.log(`fuzz: ${routes.length} routes, ${calls} calls, ${failures.length} failures`);
-    assert.deepEqual(failures, []);
-  });
-
-  /** One socket, with what it received; `next` waits for a frame or the close. */
-  function openSocket(kind: 'widget' | 'agent', session: AgentClient) {
-    const url =
-      kind === 'widget'
-        ? `${server.wsUrl}/api/widget/ws?token=${encodeURIComponent(customer.token)}`
-        : `${server.wsUrl}/api/agent/ws`;
-    const socket = new WebSocket(url, { headers: kind === 'agent' ? { cookie: session.cookie } : {} });
-    const frames: any[] = [];
-    let closed: number | null = null;
-    const waiters: (() => void)[] = [];
-    const wake = () => {
-      for (const w of waiters.splice(0)) w();
-    };
-    socket.on('message', (data) => {
-      frames.push(JSON.parse(String(data)));
-      wake();
-    });
-    socket.on('close', (code) => {
-      closed = code;
-      wake();
-    });
-    socket.on('error', () => {});
-    return {
-      socket,
-      frames,
-      get closed() {
-        return closed;
-      },
-      opened: new Promise<void>((resolve, reject) => {
-        socket.once('open', () => resolve());
-        socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-      }),
-      /** Resolves once a frame matching `match` arrived or the socket closed. */
-      async until(match: (frame: any) => boolean): Promise<any | null> {
-        for (;;) {
-          const found = frames.find(match);
-          if (found) return found;
-          if (closed !== null) return null;
-          await new Promise<void>((resolve) => waiters.push(resolve));
-        }
-      },
-    };
-  }
-
-  const frames = fc.oneof(
-    fc.jsonValue().map((value) => ({ text: JSON.stringify(value) })),
-    shaped(
-      toJsonSchema(
-        z.object({
-          type: z.enum(['subscribe', 'unsubscribe', 'typing', 'send', 'ping', 'viewing', 'nope']),
-          conversationId: z.string(),
-          afterSeq: z.number(),
-          typing: z.boolean(),
-          viewing: z.boolean(),
-          body: z.string(),
-          clientId: z.string(),
-        }),
-      ) as JsonSchema,
-      {},
-    ).map((value) => ({ text: JSON.stringify(value) })),
-    rawBodies.map((text) => ({ text })),
-    fc.uint8Array({ maxLength: 400 }).map((bytes) => ({ binary: Buffer.from(bytes) })),
-  );
-
-  for (const kind of ['widget', 'agent'] as const) {
-    test(`${kind} WebSocket: arbitrary frames get an error frame or a clean close, and the socket keeps working`, async () => {
-      const failures: string[] = [];
-      let conn = openSocket(kind, admin);
-      await conn.opened;
-      let sent = 0;
-      await fc.assert(
-        fc.asyncProperty(frames, async (frame) => {
-          if (conn.closed !== null) {
-            // A clean close (policy, too big, bad data) is a fair answer; anything abnormal is not.
-            if (![1000, 1003, 1007, 1008, 1009, 4400].includes(conn.closed)) failures.push(`closed ${conn.closed}`);
-            conn = openSocket(kind, admin);
-            await conn.opened;
-          }
-          const before = conn.frames.length;
-          conn.socket.send('text' in frame ? frame.text : frame.binary);
-          // A ping after every frame: the server still reads this socket and answers in order.
-          conn.socket.send(JSON.stringify({ type: 'ping' }));
-          sent++;
-          const pong = await conn.until((f) => f.type === 'pong' && conn.frames.indexOf(f) >= before);
-          const answered = pong ? conn.frames.splice(0, conn.frames.indexOf(pong) + 1) : conn.frames.splice(0);
-          if (!pong && conn.closed === null) failures.push('no pong');
-          for (const f of answered) {
-            if (f.type === 'error' && !(typeof f.code === 'string' && typeof f.message === 'string')) {
-              failures.push(`error frame without code: ${JSON.stringify(f)}`);
-            }
-          }
-        }),
-        { seed: SEED, numRuns: 60 * FUZZ_RUNS },
-      );
-      if (conn.closed !== null) {
-        conn = openSocket(kind, admin);
-        await conn.opened;
+    /** What is wrong with one answer, or null. */
+    function judge(key: string, status: number, type: string, text: string): string | null {
+      let body: any;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
       }
-      conn.socket.send(JSON.stringify({ type: 'subscribe', conversationId, afterSeq: 0 }));
-      const subscribed = await conn.until((f) => f.type === 'subscribed');
-      assert.ok(subscribed, 'a socket subscribes after the fuzz');
-      conn.socket.close();
-      assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
-      console.log(`fuzz ${kind} ws: ${sent} frames`);
+      const code = body?.error?.code;
+      // In a checkout without `npm run build` the console and widget.js say so (503) after every check.
+      if (status === 503 && (NOT_BUILT.has(key) || text.includes('npm run build'))) return null;
+      if (status >= 500 && !(status === 503 && DEPENDENCY_503.has(code))) return `${status} ${text.slice(0, 300)}`;
+      // A page (the help centre, /demo) answers a person: its 404 is a page too.
+      if (status >= 400 && type.startsWith('text/html') && !key.includes(' /api/')) return null;
+      if (status >= 400 && !(typeof code === 'string' && typeof body?.error?.message === 'string')) {
+        return `${status} without { error: { code, message } }: ${text.slice(0, 200)}`;
+      }
+      return null;
+    }
+
+    test('every route answers hostile input below 500 with an error code, and the server stays up', async () => {
+      const routes = registeredRoutes(server.app).filter(
+        (route) =>
+          !route.websocket &&
+          // The built console's hashed files (once `npm run build` ran): static files with nothing to parse.
+          !(route.method === 'GET' && (route.url === '/index.html' || route.url.startsWith('/assets/'))),
+      );
+      // Sign-in last: its failures count against the address and would lock out the sessions logout needs.
+      routes.sort((a, b) => Number(a.url === '/api/agent/auth/login') - Number(b.url === '/api/agent/auth/login'));
+      const failures: string[] = [];
+      const seen = new Set<string>();
+      /** How many answers of each status: a fuzz that only ever hears 400 validation_failed tests little. */
+      const statuses = new Map<number, number>();
+      let calls = 0;
+
+      for (const [index, route] of routes.entries()) {
+        const key = `${route.method} ${route.url}`;
+        if (process.env.FUZZ_VERBOSE) console.log(`fuzzing ${key}`);
+        const destructive = route.method === 'DELETE' || /\/(undo|merge|revoke)$/.test(route.url);
+        const names = [...route.url.matchAll(/:(\w+)|\*/g)].map((m) => m[1] ?? '*');
+        const params = fc.record(
+          Object.fromEntries(
+            names.map((name) => [
+              name,
+              name === '*'
+                ? fc.oneof(fc.constantFrom('x', '../../etc/passwd', '%2e%2e/', 'a/b/c'), fc.string({ maxLength: 60 }))
+                : paramValue(name, fixtures, destructive),
+            ]),
+          ),
+        );
+        const bodySchema = toJsonSchema(route.schema.body);
+        const querySchema = toJsonSchema(route.schema.querystring);
+        const hasBody = route.method !== 'GET' && route.method !== 'DELETE';
+        const bodies: fc.Arbitrary<{ raw: string } | { json: unknown } | undefined> = !hasBody
+          ? fc.constant(undefined)
+          : fc.oneof(
+              ...(bodySchema && !REACHES_NETWORK.has(key) && !KNOWN_SLOW.has(key)
+                ? [{ weight: 4, arbitrary: shaped(bodySchema, bodySchema).map((json) => ({ json })) }]
+                : []),
+              { weight: 2, arbitrary: fc.oneof(junk, fc.jsonValue()).map((json) => ({ json })) },
+              { weight: 1, arbitrary: rawBodies.map((raw) => ({ raw })) },
+            );
+        const queries = fc.oneof(
+          fc.constant(''),
+          querySchema ? shaped(querySchema, querySchema).map(queryString) : fc.constant(''),
+          fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 })).map(queryString),
+        );
+
+        await fc.assert(
+          fc.asyncProperty(params, queries, bodies, async (values, query, body) => {
+            const path = route.url.replace(/:(\w+)|\*/g, (_whole, name: string | undefined) =>
+              name ? encodeURIComponent(values[name]) : values['*'],
+            );
+            // Logging out ends the session it is sent with: a session of its own each time.
+            const session = key === 'POST /api/agent/auth/logout' ? await loginAgent(server, org.agents.admin) : admin;
+            const headers = headersFor(route.url, session);
+            let payload: string | undefined;
+            if (body && 'raw' in body) payload = body.raw;
+            else if (body) payload = JSON.stringify(body.json) ?? 'null';
+            if (payload !== undefined) headers['content-type'] = 'application/json';
+            const response = await fetch(`${server.url}${path}${query ? `?${query}` : ''}`, {
+              method: route.method,
+              headers,
+              body: payload,
+              redirect: 'manual',
+            });
+            calls++;
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            const type = response.headers.get('content-type') ?? '';
+            const problem = judge(key, response.status, type, await response.text());
+            // One example per route and answer: the first is enough to reproduce (same seed), the rest is noise.
+            const kind = `${key} → ${problem?.slice(0, 60)}`;
+            if (problem && !seen.has(kind)) {
+              seen.add(kind);
+              const shown = `${path.slice(0, 160)}${query ? `?${query.slice(0, 120)}` : ''} ${payload?.slice(0, 200)}`;
+              failures.push(`${key}: ${shown}\n    → ${problem}`);
+            }
+          }),
+          { seed: SEED + index, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+        );
+      }
+      const health = await fetch(`${server.url}/api/health`);
+      assert.equal(health.status, 200, 'the server answers /api/health after the fuzz');
+      const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`);
+      console.log(`fuzz: ${routes.length} routes, ${calls} calls (${byStatus.join(' ')}), ${failures.length} failures`);
+      // Some generated input must get through validation to the rules behind it.
+      assert.ok(
+        [...statuses].some(([status]) => status < 300),
+        'some calls succeed',
+      );
       assert.deepEqual(failures, []);
     });
-  }
-});
+
+    /** One socket, with what it received; `next` waits for a frame or the close. */
+    function openSocket(kind: 'widget' | 'agent', session: AgentClient) {
+      const url =
+        kind === 'widget'
+          ? `${server.wsUrl}/api/widget/ws?token=${encodeURIComponent(customer.token)}`
+          : `${server.wsUrl}/api/agent/ws`;
+      const socket = new WebSocket(url, { headers: kind === 'agent' ? { cookie: session.cookie } : {} });
+      const frames: any[] = [];
+      let closed: number | null = null;
+      const waiters: (() => void)[] = [];
+      const wake = () => {
+        for (const w of waiters.splice(0)) w();
+      };
+      socket.on('message', (data) => {
+        frames.push(JSON.parse(String(data)));
+        wake();
+      });
+      socket.on('close', (code) => {
+        closed = code;
+        wake();
+      });
+      socket.on('error', () => {});
+      return {
+        socket,
+        frames,
+        get closed() {
+          return closed;
+        },
+        opened: new Promise<void>((resolve, reject) => {
+          socket.once('open', () => resolve());
+          socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+        }),
+        /** Resolves once a frame matching `match` arrived or the socket closed. */
+        async until(match: (frame: any) => boolean): Promise<any | null> {
+          for (;;) {
+            const found = frames.find(match);
+            if (found) return found;
+            if (closed !== null) return null;
+            await new Promise<void>((resolve) => waiters.push(resolve));
+          }
+        },
+      };
+    }
+
+    const frames = fc.oneof(
+      fc.jsonValue().map((value) => ({ text: JSON.stringify(value) })),
+      shaped(
+        toJsonSchema(
+          z.object({
+            type: z.enum(['subscribe', 'unsubscribe', 'typing', 'send', 'ping', 'viewing', 'nope']),
+            conversationId: z.string(),
+            afterSeq: z.number(),
+            typing: z.boolean(),
+            viewing: z.boolean(),
+            body: z.string(),
+            clientId: z.string(),
+          }),
+        ) as JsonSchema,
+        {},
+      ).map((value) => ({ text: JSON.stringify(value) })),
+      rawBodies.map((text) => ({ text })),
+      fc.uint8Array({ maxLength: 400 }).map((bytes) => ({ binary: Buffer.from(bytes) })),
+    );
+
+    for (const kind of ['widget', 'agent'] as const) {
+      test(`${kind} WebSocket: arbitrary frames get an error frame or a clean close, and the socket keeps working`, async () => {
+        const failures: string[] = [];
+        let conn = openSocket(kind, admin);
+        await conn.opened;
+        let sent = 0;
+        await fc.assert(
+          fc.asyncProperty(frames, async (frame) => {
+            if (conn.closed !== null) {
+              // A clean close (policy, too big, bad data) is a fair answer; anything abnormal is not.
+              if (![1000, 1003, 1007, 1008, 1009, 4400].includes(conn.closed)) failures.push(`closed ${conn.closed}`);
+              conn = openSocket(kind, admin);
+              await conn.opened;
+            }
+            const before = conn.frames.length;
+            conn.socket.send('text' in frame ? frame.text : frame.binary);
+            // A ping after every frame: the server still reads this socket and answers in order.
+            conn.socket.send(JSON.stringify({ type: 'ping' }));
+            sent++;
+            const pong = await conn.until((f) => f.type === 'pong' && conn.frames.indexOf(f) >= before);
+            const answered = pong ? conn.frames.splice(0, conn.frames.indexOf(pong) + 1) : conn.frames.splice(0);
+            if (!pong && conn.closed === null) failures.push('no pong');
+            for (const f of answered) {
+              if (f.type === 'error' && !(typeof f.code === 'string' && typeof f.message === 'string')) {
+                failures.push(`error frame without code: ${JSON.stringify(f)}`);
+              }
+            }
+          }),
+          { seed: SEED, numRuns: 60 * FUZZ_RUNS },
+        );
+        if (conn.closed !== null) {
+          conn = openSocket(kind, admin);
+          await conn.opened;
+        }
+        conn.socket.send(JSON.stringify({ type: 'subscribe', conversationId, afterSeq: 0 }));
+        const subscribed = await conn.until((f) => f.type === 'subscribed');
+        assert.ok(subscribed, 'a socket subscribes after the fuzz');
+        conn.socket.close();
+        assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
+        console.log(`fuzz ${kind} ws: ${sent} frames`);
+        assert.deepEqual(failures, []);
+      });
+    }
+  });
