@@ -208,6 +208,29 @@ for (const database of await testDatabases()) {
       assert.ok(sent.body.message.meta.redactions?.length, 'the redaction is recorded');
     });
 
+    test('a seed phrase saved in a text file is removed before it is stored, and the customer is warned', async () => {
+      const seed =
+        'abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid';
+      const txid = 'a3f1c9e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8';
+      const sent = await upload(
+        visitor,
+        `/api/widget/conversations/${conversationId}/files`,
+        'backup.txt',
+        Buffer.from(`my wallet words:\n${seed}\ndeposit txid ${txid}\n`),
+      );
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      assert.ok(sent.body.message.meta.redactions?.length, 'the message says what was removed');
+      const stored = await db.query<{ data: Buffer }>(
+        "SELECT data FROM message_files WHERE org_id = $1 AND name = 'backup.txt'",
+        [org.id],
+      );
+      const text = Buffer.from(stored[0]?.data ?? []).toString('utf8');
+      assert.ok(!text.includes('abandon ability'), text);
+      assert.ok(text.includes(txid), 'a TxID is not a secret and stays');
+      const download = await agent.call('GET', sent.body.message.attachments[0].url);
+      assert.ok(!String(download.body).includes('abandon ability'));
+    });
+
     test('another conversation’s or another org’s file is not found', async () => {
       const sent = await upload(visitor, `/api/widget/conversations/${conversationId}/files`, 'x.png', PNG);
       const fileUrl: string = sent.body.message.attachments[0].url;

@@ -6,6 +6,7 @@ import { setMessageAttachments } from '../conversations/conversation-writes.ts';
 import { findMessage, getConversation, postMessage } from '../conversations/conversations.service.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
+import { redactSecrets, type SecretKind, screenFreeText } from '../secrets/secret-guard.ts';
 import { signToken, verifyToken } from '../visitors/tokens.ts';
 import {
   deleteUnlinkedMessageFile,
@@ -106,19 +107,41 @@ export async function storeMessageFile(
   orgId: string,
   f: { conversationId: string; messageId: string | null; name: string; data: Buffer; declaredType?: string },
 ): Promise<StoredFile> {
+  return (await storeScreenedFile(deps, orgId, f)).file;
+}
+
+/**
+ * storeMessageFile, also saying which secrets were removed: a name and a text file pass the same secret screen as a
+ * message (a seed phrase saved as words.txt is still a seed phrase), so nothing stores the secret; an image cannot be
+ * read, which is why the widget warns before a file is picked.
+ */
+async function storeScreenedFile(
+  deps: FileDeps,
+  orgId: string,
+  f: { conversationId: string; messageId: string | null; name: string; data: Buffer; declaredType?: string },
+): Promise<{ file: StoredFile; redactions: SecretKind[] }> {
   const limit = maxFileBytes(deps);
   if (f.data.length > limit)
     throw new AppError('file_too_large', `Files can be at most ${Math.floor(limit / 1024 / 1024)} MB.`);
-  const name = safeFileName(f.name);
+  const name = screenFreeText(safeFileName(f.name), 'value');
   const contentType = await allowedContentType(f.data, name, f.declaredType);
+  let data = f.data;
+  let redactions: SecretKind[] = [];
+  if (contentType.startsWith('text/plain')) {
+    const screened = redactSecrets(data.toString('utf8'));
+    if (screened.findings.length > 0) {
+      data = Buffer.from(screened.text, 'utf8');
+      redactions = [...new Set(screened.findings.map((finding) => finding.kind))];
+    }
+  }
   const id = await insertMessageFile(deps.db, orgId, {
     conversationId: f.conversationId,
     messageId: f.messageId,
     name,
     contentType,
-    data: f.data,
+    data,
   });
-  return { id, name, url: agentFileUrl(f.conversationId, id), contentType, size: f.data.length };
+  return { file: { id, name, url: agentFileUrl(f.conversationId, id), contentType, size: data.length }, redactions };
 }
 
 /** Sets the attachments of a stored message (through conversations/, which owns the messages table). */
@@ -175,7 +198,7 @@ export async function sendFileMessage(
   if (ctx.actor.kind === 'agent') requireAgentRole(ctx);
   else if (ctx.actor.kind !== 'customer') throw new AppError('forbidden');
   await getConversation(ctx, conversationId);
-  const file = await storeMessageFile({ db: ctx.db, config: deps.config }, ctx.org.id, {
+  const { file, redactions } = await storeScreenedFile({ db: ctx.db, config: deps.config }, ctx.org.id, {
     conversationId,
     messageId: null,
     name: input.name,
@@ -188,6 +211,8 @@ export async function sendFileMessage(
       clientId: input.clientId,
       private: ctx.actor.kind === 'agent' ? (input.private ?? false) : false,
       attachments: [file],
+      // The bot warns the customer about what was removed, as for a message (a caption's own finding wins).
+      ...(redactions.length > 0 ? { meta: { redactions } } : {}),
     });
   } catch (error) {
     await deleteUnlinkedMessageFile(ctx.db, ctx.org.id, file.id);
