@@ -87,6 +87,14 @@ describe('addresses and transaction hashes', () => {
     );
   });
 
+  test('a TRON address that begins like a testnet bech32 one (TB1…) is still a TRON address', () => {
+    // The counterexample the generated-address property found (FUZZ_RUNS=10): version 0x41 and its 20 bytes.
+    const address = 'TB115BhpCAFbjPUgniZ36TZYxNB67fPKzr';
+    assert.equal(base58check.decode(address)[0], 0x41);
+    assert.deepEqual(validateAddressForNetwork(address, 'TRC20'), { ok: true, chain: 'tron', confidence: 'high' });
+    assert.equal(validateAddressForNetwork('TB1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq9e75rs', 'BTC').ok, false);
+  });
+
   test('one mistyped character in a checksummed address is refused', () => {
     const cases = [
       // base58check's 32-bit checksum and bech32's BCH code catch any single substitution.

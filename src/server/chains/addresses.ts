@@ -232,7 +232,13 @@ export function checkTonAddress(text: string): AddressCheck | null {
 export function checkAddress(address: string): AddressCheck | null {
   const text = normalizeWidth(address).trim();
   if (text.startsWith('0x') || text.startsWith('0X')) return checkEvmAddress(text);
-  return checkSegwitAddress(text) ?? checkTonAddress(text) ?? checkBase58Address(text);
+  const segwit = checkSegwitAddress(text);
+  if (segwit?.ok) return segwit;
+  const other = checkTonAddress(text) ?? checkBase58Address(text);
+  // A TRON address can begin "TB1…", which reads as a (mixed-case, so broken) testnet bech32 address: a checksummed
+  // base58 or TON reading wins over a failed bech32 one. (Found by test/unit/property-parsers.test.ts.)
+  if (segwit && other?.ok && other.confidence === 'high') return other;
+  return segwit ?? other;
 }
 
 export function isValidEvmAddress(address: string): boolean {
