@@ -296,7 +296,10 @@ export type NewMessage = {
 /** The list's preview line: the text, or for a file sent alone its name (a blank preview says nothing). */
 function previewText(m: NewMessage): string {
   const text = m.body || (m.attachments ?? []).map((a) => `📎 ${a.name}`).join(' ');
-  return text.slice(0, 200);
+  const cut = text.slice(0, 200);
+  // A cut between the halves of a surrogate pair (an emoji, a rare CJK character) leaves a lone surrogate, which
+  // PostgreSQL's json refuses: the whole send failed with 500. Found by test/integration/fuzz-api.test.ts.
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 export type StoredMessage = MessageRow & {

@@ -36,6 +36,9 @@ export function installErrorHandling(
  */
 export function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const { status, code, message } = describeError(error);
+  // No route ran, so neither did the hooks that set these on every other answer.
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   reply.status(status).send({ error: { code, message } });
 }
 
