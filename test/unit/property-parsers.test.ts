@@ -26,7 +26,10 @@ import { signIdentityToken, signToken, verifyIdentityToken, verifyToken } from '
  * the number of runs for a longer search with the same properties.
  */
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 0);
-const runs = (normal: number) => ({ seed: 20261207, numRuns: FUZZ_RUNS > 0 ? normal * FUZZ_RUNS : normal });
+const runs = (normal: number) => ({
+  seed: Number(process.env.FUZZ_SEED ?? 20261207),
+  numRuns: FUZZ_RUNS > 0 ? normal * FUZZ_RUNS : normal,
+});
 
 const sha256 = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
 const base58check = createBase58check(sha256);
