@@ -18,6 +18,7 @@ import { AppError } from '../../src/server/errors.ts';
 import { markdownToPlainText, renderArticleMarkdown } from '../../src/server/kb/markdown.ts';
 import { detectSecrets, redactSecrets, screenFreeTextIn } from '../../src/server/secrets/secret-guard.ts';
 import { extractEntities, parseChineseNumber } from '../../src/server/text/entities.ts';
+import { truncateText } from '../../src/server/text/width.ts';
 import { signIdentityToken, signToken, verifyIdentityToken, verifyToken } from '../../src/server/visitors/tokens.ts';
 
 /**
@@ -473,6 +474,20 @@ describe('entities', () => {
         }
       }),
       runs(800),
+    );
+  });
+});
+
+describe('excerpts', () => {
+  test('a truncated excerpt of well-formed text is well-formed, a prefix, and at most one unit short', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300, size: 'large' }), fc.nat({ max: 320 }), (text, max) => {
+        const cut = truncateText(text, max);
+        assert.ok(cut.isWellFormed(), JSON.stringify(cut));
+        assert.ok(text.startsWith(cut));
+        assert.ok(cut.length <= max && cut.length >= Math.min(text.length, max) - 1);
+      }),
+      runs(500),
     );
   });
 });

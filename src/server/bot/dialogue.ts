@@ -19,6 +19,7 @@ import {
 } from './cues.ts';
 import { joinList, reply } from '../text/replies.ts';
 import type { SecretKind } from '../secrets/secret-guard.ts';
+import { truncateText } from '../text/width.ts';
 
 /**
  * The bot's dialogue, as a pure function of its state and what it understood of one customer message. It answers,
@@ -241,7 +242,7 @@ export function decideTurn(previous: BotState, u: Understanding): TurnResult {
     state.topic =
       u.followUp && previous.topic
         ? { ...previous.topic, followUps: previous.topic.followUps + 1 }
-        : { intent: u.intent, text: u.text.slice(0, 300), followUps: 0 };
+        : { intent: u.intent, text: truncateText(u.text, 300), followUps: 0 };
   }
 
   switch (u.intent) {

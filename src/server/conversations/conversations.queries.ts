@@ -1,5 +1,6 @@
 import type { Channel, ContactIdentityKind, ConversationStatus, Priority } from '../../contracts/domain.ts';
 import type { Queryable } from '../db/db.ts';
+import { truncateText } from '../text/width.ts';
 
 /** SQL only. Every function takes the organization id and filters on it. */
 
@@ -296,10 +297,8 @@ export type NewMessage = {
 /** The list's preview line: the text, or for a file sent alone its name (a blank preview says nothing). */
 function previewText(m: NewMessage): string {
   const text = m.body || (m.attachments ?? []).map((a) => `📎 ${a.name}`).join(' ');
-  const cut = text.slice(0, 200);
-  // A cut between the halves of a surrogate pair (an emoji, a rare CJK character) leaves a lone surrogate, which
-  // PostgreSQL's json refuses: the whole send failed with 500. Found by test/integration/fuzz-api.test.ts.
-  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+  // Never half a surrogate pair: the send failed with 500 (found by test/integration/fuzz-api.test.ts).
+  return truncateText(text, 200);
 }
 
 export type StoredMessage = MessageRow & {

@@ -4,6 +4,7 @@ import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { DomainEventOf } from '../events/domain-events.ts';
 import { findMentionedAgents } from './mentions.ts';
+import { truncateText } from '../text/width.ts';
 import {
   countUnreadNotifications,
   insertMentionNotifications,
@@ -47,7 +48,7 @@ export async function notifyMentions(ctx: Ctx, event: DomainEventOf<'message.cre
     messageId: message.id,
     actorId: message.authorId,
     actorName: message.authorName,
-    excerpt: message.body.slice(0, 200),
+    excerpt: truncateText(message.body, 200),
   });
   const notifications = rows.map(toNotification);
   for (const [index, notification] of notifications.entries()) {

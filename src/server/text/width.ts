@@ -13,3 +13,12 @@ export function compactKey(text: string): string {
     .toLowerCase()
     .replace(/[\s_-]+/g, '');
 }
+
+/**
+ * The first `max` UTF-16 units of `text`, one fewer if the cut would split a surrogate pair (an emoji, a rare CJK
+ * character): half a pair is not Unicode, and PostgreSQL's json refuses it, so a stored excerpt failed its whole write.
+ */
+export function truncateText(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
