@@ -39,12 +39,16 @@ const MAX_BATCH = 256;
  */
 const PGLITE_COALESCE_MS = 3;
 const BUSY_WINDOW_MS = 20;
+/** Sends enough to spread a statement's fixed cost thin: with this many waiting, a batch goes out without waiting. */
+const COALESCE_ENOUGH = 16;
 
 type Batcher = {
   queue: Waiter[];
   inFlight: number;
   busy: Set<string>;
   scheduled: boolean;
+  /** The coalescing wait, while one is pending. */
+  timer: ReturnType<typeof setTimeout> | undefined;
   maxInFlight: number;
   coalesceMs: number;
   /** When the last batch statement returned (performance.now()). */
@@ -75,6 +79,7 @@ export function storeMessage(db: Queryable, orgId: string, input: BatchedMessage
       inFlight: 0,
       busy: new Set(),
       scheduled: false,
+      timer: undefined,
       maxInFlight: db.kind === 'postgres' ? 4 : 1,
       coalesceMs: db.kind === 'pglite' ? PGLITE_COALESCE_MS : 0,
       lastDoneAt: Number.NEGATIVE_INFINITY,
@@ -89,13 +94,21 @@ export function storeMessage(db: Queryable, orgId: string, input: BatchedMessage
 }
 
 function schedule(db: Db, b: Batcher) {
+  if (b.timer && b.queue.length >= COALESCE_ENOUGH) {
+    // Enough came in while waiting: stop waiting.
+    clearTimeout(b.timer);
+    b.timer = undefined;
+    b.scheduled = false;
+  }
   if (b.scheduled) return;
   b.scheduled = true;
   const run = () => {
+    b.timer = undefined;
     b.scheduled = false;
     drain(db, b);
   };
-  if (b.coalesceMs > 0 && performance.now() - b.lastDoneAt < BUSY_WINDOW_MS) setTimeout(run, b.coalesceMs);
+  const underLoad = performance.now() - b.lastDoneAt < BUSY_WINDOW_MS;
+  if (b.coalesceMs > 0 && underLoad && b.queue.length < COALESCE_ENOUGH) b.timer = setTimeout(run, b.coalesceMs);
   // setImmediate, not a microtask: the sends parsed in this turn of the event loop all join the batch.
   else setImmediate(run);
 }
