@@ -5,6 +5,7 @@ import { insertMessageWithNextSeq } from '../../src/server/conversations/convers
 import { createFileLink } from '../../src/server/files/files.service.ts';
 import { appSecret } from '../../src/server/orgs/orgs.service.ts';
 import { testDatabases } from '../helpers/databases.ts';
+import { botReplies, waitForMessages } from '../helpers/conversation.ts';
 import {
   type AgentClient,
   createTestOrg,
@@ -96,6 +97,35 @@ for (const database of await testDatabases()) {
       assert.equal(download.headers.get('content-security-policy'), "sandbox; default-src 'none'");
       assert.match(download.headers.get('cache-control') ?? '', /^private/);
       assert.equal((await fetch(`${server.url}${sentFile.url}`)).status, 401, 'no session, no file');
+    });
+
+    test('a screenshot with no words: the bot asks what it is about, not "I did not get that"', async () => {
+      const botOrg = await createTestOrg(db, undefined, { bot: true });
+      const customer = await startVisitor(server, botOrg, { uid: '20000009', name: 'Han Mei' });
+      const created = await customer.call('POST', '/api/widget/conversations', {
+        body: 'hello',
+        clientId: crypto.randomUUID(),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const id = created.body.conversation.id as string;
+      await waitForMessages(customer, id, (messages) => botReplies(messages).length > 0);
+      const sent = await upload(customer, `/api/widget/conversations/${id}/files`, 'screen.png', PNG);
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const messages = await waitForMessages(customer, id, (all) =>
+        all.some(
+          (m) =>
+            m.authorKind === 'bot' &&
+            m.meta.bot &&
+            (m.meta.bot as { inReplyTo?: string }).inReplyTo === sent.body.message.id,
+        ),
+      );
+      const answer = messages.find(
+        (m) =>
+          m.authorKind === 'bot' &&
+          (m.meta.bot as { inReplyTo?: string } | undefined)?.inReplyTo === sent.body.message.id,
+      );
+      assert.equal((answer?.meta.bot as { action?: string } | undefined)?.action, 'file_received');
+      assert.match(answer?.body ?? '', /I have your file/);
     });
 
     test('a retried upload (same clientId) is one message with one file', async () => {

@@ -168,6 +168,14 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     return;
   }
 
+  if (onlyFiles(message)) {
+    // A screenshot or a file with no words gives the classifier nothing to place: the bot asks what it is about (and
+    // repeats the warning about secrets in pictures) instead of "I did not get that", and it is no misunderstanding.
+    await mergeMessageMeta(db, event.orgId, message.id, { bot: { language: locale, action: 'file_received' } });
+    await say(reply('fileReceived', locale), 'bot0', { action: 'file_received' });
+    return;
+  }
+
   const understood = await understandOnce();
   deps.events.publish({
     type: 'message.understood',
@@ -621,4 +629,14 @@ async function handOff(
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * A message that is only files: attachments (or a Telegram photo or document, attached just after the message is
+ * stored) and no words besides a channel's placeholder such as "[photo]".
+ */
+function onlyFiles(message: DomainEventOf<'message.created'>['message']): boolean {
+  const telegramFile = typeof (message.meta.telegram as { fileId?: unknown } | undefined)?.fileId === 'string';
+  if (message.attachments.length === 0 && !telegramFile) return false;
+  return /^(\[[^\]]*\])?$/.test(message.body.trim());
 }

@@ -33,6 +33,11 @@ const REPLIES = {
       '抱歉，我没太理解您的问题。能换个说法吗？例如：“USDT 充值没到账”“提币一直在审核”“账户被锁了”。需要人工客服请回复“人工”。',
     en: 'Sorry, I did not quite get that. Could you put it another way? For example: "my USDT deposit has not arrived", "my withdrawal is stuck in review", "my account is locked". Reply "agent" to talk to a person.',
   },
+  fileReceived: {
+    'zh-CN':
+      '收到您的文件。能用一句话说说您遇到的问题吗？例如：“USDT 充值没到账”“提币一直在审核”。请勿发送助记词、私钥或验证码的截图。需要人工客服请回复“人工”。',
+    en: 'Thanks, I have your file. Could you tell me in a sentence what the problem is? For example: "my USDT deposit has not arrived", "my withdrawal is stuck in review". Never send a picture of your seed phrase, private key or 2FA codes. Reply "agent" to talk to a person.',
+  },
   askDeposit: {
     'zh-CN': '为了帮您查询这笔充值，请提供：{missing}。',
     en: 'To look this deposit up, please send me: {missing}.',
