@@ -5,7 +5,6 @@ import WebSocket from 'ws';
 import { insertAgent, updateAgentPermissions } from '../../src/server/auth/auth.queries.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { insertCase } from '../../src/server/cases/cases.queries.ts';
-import { insertMessageFile } from '../../src/server/files/files.queries.ts';
 import { insertFollowUp } from '../../src/server/feedback/feedback.queries.ts';
 import { registeredRoutes } from '../../src/server/http/hardening.ts';
 import { insertInbox } from '../../src/server/orgs/orgs.queries.ts';
@@ -472,13 +471,16 @@ describe('authorisation matrix: every route × every kind of caller', () => {
       followUpId:
         (await insertFollowUp(db, org.id, { conversationId, resolvedAt: now, dueAt: new Date(+now + 3600e3), now })) ??
         '',
-      fileId: await insertMessageFile(db, org.id, {
-        conversationId,
-        messageId: null,
-        name: 'statement.pdf',
-        contentType: 'application/pdf',
-        data: Buffer.from('%PDF-1.4'),
-      }),
+      // Sent by the customer, so it belongs to a message they see (a file of no message is nobody's to open yet).
+      fileId: await (async () => {
+        const sent = await customers.customer.call('POST', `/api/widget/conversations/${conversationId}/files`, {
+          name: 'statement.pdf',
+          data: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
+          clientId: crypto.randomUUID(),
+        });
+        assert.equal(sent.status, 201, JSON.stringify(sent.body));
+        return String(sent.body.message.attachments[0].url).split('/').pop() as string;
+      })(),
       mergeId: '',
       bystanderId: (await addAgent(org, 'agent', [])).id,
       attributeKey: 'level',
