@@ -105,8 +105,16 @@ export type CreateAppDeps = {
   events: EventBus;
   /** "Now" for SLA clocks and scheduled jobs; tests pass a manual clock. */
   clock?: Clock;
-  /** Job queue polling and the SLA sweep period (seconds); tests make them short. */
-  jobQueue?: { pollingIntervalSeconds?: number; slaSweepSeconds?: number; surgeSweepSeconds?: number };
+  /**
+   * Job queue polling and the SLA sweep period (seconds); tests make them short. `retentionSweep: false` leaves the
+   * daily data-retention sweep out (its first run starts with the node, and would race tests that set a period).
+   */
+  jobQueue?: {
+    pollingIntervalSeconds?: number;
+    slaSweepSeconds?: number;
+    surgeSweepSeconds?: number;
+    retentionSweep?: boolean;
+  };
   /** Where the bot and agents read the exchange's records and the chains (tests inject their own). */
   sources?: FactSources;
   /** Widget rate-limit counters; by default in Redis when REDIS_URL is set, else with the database. */
@@ -227,7 +235,7 @@ async function wireApp(
     { sweepSeconds: deps.jobQueue?.slaSweepSeconds },
   );
   await startSurgeDetector({ db, log, events, jobs, clock }, { sweepSeconds: deps.jobQueue?.surgeSweepSeconds });
-  await startRetentionJob({ db, log, events, jobs, clock });
+  if (deps.jobQueue?.retentionSweep !== false) await startRetentionJob({ db, log, events, jobs, clock });
   const stopSurgeAlertMail = startSurgeAlertMail({ db, log, events, mailer, publicUrl: config.publicUrl });
   const agentTools = startAgentTools({ db, log, events });
   await scheduleSnoozeWakeups(jobs, { db, log, events }, { clock });

@@ -111,7 +111,8 @@ export async function startTestServer(
     db,
     log,
     events,
-    jobQueue: { pollingIntervalSeconds: 0.5 },
+    // The retention suite runs its sweep itself: the node's own first sweep would race the periods it sets.
+    jobQueue: { pollingIntervalSeconds: 0.5, retentionSweep: false },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

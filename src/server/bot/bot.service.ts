@@ -535,11 +535,8 @@ async function warnAboutSecret(
   const worst = (['seed_phrase', 'private_key', 'seed_phrase_suspect', 'password', 'otp_code'] as const).find((k) =>
     redactions.includes(k),
   );
-  await postMessage(ctx, conversation.id, {
-    body: secretWarning(worst ?? redactions[0], locale),
-    clientId: `secret-warning:${message.id}`,
-    meta: { securityWarning: redactions },
-  });
+  // Raised before the customer is told: whoever reads the warning (the customer, an agent) finds the case already
+  // urgent and flagged, never the other way round.
   await markHandedOff(ctx.db, ctx.org.id, conversation.id, {
     reason: null,
     priority: worst === 'otp_code' || worst === 'password' ? 'high' : 'urgent',
@@ -547,6 +544,11 @@ async function warnAboutSecret(
     securityFlag: true,
   });
   await publishConversationUpdated(ctx, conversation.id, ['priority', 'tags']);
+  await postMessage(ctx, conversation.id, {
+    body: secretWarning(worst ?? redactions[0], locale),
+    clientId: `secret-warning:${message.id}`,
+    meta: { securityWarning: redactions },
+  });
 }
 
 /** Gives the conversation to the humans with everything the bot learned, as a private note the agent reads first. */
