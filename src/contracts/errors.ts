@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'totp_enrollment_required',
   'too_many_attempts',
   'rate_limited',
+  'reveal_limit_reached',
   'forbidden',
   'identity_token_invalid',
   'visitor_token_invalid',

@@ -28,6 +28,7 @@ const statusByCode: Record<ErrorCode, number> = {
   totp_enrollment_required: 403,
   too_many_attempts: 429,
   rate_limited: 429,
+  reveal_limit_reached: 429,
   forbidden: 403,
   identity_token_invalid: 401,
   visitor_token_invalid: 401,
@@ -93,6 +94,8 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   totp_enrollment_required: 'This organization requires two-factor authentication: enrol an authenticator first.',
   too_many_attempts: 'Too many failed attempts; wait a few minutes and try again.',
   rate_limited: 'Too many requests; wait the seconds in Retry-After and try again.',
+  reveal_limit_reached:
+    "You have revealed as many customers' contacts as allowed for now; wait the seconds in Retry-After, or ask a supervisor.",
   forbidden: 'Your role does not allow this.',
   identity_token_invalid: 'The identity token is forged, malformed or expired.',
   visitor_token_invalid: 'The visitor token is not valid; start a new session.',
