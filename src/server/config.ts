@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './secrets/sealed.ts';
-import { WIDGET_RATE_LIMITS_PATTERN, type WidgetRateLimits, widgetRateLimitsFrom } from './rate-limit/widget-limits.ts';
+import { DEFAULT_CONTACT_REVEAL_LIMIT, RATE_LIMIT_PATTERN, rateLimitFrom } from './rate-limit/reveal-limits.ts';
+import {
+  type RateLimit,
+  WIDGET_RATE_LIMITS_PATTERN,
+  type WidgetRateLimits,
+  widgetRateLimitsFrom,
+} from './rate-limit/widget-limits.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -69,6 +75,11 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().regex(WIDGET_RATE_LIMITS_PATTERN, 'must be rule=limit/seconds, comma-separated').optional(),
   ),
+  /** Contact reveals one agent without `pii_read` may make, as limit/seconds (rate-limit/reveal-limits.ts). */
+  KEFU_CONTACT_REVEAL_LIMIT: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(RATE_LIMIT_PATTERN, 'must be limit/seconds, e.g. 30/3600').default(DEFAULT_CONTACT_REVEAL_LIMIT),
+  ),
   KEFU_TRUST_PROXY: z.preprocess(
     emptyToUndefined,
     z
@@ -131,6 +142,8 @@ export type Config = {
   loginMaxFailures: number;
   /** Per-address and per-visitor limits of the public widget API (src/server/rate-limit/widget-limits.ts). */
   widgetRateLimits: WidgetRateLimits;
+  /** Contact reveals per agent without `pii_read` (KEFU_CONTACT_REVEAL_LIMIT, default 30 an hour). */
+  contactRevealLimit: RateLimit;
   /**
    * Which proxies' X-Forwarded-For to believe (Fastify's trustProxy): behind a reverse proxy every request would
    * otherwise come from the proxy's address, and share one address's rate limits.
@@ -199,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: e.KEFU_COOKIE_SECURE,
     loginMaxFailures: e.KEFU_LOGIN_MAX_FAILURES,
     widgetRateLimits: widgetRateLimitsFrom(e.KEFU_WIDGET_RATE_LIMITS),
+    contactRevealLimit: rateLimitFrom(e.KEFU_CONTACT_REVEAL_LIMIT),
     trustProxy: parseTrustProxy(e.KEFU_TRUST_PROXY),
     metricsToken: e.KEFU_METRICS_TOKEN,
     smtpUrl: e.SMTP_URL,

@@ -14,10 +14,12 @@ import {
   createTestOrg,
   loginAgent,
   PASSWORD,
+  request,
   type SocketClient,
   startTestServer,
   startVisitor,
   type TestOrg,
+  type TestServer,
   type TestServerWithBot,
 } from '../helpers/server.ts';
 
@@ -341,6 +343,95 @@ for (const database of await testDatabases()) {
         reason: 'just looking',
       });
       assert.equal(foreign.status, 404);
+    });
+
+    test('a plain agent may reveal N contacts per window across nodes, then is refused (429, audited); supervisors and pii_read agents are not counted', async () => {
+      // Two nodes on this database with a small limit and a long window, so the test never races the window's end.
+      const env = { KEFU_CONTACT_REVEAL_LIMIT: '3/3600' };
+      const [nodeA, nodeB] = [await startTestServer(db, env), await startTestServer(db, env)];
+      try {
+        // A plain agent of its own, so the earlier reveal test's count is not this one's.
+        const newAgent = async (name: string) => {
+          const email = `${name}-${org.slug}@example.test`;
+          const id = await insertAgent(db, {
+            orgId: org.id,
+            email,
+            name,
+            passwordHash: await hashPassword(PASSWORD),
+            role: 'agent',
+            locale: 'en',
+          });
+          return { id, email, password: PASSWORD };
+        };
+        const counted = await newAgent('counted');
+        const onA = await loginAgent(nodeA, counted);
+        const onB = await loginAgent(nodeB, counted);
+        const reveal = (client: AgentClient, conversationId = webId) =>
+          client.call('POST', `/api/agent/conversations/${conversationId}/contact/reveal`, {
+            reason: 'Customer asks to confirm the deposit address',
+          });
+        for (const [i, client] of [onA, onB, onA].entries()) {
+          const revealed = await reveal(client, i === 1 ? emailConversationId : webId);
+          assert.equal(revealed.status, 200, JSON.stringify(revealed.body));
+          assert.equal(revealed.body.contact.email, EMAIL);
+        }
+        // A conversation that is not there costs nothing and is still a 404.
+        assert.equal((await reveal(onB, crypto.randomUUID())).status, 404);
+        for (const client of [onB, onA]) {
+          const refused = await reveal(client);
+          assert.equal(refused.status, 429, JSON.stringify(refused.body));
+          assert.equal(refused.body.error.code, 'reveal_limit_reached');
+          assertNoFullValue(JSON.stringify(refused.body), 'a refused reveal');
+          const retryAfter = Number(refused.headers.get('retry-after'));
+          assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
+        }
+
+        // Audited: three reveals and two refusals, each naming the agent, the conversation and the reason.
+        const audit = await supervisor.call('GET', '/api/agent/audit?limit=500');
+        assert.equal(audit.status, 200, JSON.stringify(audit.body));
+        const mine = audit.body.entries.filter(
+          (e: { actorId: string; action: string }) => e.actorId === counted.id && e.action.startsWith('contact.'),
+        );
+        const actions = mine.map((e: { action: string }) => e.action).sort();
+        assert.deepEqual(actions, [
+          'contact.reveal',
+          'contact.reveal',
+          'contact.reveal',
+          'contact.reveal_refused',
+          'contact.reveal_refused',
+        ]);
+        const refusal = mine.find((e: { action: string }) => e.action === 'contact.reveal_refused');
+        assert.equal(refusal.details.conversationId, webId);
+        assert.equal(refusal.details.reason, 'Customer asks to confirm the deposit address');
+        assert.ok(refusal.details.retryAfterSeconds >= 1, JSON.stringify(refusal.details));
+
+        // The budget is the agent's own: another plain agent still reveals.
+        const neighbour = await loginAgent(nodeB, await newAgent('neighbour'));
+        assert.equal((await reveal(neighbour)).status, 200);
+
+        // Those who see personal data anyway reveal nothing, so they are never counted nor refused.
+        // Their sessions from the first node, on these (the supervisor's TOTP code is single-use: no second login).
+        const onNode = (client: AgentClient, node: TestServer): AgentClient => ({
+          ...client,
+          call: (method, path, body) =>
+            request(`${node.url}${path}`, {
+              method,
+              body,
+              headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken },
+            }),
+        });
+        const seeing = [onNode(supervisor, nodeA), onNode(admin, nodeB), onNode(trusted, nodeA)];
+        for (const client of seeing) {
+          for (let i = 0; i < 5; i++) {
+            const revealed = await reveal(client);
+            assert.equal(revealed.status, 200, JSON.stringify(revealed.body));
+            assert.equal(revealed.body.contact.email, EMAIL);
+          }
+        }
+      } finally {
+        await nodeA.close();
+        await nodeB.close();
+      }
     });
   });
 }

@@ -7,6 +7,7 @@ import {
   connectSocket,
   createTestOrg,
   type HttpResult,
+  loginAgent,
   request,
   startTestServer,
   type TestOrg,
@@ -264,7 +265,12 @@ describe('widget rate limits in Redis', { skip: redisAvailable ? false : 'Redis 
 
   before(async () => {
     db = await (await testDatabases())[0].open();
-    const env = { ...BEHIND_PROXY, KEFU_WIDGET_RATE_LIMITS: SMALL_LIMITS, REDIS_URL: TEST_REDIS_URL };
+    const env = {
+      ...BEHIND_PROXY,
+      KEFU_WIDGET_RATE_LIMITS: SMALL_LIMITS,
+      KEFU_CONTACT_REVEAL_LIMIT: '2/600',
+      REDIS_URL: TEST_REDIS_URL,
+    };
     nodeA = await startTestServer(db, env);
     nodeB = await startTestServer(db, env);
     org = await createTestOrg(db);
@@ -292,5 +298,25 @@ describe('widget rate limits in Redis', { skip: redisAvailable ? false : 'Redis 
     assert.equal((await call(nodeB, widget, 'POST', path, { body: 'two', clientId: 'r2' })).status, 201);
     assert.equal((await call(nodeA, widget, 'POST', path, { body: 'three', clientId: 'r3' })).status, 201);
     assertRateLimited(await call(nodeB, widget, 'POST', path, { body: 'four', clientId: 'r4' }), 600);
+  });
+
+  test("an agent's contact reveals on both nodes count against one limit", async () => {
+    const widget = await newVisitor(nodeA, org);
+    const created = await call(nodeA, widget, 'POST', '/api/widget/conversations', { body: 'hi', clientId: 'v1' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const path = `/api/agent/conversations/${created.body.conversation.id}/contact/reveal`;
+    const [onA, onB] = [await loginAgent(nodeA, org.agents.agent), await loginAgent(nodeB, org.agents.agent)];
+    const reason = { reason: 'Customer asks to confirm their account' };
+    assert.equal((await onA.call('POST', path, reason)).status, 200);
+    assert.equal((await onB.call('POST', path, reason)).status, 200);
+    for (const client of [onA, onB]) {
+      const refused = await client.call('POST', path, reason);
+      assert.equal(refused.status, 429, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.code, 'reveal_limit_reached');
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 600, `Retry-After ${retryAfter}`);
+    }
+    const counted = await db.query('SELECT bucket FROM rate_limit_counters');
+    assert.equal(counted.length, 0, 'with Redis configured the database holds no counters');
   });
 });

@@ -44,6 +44,31 @@ test('a mistyped KEFU_WIDGET_RATE_LIMITS stops the start with a message that nam
   }
 });
 
+test('KEFU_CONTACT_REVEAL_LIMIT is 30 an hour unless set, and a mistyped one stops the start naming it', () => {
+  const cases: [string | undefined, { limit: number; windowSeconds: number } | 'refused'][] = [
+    [undefined, { limit: 30, windowSeconds: 3600 }],
+    ['', { limit: 30, windowSeconds: 3600 }],
+    ['5/600', { limit: 5, windowSeconds: 600 }],
+    ['100/86400', { limit: 100, windowSeconds: 86400 }],
+    ['0/3600', 'refused'],
+    ['30/0', 'refused'],
+    ['30', 'refused'],
+    ['30/3600,', 'refused'],
+    ['-1/60', 'refused'],
+    ['off', 'refused'],
+  ];
+  for (const [value, expected] of cases) {
+    const env = value === undefined ? {} : { KEFU_CONTACT_REVEAL_LIMIT: value };
+    if (expected === 'refused') {
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) => error instanceof ConfigError && /KEFU_CONTACT_REVEAL_LIMIT/.test(error.message),
+        String(value),
+      );
+    } else assert.deepEqual(loadConfig(env).contactRevealLimit, expected, String(value));
+  }
+});
+
 test('KEFU_TRUST_PROXY is off by default and takes true or the proxies’ addresses', () => {
   assert.equal(loadConfig({}).trustProxy, false);
   assert.equal(loadConfig({ KEFU_TRUST_PROXY: 'true' }).trustProxy, true);

@@ -33,6 +33,8 @@ const en = {
   'error.session_expired': 'Your session has expired. Sign in again.',
   'error.unauthenticated': 'Sign in to continue.',
   'error.forbidden': 'You are not allowed to do that.',
+  'error.reveal_limit_reached':
+    "You have revealed as many customers' contacts as allowed for now. Try again later, or ask a supervisor.",
   'error.approval_self_refused': 'You asked for this unfreeze, so two other people must approve it.',
   'error.message_blocked':
     'Not sent: never ask a customer for a seed phrase, password or 2FA code. Rephrase the message.',
@@ -211,6 +213,7 @@ const zhCN: MessageTable = {
   'error.session_expired': '登录已过期，请重新登录。',
   'error.unauthenticated': '请先登录。',
   'error.forbidden': '你没有执行此操作的权限。',
+  'error.reveal_limit_reached': '你查看客户完整资料的次数已达本时段上限，请稍后再试，或请主管协助。',
   'error.approval_self_refused': '解冻申请由你发起，需由另外两位同事批准。',
   'error.message_blocked': '未发送：不得向客户索要助记词、密码或两步验证码。请修改后再发送。',
   'error.conversation_not_found': '该会话不存在或已被删除。',
@@ -385,6 +388,7 @@ const zhTW: MessageTable = {
   'error.session_expired': '登入已逾時，請重新登入。',
   'error.unauthenticated': '請先登入。',
   'error.forbidden': '你沒有執行此操作的權限。',
+  'error.reveal_limit_reached': '你檢視客戶完整資料的次數已達本時段上限，請稍後再試，或請主管協助。',
   'error.approval_self_refused': '解凍申請由你發起，需由另外兩位同事核准。',
   'error.message_blocked': '未送出：不得向客戶索取助記詞、密碼或兩步驟驗證碼。請修改後再送出。',
   'error.conversation_not_found': '此對話不存在或已被刪除。',

@@ -10,6 +10,7 @@ import {
 } from '../../contracts/contacts.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
+import { contactRevealWait } from '../rate-limit/rate-limit.service.ts';
 import { listContactMerges, mergeContacts, undoContactMerge } from './contacts.merge.ts';
 import { revealContact } from './contacts.reveal.ts';
 
@@ -48,7 +49,9 @@ export function registerContactRoutes(app: App, deps: AppDeps): void {
     '/api/agent/conversations/:conversationId/contact/reveal',
     { schema: { tags, params: revealContactParamsSchema, body: revealContactBodySchema }, preHandler },
     async (request): Promise<RevealContactResponse> => ({
-      contact: await revealContact(request.ctx, request.params.conversationId, request.body.reason),
+      contact: await revealContact(request.ctx, request.params.conversationId, request.body.reason, (agentId) =>
+        contactRevealWait(deps, agentId),
+      ),
     }),
   );
 }

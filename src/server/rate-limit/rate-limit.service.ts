@@ -7,7 +7,7 @@ import { createMemoryRateLimiter } from './rate-limit.memory.ts';
 import { createDbRateLimiter, deleteEndedRateLimitWindows } from './rate-limit.queries.ts';
 import { createRedisRateLimiter } from './rate-limit.redis.queries.ts';
 import type { RateLimiter } from './rate-limit.types.ts';
-import type { WidgetRateLimitRule, WidgetRateLimits } from './widget-limits.ts';
+import type { RateLimit, WidgetRateLimitRule, WidgetRateLimits } from './widget-limits.ts';
 
 export type RateLimitDeps = { rateLimiter: RateLimiter; config: { widgetRateLimits: WidgetRateLimits } };
 
@@ -101,4 +101,15 @@ export function limitKbSearch(deps: RateLimitDeps, ip: string): Promise<void> {
 /** A "was this helpful?" vote. */
 export function limitKbFeedback(deps: RateLimitDeps, ip: string): Promise<void> {
   return enforce(deps, [{ rule: 'kb.feedback.ip', who: addressBucket(ip) }]);
+}
+
+/**
+ * One contact reveal by an agent without `pii_read` (reveal-limits.ts): 0 when it is within the agent's budget, else
+ * the seconds until the window ends. It answers rather than throws so the caller can audit the refusal first.
+ */
+export function contactRevealWait(
+  deps: { rateLimiter: RateLimiter; config: { contactRevealLimit: RateLimit } },
+  agentId: string,
+): Promise<number> {
+  return deps.rateLimiter.take([{ bucket: `contact.reveal.agent:${agentId}`, ...deps.config.contactRevealLimit }]);
 }
