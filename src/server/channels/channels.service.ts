@@ -3,6 +3,14 @@ import type { Channel, ContactIdentityKind, Conversation, Message } from '../../
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import {
+  dropUnlinkedFiles,
+  type FileDeps,
+  type IncomingFile,
+  linkFilesToMessage,
+  storeFilesForMessage,
+  toAttachment,
+} from '../files/files.service.ts';
+import {
   addContactIdentity,
   type ContactProfile,
   createContact,
@@ -10,6 +18,7 @@ import {
   updateContact,
 } from '../contacts/contacts.service.ts';
 import {
+  findConversationByFirstClientId,
   findConversationRow,
   latestConversationOfContact,
   postMessage,
@@ -45,6 +54,13 @@ export type InboundMessage = {
   continueLatest?: boolean;
   body: string;
   meta?: Record<string, unknown>;
+  /**
+   * Files that came with the message, already judged acceptable by the channel (type, size): stored before the
+   * message is posted, so it carries them from its first event on (an open console shows them live).
+   */
+  files?: IncomingFile[];
+  /** The size limit the files are stored under (the channel's; default: files/'s). */
+  fileConfig?: FileDeps['config'];
 };
 
 export type InboundResult = {
@@ -86,15 +102,11 @@ export async function receiveInbound(deps: Deps, orgId: string, input: InboundMe
     actor: { kind: 'customer', contactId: contact.id, name: contact.name ?? input.profile?.name ?? null },
   };
   const clientId = `${input.channel}:${input.externalId}`.slice(0, 200);
+  const files = input.files ?? [];
   let conversation: Conversation;
   let message: Message | null;
   let created = false;
-  if (target) {
-    message = await postMessage(ctx, target, { body: input.body, clientId, meta: input.meta ?? {} });
-    conversation = toConversation(
-      (await findConversationRow(scope, target)) as NonNullable<Awaited<ReturnType<typeof findConversationRow>>>,
-    );
-  } else {
+  if (!target && files.length === 0) {
     const started = await startConversation(ctx, {
       inboxId: input.inboxId,
       contactId: contact.id,
@@ -103,6 +115,24 @@ export async function receiveInbound(deps: Deps, orgId: string, input: InboundMe
     conversation = started.conversation;
     message = started.message;
     created = true;
+  } else {
+    // Files need their conversation before the message that carries them: a new one is started empty first (unless
+    // a first attempt already started it with this very message; like startConversation's own retry, that still
+    // counts as the start, so what follows a start — the email acknowledgement — is not skipped).
+    let conversationId = target;
+    if (!conversationId) {
+      const existing = await findConversationByFirstClientId(ctx, contact.id, clientId);
+      conversationId =
+        existing?.conversation.id ??
+        (await startConversation(ctx, { inboxId: input.inboxId, contactId: contact.id })).conversation.id;
+      created = true;
+    }
+    message = await postWithFiles(deps, ctx, conversationId, input, clientId, files);
+    conversation = toConversation(
+      (await findConversationRow(scope, conversationId)) as NonNullable<
+        Awaited<ReturnType<typeof findConversationRow>>
+      >,
+    );
   }
   await insertMessageRef(deps.db, orgId, {
     channel: input.channel,
@@ -111,6 +141,38 @@ export async function receiveInbound(deps: Deps, orgId: string, input: InboundMe
     messageId: message?.id ?? null,
   });
   return { conversation, message, duplicate: false, created };
+}
+
+/** Stores the message's files, posts it carrying them, then links them to it (or drops them if it was a retry). */
+async function postWithFiles(
+  deps: Deps,
+  ctx: Ctx,
+  conversationId: string,
+  input: InboundMessage,
+  clientId: string,
+  incoming: IncomingFile[],
+): Promise<Message> {
+  const fileDeps = { db: deps.db, ...(input.fileConfig ? { config: input.fileConfig } : {}) };
+  const orgId = ctx.org.id;
+  const { files, redactions } =
+    incoming.length > 0
+      ? await storeFilesForMessage(fileDeps, orgId, conversationId, incoming)
+      : { files: [], redactions: [] };
+  let message: Message;
+  try {
+    message = await postMessage(ctx, conversationId, {
+      body: input.body,
+      clientId,
+      // A secret removed from a text file or a file's name makes the bot warn, as one in the message would.
+      meta: { ...(input.meta ?? {}), ...(redactions.length > 0 ? { redactions } : {}) },
+      ...(files.length > 0 ? { attachments: files.map(toAttachment) } : {}),
+    });
+  } catch (error) {
+    await dropUnlinkedFiles(fileDeps, orgId, files);
+    throw error;
+  }
+  await linkFilesToMessage(fileDeps, orgId, message, files);
+  return message;
 }
 
 /**

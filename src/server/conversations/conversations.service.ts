@@ -374,7 +374,8 @@ export async function startConversation(
   return { conversation: await getConversation(ctx, id), message };
 }
 
-async function findConversationByFirstClientId(
+/** The conversation a "start with this message" created, if that first message was stored (a retried start). */
+export async function findConversationByFirstClientId(
   ctx: Ctx,
   contactId: string,
   clientId: string,

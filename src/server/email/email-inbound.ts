@@ -5,14 +5,8 @@ import { conversationOfReplyToken, receiveInbound } from '../channels/channels.s
 import type { Ctx } from '../context.ts';
 import { findContactByIdentity } from '../contacts/contacts.service.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
-import {
-  allowedContentType,
-  attachFilesToMessage,
-  DEFAULT_MAX_FILE_BYTES,
-  type StoredFile,
-  safeFileName,
-  storeMessageFile,
-} from '../files/files.service.ts';
+import { ACCEPTED_FILES_TEXT } from '../files/file-types.ts';
+import { allowedContentType, DEFAULT_MAX_FILE_BYTES, type IncomingFile, safeFileName } from '../files/files.service.ts';
 import { loadSlaPolicy } from '../sla/sla.service.ts';
 import { chooseReplyLocale } from '../text/language.ts';
 import { toTaiwanText } from '../text/taiwan-text.ts';
@@ -118,7 +112,7 @@ export async function receiveEmail(deps: EmailDeps, raw: Buffer, envelope: Envel
   }
 
   const auth = await checkAuthentication(deps, raw, envelope);
-  const kept: { name: string; data: Buffer; declaredType: string }[] = [];
+  const kept: IncomingFile[] = [];
   const notes: string[] = [];
   for (const attachment of parsed.attachments ?? []) {
     const name = safeFileName(attachment.filename ?? 'attachment');
@@ -131,7 +125,7 @@ export async function receiveEmail(deps: EmailDeps, raw: Buffer, envelope: Envel
     // The sender's Content-Type is a claim; the bytes say what the file is (the same allow-list as every channel).
     const contentType = await allowedContentType(attachment.content, name, attachment.contentType).catch(() => null);
     if (!contentType) {
-      notes.push(`[${name} was not kept: only images, PDF and plain text files are accepted]`);
+      notes.push(`[${name} was not kept: only ${ACCEPTED_FILES_TEXT.en} are accepted]`);
       continue;
     }
     kept.push({ name, data: attachment.content, declaredType: attachment.contentType });
@@ -150,6 +144,9 @@ export async function receiveEmail(deps: EmailDeps, raw: Buffer, envelope: Envel
     inReplyTo: mail.inReplyTo,
     conversationId,
     body,
+    // Stored before the message is posted: an agent who has the conversation open sees them arrive with it.
+    files: kept,
+    fileConfig: { maxFileBytes: MAX_ATTACHMENT_BYTES },
     meta: {
       email: {
         from: mail.from.address,
@@ -160,19 +157,6 @@ export async function receiveEmail(deps: EmailDeps, raw: Buffer, envelope: Envel
       },
     },
   });
-  if (!result.duplicate && result.message && kept.length > 0) {
-    const attachments: StoredFile[] = [];
-    for (const file of kept) {
-      attachments.push(
-        await storeMessageFile({ db: deps.db, config: { maxFileBytes: MAX_ATTACHMENT_BYTES } }, inbox.org_id, {
-          conversationId: result.conversation.id,
-          messageId: result.message.id,
-          ...file,
-        }),
-      );
-    }
-    await attachFilesToMessage(deps, inbox.org_id, result.message.id, attachments);
-  }
   if (result.created) await acknowledge(deps, inbox, result.conversation);
   return { kind: 'posted', conversation: result.conversation, created: result.created, duplicate: result.duplicate };
 }

@@ -2,12 +2,12 @@ import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Attachment, Message } from '../../contracts/domain.ts';
 import { type Ctx, requireAgentRole } from '../context.ts';
-import { setMessageAttachments } from '../conversations/conversation-writes.ts';
 import { findMessage, getConversation, postMessage } from '../conversations/conversations.service.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import { redactSecrets, type SecretKind, screenFreeText } from '../secrets/secret-guard.ts';
 import { signToken, verifyToken } from '../visitors/tokens.ts';
+import { ALLOWED_SNIFFED_TYPES } from './file-types.ts';
 import {
   deleteUnlinkedMessageFile,
   insertMessageFile,
@@ -23,8 +23,6 @@ import {
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILE_NAME_CHARS = 120;
 
-/** Types a customer or agent may send: what a browser shows inertly, and what support needs (screenshots, PDFs). */
-const ALLOWED_SNIFFED_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
 /** Names a plain-text file may have (anything else that is text, e.g. page.html or evil.png, is refused). */
 const TEXT_EXTENSIONS = new Set(['txt', 'log', 'csv', 'md']);
 
@@ -144,14 +142,66 @@ async function storeScreenedFile(
   return { file: { id, name, url: agentFileUrl(f.conversationId, id), contentType, size: data.length }, redactions };
 }
 
-/** Sets the attachments of a stored message (through conversations/, which owns the messages table). */
-export async function attachFilesToMessage(
+/** A file that came with a message, before it is stored: the sender's name and label are claims, the bytes decide. */
+export type IncomingFile = { name: string; data: Buffer; declaredType?: string };
+
+/** What a message carries of a stored file (the row id stays in files/, the URL names it). */
+export function toAttachment(file: StoredFile): Attachment {
+  return { name: file.name, url: file.url, contentType: file.contentType, size: file.size };
+}
+
+/**
+ * Stores the files a message will carry before the message exists (no message id yet), so the message is posted with
+ * its attachments and its very first event (message.created, which open consoles and widgets receive) has them. The
+ * caller posts the message with `attachments` and then calls linkFilesToMessage. All or nothing: one file refused
+ * (`file_too_large`, `file_type_not_allowed`) drops those already stored. The secrets removed from names and text
+ * files are returned for the message's meta.redactions.
+ */
+export async function storeFilesForMessage(
+  deps: FileDeps,
+  orgId: string,
+  conversationId: string,
+  files: readonly IncomingFile[],
+): Promise<{ files: StoredFile[]; redactions: SecretKind[] }> {
+  const stored: StoredFile[] = [];
+  const redactions = new Set<SecretKind>();
+  try {
+    for (const file of files) {
+      const screened = await storeScreenedFile(deps, orgId, { conversationId, messageId: null, ...file });
+      stored.push(screened.file);
+      for (const kind of screened.redactions) redactions.add(kind);
+    }
+  } catch (error) {
+    await dropUnlinkedFiles(deps, orgId, stored);
+    throw error;
+  }
+  return { files: stored, redactions: [...redactions] };
+}
+
+/**
+ * After the message was posted: the files it carries become its own; any it does not carry (a retried clientId
+ * answered with the first message, which has its own copies) are deleted.
+ */
+export async function linkFilesToMessage(
   deps: Pick<FileDeps, 'db'>,
   orgId: string,
-  messageId: string,
-  attachments: readonly Attachment[],
+  message: Pick<Message, 'id' | 'attachments'>,
+  files: readonly StoredFile[],
 ): Promise<void> {
-  await setMessageAttachments(deps.db, orgId, messageId, [...attachments]);
+  for (const file of files) {
+    if (message.attachments.some((a) => a.url === file.url))
+      await updateMessageFileMessage(deps.db, orgId, file.id, message.id);
+    else await deleteUnlinkedMessageFile(deps.db, orgId, file.id);
+  }
+}
+
+/** Files stored for a message that was never posted (closed conversation, another failure). */
+export async function dropUnlinkedFiles(
+  deps: Pick<FileDeps, 'db'>,
+  orgId: string,
+  files: readonly StoredFile[],
+): Promise<void> {
+  for (const file of files) await deleteUnlinkedMessageFile(deps.db, orgId, file.id);
 }
 
 export type FileContent = { name: string; contentType: string; data: Buffer; messageId: string | null };
@@ -198,29 +248,25 @@ export async function sendFileMessage(
   if (ctx.actor.kind === 'agent') requireAgentRole(ctx);
   else if (ctx.actor.kind !== 'customer') throw new AppError('forbidden');
   await getConversation(ctx, conversationId);
-  const { file, redactions } = await storeScreenedFile({ db: ctx.db, config: deps.config }, ctx.org.id, {
-    conversationId,
-    messageId: null,
-    name: input.name,
-    data: input.data,
-  });
+  const fileDeps = { db: ctx.db, config: deps.config };
+  const { files, redactions } = await storeFilesForMessage(fileDeps, ctx.org.id, conversationId, [
+    { name: input.name, data: input.data },
+  ]);
   let message: Message;
   try {
     message = await postMessage(ctx, conversationId, {
       body: input.caption ?? '',
       clientId: input.clientId,
       private: ctx.actor.kind === 'agent' ? (input.private ?? false) : false,
-      attachments: [file],
+      attachments: files.map(toAttachment),
       // The bot warns the customer about what was removed, as for a message (a caption's own finding wins).
       ...(redactions.length > 0 ? { meta: { redactions } } : {}),
     });
   } catch (error) {
-    await deleteUnlinkedMessageFile(ctx.db, ctx.org.id, file.id);
+    await dropUnlinkedFiles(fileDeps, ctx.org.id, files);
     throw error;
   }
-  if (message.attachments.some((a) => a.url === file.url))
-    await updateMessageFileMessage(ctx.db, ctx.org.id, file.id, message.id);
-  else await deleteUnlinkedMessageFile(ctx.db, ctx.org.id, file.id);
+  await linkFilesToMessage(fileDeps, ctx.org.id, message, files);
   return message;
 }
 

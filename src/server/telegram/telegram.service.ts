@@ -3,13 +3,7 @@ import { Api } from 'grammy';
 import type { Message, User } from 'grammy/types';
 import { receiveInbound } from '../channels/channels.service.ts';
 import { postMessage } from '../conversations/conversations.service.ts';
-import {
-  allowedContentType,
-  attachFilesToMessage,
-  maxFileBytes,
-  safeFileName,
-  storeMessageFile,
-} from '../files/files.service.ts';
+import { allowedContentType, maxFileBytes, safeFileName } from '../files/files.service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -29,6 +23,7 @@ import {
   isAddressedToBot,
   localeOfLanguageCode,
   parseUpdate,
+  refusedLabel,
   type TelegramSettings,
   telegramSettingsOf,
 } from './telegram.updates.ts';
@@ -114,38 +109,42 @@ export async function handleTelegramUpdate(deps: TelegramDeps, target: WebhookTa
 }
 
 /**
- * A customer's private message: text, or a photo or document with its caption as the body. The file is fetched from
- * Telegram and stored as the message's attachment; one kefu refuses (type, size) or cannot fetch is recorded on the
- * message (meta.telegram.refused) and answered in the conversation, in the customer's language, so the customer knows
- * and the agent sees what happened.
+ * A customer's private message: text, or a file (photo, document, voice, audio, video, video note, animation,
+ * sticker) with its caption as the body. The file is fetched from Telegram and judged before the message is stored,
+ * so a kept file is posted with the message (an agent who has the conversation open sees it arrive with it) and one
+ * kefu refuses (type, size) or cannot fetch is recorded on the message (meta.telegram.refused, and a label saying so
+ * when there is no caption) and answered in the conversation, in the customer's language, so the customer knows
+ * what can be sent and the agent sees what happened.
  */
 async function receivePrivate(deps: TelegramDeps, target: WebhookTarget, message: Message, from: User): Promise<void> {
   const content = inboundContent(message);
   if (!content) {
-    deps.log.info({ inboxId: target.inbox.id }, 'telegram message without text, photo or document ignored');
+    deps.log.info({ inboxId: target.inbox.id }, 'telegram message without text or a file ignored');
     return;
   }
   const orgId = target.inbox.org_id;
   const telegram: Record<string, unknown> = { chatId: message.chat.id, messageId: message.message_id };
-  let fetched: FetchedFile | undefined;
-  const fileName = content.file?.fileName ?? (content.file?.kind === 'photo' ? 'photo.jpg' : 'document');
-  if (content.file) {
-    fetched = await fetchFile(deps, target.settings, content.file);
+  const file = content.file;
+  const fileName = file?.fileName ?? (file?.kind === 'photo' ? 'photo.jpg' : 'document');
+  let refusal: FileRefusal | undefined;
+  let data: Buffer | undefined;
+  if (file) {
+    const fetched: FetchedFile = file.refused
+      ? { kind: 'refused', reason: file.refused }
+      : await fetchFile(deps, target.settings, file);
     if (fetched.kind === 'fetched') {
-      // Judged before the message is stored, so a refusal is on the message itself (meta.telegram.refused).
       try {
-        await allowedContentType(fetched.data, safeFileName(fileName), content.file.mimeType);
+        await allowedContentType(fetched.data, safeFileName(fileName), file.mimeType);
+        data = fetched.data;
       } catch (error) {
         if (!(error instanceof AppError && error.code === 'file_type_not_allowed')) throw error;
-        fetched = { kind: 'refused', reason: 'file_type_not_allowed' };
+        refusal = 'file_type_not_allowed';
       }
-    }
-    Object.assign(telegram, content.file, {
-      downloaded: fetched.kind === 'fetched',
-      ...(fetched.kind === 'refused' ? { refused: fetched.reason } : {}),
-    });
+    } else refusal = fetched.reason;
+    Object.assign(telegram, file, { downloaded: data !== undefined, ...(refusal ? { refused: refusal } : {}) });
   }
   const locale = localeOfLanguageCode(from.language_code);
+  const captioned = content.label === undefined || content.body !== content.label;
   const result = await receiveInbound(deps, orgId, {
     inboxId: target.inbox.id,
     channel: 'telegram',
@@ -155,39 +154,22 @@ async function receivePrivate(deps: TelegramDeps, target: WebhookTarget, message
     externalId: `${message.chat.id}:${message.message_id}`,
     inReplyTo: message.reply_to_message ? [`${message.chat.id}:${message.reply_to_message.message_id}`] : undefined,
     continueLatest: true,
-    body: content.body,
+    body: refusal && !captioned && content.label ? refusedLabel(content.label, refusal) : content.body,
     meta: { telegram },
+    files: data ? [{ name: fileName, data, ...(file?.mimeType ? { declaredType: file.mimeType } : {}) }] : [],
+    fileConfig: deps.config,
   });
-  if (result.duplicate || !result.message || !content.file || !fetched) return;
-  let refusal: FileRefusal | undefined = fetched.kind === 'refused' ? fetched.reason : undefined;
-  if (fetched.kind === 'fetched') {
-    try {
-      const stored = await storeMessageFile({ db: deps.db, config: deps.config }, orgId, {
-        conversationId: result.conversation.id,
-        messageId: result.message.id,
-        name: fileName,
-        data: fetched.data,
-        declaredType: content.file.mimeType,
-      });
-      const { id: _id, ...attachment } = stored;
-      await attachFilesToMessage(deps, orgId, result.message.id, [attachment]);
-    } catch (error) {
-      const code = error instanceof AppError ? error.code : undefined;
-      if (code !== 'file_type_not_allowed' && code !== 'file_too_large') throw error;
-      refusal = code;
-    }
-  }
-  if (!refusal) return;
+  if (result.duplicate || !result.message || !file || !refusal) return;
   deps.log.info(
-    { inboxId: target.inbox.id, conversationId: result.conversation.id, fileId: content.file.fileId, reason: refusal },
+    { inboxId: target.inbox.id, conversationId: result.conversation.id, fileId: file.fileId, reason: refusal },
     'telegram file refused',
   );
   // A public system message: the agent sees it in the conversation, and it reaches the customer's chat.
   const limitMb = Math.floor(maxFileBytes(deps) / 1024 / 1024);
   await postMessage({ ...deps, org: { id: orgId }, actor: { kind: 'system' } }, result.conversation.id, {
-    body: fileRefusedReply(locale, fileName, refusal, limitMb),
+    body: fileRefusedReply(locale, fileName, refusal, limitMb, file.kind),
     clientId: `telegram:file-refused:${message.chat.id}:${message.message_id}`,
-    meta: { telegram: { fileRefused: { fileId: content.file.fileId, name: fileName, reason: refusal } } },
+    meta: { telegram: { fileRefused: { fileId: file.fileId, name: fileName, reason: refusal } } },
   });
 }
 

@@ -1,5 +1,6 @@
 import type { InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
 import type { Locale } from '../../contracts/domain.ts';
+import { ACCEPTED_FILES_TEXT } from '../files/file-types.ts';
 import { toTaiwanText } from '../text/taiwan-text.ts';
 import { claimsToBeStaff } from '../trust/official-channels.ts';
 import { unseal } from '../secrets/sealed.ts';
@@ -109,51 +110,160 @@ export function isAddressedToBot(message: Message, bot: { username: string; botI
   );
 }
 
+/** The kinds of file a customer's private message can carry (Bot API Message fields of the same names). */
+export type InboundFileKind =
+  | 'photo'
+  | 'document'
+  | 'voice'
+  | 'audio'
+  | 'video'
+  | 'video_note'
+  | 'animation'
+  | 'sticker';
+
 export type InboundFile = {
-  kind: 'photo' | 'document';
+  kind: InboundFileKind;
   fileId: string;
   fileUniqueId: string;
   fileName?: string;
   mimeType?: string;
   size?: number;
+  /**
+   * Known from the update alone not to be a file kefu keeps, so it is not downloaded: an animated sticker (a .tgs,
+   * gzipped Lottie JSON, which the allow-list leaves out).
+   */
+  refused?: 'file_type_not_allowed';
 };
 
+type TelegramFile = { file_id?: unknown; file_unique_id?: unknown; file_size?: number };
+
+function fileOf(
+  kind: InboundFileKind,
+  file: TelegramFile | undefined,
+  extra: { fileName?: string; mimeType?: string; refused?: 'file_type_not_allowed' } = {},
+): InboundFile | undefined {
+  if (!file || typeof file.file_id !== 'string' || typeof file.file_unique_id !== 'string') return undefined;
+  return {
+    kind,
+    fileId: file.file_id,
+    fileUniqueId: file.file_unique_id,
+    ...(extra.fileName ? { fileName: extra.fileName } : {}),
+    ...(extra.mimeType ? { mimeType: extra.mimeType } : {}),
+    ...(file.file_size !== undefined ? { size: file.file_size } : {}),
+    ...(extra.refused ? { refused: extra.refused } : {}),
+  };
+}
+
+/** A name for a file Telegram sends without one, from its kind and label (the bytes still decide its type). */
+function nameFor(prefix: string, uniqueId: string, mimeType: string | undefined, fallbackExt: string): string {
+  const ext: Record<string, string> = {
+    'audio/ogg': 'ogg',
+    'audio/mpeg': 'mp3',
+    'audio/mp4': 'm4a',
+    'audio/x-m4a': 'm4a',
+    'video/mp4': 'mp4',
+    'video/webm': 'webm',
+  };
+  return `${prefix}-${uniqueId}.${(mimeType && ext[mimeType]) || fallbackExt}`;
+}
+
+/** What the agent reads for a file without a caption: its kind, and its name when it has one. */
+function labelOf(file: InboundFile, message: Message): string {
+  switch (file.kind) {
+    case 'photo':
+      return '[photo]';
+    case 'document':
+      return file.fileName ? `[document: ${file.fileName}]` : '[document]';
+    case 'voice':
+      return `[voice message, ${message.voice?.duration ?? 0} s]`;
+    case 'audio': {
+      const title = [message.audio?.performer, message.audio?.title].filter(Boolean).join(' – ');
+      return `[audio: ${title || file.fileName || 'untitled'}]`;
+    }
+    case 'video':
+      return file.fileName ? `[video: ${file.fileName}]` : '[video]';
+    case 'video_note':
+      return `[video message, ${message.video_note?.duration ?? 0} s]`;
+    case 'animation':
+      return '[animation]';
+    case 'sticker':
+      return message.sticker?.emoji ? `[sticker ${message.sticker.emoji}]` : '[sticker]';
+  }
+}
+
+/** The label of a file kefu did not keep: what it was, and why it is not there (the agent's visible record). */
+export function refusedLabel(label: string, reason: FileRefusal): string {
+  const why = { file_type_not_allowed: 'not supported', file_too_large: 'too large', file_unavailable: 'not received' };
+  return `${label.replace(/\]$/, '')} — ${why[reason]}, not kept]`;
+}
+
 /**
- * What a customer's private message becomes: its text; or for a photo or document its caption (the file itself is
- * stored as the message's attachment), a label naming the file when there is no caption; undefined if none of these.
+ * What a customer's private message becomes: its text; or for a file (photo, document, voice, audio, video, video
+ * note, animation, sticker) its caption (the file itself is stored as the message's attachment), a label naming the
+ * file when there is no caption (`label`: also what the body says when the file is refused); undefined if none.
  */
-export function inboundContent(message: Message): { body: string; file?: InboundFile } | undefined {
+export function inboundContent(message: Message): { body: string; file?: InboundFile; label?: string } | undefined {
   if (typeof message.text === 'string' && message.text.trim()) return { body: message.text };
   const caption = typeof message.caption === 'string' ? message.caption.trim() : '';
+  const file = inboundFile(message);
+  if (!file) return undefined;
+  const label = labelOf(file, message);
+  return { body: caption || label, file, label };
+}
+
+function inboundFile(message: Message): InboundFile | undefined {
   if (Array.isArray(message.photo) && message.photo.length > 0) {
     // Telegram sends every size it made; the last is the largest.
     const photo = message.photo[message.photo.length - 1];
-    if (!photo || typeof photo.file_id !== 'string') return undefined;
-    return {
-      body: caption || '[photo]',
-      file: {
-        kind: 'photo',
-        fileId: photo.file_id,
-        fileUniqueId: photo.file_unique_id,
-        // Telegram re-encodes every photo as JPEG and gives it no name.
-        fileName: `photo-${photo.file_unique_id}.jpg`,
-        size: photo.file_size,
-      },
-    };
+    // Telegram re-encodes every photo as JPEG and gives it no name.
+    return fileOf('photo', photo, { fileName: `photo-${photo?.file_unique_id}.jpg` });
+  }
+  // Before the document: Telegram sets `document` too on an animation, "for backward compatibility".
+  const animation = message.animation;
+  if (animation) {
+    return fileOf('animation', animation, {
+      fileName:
+        animation.file_name || nameFor('animation', String(animation.file_unique_id), animation.mime_type, 'mp4'),
+      mimeType: animation.mime_type,
+    });
   }
   const document = message.document;
-  if (document && typeof document.file_id === 'string') {
-    return {
-      body: caption || (document.file_name ? `[document: ${document.file_name}]` : '[document]'),
-      file: {
-        kind: 'document',
-        fileId: document.file_id,
-        fileUniqueId: document.file_unique_id,
-        fileName: document.file_name,
-        mimeType: document.mime_type,
-        size: document.file_size,
-      },
-    };
+  if (document) return fileOf('document', document, { fileName: document.file_name, mimeType: document.mime_type });
+  const voice = message.voice;
+  if (voice) {
+    // OGG Opus as Telegram records it (mime_type audio/ogg), without a name.
+    return fileOf('voice', voice, {
+      fileName: nameFor('voice', String(voice.file_unique_id), voice.mime_type, 'ogg'),
+      mimeType: voice.mime_type,
+    });
+  }
+  const audio = message.audio;
+  if (audio) {
+    return fileOf('audio', audio, {
+      fileName: audio.file_name || nameFor('audio', String(audio.file_unique_id), audio.mime_type, 'mp3'),
+      mimeType: audio.mime_type,
+    });
+  }
+  const video = message.video;
+  if (video) {
+    return fileOf('video', video, {
+      fileName: video.file_name || nameFor('video', String(video.file_unique_id), video.mime_type, 'mp4'),
+      mimeType: video.mime_type,
+    });
+  }
+  const note = message.video_note;
+  if (note) {
+    // A round video message: always MP4, with no name or MIME type in the update.
+    return fileOf('video_note', note, { fileName: `video-note-${note.file_unique_id}.mp4`, mimeType: 'video/mp4' });
+  }
+  const sticker = message.sticker;
+  if (sticker) {
+    // Static stickers are WebP, video stickers WebM; animated ones are .tgs, never downloaded.
+    const ext = sticker.is_animated ? 'tgs' : sticker.is_video ? 'webm' : 'webp';
+    return fileOf('sticker', sticker, {
+      fileName: `sticker-${sticker.file_unique_id}.${ext}`,
+      ...(sticker.is_animated ? { refused: 'file_type_not_allowed' as const } : {}),
+    });
   }
   return undefined;
 }
@@ -161,27 +271,44 @@ export function inboundContent(message: Message): { body: string; file?: Inbound
 /** Why a customer's file was not kept, as the codes storeMessageFile refuses with (or the download failing). */
 export type FileRefusal = 'file_type_not_allowed' | 'file_too_large' | 'file_unavailable';
 
+/** How the customer is told which file: a named file by its name, a voice message or sticker by what it is. */
+const UNNAMED: Partial<Record<InboundFileKind, { zh: string; en: string }>> = {
+  voice: { zh: '这条语音消息', en: 'this voice message' },
+  video_note: { zh: '这条视频消息', en: 'this video message' },
+  sticker: { zh: '这个贴纸', en: 'this sticker' },
+  animation: { zh: '这个动图', en: 'this animation' },
+};
+
 /** What the customer is told when their file was not kept, in their language. */
-export function fileRefusedReply(locale: Locale, fileName: string, reason: FileRefusal, limitMb: number): string {
+export function fileRefusedReply(
+  locale: Locale,
+  fileName: string,
+  reason: FileRefusal,
+  limitMb: number,
+  kind: InboundFileKind = 'document',
+): string {
   const name = fileName.slice(0, 80);
+  const unnamed = UNNAMED[kind];
+  const zhWhat = unnamed ? unnamed.zh : `文件「${name}」`;
+  const enWhat = unnamed ? unnamed.en : `the file "${name}"`;
   switch (reason) {
     case 'file_type_not_allowed':
       return inLocale(
         locale,
-        `抱歉，我们无法接收文件「${name}」：只能接收图片（PNG、JPEG、GIF、WebP）、PDF 和纯文本文件。请换一种格式再发送，或直接用文字描述您的问题。`,
-        `Sorry, we could not accept the file "${name}": only images (PNG, JPEG, GIF, WebP), PDF and plain text files can be sent. Please send it in one of these formats, or describe the problem in words.`,
+        `抱歉，我们无法接收${zhWhat}：只能接收${ACCEPTED_FILES_TEXT['zh-CN']}。请换一种格式再发送，或直接用文字描述您的问题。`,
+        `Sorry, we could not accept ${enWhat}: only ${ACCEPTED_FILES_TEXT.en} can be sent. Please send it in one of these formats, or describe the problem in words.`,
       );
     case 'file_too_large':
       return inLocale(
         locale,
-        `抱歉，文件「${name}」超过了 ${limitMb} MB 的上限，我们没有收到。请压缩后或截取关键部分再发送。`,
-        `Sorry, the file "${name}" is over the ${limitMb} MB limit and did not reach us. Please send a smaller file or a screenshot of the relevant part.`,
+        `抱歉，${zhWhat}超过了 ${limitMb} MB 的上限，我们没有收到。请压缩后或截取关键部分再发送。`,
+        `Sorry, ${enWhat} is over the ${limitMb} MB limit and did not reach us. Please send a smaller file or a screenshot of the relevant part.`,
       );
     case 'file_unavailable':
       return inLocale(
         locale,
-        `抱歉，文件「${name}」没有成功传到我们这里。请再发送一次。`,
-        `Sorry, the file "${name}" did not reach us. Please send it again.`,
+        `抱歉，${zhWhat}没有成功传到我们这里。请再发送一次。`,
+        `Sorry, ${enWhat} did not reach us. Please send it again.`,
       );
   }
 }
