@@ -66,11 +66,19 @@ export type VolumeRow = { key: string; conversations: number };
 export type VolumeReport = ReportRange & { by: VolumeBy; rows: VolumeRow[] };
 
 /**
- * Occupancy from the presence log over the range (up to now), whatever the conversation filters: time online
- * (status 'online'), the part of it spent with at least one assigned conversation open, and their ratio (null when
- * never online). A team's figures sum its current members'.
+ * Occupancy from the presence log over the range (up to now): time online (status 'online'), the part of it spent
+ * with at least one assigned conversation open, and their ratio (null when never online). Under a channel, intent,
+ * language or priority filter only the conversations matching it count as busy (their dimensions now, as everywhere
+ * in reports) while time online stays all of it: the share of the agent's online time spent on those conversations.
+ * A team's figures sum the time of the agents who were its members at that time.
  */
 export type OccupancyFields = { onlineSeconds: number; busySeconds: number; occupancy: number | null };
+
+/**
+ * What the rows' busySeconds count: 'all_conversations', or 'matching_conversations' when a channel, intent,
+ * language or priority filter is set (then occupancy is the share of online time spent on matching conversations).
+ */
+export type OccupancyBasis = { occupancyBasis: 'all_conversations' | 'matching_conversations' };
 
 export type AgentReportRow = OccupancyFields & {
   agentId: string;
@@ -91,8 +99,8 @@ export type TeamReportRow = OccupancyFields & {
   csatScore: number | null;
   csatResponses: number;
 };
-export type AgentsReport = ReportRange & { agents: AgentReportRow[]; teams: TeamReportRow[] };
-export type TeamsReport = ReportRange & { teams: TeamReportRow[] };
+export type AgentsReport = ReportRange & OccupancyBasis & { agents: AgentReportRow[]; teams: TeamReportRow[] };
+export type TeamsReport = ReportRange & OccupancyBasis & { teams: TeamReportRow[] };
 
 /** One local day of the CSAT trend: the surveys of the conversations created that day (as the summary counts them). */
 export type CsatDay = {

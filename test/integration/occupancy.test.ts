@@ -238,6 +238,62 @@ for (const database of await testDatabases()) {
       assert.ok(rows.every((r) => r.backfilled));
     });
 
+    test('a channel, intent, language or priority filter counts only matching conversations as busy', async () => {
+      // c4 (A 08:00–09:00) becomes urgent; the others stay normal. Time online is the same under any filter.
+      const [c4] = await db.query<{ id: string }>(
+        `SELECT c.id FROM conversations c WHERE c.org_id = $1 AND c.created_at = $2`,
+        [org.id, utc('07:50')],
+      );
+      await db.query(`UPDATE conversations SET priority = 'urgent' WHERE id = $1`, [c4?.id]);
+      const all = await supervisor.call('GET', `/api/agent/reports/agents?${DAY}`);
+      assert.equal(all.body.occupancyBasis, 'all_conversations');
+      const urgent = await supervisor.call('GET', `/api/agent/reports/agents?${DAY}&priority=urgent`);
+      assert.equal(urgent.status, 200, JSON.stringify(urgent.body));
+      assert.equal(urgent.body.occupancyBasis, 'matching_conversations');
+      const a = urgent.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.agent.id);
+      assert.equal(a.onlineSeconds, 7 * 3600);
+      assert.equal(a.busySeconds, 3600, 'only c4, 08:00–09:00');
+      assert.equal(a.occupancy, 1 / 7);
+      // B handled no urgent conversation: still listed for the time online, at 0 %.
+      const b = urgent.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.admin.id);
+      assert.equal(b.onlineSeconds, 24 * 3600);
+      assert.equal(b.busySeconds, 0);
+      assert.equal(b.occupancy, 0);
+      const teams = await supervisor.call('GET', `/api/agent/reports/teams?${DAY}&priority=urgent`);
+      assert.equal(teams.body.occupancyBasis, 'matching_conversations');
+      const team = teams.body.teams.find((t: { teamId: string }) => t.teamId === teamId);
+      assert.equal(team.onlineSeconds, 31 * 3600);
+      assert.equal(team.busySeconds, 3600);
+      // Every conversation here is on the web inbox: an email filter leaves nobody busy, the web one changes nothing.
+      const email = await supervisor.call('GET', `/api/agent/reports/agents?${DAY}&channel=email`);
+      const aEmail = email.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.agent.id);
+      assert.equal(aEmail.busySeconds, 0);
+      const web = await supervisor.call('GET', `/api/agent/reports/agents?${DAY}&channel=web`);
+      const aWeb = web.body.agents.find((x: { agentId: string }) => x.agentId === org.agents.agent.id);
+      assert.equal(aWeb.busySeconds, 3.75 * 3600);
+      // Intent and language: c1 (02:00–03:00) is a deposit question in English.
+      const [c1] = await db.query<{ id: string }>(
+        `SELECT c.id FROM conversations c WHERE c.org_id = $1 AND c.created_at = $2`,
+        [org.id, utc('00:30')],
+      );
+      await db.query(`UPDATE conversations SET last_intent = 'deposit_missing', last_language = 'en' WHERE id = $1`, [
+        c1?.id,
+      ]);
+      for (const filter of ['intent=deposit_missing', 'language=en']) {
+        const r = await supervisor.call('GET', `/api/agent/reports/agents?${DAY}&${filter}`);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        const x = r.body.agents.find((y: { agentId: string }) => y.agentId === org.agents.agent.id);
+        assert.equal(x.busySeconds, 3600, filter);
+      }
+      await db.query(`UPDATE conversations SET priority = 'normal' WHERE id = $1`, [c4?.id]);
+      // The OpenAPI description of both reports says what occupancy means under a filter.
+      const docs = await admin.call('GET', '/api/docs/json');
+      for (const path of ['agents', 'teams']) {
+        const description = docs.body.paths[`/api/agent/reports/${path}`].get.description as string;
+        assert.match(description, /matching_conversations/, path);
+      }
+    });
+
     test('a team filter keeps its members; reports_read is needed', async () => {
       const r = await supervisor.call('GET', `/api/agent/reports/teams?${DAY}&teamId=${teamId}`);
       assert.deepEqual(

@@ -388,26 +388,41 @@ export async function selectPresenceLog(
 
 export type HandlingRow = { agent_id: string; start: Date; end: Date };
 
+/** The conversation filters occupancy honours: the conversation's dimensions now, as every report reads them. */
+export type HandlingFilter = Pick<ReportScope, 'channel' | 'intent' | 'language' | 'priority'>;
+
 /**
  * The stretches of [start, end) in which a conversation was assigned to an agent and open, from the event log
  * (migration 020): each conversation's assignee and status carried forward from the events that set them (created,
  * assigned, transferred, unassigned, status_changed), each state lasting until the conversation's next event. A
  * conversation assigned before the range and still open in it counts from the range's start. Only conversations that
  * can matter are read: those with such an event since `start` (the index on org, kind, time), and those open and
- * assigned now (a conversation with no event since `start` is in the state it was in at `start`).
+ * assigned now (a conversation with no event since `start` is in the state it was in at `start`), and of those only
+ * the ones matching `filter` (channel, intent, language, priority; null = any), so that busy time is the time spent
+ * on the conversations the report is about.
  */
 export async function selectHandlingStretches(
   db: Queryable,
   orgId: string,
   start: Date,
   end: Date,
+  filter: HandlingFilter = { channel: null, intent: null, language: null, priority: null },
 ): Promise<HandlingRow[]> {
   return db.query<HandlingRow>(
-    `WITH relevant AS (
+    `WITH candidates AS (
        SELECT conversation_id FROM conversation_events
         WHERE org_id = $1 AND kind IN ('created', 'assigned', 'transferred', 'unassigned', 'status_changed') AND at >= $2
        UNION
        SELECT id FROM conversations WHERE org_id = $1 AND status = 'open' AND assignee_id IS NOT NULL
+     ),
+     relevant AS (
+       SELECT k.conversation_id FROM candidates k
+       JOIN conversations c ON c.id = k.conversation_id AND c.org_id = $1
+       JOIN inboxes i ON i.id = c.inbox_id AND i.org_id = $1
+       WHERE ($4::text IS NULL OR i.kind = $4::text)
+         AND ($5::text IS NULL OR c.last_intent = $5::text)
+         AND ($6::text IS NULL OR c.last_language = $6::text)
+         AND ($7::text IS NULL OR c.priority = $7::text)
      ),
      ev AS (
        SELECT e.conversation_id, e.at, e.id,
@@ -438,7 +453,7 @@ export async function selectHandlingStretches(
      FROM stretches
      WHERE assignee IS NOT NULL AND status = 'open' AND from_at < $3 AND COALESCE(to_at, $3) > $2
        AND COALESCE(to_at, $3) > from_at`,
-    [orgId, start, end],
+    [orgId, start, end, filter.channel, filter.intent, filter.language, filter.priority],
   );
 }
 

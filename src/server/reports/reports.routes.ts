@@ -25,6 +25,22 @@ function sendCsv(reply: FastifyReply, csv: CsvFile): string {
   return csv.body;
 }
 
+const OCCUPANCY =
+  'Occupancy = busySeconds ÷ onlineSeconds: time online (presence status online) and the part of it with at least ' +
+  'one assigned conversation open. With a channel, intent, language or priority filter only the conversations ' +
+  'matching it (their dimensions now) count as busy, while onlineSeconds stays all the time online: the share of ' +
+  'online time spent on those conversations; `occupancyBasis` says which ("all_conversations" or ' +
+  '"matching_conversations"). A team counts each agent for the time they were its member (the membership log).';
+
+/** The OpenAPI text of the two reports that carry occupancy. */
+const OCCUPANCY_DOC = {
+  agents: {
+    summary: 'Per agent and team: handled, first response, resolution, CSAT and occupancy',
+    description: OCCUPANCY,
+  },
+  teams: { summary: 'Per team: handled, first response, resolution, CSAT and occupancy', description: OCCUPANCY },
+};
+
 /**
  * Reports (issue 14) for supervisors, admins and agents with 'reports_read': JSON, or `?format=csv` for a
  * spreadsheet (RFC 4180, UTF-8 with a BOM).
@@ -63,7 +79,7 @@ export function registerReportRoutes(app: App, deps: AppDeps & { clock: Clock })
 
   app.get(
     '/api/agent/reports/agents',
-    { schema: { tags, querystring: reportFiltersSchema }, preHandler },
+    { schema: { tags, querystring: reportFiltersSchema, ...OCCUPANCY_DOC.agents }, preHandler },
     async (request, reply) => {
       const report = await getAgentsReport(request.ctx, request.query, now());
       return request.query.format === 'csv' ? sendCsv(reply, agentsCsv(report)) : report;
@@ -72,7 +88,7 @@ export function registerReportRoutes(app: App, deps: AppDeps & { clock: Clock })
 
   app.get(
     '/api/agent/reports/teams',
-    { schema: { tags, querystring: reportFiltersSchema }, preHandler },
+    { schema: { tags, querystring: reportFiltersSchema, ...OCCUPANCY_DOC.teams }, preHandler },
     async (request, reply) => {
       const report = await getTeamsReport(request.ctx, request.query, now());
       return request.query.format === 'csv' ? sendCsv(reply, teamsCsv(report)) : report;

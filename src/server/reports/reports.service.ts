@@ -1,6 +1,7 @@
 import type {
   AgentReportRow,
   AgentsReport,
+  OccupancyBasis,
   OccupancyFields,
   TeamReportRow,
   TeamsReport,
@@ -156,7 +157,7 @@ async function occupancyFor(ctx: Ctx, scope: ReportScope, now: Date) {
   const end = new Date(Math.max(start.getTime(), Math.min(bounds.end.getTime(), now.getTime())));
   const [presence, handling, members] = await Promise.all([
     selectPresenceLog(ctx.db, scope.orgId, start, end),
-    selectHandlingStretches(ctx.db, scope.orgId, start, end),
+    selectHandlingStretches(ctx.db, scope.orgId, start, end, scope),
     selectTeamMembers(ctx.db, scope.orgId),
   ]);
   const byAgent = occupancyByAgent(
@@ -178,7 +179,9 @@ async function occupancyFor(ctx: Ctx, scope: ReportScope, now: Date) {
       : { onlineSeconds: 0, busySeconds: 0, occupancy: null };
   };
   const team = (id: string): OccupancyFields => teamOccupancy(membersByTeam.get(id) ?? [], byAgent);
-  return { byAgent, membersByTeam, teamsByAgent, agent, team };
+  const filtered = [scope.channel, scope.intent, scope.language, scope.priority].some((f) => f !== null);
+  const basis: OccupancyBasis = { occupancyBasis: filtered ? 'matching_conversations' : 'all_conversations' };
+  return { byAgent, membersByTeam, teamsByAgent, agent, team, basis };
 }
 
 type Figures = {
@@ -248,14 +251,14 @@ export async function getAgentsReport(ctx: Ctx, filters: Filters, now: Date): Pr
     const occ = occupancy.agent(a.id);
     if (occ.onlineSeconds > 0) rows.push({ agentId: a.id, name: a.name, teamIds, ...NO_FIGURES, ...occ });
   }
-  return { ...range, agents: rows, teams };
+  return { ...range, ...occupancy.basis, agents: rows, teams };
 }
 
 /** Per team only (the console's team table and its CSV). */
 export async function getTeamsReport(ctx: Ctx, filters: Filters, now: Date): Promise<TeamsReport> {
   const { scope, range } = await scopeFor(ctx, filters, now);
   const occupancy = await occupancyFor(ctx, scope, now);
-  return { ...range, teams: await teamRows(ctx, scope, occupancy) };
+  return { ...range, ...occupancy.basis, teams: await teamRows(ctx, scope, occupancy) };
 }
 
 export async function getHandoffsReport(ctx: Ctx, filters: Filters, now: Date): Promise<HandoffsReport> {
