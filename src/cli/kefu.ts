@@ -168,7 +168,8 @@ export function describeRetention(orgId: string, r: RetentionReport): string {
   return (
     `retention org ${orgId} (${r.mode} after ${r.days} days, before ${r.cutoff})${r.dryRun ? ' [dry run]' : ''}: ` +
     `${verb} ${r.conversations} conversations${range}, ${r.messages} messages, ${r.files} files, ` +
-    `${r.contacts} contacts' identities, ${r.logs} delivery log entries; kept: ${held || 'none held'}`
+    `${r.contacts} contacts' identities, ${r.logs} delivery log entries, ${r.feedbackComments} feedback ` +
+    `comments, ${r.emailEvents} machine-mail log entries; kept: ${held || 'none held'}`
   );
 }
 

@@ -55,6 +55,16 @@ export type RetentionReport = {
    * modes: webhook deliveries (their event bodies) and outbound mail (address and body).
    */
   logs: number;
+  /**
+   * Knowledge-base "was this helpful?" comments (a customer's free text) left before the cutoff, emptied in both
+   * modes; the vote itself (yes/no, no words) stays, so articles' helpfulness figures do not change.
+   */
+  feedbackComments: number;
+  /**
+   * The machine-mail log (bounces, auto-replies, refused mail: sender addresses and subjects) before the cutoff, for
+   * mail that matched no contact; entries about a contact go when that contact's identity does (`contacts`).
+   */
+  emailEvents: number;
   /** By last activity. */
   oldest: RetentionConversationRef | null;
   newest: RetentionConversationRef | null;

@@ -148,7 +148,51 @@ async function seedOrg(db: Queryable, org: { id: string; inboxId: string }) {
       [org.id, age],
     );
   }
+  // Customers' words outside conversations. "Was this helpful?" votes: an old one with a comment (emptied), a recent
+  // one with a comment and an old one without (both left alone).
+  const [article] = await db.query<{ id: string }>(
+    `INSERT INTO kb_articles (org_id, slug, status) VALUES ($1, $2, 'published') RETURNING id`,
+    [org.id, `retention-${crypto.randomBytes(3).toString('hex')}`],
+  );
+  for (const [visitor, age, comment] of [
+    ['old-comment', 100, 'useless, my UID is 10004821 and nobody helps'],
+    ['recent-comment', 5, 'helpful, thanks'],
+    ['old-vote', 100, null],
+  ] as const) {
+    await db.query(
+      `INSERT INTO kb_feedback (org_id, article_id, locale, visitor_key, helpful, comment, created_at)
+       VALUES ($1, $2, 'en', $3, $4, $5, now() - make_interval(days => $6))`,
+      [org.id, article.id, visitor, comment === null, comment, age],
+    );
+  }
+  // The machine-mail log: an old entry that matched no contact goes; a recent one, and an old one about a contact
+  // whose identity is kept, stay.
+  for (const [age, contactId] of [
+    [100, null],
+    [5, null],
+    [100, oldWithKept.contactId],
+  ] as const) {
+    await db.query(
+      `INSERT INTO email_events (org_id, inbox_id, kind, address, contact_id, detail, created_at)
+       VALUES ($1, $2, 'bounce', 'someone@example.test', $3, 'Undelivered: Re: my deposit', now() - make_interval(days => $4))`,
+      [org.id, org.inboxId, contactId, age],
+    );
+  }
   return { oldWithKept, recent, oldAlone, open, legalHold, withCase, withComplaint };
+}
+
+/** The organization's feedback votes and machine-mail log as they stand. */
+async function customerText(db: Queryable, orgId: string) {
+  const feedback = await db.query<{ visitor_key: string; helpful: boolean; comment: string | null }>(
+    'SELECT visitor_key, helpful, comment FROM kb_feedback WHERE org_id = $1 ORDER BY visitor_key',
+    [orgId],
+  );
+  const mail = await db.query<{ age: number; contact: boolean }>(
+    `SELECT extract(day FROM now() - created_at)::int AS age, contact_id IS NOT NULL AS contact
+       FROM email_events WHERE org_id = $1 ORDER BY created_at, contact_id NULLS FIRST`,
+    [orgId],
+  );
+  return { feedback, mail };
 }
 
 /** Everything of an organization retention may touch, to show a dry run leaves it as it was. */
@@ -162,6 +206,8 @@ async function snapshot(db: Queryable, orgId: string): Promise<string> {
     'SELECT count(*)::int AS n FROM conversation_events WHERE org_id = $1',
     'SELECT id FROM webhook_deliveries WHERE org_id = $1 ORDER BY id',
     'SELECT id FROM outbound_emails WHERE org_id = $1 ORDER BY id',
+    'SELECT article_id, visitor_key, helpful, comment FROM kb_feedback WHERE org_id = $1 ORDER BY visitor_key',
+    'SELECT id, contact_id, address, detail FROM email_events WHERE org_id = $1 ORDER BY id',
   ];
   const parts = [];
   for (const sql of tables) parts.push(await db.query(sql, [orgId]));
@@ -241,6 +287,8 @@ for (const database of await testDatabases()) {
       // Only the contact with no other conversation loses its identity.
       assert.equal(dry.body.contacts, 1);
       assert.equal(dry.body.logs, 2);
+      assert.equal(dry.body.feedbackComments, 1);
+      assert.equal(dry.body.emailEvents, 1);
       assert.equal(dry.body.oldest.number, seeded.oldAlone.number);
       assert.equal(dry.body.newest.number, seeded.oldWithKept.number);
       assert.deepEqual(dry.body.held, {
@@ -288,6 +336,19 @@ for (const database of await testDatabases()) {
         [org.id],
       );
       assert.equal(logs[0].n, 2);
+      // The old feedback comment is emptied, its vote kept; the recent comment and the old bare vote are untouched.
+      // The old machine-mail entry of no contact went; the recent one and the kept contact's stayed.
+      assert.deepEqual(await customerText(db, org.id), {
+        feedback: [
+          { visitor_key: 'old-comment', helpful: false, comment: null },
+          { visitor_key: 'old-vote', helpful: true, comment: null },
+          { visitor_key: 'recent-comment', helpful: false, comment: 'helpful, thanks' },
+        ],
+        mail: [
+          { age: 100, contact: true },
+          { age: 5, contact: false },
+        ],
+      });
       // Recent, open and held conversations keep every word.
       for (const kept of [seeded.recent, seeded.open, seeded.legalHold, seeded.withCase, seeded.withComplaint]) {
         const rows = await db.query<{ body: string }>(
@@ -331,6 +392,8 @@ for (const database of await testDatabases()) {
       assert.equal(entry.details.conversations, 2);
       assert.equal(entry.details.contacts, 1);
       assert.equal(entry.details.mode, 'anonymise');
+      assert.equal(entry.details.feedbackComments, 1);
+      assert.equal(entry.details.emailEvents, 1);
       assert.equal((await auditOf(db, org.id, 'retention.settings')).length, 1);
       const verified = await verifyAuditChains({ db }, { orgId: org.id });
       assert.deepEqual(verified.broken, []);
@@ -339,6 +402,8 @@ for (const database of await testDatabases()) {
       // Anonymised ones are not counted again.
       const again = await admin.call('POST', '/api/agent/retention/run?dryRun=true');
       assert.equal(again.body.conversations, 0);
+      assert.equal(again.body.feedbackComments, 0);
+      assert.equal(again.body.emailEvents, 0);
       const settings = await admin.call('GET', '/api/agent/retention/settings');
       assert.equal(settings.body.lastRun.conversations, 2);
       assert.ok(settings.body.lastRunAt);
@@ -377,6 +442,20 @@ for (const database of await testDatabases()) {
       assert.equal(run.body.files, 1);
       assert.equal(run.body.contacts, dry.body.contacts);
       assert.equal(run.body.logs, 2);
+      assert.equal(dry.body.feedbackComments, 1);
+      assert.equal(run.body.feedbackComments, 1);
+      assert.equal(dry.body.emailEvents, 1);
+      assert.equal(run.body.emailEvents, 1);
+      const text = await customerText(db, other.id);
+      assert.deepEqual(
+        text.feedback.map((f) => f.comment),
+        [null, null, 'helpful, thanks'],
+      );
+      // The kept contact (a recent conversation) keeps its entry; the old entry of no contact went.
+      assert.deepEqual(text.mail, [
+        { age: 100, contact: true },
+        { age: 5, contact: false },
+      ]);
       for (const gone of [seeded.oldWithKept, seeded.oldAlone, source, target]) {
         const rows = await db.query('SELECT id FROM conversations WHERE org_id = $1 AND id = $2', [
           other.id,
@@ -409,6 +488,8 @@ for (const database of await testDatabases()) {
       assert.equal(await snapshot(db, org.id), firstOrgBefore, "another organization's run leaves this one alone");
       const [entry] = await auditOf(db, other.id, 'retention.run');
       assert.equal(entry.details.conversations, 4);
+      assert.equal(entry.details.feedbackComments, 1);
+      assert.equal(entry.details.emailEvents, 1);
       assert.deepEqual((await verifyAuditChains({ db }, {})).broken, []);
     });
 

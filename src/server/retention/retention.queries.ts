@@ -256,3 +256,43 @@ export async function deleteExpiredLogs(db: Queryable, orgId: string, cutoff: Da
   );
   return rows[0]?.n ?? 0;
 }
+
+/**
+ * Knowledge-base feedback comments (words a customer typed under "was this helpful?") whose vote is older than the
+ * cutoff; kb_feedback belongs to kb/, but like the delivery logs it is a copy of a customer's words that retention
+ * must reach. Only the comment is emptied: the vote is a yes or a no and the article's counts stay exact.
+ */
+const EXPIRED_FEEDBACK_COMMENT = 'org_id = $1 AND created_at < $2 AND comment IS NOT NULL';
+/**
+ * The machine-mail log (email/: bounces, auto-replies, floods, refused mail) before the cutoff for mail that matched
+ * no contact: an address and a subject with nobody to anonymise them with (contacts.service removes a contact's own
+ * entries with its identity).
+ */
+const EXPIRED_EMAIL_EVENTS = 'email_events WHERE org_id = $1 AND created_at < $2 AND contact_id IS NULL';
+
+export async function countExpiredCustomerText(
+  db: Queryable,
+  orgId: string,
+  cutoff: Date,
+): Promise<{ feedbackComments: number; emailEvents: number }> {
+  const rows = await db.query<{ feedback_comments: number; email_events: number }>(
+    `SELECT (SELECT count(*) FROM kb_feedback WHERE ${EXPIRED_FEEDBACK_COMMENT})::int AS feedback_comments,
+            (SELECT count(*) FROM ${EXPIRED_EMAIL_EVENTS})::int AS email_events`,
+    [orgId, cutoff],
+  );
+  return { feedbackComments: rows[0]?.feedback_comments ?? 0, emailEvents: rows[0]?.email_events ?? 0 };
+}
+
+export async function removeExpiredCustomerText(
+  db: Queryable,
+  orgId: string,
+  cutoff: Date,
+): Promise<{ feedbackComments: number; emailEvents: number }> {
+  const rows = await db.query<{ feedback_comments: number; email_events: number }>(
+    `WITH comments AS (UPDATE kb_feedback SET comment = NULL WHERE ${EXPIRED_FEEDBACK_COMMENT} RETURNING 1),
+          mail AS (DELETE FROM ${EXPIRED_EMAIL_EVENTS} RETURNING 1)
+     SELECT (SELECT count(*) FROM comments)::int AS feedback_comments, (SELECT count(*) FROM mail)::int AS email_events`,
+    [orgId, cutoff],
+  );
+  return { feedbackComments: rows[0]?.feedback_comments ?? 0, emailEvents: rows[0]?.email_events ?? 0 };
+}

@@ -19,12 +19,14 @@ import type { Db, Queryable } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import {
   countConversationContent,
+  countExpiredCustomerText,
   countExpiredLogs,
   deleteExpiredLogs,
   type DueConversation,
   type HeldReason,
   lockDueConversations,
   removeConversationDependents,
+  removeExpiredCustomerText,
   selectDueConversations,
   selectHeldCounts,
   selectOrgsWithRetention,
@@ -36,7 +38,9 @@ import {
 /**
  * Data retention (issue 15): resolved and closed conversations whose last activity is older than the organization's
  * setting are deleted or anonymised — never open ones, never ones a case, an open complaint, a legal hold or live
- * exchange business still needs (retention.queries.ts lists each hold). A dry run says what a run would remove now;
+ * exchange business still needs (retention.queries.ts lists each hold). What customers wrote outside a conversation
+goes by the same age: finished delivery logs, knowledge-base feedback comments and the machine-mail log of mail that
+matched no contact. A dry run says what a run would remove now;
  * every real run (the daily job, the API, the CLI) appends an audit entry with the counts and never touches an
  * existing one.
  */
@@ -128,6 +132,8 @@ export async function runRetention(ctx: Ctx, options: { dryRun: boolean; clock?:
     files: 0,
     contacts: 0,
     logs: 0,
+    feedbackComments: 0,
+    emailEvents: 0,
     oldest: null,
     newest: null,
     held: emptyHeld(),
@@ -151,6 +157,7 @@ export async function runRetention(ctx: Ctx, options: { dryRun: boolean; clock?:
       { removing: ids, dryRun: true },
     );
     report.logs = await countExpiredLogs(ctx.db, ctx.org.id, cutoff);
+    Object.assign(report, await countExpiredCustomerText(ctx.db, ctx.org.id, cutoff));
     report.oldest = ref(due[0]);
     report.newest = ref(due.at(-1));
     return report;
@@ -202,6 +209,7 @@ export async function runRetention(ctx: Ctx, options: { dryRun: boolean; clock?:
   }
   await ctx.db.transaction(async (tx) => {
     report.logs = await deleteExpiredLogs(tx, ctx.org.id, cutoff);
+    Object.assign(report, await removeExpiredCustomerText(tx, ctx.org.id, cutoff));
     await updateRetentionLastRun(tx, ctx.org.id, report);
     await recordAudit(ctx, tx, {
       action: 'retention.run',
