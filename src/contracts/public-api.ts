@@ -167,6 +167,7 @@ export const postApiMessageBodySchema = z
 export type PostApiMessageBody = z.infer<typeof postApiMessageBodySchema>;
 
 export const apiConversationParamsSchema = z.object({ conversationId: z.uuid() });
+export const apiFileParamsSchema = z.object({ conversationId: z.uuid(), fileId: z.uuid() });
 export const listApiConversationsQuerySchema = z.object({
   exchangeUid: exchangeUidSchema,
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -195,6 +196,18 @@ export const apiContactSchema = z
   });
 export type ApiContact = z.infer<typeof apiContactSchema>;
 
+export const apiAttachmentSchema = z
+  .object({ name: z.string(), url: z.string(), contentType: z.string(), size: z.number().int() })
+  .meta({
+    example: {
+      name: 'deposit.png',
+      url: '/api/v1/conversations/5a0c8a7e-3b1f-4f5e-9a2d-6c7b8e9f0a1b/files/9c1d2e3f-4a5b-4c6d-8e7f-0a1b2c3d4e5f',
+      contentType: 'image/png',
+      size: 48213,
+    },
+  });
+export type ApiAttachment = z.infer<typeof apiAttachmentSchema>;
+
 export const apiMessageSchema = z
   .object({
     id: z.uuid(),
@@ -205,6 +218,8 @@ export const apiMessageSchema = z
     authorName: z.string().nullable(),
     body: z.string(),
     source: z.string().nullable(),
+    /** Files the message carries; `url` is the /api/v1 download (same API key, scope conversations:read). */
+    attachments: z.array(apiAttachmentSchema),
     createdAt: z.string(),
   })
   .meta({
@@ -216,6 +231,7 @@ export const apiMessageSchema = z
       authorName: null,
       body: 'Your USDT withdrawal is on hold for a routine check.',
       source: 'exchange',
+      attachments: [],
       createdAt: '2026-05-01T08:00:00.000Z',
     },
   });

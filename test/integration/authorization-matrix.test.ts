@@ -158,6 +158,7 @@ const MATRIX: Record<string, Expectation> = {
   'POST /api/v1/conversations': everyone(401),
   'GET /api/v1/conversations': everyone(401),
   'GET /api/v1/conversations/:conversationId': everyone(401),
+  'GET /api/v1/conversations/:conversationId/files/:fileId': everyone(401),
   'POST /api/v1/conversations/:conversationId/messages': everyone(401),
   'GET /api/v1/webhooks': everyone(401),
   'POST /api/v1/webhooks': everyone(401),

@@ -176,6 +176,79 @@ for (const database of await testDatabases()) {
       assert.equal((await api(otherKey, 'GET', `/api/v1/conversations/${conversationId}`)).status, 404);
     });
 
+    test("a message's file: v1 gives its own link, which a key with conversations:read opens and no other key does", async () => {
+      const uid = '77005678';
+      assert.equal((await api(fullKey, 'PUT', `/api/v1/contacts/${uid}`, { name: 'Li Na' })).status, 201);
+      const opened = await api(fullKey, 'POST', '/api/v1/conversations', { exchangeUid: uid, body: 'About your KYC.' });
+      assert.equal(opened.status, 201, JSON.stringify(opened.body));
+      const conversationId = opened.body.conversation.id as string;
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      const sent = await agent.call('POST', `/api/agent/conversations/${conversationId}/files`, {
+        name: 'form.png',
+        data: png.toString('base64'),
+        caption: 'Please fill in this form.',
+        clientId: 'file-1',
+      });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const note = await agent.call('POST', `/api/agent/conversations/${conversationId}/files`, {
+        name: 'internal.png',
+        data: png.toString('base64'),
+        clientId: 'file-note-1',
+        private: true,
+      });
+      assert.equal(note.status, 201, JSON.stringify(note.body));
+
+      const read = await api(fullKey, 'GET', `/api/v1/conversations/${conversationId}`);
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      const withFile = read.body.messages.find((m: { body: string }) => m.body === 'Please fill in this form.');
+      assert.equal(withFile.attachments.length, 1);
+      const [attachment] = withFile.attachments as { name: string; url: string; contentType: string; size: number }[];
+      const fileId = sent.body.message.attachments[0].url.split('/').pop();
+      assert.equal(attachment?.url, `/api/v1/conversations/${conversationId}/files/${fileId}`);
+      assert.deepEqual(
+        { name: attachment?.name, contentType: attachment?.contentType, size: attachment?.size },
+        { name: 'form.png', contentType: 'image/png', size: png.length },
+      );
+      assert.equal(JSON.stringify(read.body).includes('internal.png'), false, 'a private note is not there');
+
+      const get = (key: string, url: string) =>
+        fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${key}` } });
+      const file = await get(fullKey, attachment?.url ?? '');
+      assert.equal(file.status, 200);
+      assert.deepEqual(Buffer.from(await file.arrayBuffer()), png);
+      assert.equal(file.headers.get('content-type'), 'image/png');
+      assert.equal(file.headers.get('content-disposition'), "attachment; filename*=UTF-8''form.png");
+      assert.equal(file.headers.get('x-content-type-options'), 'nosniff');
+      assert.match(file.headers.get('content-security-policy') ?? '', /^sandbox/);
+      assert.equal(file.headers.get('cache-control'), 'private, no-store');
+
+      // The agents' URL is not the exchange's: a key does not open it.
+      assert.equal((await get(fullKey, sent.body.message.attachments[0].url)).status, 401);
+      const writer = await makeKey('writer-only', ['contacts:write', 'conversations:write']);
+      const denied = await api(writer.key, 'GET', attachment?.url ?? '');
+      assert.equal(denied.status, 403);
+      assert.match(denied.body.error.message, /conversations:read/);
+      assert.equal((await request(`${server.url}${attachment?.url}`)).status, 401);
+      // The private note's file is not found, like a missing one.
+      const noteFileId = note.body.message.attachments[0].url.split('/').pop();
+      const hidden = await api(fullKey, 'GET', `/api/v1/conversations/${conversationId}/files/${noteFileId}`);
+      assert.equal(hidden.status, 404);
+      assert.equal(hidden.body.error.code, 'file_not_found');
+      // Another organization's key, with the scope: not found.
+      const other = await createTestOrg(db);
+      const otherAdmin = await loginAgent(server, other.agents.admin);
+      const otherKey = (
+        await otherAdmin.call('POST', '/api/agent/api-keys', { name: 'o', scopes: ['conversations:read'] })
+      ).body.key as string;
+      const foreign = await api(otherKey, 'GET', attachment?.url ?? '');
+      assert.equal(foreign.status, 404);
+      assert.equal(foreign.body.error.code, 'conversation_not_found');
+      assert.equal((await api(fullKey, 'GET', `/api/v1/conversations/${conversationId}/files/not-a-uuid`)).status, 400);
+    });
+
     test('every /api/v1 route is in the OpenAPI document with the public API tag and an example', async () => {
       const doc = await request(`${server.url}/api/docs/json`);
       assert.equal(doc.status, 200);
@@ -190,6 +263,10 @@ for (const database of await testDatabases()) {
       }
       const put = doc.body.paths['/api/v1/contacts/{exchangeUid}'].put;
       assert.ok(JSON.stringify(put).includes('"example"'));
+      const file = doc.body.paths['/api/v1/conversations/{conversationId}/files/{fileId}']?.get;
+      assert.ok(file, 'the file download is documented');
+      assert.match(file.summary, /conversations:read/);
+      assert.ok(JSON.stringify(doc.body).includes('/api/v1/conversations/5a0c8a7e'), 'an attachment example');
     });
   });
 }

@@ -19,9 +19,10 @@ const fileLinkQuerySchema = z.object({ token: z.string().min(1).max(1024) });
 
 /**
  * A customer's file is never rendered by the browser as one of kefu's pages: always a download, its type as sniffed,
- * no sniffing by the browser, and a sandbox with nothing allowed should it be opened anyway.
+ * no sniffing by the browser, and a sandbox with nothing allowed should it be opened anyway. Every download route
+ * sends through here (the agents', the widget's signed links, /api/v1).
  */
-function sendFile(reply: FastifyReply, file: FileContent): FastifyReply {
+export function sendFile(reply: FastifyReply, file: FileContent): FastifyReply {
   reply.header('content-type', file.contentType);
   reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeRfc5987(file.name)}`);
   reply.header('x-content-type-options', 'nosniff');

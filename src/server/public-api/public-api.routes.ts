@@ -3,6 +3,7 @@ import {
   apiConversationListResponseSchema,
   apiConversationParamsSchema,
   apiConversationResponseSchema,
+  apiFileParamsSchema,
   apiKeyParamsSchema,
   apiMessageResponseSchema,
   contactParamsSchema,
@@ -13,6 +14,7 @@ import {
   upsertContactBodySchema,
   upsertContactResponseSchema,
 } from '../../contracts/public-api.ts';
+import { sendFile } from '../files/files.routes.ts';
 import { createAgentAuth } from '../http/agent-auth.ts';
 import type { App, AppDeps } from '../http/types.ts';
 import { apiKeyOf, createApiKeyAuth } from './api-auth.ts';
@@ -22,6 +24,7 @@ import {
   listApiConversations,
   openConversation,
   postApiMessage,
+  readApiFile,
   upsertContact,
 } from './public-api.service.ts';
 
@@ -148,5 +151,31 @@ export function registerPublicApiRoutes(app: App, deps: AppDeps): void {
       onRequest,
     },
     async (request) => getApiConversation(request.ctx, apiKeyOf(request), request.params.conversationId),
+  );
+
+  app.get(
+    '/api/v1/conversations/:conversationId/files/:fileId',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "A message's file: the url in a message's attachments (scope conversations:read)",
+        description:
+          "The stored bytes, always as a download: Content-Type as sniffed from the bytes (never the sender's label), " +
+          'Content-Disposition attachment with the file name, X-Content-Type-Options nosniff, a sandbox CSP and ' +
+          'Cache-Control private, no-store. Files of private notes, and any of another organization, are 404.',
+        params: apiFileParamsSchema,
+        response: {
+          200: z.string().meta({ format: 'binary', description: "The file's bytes" }),
+          ...errors,
+        },
+      },
+      onRequest,
+    },
+    async (request, reply) =>
+      sendFile(
+        reply,
+        await readApiFile(request.ctx, apiKeyOf(request), request.params.conversationId, request.params.fileId),
+      ),
   );
 }

@@ -16,12 +16,15 @@ import {
 } from '../contacts/contacts.service.ts';
 import type { Ctx } from '../context.ts';
 import {
+  findMessage,
+  getConversation,
   getConversationWithMessages,
   listConversations,
   postMessage,
   startConversation,
 } from '../conversations/conversations.service.ts';
 import { AppError } from '../errors.ts';
+import { type FileContent, readConversationFile } from '../files/files.service.ts';
 import { type ApiKeyPrincipal, requireScope } from './api-keys.service.ts';
 import { ensureApiInbox } from './public-api.queries.ts';
 import { publicMessages, toApiConversation, toApiMessage } from './public-view.ts';
@@ -157,4 +160,23 @@ export async function getApiConversation(
   if (ctx.actor.kind === 'agent') throw new AppError('forbidden');
   const { conversation, messages } = await getConversationWithMessages(ctx, conversationId);
   return { conversation: toApiConversation(conversation), messages: publicMessages(messages) };
+}
+
+/**
+ * A file of a public message of one of the organization's conversations, for the exchange's backend (the URL in a
+ * v1 message's attachments). Another organization's conversation or file, a private note's file and one of no
+ * message yet are all not found, exactly like a missing one.
+ */
+export async function readApiFile(
+  ctx: Ctx,
+  key: ApiKeyPrincipal,
+  conversationId: string,
+  fileId: string,
+): Promise<FileContent> {
+  requireScope(key, 'conversations:read');
+  await getConversation(ctx, conversationId);
+  const file = await readConversationFile(ctx, conversationId, fileId);
+  const message = file.messageId ? await findMessage(ctx, conversationId, file.messageId) : undefined;
+  if (!message || message.private) throw new AppError('file_not_found');
+  return file;
 }

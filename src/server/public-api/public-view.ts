@@ -1,5 +1,23 @@
 import type { Conversation, Message } from '../../contracts/domain.ts';
-import type { ApiConversation, ApiMessage } from '../../contracts/public-api.ts';
+import type { ApiAttachment, ApiConversation, ApiMessage } from '../../contracts/public-api.ts';
+
+/** Where the exchange downloads a message's file with its API key (public-api.routes.ts). */
+export function apiFileUrl(conversationId: string, fileId: string): string {
+  return `/api/v1/conversations/${conversationId}/files/${fileId}`;
+}
+
+/**
+ * A message's files with /api/v1 links: the agents' URLs (…/files/<id>) open only with a console session, so the
+ * exchange gets its own, which its API key opens.
+ */
+function apiAttachments(message: Message): ApiAttachment[] {
+  return message.attachments.flatMap((attachment) => {
+    const fileId = /\/files\/([0-9a-f-]{36})(?:\?.*)?$/i.exec(attachment.url)?.[1];
+    if (!fileId) return [];
+    const { name, contentType, size } = attachment;
+    return [{ name, url: apiFileUrl(message.conversationId, fileId), contentType, size }];
+  });
+}
 
 /**
  * What the exchange's backend may see of a conversation and its messages, through /api/v1 and in webhooks: the
@@ -38,6 +56,7 @@ export function toApiMessage(message: Message): ApiMessage | undefined {
     authorName: message.authorName,
     body: message.body,
     source,
+    attachments: apiAttachments(message),
     createdAt: message.createdAt,
   };
 }
