@@ -18,7 +18,7 @@ import { type BotApiStub, startBotApiStub } from '../helpers/telegram-bot-api.ts
 
 /**
  * Telegram photos and documents both ways (issue 13), through the local Bot API stand-in: a customer's photo (the
- * largest size) or document is fetched with getFile and the file URL and stored as the message's attachment with the
+ * largest size), document, voice, audio, video, video note, animation or sticker is fetched with getFile and the file URL and stored as the message's attachment with the
  * caption as the body; a file kefu refuses is kept on record and the customer is told in their language; an agent's
  * attachments leave as sendPhoto / sendDocument uploads with the body as caption, or as text first when the body is
  * longer than a caption may be.
@@ -33,6 +33,43 @@ const PNG = Buffer.from(
   'base64',
 );
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+/** An OGG Opus stream's first page, as Telegram's voice messages are recorded. */
+const OPUS = Buffer.concat([
+  Buffer.from('OggS'),
+  Buffer.from([0, 2]),
+  Buffer.alloc(20),
+  Buffer.from([1, 19]),
+  Buffer.from('OpusHead'),
+  Buffer.from([1, 1, 0x38, 1, 0x80, 0xbb, 0, 0, 0, 0, 0]),
+  Buffer.alloc(64),
+]);
+/** An MP4 (ISO base media, brand isom): Telegram's videos, video notes and GIFs (which it converts to MP4). */
+const MP4 = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x18]),
+  Buffer.from('ftypisom'),
+  Buffer.from([0, 0, 2, 0]),
+  Buffer.from('isomiso2'),
+  Buffer.from([0, 0, 0, 8]),
+  Buffer.from('free'),
+  Buffer.alloc(64),
+]);
+/** An MP3 with an ID3v2 tag. */
+const MP3 = Buffer.concat([
+  Buffer.from('ID3'),
+  Buffer.from([3, 0, 0, 0, 0, 0, 10]),
+  Buffer.alloc(10),
+  Buffer.from([0xff, 0xfb, 0x90, 0x64]),
+  Buffer.alloc(400),
+]);
+/** A lossless WebP: a static sticker. */
+const WEBP = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.from([26, 0, 0, 0]),
+  Buffer.from('WEBPVP8L'),
+  Buffer.from([13, 0, 0, 0, 0x2f, 0, 0, 0, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0]),
+]);
+/** A WebM's EBML header: a video sticker. */
+const WEBM = Buffer.from('1a45dfa39f4286810142f7810142f2810442f381084282847765626d4287810242858102', 'hex');
 /** A Windows executable's header: not on the allow-list whatever it is called. */
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), Buffer.alloc(200, 7)]);
 
@@ -218,6 +255,184 @@ for (const database of await testDatabases()) {
           (c) => c.method === 'sendMessage' && Number(c.params.chat_id) === from.id && c.params.text === notice.body,
         ),
       );
+    });
+
+    // Bot API Message fields as documented (core.telegram.org/bots/api#message: voice, audio, video, video_note,
+    // animation — which Telegram sends with `document` too, for backward compatibility — and sticker).
+    const mediaCases: {
+      kind: string;
+      bytes: Buffer;
+      content: (file: { file_id: string; file_unique_id: string; file_size: number }) => Record<string, unknown>;
+      body: string;
+      contentType: string;
+      name?: string;
+    }[] = [
+      {
+        kind: 'voice',
+        bytes: OPUS,
+        content: (f) => ({ voice: { ...f, duration: 3, mime_type: 'audio/ogg' } }),
+        body: '[voice message, 3 s]',
+        contentType: 'audio/ogg; codecs=opus',
+      },
+      {
+        kind: 'audio',
+        bytes: MP3,
+        content: (f) => ({
+          audio: {
+            ...f,
+            duration: 95,
+            performer: 'Lumen',
+            title: 'Deposit guide',
+            file_name: 'guide.mp3',
+            mime_type: 'audio/mpeg',
+          },
+        }),
+        body: '[audio: Lumen – Deposit guide]',
+        contentType: 'audio/mpeg',
+        name: 'guide.mp3',
+      },
+      {
+        kind: 'video',
+        bytes: MP4,
+        content: (f) => ({
+          caption: 'screen recording of the error',
+          video: { ...f, width: 720, height: 1280, duration: 12, file_name: 'error.mp4', mime_type: 'video/mp4' },
+        }),
+        body: 'screen recording of the error',
+        contentType: 'video/mp4',
+        name: 'error.mp4',
+      },
+      {
+        kind: 'video_note',
+        bytes: MP4,
+        content: (f) => ({ video_note: { ...f, length: 240, duration: 5 } }),
+        body: '[video message, 5 s]',
+        contentType: 'video/mp4',
+      },
+      {
+        kind: 'animation',
+        bytes: MP4,
+        content: (f) => ({
+          animation: {
+            ...f,
+            width: 320,
+            height: 240,
+            duration: 2,
+            file_name: 'loading.gif.mp4',
+            mime_type: 'video/mp4',
+          },
+          document: { ...f, file_name: 'loading.gif.mp4', mime_type: 'video/mp4' },
+        }),
+        body: '[animation]',
+        contentType: 'video/mp4',
+      },
+      {
+        kind: 'sticker',
+        bytes: WEBP,
+        content: (f) => ({
+          sticker: { ...f, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' },
+        }),
+        body: '[sticker 👍]',
+        contentType: 'image/webp',
+      },
+      {
+        kind: 'video sticker',
+        bytes: WEBM,
+        content: (f) => ({
+          sticker: { ...f, type: 'regular', width: 512, height: 512, is_animated: false, is_video: true, emoji: '🔥' },
+        }),
+        body: '[sticker 🔥]',
+        contentType: 'video/webm',
+      },
+    ];
+    for (const [i, media] of mediaCases.entries()) {
+      test(`a customer's ${media.kind} is fetched and stored with the type its bytes say`, async () => {
+        const fileId = `media-${i}`;
+        stub.files.set(fileId, { path: `media/${i}.bin`, data: media.bytes });
+        const from = customer(6661000 + i, 'en');
+        const file = { file_id: fileId, file_unique_id: `mu${i}`, file_size: media.bytes.length };
+        assert.equal((await deliver(privateMessage(from, media.content(file)))).status, 200);
+        const conversation = await conversationOf(from.id);
+        // Stored before the message is posted: the first time the message is seen, it has its file.
+        const message = await until(`the ${media.kind}`, async () =>
+          (await messagesOf(conversation.id)).find((m) => m.authorKind === 'customer'),
+        );
+        assert.equal(message.body, media.body);
+        assert.equal(message.attachments.length, 1, JSON.stringify(message));
+        const [attachment] = message.attachments;
+        assert.equal(attachment?.contentType, media.contentType);
+        if (media.name) assert.equal(attachment?.name, media.name);
+        assert.deepEqual(await storedBytes(attachment?.url ?? ''), media.bytes);
+        assert.equal(
+          (await messagesOf(conversation.id)).some((m) => m.authorKind === 'system'),
+          false,
+          'nothing to tell the customer',
+        );
+      });
+    }
+
+    test('an animated sticker (.tgs) is not fetched: the agent sees what it was, the customer what can be sent', async () => {
+      const from = customer(6661100, 'zh-hans');
+      stub.files.set('sticker-tgs', { path: 'stickers/anim.tgs', data: Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]) });
+      const update = privateMessage(from, {
+        sticker: {
+          file_id: 'sticker-tgs',
+          file_unique_id: 'st1',
+          type: 'regular',
+          width: 512,
+          height: 512,
+          is_animated: true,
+          is_video: false,
+          emoji: '😂',
+          file_size: 8,
+        },
+      });
+      assert.equal((await deliver(update)).status, 200);
+      const conversation = await conversationOf(from.id);
+      const notice = await until('the notice', async () =>
+        (await messagesOf(conversation.id)).find((m) => m.authorKind === 'system'),
+      );
+      assert.match(notice.body, /无法接收这个贴纸/);
+      assert.match(notice.body, /音频（OGG、MP3、M4A）和视频（MP4、WebM）/, 'what can be sent');
+      const record = (await messagesOf(conversation.id)).find((m) => m.authorKind === 'customer');
+      assert.equal(record?.body, '[sticker 😂 — not supported, not kept]');
+      assert.deepEqual(record?.attachments, []);
+      assert.equal((record?.meta.telegram as { refused?: string } | undefined)?.refused, 'file_type_not_allowed');
+      assert.equal(
+        stub.calls.some((c) => c.method === 'getFile' && c.params.file_id === 'sticker-tgs'),
+        false,
+        'never downloaded',
+      );
+      await until('the notice in the chat', () =>
+        stub.calls.find((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === from.id),
+      );
+    });
+
+    test('a voice message whose bytes are not audio is refused with a record and an answer in English', async () => {
+      stub.files.set('voice-exe', { path: 'voice/fake.oga', data: EXE });
+      const from = customer(6661101, 'en-GB');
+      const update = privateMessage(from, {
+        voice: {
+          file_id: 'voice-exe',
+          file_unique_id: 've1',
+          duration: 2,
+          mime_type: 'audio/ogg',
+          file_size: EXE.length,
+        },
+      });
+      assert.equal((await deliver(update)).status, 200);
+      const conversation = await conversationOf(from.id);
+      const notice = await until('the notice', async () =>
+        (await messagesOf(conversation.id)).find((m) => m.authorKind === 'system'),
+      );
+      assert.match(notice.body, /^Sorry, we could not accept this voice message: only images \(PNG/);
+      const record = (await messagesOf(conversation.id)).find((m) => m.authorKind === 'customer');
+      assert.equal(record?.body, '[voice message, 2 s — not supported, not kept]');
+      const files = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM message_files WHERE org_id = $1 AND conversation_id = $2',
+        [org.id, conversation.id],
+      );
+      assert.equal(files[0]?.n, 0);
     });
 
     test("an agent's file reaches the chat through the delivery queue: sendPhoto with the bytes and the caption", async () => {

@@ -9,6 +9,7 @@ import {
   localeOfLanguageCode,
   offersFreeze,
   parseUpdate,
+  refusedLabel,
   sendsAsPhoto,
 } from '../../src/server/telegram/telegram.updates.ts';
 
@@ -90,4 +91,93 @@ test("a refused file is explained in the customer's language; only JPEG and PNG 
   assert.equal(sendsAsPhoto('image/png'), true);
   assert.equal(sendsAsPhoto('image/gif'), false);
   assert.equal(sendsAsPhoto('application/pdf'), false);
+});
+
+test('voice, audio, video, video notes, animations and stickers: the file, its name, and the label without a caption', () => {
+  const chat = { id: 5, type: 'private' as const, first_name: 'a' };
+  const f = { file_id: 'f', file_unique_id: 'u', file_size: 7 };
+  const cases: [string, Record<string, unknown>, string, Record<string, unknown>][] = [
+    [
+      'voice',
+      { voice: { ...f, duration: 4, mime_type: 'audio/ogg' } },
+      '[voice message, 4 s]',
+      { kind: 'voice', fileName: 'voice-u.ogg', mimeType: 'audio/ogg' },
+    ],
+    [
+      'audio',
+      { audio: { ...f, duration: 9, title: 'Guide', mime_type: 'audio/mp4' } },
+      '[audio: Guide]',
+      { kind: 'audio', fileName: 'audio-u.m4a' },
+    ],
+    ['named audio', { audio: { ...f, duration: 9, file_name: 'a.mp3' } }, '[audio: a.mp3]', { fileName: 'a.mp3' }],
+    [
+      'video',
+      { video: { ...f, width: 1, height: 1, duration: 1, mime_type: 'video/mp4' } },
+      '[video]',
+      { kind: 'video', fileName: 'video-u.mp4' },
+    ],
+    [
+      'video note',
+      { video_note: { ...f, length: 240, duration: 6 } },
+      '[video message, 6 s]',
+      { kind: 'video_note', mimeType: 'video/mp4' },
+    ],
+    // Telegram sets `document` too on an animation: it is still the animation.
+    [
+      'animation',
+      { animation: { ...f, width: 1, height: 1, duration: 1 }, document: { ...f, file_name: 'x.mp4' } },
+      '[animation]',
+      { kind: 'animation' },
+    ],
+    [
+      'sticker',
+      { sticker: { ...f, type: 'regular', width: 1, height: 1, is_animated: false, is_video: false, emoji: '🙂' } },
+      '[sticker 🙂]',
+      { kind: 'sticker', fileName: 'sticker-u.webp' },
+    ],
+    [
+      'video sticker',
+      { sticker: { ...f, type: 'regular', width: 1, height: 1, is_animated: false, is_video: true } },
+      '[sticker]',
+      { fileName: 'sticker-u.webm' },
+    ],
+    [
+      'animated sticker',
+      { sticker: { ...f, type: 'regular', width: 1, height: 1, is_animated: true, is_video: false } },
+      '[sticker]',
+      { refused: 'file_type_not_allowed' },
+    ],
+  ];
+  for (const [what, fields, label, file] of cases) {
+    const content = inboundContent({ message_id: 1, date: 0, chat, ...fields } as never);
+    assert.equal(content?.body, label, what);
+    assert.equal(content?.label, label, what);
+    for (const [key, value] of Object.entries(file))
+      assert.equal((content?.file as never)?.[key], value, `${what}: ${key}`);
+    assert.equal(content?.file?.fileId, 'f', what);
+    const captioned = inboundContent({ message_id: 1, date: 0, chat, caption: 'look', ...fields } as never);
+    assert.equal(captioned?.body, 'look', what);
+  }
+  assert.equal(inboundContent({ message_id: 1, date: 0, chat, voice: { duration: 1 } } as never), undefined);
+  assert.equal(refusedLabel('[sticker 🙂]', 'file_type_not_allowed'), '[sticker 🙂 — not supported, not kept]');
+  assert.equal(refusedLabel('[video]', 'file_too_large'), '[video — too large, not kept]');
+});
+
+test('a refused voice message or sticker is named by what it is, with what can be sent', () => {
+  assert.match(
+    fileRefusedReply('en', 'voice-u.ogg', 'file_type_not_allowed', 10, 'voice'),
+    /^Sorry, we could not accept this voice message: only images/,
+  );
+  assert.match(
+    fileRefusedReply('zh-CN', 'sticker-u.tgs', 'file_type_not_allowed', 10, 'sticker'),
+    /无法接收这个贴纸：只能接收图片/,
+  );
+  assert.match(
+    fileRefusedReply('en', 'big.mp4', 'file_too_large', 10, 'video'),
+    /the file "big\.mp4" is over the 10 MB/,
+  );
+  assert.match(
+    fileRefusedReply('zh-TW', 'x', 'file_unavailable', 10, 'video_note'),
+    /^抱歉，這條影片訊息沒有成功傳到我們這裡/,
+  );
 });

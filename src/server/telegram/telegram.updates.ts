@@ -178,10 +178,11 @@ function labelOf(file: InboundFile, message: Message): string {
       return `[voice message, ${message.voice?.duration ?? 0} s]`;
     case 'audio': {
       const title = [message.audio?.performer, message.audio?.title].filter(Boolean).join(' – ');
-      return `[audio: ${title || file.fileName || 'untitled'}]`;
+      // The name Telegram gave, not the one made up for storing it.
+      return `[audio: ${title || message.audio?.file_name || 'untitled'}]`;
     }
     case 'video':
-      return file.fileName ? `[video: ${file.fileName}]` : '[video]';
+      return message.video?.file_name ? `[video: ${message.video.file_name}]` : '[video]';
     case 'video_note':
       return `[video message, ${message.video_note?.duration ?? 0} s]`;
     case 'animation':
