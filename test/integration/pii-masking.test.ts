@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import type { ServerEvent } from '../../src/contracts/realtime.ts';
+import { verifyAuditChains } from '../../src/server/audit/audit.service.ts';
 import { insertAgent } from '../../src/server/auth/auth.queries.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { receiveInbound } from '../../src/server/channels/channels.service.ts';
@@ -404,6 +405,17 @@ for (const database of await testDatabases()) {
         assert.equal(refusal.details.conversationId, webId);
         assert.equal(refusal.details.reason, 'Customer asks to confirm the deposit address');
         assert.ok(refusal.details.retryAfterSeconds >= 1, JSON.stringify(refusal.details));
+        // Both kinds of entry are links of the organization's tamper-evident chain, as `kefu audit verify` checks it.
+        const verified = await verifyAuditChains({ db }, { orgId: org.id });
+        assert.deepEqual(verified.broken, []);
+        const chained = await db.query<{ action: string }>(
+          `SELECT action FROM audit_log
+            WHERE org_id = $1 AND actor_id = $2 AND action LIKE 'contact.%' AND chain_seq IS NOT NULL
+              AND hash = kefu_audit_hash(chain_seq, org_id, actor_kind, actor_id, action, target_type, target_id,
+                                         details, ip, created_at, prev_hash)`,
+          [org.id, counted.id],
+        );
+        assert.equal(chained.length, 5, 'every reveal and refusal is hashed into the chain');
 
         // The budget is the agent's own: another plain agent still reveals.
         const neighbour = await loginAgent(nodeB, await newAgent('neighbour'));
