@@ -1,8 +1,17 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { EmailInbox, EmailInboxList } from '../../../contracts/email-inboxes.ts';
-import { ApiError, errorCodeOf } from '../../api/client.ts';
-import { describeError, useI18n } from '../../i18n/locale.tsx';
+import { useI18n } from '../../i18n/locale.tsx';
 import { AdminTextField, Field, SelectField } from '../fields.tsx';
+import {
+  AdminOnly,
+  AdminSection,
+  ConfirmButton,
+  ErrorAlert,
+  FormActions,
+  AdminTable,
+  StatusNote,
+  useAdminRun,
+} from './admin-forms.tsx';
 import { createEmailInbox, listEmailInboxes, removeEmailInbox, testImap, updateEmailInbox } from './email-api.ts';
 import { adminText } from './strings.ts';
 
@@ -15,7 +24,7 @@ type Route = 'smtp' | 'imap';
  * the stored one.
  */
 export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const a = (key: Parameters<typeof adminText>[1], values?: Record<string, string | number>) =>
     adminText(locale, key, values);
   const [list, setList] = useState<EmailInboxList | null>(null);
@@ -29,15 +38,9 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
   const [mailbox, setMailbox] = useState('INBOX');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run, fail, clear } = useAdminRun();
   const [tested, setTested] = useState<string | null>(null);
 
-  const fail = useCallback(
-    (failure: unknown) =>
-      setError(describeError(t, errorCodeOf(failure), failure instanceof ApiError ? failure.message : '')),
-    [t],
-  );
   const load = useCallback(() => listEmailInboxes().then(setList).catch(fail), [fail]);
   useEffect(() => {
     if (canEdit) void load();
@@ -77,19 +80,7 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
     }
     setPassword('');
     setTested(null);
-    setError(null);
-  }
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      fail(failure);
-    } finally {
-      setBusy(false);
-    }
+    clear();
   }
 
   function save(event: FormEvent) {
@@ -116,19 +107,18 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
     });
   }
 
-  if (!canEdit) {
-    return (
-      <section className="admin__page" data-testid="admin-email">
-        <h1 className="admin__title">{a('email')}</h1>
-        <p className="muted">{a('email.adminOnly')}</p>
-      </section>
-    );
+  function remove(inboxId: string) {
+    return run(async () => {
+      await removeEmailInbox(inboxId);
+      if (editing?.id === inboxId) resetForm();
+      await load();
+    });
   }
 
+  if (!canEdit) return <AdminOnly testId="admin-email" title={a('email')} text={a('email.adminOnly')} />;
+
   return (
-    <section className="admin__page" data-testid="admin-email">
-      <h1 className="admin__title">{a('email')}</h1>
-      <p className="admin__intro">{a('email.intro')}</p>
+    <AdminSection testId="admin-email" title={a('email')} intro={a('email.intro')}>
       <p className="muted" data-testid="email-smtp-listener">
         {list?.smtpListener
           ? a('email.listener', { host: list.smtpListener.host, port: list.smtpListener.port })
@@ -236,88 +226,60 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
             </button>
           </>
         )}
-        <button
-          type="submit"
-          className="button button--primary"
-          data-testid="email-add"
-          disabled={busy || !address.includes('@') || !displayName.trim()}
-        >
-          {editing ? a('save') : a('add')}
-        </button>
-        {editing && (
-          <button type="button" className="button" data-testid="email-cancel" disabled={busy} onClick={resetForm}>
-            {a('cancel')}
-          </button>
-        )}
+        <FormActions
+          busy={busy}
+          canSubmit={address.includes('@') && displayName.trim() !== ''}
+          submitLabel={editing ? a('save') : a('add')}
+          submitTestId="email-add"
+          onCancel={editing ? resetForm : undefined}
+          cancelLabel={a('cancel')}
+          cancelTestId="email-cancel"
+        />
       </form>
-      {tested && (
-        <p className="muted" role="status" data-testid="email-test-result">
-          {tested}
-        </p>
-      )}
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
-      {list === null ? (
-        <p className="muted">{a('loading')}</p>
-      ) : list.inboxes.length === 0 ? (
-        <p className="muted">{a('email.none')}</p>
-      ) : (
-        <table className="admin__table">
-          <thead>
-            <tr>
-              <th>{a('email.address')}</th>
-              <th>{a('email.displayName')}</th>
-              <th>{a('email.route')}</th>
-              <th aria-label={a('remove')} />
-            </tr>
-          </thead>
-          <tbody>
-            {list.inboxes.map((inbox) => (
-              <tr key={inbox.id} data-testid="email-row">
-                <td>
-                  <code className="admin__code">{inbox.address}</code>
-                </td>
-                <td>{inbox.displayName}</td>
-                <td>
-                  {inbox.inbound.kind === 'imap'
-                    ? `IMAP ${inbox.inbound.user}@${inbox.inbound.host}:${inbox.inbound.port} / ${inbox.inbound.mailbox}`
-                    : a('email.route.smtp')}
-                </td>
-                <td className="admin__cell--end">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    data-testid="email-edit"
-                    disabled={busy}
-                    onClick={() => edit(inbox)}
-                  >
-                    {a('edit')}
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="button button--small"
-                    data-testid="email-remove"
-                    disabled={busy}
-                    onClick={() => {
-                      if (window.confirm(`${a('email.confirmRemove')}\n\n${inbox.address}`))
-                        void run(async () => {
-                          await removeEmailInbox(inbox.id);
-                          if (editing?.id === inbox.id) resetForm();
-                          await load();
-                        });
-                    }}
-                  >
-                    {a('remove')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+      <StatusNote text={tested} testId="email-test-result" />
+      <ErrorAlert error={error} />
+      <AdminTable
+        items={list?.inboxes}
+        loadingText={a('loading')}
+        emptyText={a('email.none')}
+        headings={[a('email.address'), a('email.displayName'), a('email.route')]}
+        rowTestId="email-row"
+        cells={(inbox) => (
+          <>
+            <td>
+              <code className="admin__code">{inbox.address}</code>
+            </td>
+            <td>{inbox.displayName}</td>
+            <td>
+              {inbox.inbound.kind === 'imap'
+                ? `IMAP ${inbox.inbound.user}@${inbox.inbound.host}:${inbox.inbound.port} / ${inbox.inbound.mailbox}`
+                : a('email.route.smtp')}
+            </td>
+          </>
+        )}
+        actionsLabel={a('remove')}
+        actions={(inbox) => (
+          <>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="email-edit"
+              disabled={busy}
+              onClick={() => edit(inbox)}
+            >
+              {a('edit')}
+            </button>{' '}
+            <ConfirmButton
+              testId="email-remove"
+              disabled={busy}
+              question={`${a('email.confirmRemove')}\n\n${inbox.address}`}
+              onConfirm={() => void remove(inbox.id)}
+            >
+              {a('remove')}
+            </ConfirmButton>
+          </>
+        )}
+      />
+    </AdminSection>
   );
 }

@@ -1,6 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, errorCodeOf } from '../../api/client.ts';
-import { describeError, useI18n } from '../../i18n/locale.tsx';
+import { useI18n } from '../../i18n/locale.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import {
   listPlatformStatus,
@@ -8,8 +7,9 @@ import {
   type ServiceState,
   savePlatformStatus,
 } from '../exchange/exchange-api.ts';
-import { adminText } from './strings.ts';
 import { AdminTextField, Select } from '../fields.tsx';
+import { AdminSection, ErrorAlert, useAdminRun } from './admin-forms.tsx';
+import { adminText } from './strings.ts';
 
 const STATES: ServiceState[] = ['enabled', 'suspended', 'congested'];
 const COIN = /^[A-Za-z0-9]{2,12}$/;
@@ -25,15 +25,9 @@ export function PlatformStatus() {
   const [added, setAdded] = useState<PlatformStatusEntry[]>([]);
   const [coin, setCoin] = useState('');
   const [network, setNetwork] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { error, fail } = useAdminRun();
 
-  const load = useCallback(async () => {
-    try {
-      setEntries(await listPlatformStatus());
-    } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : String(failure));
-    }
-  }, []);
+  const load = useCallback(() => listPlatformStatus().then(setEntries).catch(fail), [fail]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -62,14 +56,8 @@ export function PlatformStatus() {
 
   const rows = [...(entries ?? []), ...added];
   return (
-    <section className="admin__page" data-testid="admin-platform-status">
-      <h1 className="admin__title">{a('status')}</h1>
-      <p className="admin__intro">{a('statusIntro')}</p>
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
+    <AdminSection testId="admin-platform-status" title={a('status')} intro={a('statusIntro')}>
+      <ErrorAlert error={error} />
       {entries === null ? (
         <p className="muted">{a('loading')}</p>
       ) : (
@@ -128,19 +116,18 @@ export function PlatformStatus() {
           {a('addRow')}
         </button>
       </form>
-    </section>
+    </AdminSection>
   );
 }
 
 function StatusRow({ entry, onSaved }: { entry: PlatformStatusEntry; onSaved: (entry: PlatformStatusEntry) => void }) {
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const a = (key: Parameters<typeof adminText>[1]) => adminText(locale, key);
   const [deposits, setDeposits] = useState(entry.deposits);
   const [withdrawals, setWithdrawals] = useState(entry.withdrawals);
   const [noteZh, setNoteZh] = useState(entry.note['zh-CN'] ?? '');
   const [noteEn, setNoteEn] = useState(entry.note.en ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAdminRun();
   const dirty =
     !entry.updatedAt ||
     deposits !== entry.deposits ||
@@ -148,10 +135,8 @@ function StatusRow({ entry, onSaved }: { entry: PlatformStatusEntry; onSaved: (e
     noteZh !== (entry.note['zh-CN'] ?? '') ||
     noteEn !== (entry.note.en ?? '');
 
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
+  const save = () =>
+    run(async () => {
       // A zh-TW note written elsewhere (the API) is kept, not wiped by a page that does not show it.
       const note = { ...entry.note, 'zh-CN': noteZh.trim(), en: noteEn.trim() };
       const result = await savePlatformStatus({
@@ -162,11 +147,7 @@ function StatusRow({ entry, onSaved }: { entry: PlatformStatusEntry; onSaved: (e
         note,
       });
       onSaved(result.entry);
-    } catch (failure) {
-      setError(describeError(t, errorCodeOf(failure), failure instanceof ApiError ? failure.message : ''));
-      setBusy(false);
-    }
-  }
+    });
 
   const stateSelect = (value: ServiceState, onChange: (next: ServiceState) => void, testId: string) => (
     <Select

@@ -7,9 +7,9 @@ import {
   type RetentionReport,
   type RetentionSettingsResponse,
 } from '../../../contracts/retention.ts';
-import { ApiError, errorCodeOf } from '../../api/client.ts';
-import { describeError, useI18n } from '../../i18n/locale.tsx';
+import { useI18n } from '../../i18n/locale.tsx';
 import { AdminTextField, SelectField } from '../fields.tsx';
+import { AdminOnly, AdminSection, ErrorAlert, FormActions, StatusNote, useAdminRun } from './admin-forms.tsx';
 import { getRetentionSettings, previewRetention, saveRetentionSettings } from './retention-api.ts';
 import { adminText } from './strings.ts';
 
@@ -26,22 +26,16 @@ function parseDays(text: string): number | null | undefined {
 
 /** Admins set how long resolved conversations are kept and what happens then, and preview what a run would remove. */
 export function Retention({ canEdit }: { canEdit: boolean }) {
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const a = (key: Parameters<typeof adminText>[1], vars?: Parameters<typeof adminText>[2]) =>
     adminText(locale, key, vars);
   const [loaded, setLoaded] = useState<RetentionSettingsResponse | null>(null);
   const [days, setDays] = useState('');
   const [mode, setMode] = useState<RetentionMode>('anonymise');
   const [preview, setPreview] = useState<RetentionReport | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: runAction, fail } = useAdminRun();
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  const fail = useCallback(
-    (failure: unknown) =>
-      setError(describeError(t, errorCodeOf(failure), failure instanceof ApiError ? failure.message : '')),
-    [t],
-  );
   const show = useCallback((response: RetentionSettingsResponse) => {
     setLoaded(response);
     setDays(response.settings.days === null ? '' : String(response.settings.days));
@@ -51,25 +45,12 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
     if (canEdit) getRetentionSettings().then(show).catch(fail);
   }, [canEdit, show, fail]);
 
-  if (!canEdit)
-    return (
-      <section className="admin__page" data-testid="admin-retention">
-        <h1 className="admin__title">{a('retention')}</h1>
-        <p className="muted">{a('retention.adminOnly')}</p>
-      </section>
-    );
+  if (!canEdit) return <AdminOnly testId="admin-retention" title={a('retention')} text={a('retention.adminOnly')} />;
 
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
+  /** "Saved" stands until the next action. */
+  function run(action: () => Promise<void>) {
     setSaved(false);
-    try {
-      await action();
-    } catch (failure) {
-      fail(failure);
-    } finally {
-      setBusy(false);
-    }
+    return runAction(action);
   }
 
   const parsedDays = parseDays(days);
@@ -111,9 +92,7 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
   };
 
   return (
-    <section className="admin__page" data-testid="admin-retention">
-      <h1 className="admin__title">{a('retention')}</h1>
-      <p className="admin__intro">{a('retention.intro')}</p>
+    <AdminSection testId="admin-retention" title={a('retention')} intro={a('retention.intro')}>
       {loaded === null ? (
         <p className="muted">{a('loading')}</p>
       ) : (
@@ -135,35 +114,30 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
             options={MODES.map((m) => ({ value: m, label: a(`retention.mode.${m}`) }))}
             onChange={setMode}
           />
-          <button
-            type="submit"
-            className="button button--primary"
-            data-testid="retention-save"
-            disabled={busy || parsedDays === undefined || !dirty}
+          <FormActions
+            busy={busy}
+            canSubmit={parsedDays !== undefined && dirty}
+            submitLabel={a('save')}
+            submitTestId="retention-save"
           >
-            {a('save')}
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="retention-preview"
-            title={a('retention.previewHint')}
-            disabled={busy || dirty}
-            onClick={() => void run(async () => setPreview(await previewRetention()))}
-          >
-            {a('retention.preview')}
-          </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="retention-preview"
+              title={a('retention.previewHint')}
+              disabled={busy || dirty}
+              onClick={() => void run(async () => setPreview(await previewRetention()))}
+            >
+              {a('retention.preview')}
+            </button>
+          </FormActions>
         </form>
       )}
       <p className="muted">
         {parsedDays === undefined ? a('retention.badDays') : a('retention.daysHint')} {a(`retention.modeHint.${mode}`)}
       </p>
-      {saved && <p className="muted">{a('saved')}</p>}
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
+      <StatusNote text={saved && a('saved')} />
+      <ErrorAlert error={error} />
       {preview && (
         <div className="admin__result" data-testid="retention-preview-result">
           <p>{describe(preview, a('retention.wouldRemove'))}</p>
@@ -175,6 +149,6 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
           {describe(loaded.lastRun, a('retention.removed', { at: new Date(loaded.lastRunAt).toLocaleString(locale) }))}
         </p>
       )}
-    </section>
+    </AdminSection>
   );
 }

@@ -5,9 +5,18 @@ import type {
   TelegramMode,
   TelegramWebhookOutcome,
 } from '../../../contracts/telegram-inboxes.ts';
-import { ApiError, errorCodeOf } from '../../api/client.ts';
-import { describeError, useI18n } from '../../i18n/locale.tsx';
+import { useI18n } from '../../i18n/locale.tsx';
 import { AdminTextField, Field, SelectField } from '../fields.tsx';
+import {
+  AdminOnly,
+  AdminSection,
+  ConfirmButton,
+  ErrorAlert,
+  FormActions,
+  AdminTable,
+  StatusNote,
+  useAdminRun,
+} from './admin-forms.tsx';
 import { adminText } from './strings.ts';
 import { connectTelegramInbox, listTelegramInboxes, removeTelegramInbox, updateTelegramInbox } from './telegram-api.ts';
 
@@ -19,7 +28,7 @@ type Text = Parameters<typeof adminText>[1];
  * write-only; the webhook secret is shown once, when the admin has to set the webhook by hand (no public URL).
  */
 export function TelegramInboxes({ canEdit }: { canEdit: boolean }) {
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const a = (key: Text, values?: Record<string, string | number>) => adminText(locale, key, values);
   const [list, setList] = useState<TelegramInboxList | null>(null);
   const [editing, setEditing] = useState<TelegramInbox | null>(null);
@@ -27,15 +36,9 @@ export function TelegramInboxes({ canEdit }: { canEdit: boolean }) {
   const [token, setToken] = useState('');
   const [mode, setMode] = useState<TelegramMode>('webhook');
   const [bot, setBot] = useState<'on' | 'off'>('on');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run, fail, clear } = useAdminRun();
   const [outcome, setOutcome] = useState<string | null>(null);
 
-  const fail = useCallback(
-    (failure: unknown) =>
-      setError(describeError(t, errorCodeOf(failure), failure instanceof ApiError ? failure.message : '')),
-    [t],
-  );
   const load = useCallback(
     () =>
       listTelegramInboxes()
@@ -75,18 +78,6 @@ export function TelegramInboxes({ canEdit }: { canEdit: boolean }) {
     setMode(list?.publicUrl ? 'webhook' : 'polling');
   }
 
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      fail(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   function save(event: FormEvent) {
     event.preventDefault();
     void run(async () => {
@@ -111,24 +102,31 @@ export function TelegramInboxes({ canEdit }: { canEdit: boolean }) {
     setMode(inbox.mode);
     setBot(inbox.bot ? 'on' : 'off');
     setOutcome(null);
-    setError(null);
+    clear();
   }
 
-  if (!canEdit) {
-    return (
-      <section className="admin__page" data-testid="admin-telegram">
-        <h1 className="admin__title">{a('telegram')}</h1>
-        <p className="muted">{a('telegram.adminOnly')}</p>
-      </section>
-    );
+  function rotate(inboxId: string) {
+    return run(async () => {
+      const saved = await updateTelegramInbox(inboxId, { rotateWebhookSecret: true });
+      setOutcome(describeWebhook(saved.webhook));
+      await load();
+    });
   }
+
+  function remove(inboxId: string) {
+    return run(async () => {
+      await removeTelegramInbox(inboxId);
+      if (editing?.id === inboxId) resetForm();
+      await load();
+    });
+  }
+
+  if (!canEdit) return <AdminOnly testId="admin-telegram" title={a('telegram')} text={a('telegram.adminOnly')} />;
 
   // A new inbox needs a token; an edited one keeps its own unless a new one is given.
   const canSave = name.trim() !== '' && (editing !== null || token.trim() !== '');
   return (
-    <section className="admin__page" data-testid="admin-telegram">
-      <h1 className="admin__title">{a('telegram')}</h1>
-      <p className="admin__intro">{a('telegram.intro')}</p>
+    <AdminSection testId="admin-telegram" title={a('telegram')} intro={a('telegram.intro')}>
       <p className="muted" data-testid="telegram-public-url">
         {list?.publicUrl ? a('telegram.publicUrl', { url: list.publicUrl }) : a('telegram.noPublicUrl')}
       </p>
@@ -180,102 +178,65 @@ export function TelegramInboxes({ canEdit }: { canEdit: boolean }) {
           ]}
           onChange={setBot}
         />
-        <button
-          type="submit"
-          className="button button--primary"
-          data-testid="telegram-save"
-          disabled={busy || !canSave}
-        >
-          {editing ? a('save') : a('add')}
-        </button>
-        {editing && (
-          <button type="button" className="button" data-testid="telegram-cancel" disabled={busy} onClick={resetForm}>
-            {a('cancel')}
-          </button>
-        )}
+        <FormActions
+          busy={busy}
+          canSubmit={canSave}
+          submitLabel={editing ? a('save') : a('add')}
+          submitTestId="telegram-save"
+          onCancel={editing ? resetForm : undefined}
+          cancelLabel={a('cancel')}
+          cancelTestId="telegram-cancel"
+        />
       </form>
-      {outcome && (
-        <p className="muted" role="status" data-testid="telegram-outcome">
-          {outcome}
-        </p>
-      )}
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
-      {list === null ? (
-        <p className="muted">{a('loading')}</p>
-      ) : list.inboxes.length === 0 ? (
-        <p className="muted">{a('telegram.none')}</p>
-      ) : (
-        <table className="admin__table">
-          <thead>
-            <tr>
-              <th>{a('telegram.name')}</th>
-              <th>{a('telegram.username')}</th>
-              <th>{a('telegram.mode')}</th>
-              <th>{a('telegram.state')}</th>
-              <th aria-label={a('edit')} />
-            </tr>
-          </thead>
-          <tbody>
-            {list.inboxes.map((inbox) => (
-              <tr key={inbox.id} data-testid="telegram-row">
-                <td>{inbox.name}</td>
-                <td>{inbox.username ? <code className="admin__code">@{inbox.username}</code> : null}</td>
-                <td>{a(inbox.mode === 'polling' ? 'telegram.mode.polling' : 'telegram.mode.webhook')}</td>
-                <td>{inbox.connected ? a('telegram.connected') : a('telegram.notConnected')}</td>
-                <td className="admin__cell--end">
-                  <button
-                    type="button"
-                    className="button button--small"
-                    data-testid="telegram-edit"
-                    disabled={busy}
-                    onClick={() => edit(inbox)}
-                  >
-                    {a('edit')}
-                  </button>{' '}
-                  {inbox.connected && (
-                    <button
-                      type="button"
-                      className="button button--small"
-                      data-testid="telegram-rotate"
-                      disabled={busy}
-                      onClick={() => {
-                        if (window.confirm(a('telegram.confirmRotate')))
-                          void run(async () => {
-                            const saved = await updateTelegramInbox(inbox.id, { rotateWebhookSecret: true });
-                            setOutcome(describeWebhook(saved.webhook));
-                            await load();
-                          });
-                      }}
-                    >
-                      {a('telegram.rotate')}
-                    </button>
-                  )}{' '}
-                  <button
-                    type="button"
-                    className="button button--small"
-                    data-testid="telegram-remove"
-                    disabled={busy}
-                    onClick={() => {
-                      if (window.confirm(`${a('telegram.confirmRemove')}\n\n${inbox.name}`))
-                        void run(async () => {
-                          await removeTelegramInbox(inbox.id);
-                          if (editing?.id === inbox.id) resetForm();
-                          await load();
-                        });
-                    }}
-                  >
-                    {a('remove')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+      <StatusNote text={outcome} testId="telegram-outcome" />
+      <ErrorAlert error={error} />
+      <AdminTable
+        items={list?.inboxes}
+        loadingText={a('loading')}
+        emptyText={a('telegram.none')}
+        headings={[a('telegram.name'), a('telegram.username'), a('telegram.mode'), a('telegram.state')]}
+        rowTestId="telegram-row"
+        cells={(inbox) => (
+          <>
+            <td>{inbox.name}</td>
+            <td>{inbox.username ? <code className="admin__code">@{inbox.username}</code> : null}</td>
+            <td>{a(inbox.mode === 'polling' ? 'telegram.mode.polling' : 'telegram.mode.webhook')}</td>
+            <td>{inbox.connected ? a('telegram.connected') : a('telegram.notConnected')}</td>
+          </>
+        )}
+        actionsLabel={a('edit')}
+        actions={(inbox) => (
+          <>
+            <button
+              type="button"
+              className="button button--small"
+              data-testid="telegram-edit"
+              disabled={busy}
+              onClick={() => edit(inbox)}
+            >
+              {a('edit')}
+            </button>{' '}
+            {inbox.connected && (
+              <ConfirmButton
+                testId="telegram-rotate"
+                disabled={busy}
+                question={a('telegram.confirmRotate')}
+                onConfirm={() => void rotate(inbox.id)}
+              >
+                {a('telegram.rotate')}
+              </ConfirmButton>
+            )}{' '}
+            <ConfirmButton
+              testId="telegram-remove"
+              disabled={busy}
+              question={`${a('telegram.confirmRemove')}\n\n${inbox.name}`}
+              onConfirm={() => void remove(inbox.id)}
+            >
+              {a('remove')}
+            </ConfirmButton>
+          </>
+        )}
+      />
+    </AdminSection>
   );
 }

@@ -2,14 +2,12 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import {
   API_KEY_SCOPES,
   type ApiKeyScope,
-  type ApiKeySummary,
   WEBHOOK_EVENTS,
   type WebhookDelivery,
-  type WebhookEndpoint,
   type WebhookEventType,
 } from '../../../contracts/public-api.ts';
-import { ApiError, errorCodeOf } from '../../api/client.ts';
-import { describeError, useI18n } from '../../i18n/locale.tsx';
+import { useI18n } from '../../i18n/locale.tsx';
+import { ConfirmButton, ErrorAlert, ListState, useAdminRun, useDescribeFailure } from '../admin/admin-forms.tsx';
 import {
   createApiKey,
   createWebhook,
@@ -25,12 +23,9 @@ import { type IntegrationsText, integrationsText } from './strings.ts';
 import './integrations.css';
 
 function useText() {
-  const { locale, t } = useI18n();
+  const { locale } = useI18n();
   const x = (key: IntegrationsText, vars?: Record<string, string | number>) => integrationsText(locale, key, vars);
-  const fail = useCallback(
-    (failure: unknown) => describeError(t, errorCodeOf(failure), failure instanceof ApiError ? failure.message : ''),
-    [t],
-  );
+  const fail = useDescribeFailure();
   return { x, fail, locale };
 }
 
@@ -63,32 +58,18 @@ function CopyOnce({ label, value, onDone }: { label: string; value: string; onDo
  * A list from the API and the actions on it: each action runs with the others disabled, then the list is reloaded;
  * a failure is shown in the agent's words.
  */
-function useReloadingList<T>(fetchList: () => Promise<T[]>, fail: (failure: unknown) => string) {
+function useReloadingList<T>(fetchList: () => Promise<T[]>) {
   const [items, setItems] = useState<T[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const load = useCallback(
-    () =>
-      fetchList()
-        .then(setItems)
-        .catch((failure) => setError(fail(failure))),
-    [fetchList, fail],
-  );
+  const { busy, error, run: runAction, fail } = useAdminRun();
+  const load = useCallback(() => fetchList().then(setItems).catch(fail), [fetchList, fail]);
   useEffect(() => {
     void load();
   }, [load]);
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
+  const run = (action: () => Promise<unknown>) =>
+    runAction(async () => {
       await action();
       await load();
-    } catch (failure) {
-      setError(fail(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return { items, error, busy, run };
 }
 
@@ -108,8 +89,8 @@ export default function IntegrationsPage() {
 }
 
 function ApiKeysSection() {
-  const { x, fail, locale } = useText();
-  const { items: keys, error, busy, run } = useReloadingList(fetchApiKeys, fail);
+  const { x, locale } = useText();
+  const { items: keys, error, busy, run } = useReloadingList(fetchApiKeys);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<ApiKeyScope[]>(['contacts:write', 'conversations:write']);
   const [shown, setShown] = useState<string | null>(null);
@@ -128,11 +109,7 @@ function ApiKeysSection() {
   return (
     <section className="integrations__section" aria-labelledby="integrations-keys">
       <h2 id="integrations-keys">{x('apiKeys')}</h2>
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorAlert error={error} />
       {shown && <CopyOnce label={x('keyOnce')} value={shown} onDone={() => setShown(null)} />}
       <form className="integrations__form" onSubmit={create}>
         <label className="field">
@@ -152,55 +129,56 @@ function ApiKeysSection() {
           {x('createKey')}
         </button>
       </form>
-      {keys?.length === 0 && <p className="integrations__empty">{x('noKeys')}</p>}
-      {keys && keys.length > 0 && (
-        <table className="integrations__table">
-          <thead>
-            <tr>
-              <th>{x('keyName')}</th>
-              <th>{x('prefix')}</th>
-              <th>{x('scopes')}</th>
-              <th>{x('created')}</th>
-              <th>{x('lastUsed')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((key) => (
-              <tr key={key.id} className={key.revokedAt ? 'integrations__revoked' : undefined}>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>{key.scopes.join(', ')}</td>
-                <td>{when(key.createdAt, locale)}</td>
-                <td>{when(key.lastUsedAt, locale) ?? x('never')}</td>
-                <td>
-                  {key.revokedAt ? (
-                    x('revoked')
-                  ) : (
-                    <button
-                      type="button"
-                      className="button button--danger button--small"
-                      disabled={busy}
-                      onClick={() => window.confirm(x('confirmRevoke')) && void run(() => revokeApiKey(key.id))}
-                    >
-                      {x('revoke')}
-                    </button>
-                  )}
-                </td>
+      <ListState items={keys} emptyText={x('noKeys')} emptyClassName="integrations__empty">
+        {(keys) => (
+          <table className="integrations__table">
+            <thead>
+              <tr>
+                <th>{x('keyName')}</th>
+                <th>{x('prefix')}</th>
+                <th>{x('scopes')}</th>
+                <th>{x('created')}</th>
+                <th>{x('lastUsed')}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {keys.map((key) => (
+                <tr key={key.id} className={key.revokedAt ? 'integrations__revoked' : undefined}>
+                  <td>{key.name}</td>
+                  <td>
+                    <code>{key.prefix}…</code>
+                  </td>
+                  <td>{key.scopes.join(', ')}</td>
+                  <td>{when(key.createdAt, locale)}</td>
+                  <td>{when(key.lastUsedAt, locale) ?? x('never')}</td>
+                  <td>
+                    {key.revokedAt ? (
+                      x('revoked')
+                    ) : (
+                      <ConfirmButton
+                        className="button button--danger button--small"
+                        disabled={busy}
+                        question={x('confirmRevoke')}
+                        onConfirm={() => void run(() => revokeApiKey(key.id))}
+                      >
+                        {x('revoke')}
+                      </ConfirmButton>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ListState>
     </section>
   );
 }
 
 function WebhooksSection() {
-  const { x, fail } = useText();
-  const { items: hooks, error, busy, run } = useReloadingList(fetchWebhooks, fail);
+  const { x } = useText();
+  const { items: hooks, error, busy, run } = useReloadingList(fetchWebhooks);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<WebhookEventType[]>(['message.created']);
@@ -222,11 +200,7 @@ function WebhooksSection() {
   return (
     <section className="integrations__section" aria-labelledby="integrations-hooks">
       <h2 id="integrations-hooks">{x('webhooks')}</h2>
-      {error && (
-        <div className="alert alert--error" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorAlert error={error} />
       {secret && <CopyOnce label={x('secretOnce')} value={secret} onDone={() => setSecret(null)} />}
       <form className="integrations__form" onSubmit={create}>
         <label className="field">
@@ -256,54 +230,57 @@ function WebhooksSection() {
           {x('addWebhook')}
         </button>
       </form>
-      {hooks?.length === 0 && <p className="integrations__empty">{x('noWebhooks')}</p>}
-      {hooks?.map((hook) => (
-        <article key={hook.id} className="integrations__hook" data-testid="webhook-row">
-          <div className="integrations__row">
-            <span className={`badge ${hook.enabled ? 'integrations__on' : 'integrations__off'}`}>
-              {hook.enabled ? x('enabled') : x('disabled')}
-            </span>
-            <code className="integrations__url">{hook.url}</code>
-            <span className="integrations__muted">{hook.events.join(', ')}</span>
-            {hook.consecutiveFailures > 0 && (
-              <span className="integrations__muted">{x('failures', { count: hook.consecutiveFailures })}</span>
-            )}
-          </div>
-          {hook.description && <p className="integrations__muted">{hook.description}</p>}
-          {hook.disabledReason && (
-            <div className="alert alert--error" role="status">
-              {hook.disabledReason}
-            </div>
-          )}
-          <div className="integrations__row">
-            <button
-              type="button"
-              className="button button--small"
-              disabled={busy}
-              onClick={() => void run(() => updateWebhook(hook.id, { enabled: !hook.enabled }))}
-            >
-              {hook.enabled ? x('disable') : x('enable')}
-            </button>
-            <button
-              type="button"
-              className="button button--ghost button--small"
-              aria-expanded={open === hook.id}
-              onClick={() => setOpen(open === hook.id ? null : hook.id)}
-            >
-              {open === hook.id ? x('hideDeliveries') : x('deliveries')}
-            </button>
-            <button
-              type="button"
-              className="button button--danger button--small"
-              disabled={busy}
-              onClick={() => window.confirm(x('confirmRemove')) && void run(() => deleteWebhook(hook.id))}
-            >
-              {x('remove')}
-            </button>
-          </div>
-          {open === hook.id && <DeliveryLog webhookId={hook.id} />}
-        </article>
-      ))}
+      <ListState items={hooks} emptyText={x('noWebhooks')} emptyClassName="integrations__empty">
+        {(hooks) =>
+          hooks.map((hook) => (
+            <article key={hook.id} className="integrations__hook" data-testid="webhook-row">
+              <div className="integrations__row">
+                <span className={`badge ${hook.enabled ? 'integrations__on' : 'integrations__off'}`}>
+                  {hook.enabled ? x('enabled') : x('disabled')}
+                </span>
+                <code className="integrations__url">{hook.url}</code>
+                <span className="integrations__muted">{hook.events.join(', ')}</span>
+                {hook.consecutiveFailures > 0 && (
+                  <span className="integrations__muted">{x('failures', { count: hook.consecutiveFailures })}</span>
+                )}
+              </div>
+              {hook.description && <p className="integrations__muted">{hook.description}</p>}
+              {hook.disabledReason && (
+                <div className="alert alert--error" role="status">
+                  {hook.disabledReason}
+                </div>
+              )}
+              <div className="integrations__row">
+                <button
+                  type="button"
+                  className="button button--small"
+                  disabled={busy}
+                  onClick={() => void run(() => updateWebhook(hook.id, { enabled: !hook.enabled }))}
+                >
+                  {hook.enabled ? x('disable') : x('enable')}
+                </button>
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  aria-expanded={open === hook.id}
+                  onClick={() => setOpen(open === hook.id ? null : hook.id)}
+                >
+                  {open === hook.id ? x('hideDeliveries') : x('deliveries')}
+                </button>
+                <ConfirmButton
+                  className="button button--danger button--small"
+                  disabled={busy}
+                  question={x('confirmRemove')}
+                  onConfirm={() => void run(() => deleteWebhook(hook.id))}
+                >
+                  {x('remove')}
+                </ConfirmButton>
+              </div>
+              {open === hook.id && <DeliveryLog webhookId={hook.id} />}
+            </article>
+          ))
+        }
+      </ListState>
     </section>
   );
 }
@@ -337,70 +314,67 @@ function DeliveryLog({ webhookId }: { webhookId: string }) {
     }
   }
 
-  if (error)
-    return (
-      <div className="alert alert--error" role="alert">
-        {error}
-      </div>
-    );
-  if (!deliveries) return null;
-  if (deliveries.length === 0) return <p className="integrations__empty">{x('noDeliveries')}</p>;
+  if (error) return <ErrorAlert error={error} />;
   return (
-    <table className="integrations__table" data-testid="webhook-deliveries">
-      <thead>
-        <tr>
-          <th>{x('event')}</th>
-          <th>{x('created')}</th>
-          <th>{x('status')}</th>
-          <th>{x('tries')}</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {deliveries.map((delivery) => (
-          <tr key={delivery.id}>
-            <td>
-              <code>{delivery.eventType}</code>
-            </td>
-            <td>{when(delivery.createdAt, locale)}</td>
-            <td>
-              {x(`status.${delivery.status}`)}
-              {delivery.status === 'pending' && delivery.nextAttemptAt && (
-                <div className="integrations__muted">
-                  {x('nextTry', { time: when(delivery.nextAttemptAt, locale) ?? '' })}
-                </div>
-              )}
-            </td>
-            <td>
-              <ul className="integrations__tries">
-                {delivery.attempts.map((attempt) => (
-                  <li key={attempt.attempt} className={attempt.succeeded ? undefined : 'integrations__failed'}>
-                    {x('tryLine', {
-                      attempt: attempt.attempt,
-                      result: attempt.responseCode ?? attempt.error ?? '—',
-                      duration: attempt.durationMs,
-                    })}
-                    {attempt.replay && ` · ${x('replayMark')}`}
-                    {attempt.error && attempt.responseCode === null && (
-                      <div className="integrations__muted">{attempt.error}</div>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            </td>
-            <td>
-              <button
-                type="button"
-                className="button button--small"
-                disabled={busy !== null}
-                onClick={() => void replay(delivery.id)}
-              >
-                {x('replay')}
-              </button>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ListState items={deliveries} emptyText={x('noDeliveries')} emptyClassName="integrations__empty">
+      {(deliveries) => (
+        <table className="integrations__table" data-testid="webhook-deliveries">
+          <thead>
+            <tr>
+              <th>{x('event')}</th>
+              <th>{x('created')}</th>
+              <th>{x('status')}</th>
+              <th>{x('tries')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {deliveries.map((delivery) => (
+              <tr key={delivery.id}>
+                <td>
+                  <code>{delivery.eventType}</code>
+                </td>
+                <td>{when(delivery.createdAt, locale)}</td>
+                <td>
+                  {x(`status.${delivery.status}`)}
+                  {delivery.status === 'pending' && delivery.nextAttemptAt && (
+                    <div className="integrations__muted">
+                      {x('nextTry', { time: when(delivery.nextAttemptAt, locale) ?? '' })}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <ul className="integrations__tries">
+                    {delivery.attempts.map((attempt) => (
+                      <li key={attempt.attempt} className={attempt.succeeded ? undefined : 'integrations__failed'}>
+                        {x('tryLine', {
+                          attempt: attempt.attempt,
+                          result: attempt.responseCode ?? attempt.error ?? '—',
+                          duration: attempt.durationMs,
+                        })}
+                        {attempt.replay && ` · ${x('replayMark')}`}
+                        {attempt.error && attempt.responseCode === null && (
+                          <div className="integrations__muted">{attempt.error}</div>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    disabled={busy !== null}
+                    onClick={() => void replay(delivery.id)}
+                  >
+                    {x('replay')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </ListState>
   );
 }
