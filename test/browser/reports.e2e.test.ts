@@ -39,6 +39,8 @@ describe('reports and the live wallboard in the console, in real Chromium', { sk
       teamId,
       org.agents.agent.id,
     ]);
+    // A member since before that shift (the membership log stamps the join with the database's clock).
+    await db.query('UPDATE team_membership_log SET at = $2 WHERE team_id = $1', [teamId, new Date(base - 86_400_000)]);
     for (const [status, at] of [
       ['online', base],
       ['offline', base + 2 * 3_600_000],

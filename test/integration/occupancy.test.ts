@@ -80,6 +80,11 @@ for (const database of await testDatabases()) {
           teamId,
           member,
         ]);
+      // The membership log (migration 035) stamps joins with the database's clock; these members joined on June 1.
+      await db.query(`UPDATE team_membership_log SET at = '2026-06-01T00:00:00Z' WHERE org_id = $1 AND team_id = $2`, [
+        org.id,
+        teamId,
+      ]);
 
       // Agent A: offline the day before; online 01:00–05:00Z, away 05:00–06:00, online 06:00–09:00, then offline.
       // Online: 7 h.
@@ -303,6 +308,64 @@ for (const database of await testDatabases()) {
       const agent = await loginAgent(server, org.agents.agent);
       const denied = await agent.call('GET', `/api/agent/reports/teams?${DAY}`);
       assert.equal(denied.status, 403);
+    });
+
+    test('an agent who leaves a team keeps counting for it while they were in it (the membership log)', async () => {
+      const a = org.agents.agent.id;
+      const b = org.agents.admin.id;
+      // A leaves through the teams API (the members replaced as a set: B's leave and join share one moment).
+      const changed = await admin.call('PATCH', `/api/agent/teams/${teamId}`, { memberIds: [b] });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      const log = await db.query<{ agent_id: string; change: string; at: Date }>(
+        `SELECT agent_id, change, at FROM team_membership_log WHERE org_id = $1 AND team_id = $2 AND at > '2026-06-02'
+         ORDER BY id`,
+        [org.id, teamId],
+      );
+      assert.deepEqual(log.map((r) => [r.agent_id === a ? 'A' : 'B', r.change]).sort(), [
+        ['A', 'left'],
+        ['B', 'joined'],
+        ['B', 'left'],
+      ]);
+      assert.equal(new Set(log.map((r) => new Date(r.at).getTime())).size, 1, 'one moment: the transaction');
+      // As if A had left on the report's day at 07:00Z (B's change stays where it happened, after the range).
+      await db.query(
+        `UPDATE team_membership_log SET at = $3 WHERE org_id = $1 AND team_id = $2 AND agent_id = $4 AND change = 'left'`,
+        [org.id, teamId, utc('07:00'), a],
+      );
+      const r = await supervisor.call('GET', `/api/agent/reports/teams?${DAY}`);
+      const team = r.body.teams.find((t: { teamId: string }) => t.teamId === teamId);
+      // A until 07:00Z: online 01:00–05:00 and 06:00–07:00 (5 h), busy 02:00–04:30 and 04:45–05:00 (2.75 h; c4 at
+      // 08:00 is after A left). B all day: 24 h online, 12.5 h busy. The team's current members alone would be B's.
+      assert.equal(team.onlineSeconds, 29 * 3600);
+      assert.equal(team.busySeconds, 15.25 * 3600);
+      assert.equal(team.occupancy, 15.25 / 29);
+      // A's own row is unchanged, and names the teams A is in now (none).
+      const agents = await supervisor.call('GET', `/api/agent/reports/agents?${DAY}`);
+      const row = agents.body.agents.find((x: { agentId: string }) => x.agentId === a);
+      assert.equal(row.busySeconds, 3.75 * 3600);
+      assert.deepEqual(row.teamIds, []);
+      // The day after A left, the team is B alone. (Neither agent changed status since: online all day / offline.)
+      const next = await supervisor.call('GET', '/api/agent/reports/teams?from=2026-06-11&to=2026-06-11');
+      const later = next.body.teams.find((t: { teamId: string }) => t.teamId === teamId);
+      assert.equal(later.onlineSeconds, 24 * 3600);
+    });
+
+    test("migration 035's back-fill: each current member since the later of the team's and the agent's creation", async () => {
+      const b = org.agents.admin.id;
+      await db.query('DELETE FROM team_membership_log WHERE org_id = $1 AND team_id = $2', [org.id, teamId]);
+      const migration = fs.readFileSync(
+        new URL('../../src/server/db/migrations/035_team_membership_log.sql', import.meta.url),
+        'utf8',
+      );
+      const backfill = migration.slice(migration.indexOf('-- Back-fill'));
+      for (const statement of backfill.split(';').filter((part) => /INSERT/.test(part))) await db.query(statement);
+      const rows = await db.query<{ agent_id: string; change: string; backfilled: boolean; expected: boolean }>(
+        `SELECT l.agent_id, l.change, l.backfilled, l.at = GREATEST(t.created_at, a.created_at) AS expected
+         FROM team_membership_log l JOIN teams t ON t.id = l.team_id JOIN agents a ON a.id = l.agent_id
+         WHERE l.org_id = $1 AND l.team_id = $2`,
+        [org.id, teamId],
+      );
+      assert.deepEqual(rows, [{ agent_id: b, change: 'joined', backfilled: true, expected: true }]);
     });
   });
 }

@@ -457,7 +457,7 @@ export async function selectHandlingStretches(
   );
 }
 
-/** Each team's members now, for the teams' occupancy. */
+/** Each team's members now: the teams an agent's row names. */
 export async function selectTeamMembers(
   db: Queryable,
   orgId: string,
@@ -465,6 +465,21 @@ export async function selectTeamMembers(
   return db.query<{ team_id: string; agent_id: string }>(
     'SELECT team_id, agent_id FROM team_members WHERE org_id = $1',
     [orgId],
+  );
+}
+
+export type MembershipLogRow = { team_id: string; agent_id: string; change: 'joined' | 'left'; at: Date };
+
+/**
+ * One organization's team membership log (migration 035) up to `end`, by team, agent and time: the entries before
+ * the range say who was a member when it opened. (Every entry, not just the last before the range: a team's members
+ * change seldom, so the log stays small.)
+ */
+export async function selectMembershipLog(db: Queryable, orgId: string, end: Date): Promise<MembershipLogRow[]> {
+  return db.query<MembershipLogRow>(
+    `SELECT team_id, agent_id, change, at FROM team_membership_log WHERE org_id = $1 AND at < $2
+     ORDER BY team_id, agent_id, at, id`,
+    [orgId, end],
   );
 }
 

@@ -19,13 +19,14 @@ import { AppError } from '../errors.ts';
 import type { Queryable } from '../db/db.ts';
 import { type CsvValue, encodeCsv } from './csv.ts';
 import { rate, reportTimeZone, resolveRange } from './report-range.ts';
-import { occupancyByAgent, teamOccupancy } from './occupancy.ts';
+import { membershipByTeam, occupancyByAgent, teamOccupancy } from './occupancy.ts';
 import {
   type ReportScope,
   selectAgentFigures,
   selectAgentNames,
   selectPresenceLog,
   selectHandlingStretches,
+  selectMembershipLog,
   selectRangeBounds,
   selectTeamMembers,
   selectTeamNames,
@@ -155,10 +156,11 @@ async function occupancyFor(ctx: Ctx, scope: ReportScope, now: Date) {
   const bounds = await selectRangeBounds(ctx.db, scope);
   const start = bounds.start;
   const end = new Date(Math.max(start.getTime(), Math.min(bounds.end.getTime(), now.getTime())));
-  const [presence, handling, members] = await Promise.all([
+  const [presence, handling, members, membershipLog] = await Promise.all([
     selectPresenceLog(ctx.db, scope.orgId, start, end),
     selectHandlingStretches(ctx.db, scope.orgId, start, end, scope),
     selectTeamMembers(ctx.db, scope.orgId),
+    selectMembershipLog(ctx.db, scope.orgId, end),
   ]);
   const byAgent = occupancyByAgent(
     presence.map((p) => ({ agentId: p.agent_id, status: p.status, at: new Date(p.at).getTime() })),
@@ -166,12 +168,19 @@ async function occupancyFor(ctx: Ctx, scope: ReportScope, now: Date) {
     start.getTime(),
     end.getTime(),
   );
-  const membersByTeam = new Map<string, string[]>();
+  // An agent's row names the teams they are in now; a team's occupancy counts whoever was in it at the time.
   const teamsByAgent = new Map<string, string[]>();
-  for (const m of members) {
-    membersByTeam.set(m.team_id, [...(membersByTeam.get(m.team_id) ?? []), m.agent_id]);
-    teamsByAgent.set(m.agent_id, [...(teamsByAgent.get(m.agent_id) ?? []), m.team_id]);
-  }
+  for (const m of members) teamsByAgent.set(m.agent_id, [...(teamsByAgent.get(m.agent_id) ?? []), m.team_id]);
+  const membersByTeam = membershipByTeam(
+    membershipLog.map((m) => ({
+      teamId: m.team_id,
+      agentId: m.agent_id,
+      change: m.change,
+      at: new Date(m.at).getTime(),
+    })),
+    start.getTime(),
+    end.getTime(),
+  );
   const agent = (id: string): OccupancyFields => {
     const f = byAgent.get(id);
     return f

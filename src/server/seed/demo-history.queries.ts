@@ -120,6 +120,15 @@ export async function insertDemoHistory(db: Queryable, orgId: string, now: Date)
      ORDER BY 4`,
     [orgId, now],
   );
+  // The teams' members were in them for those 30 days too (the membership log, migration 035, would otherwise
+  // start them at the seed's own moment, and the teams' occupancy would cover none of the history).
+  await db.query(
+    `INSERT INTO team_membership_log (org_id, team_id, agent_id, change, at)
+     SELECT org_id, team_id, agent_id, 'joined',
+            ((($2::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - 31)::timestamp AT TIME ZONE 'Asia/Shanghai')
+     FROM team_members WHERE org_id = $1`,
+    [orgId, now],
+  );
   await db.query(
     `INSERT INTO messages (org_id, conversation_id, seq, author_kind, author_id, author_name, body, created_at)
      SELECT c.org_id, c.id, m.seq, m.kind, CASE WHEN m.kind = 'agent' THEN c.assignee_id END,
