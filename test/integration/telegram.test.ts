@@ -347,7 +347,8 @@ for (const database of await testDatabases()) {
       };
       assert.equal((await deliver(big)).status, 200);
       await waitFor('the document noted', async () =>
-        (await messagesOf(conversation.id)).find((m) => m.body === '[document: statement.pdf]'),
+        // The agent's record says what it was and why it is not there.
+        (await messagesOf(conversation.id)).find((m) => m.body === '[document: statement.pdf — too large, not kept]'),
       );
       assert.equal(
         stub.calls.some((c) => c.method === 'getFile' && c.params.file_id === 'doc-huge'),
