@@ -65,6 +65,23 @@ for (const database of await testDatabases()) {
       assert.equal(Number(res.body.probabilityOfWaiting.toFixed(3)), 0.174);
     });
 
+    test('Erlang A through the API: abandonment, and the largest load the contract allows (10,000 Erlangs)', async () => {
+      const body = { arrivals: 100, intervalSeconds: 1800, ahtSeconds: 180, targetSeconds: 20, serviceLevel: 0.8 };
+      const res = await admin.call('POST', '/api/agent/workforce/erlang-c', { ...body, patienceSeconds: 60 });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.ok(res.body.agents < 14, `abandonment lowers the staff needed: ${res.body.agents}`);
+      assert.ok(res.body.probabilityOfAbandon > 0 && res.body.serviceLevel >= 0.8, JSON.stringify(res.body));
+      // 10,000 Erlangs (the contract's cap) with a day's patience: the closed form and the bisection answer it.
+      const big = await admin.call('POST', '/api/agent/workforce/erlang-c', {
+        ...body,
+        arrivals: 100_000,
+        patienceSeconds: 86_400,
+      });
+      assert.equal(big.status, 200, JSON.stringify(big.body));
+      assert.ok(big.body.agents > 10_000 && big.body.agents < 10_200, String(big.body.agents));
+      assert.ok(big.body.serviceLevel >= 0.8);
+    });
+
     test('bad input is a 400; a plain agent is refused', async () => {
       const bad = await admin.call('POST', '/api/agent/workforce/erlang-c', { arrivals: -1, intervalSeconds: 1800 });
       assert.equal(bad.status, 400);
