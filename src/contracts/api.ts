@@ -144,7 +144,9 @@ export const updateConversationBodySchema = z
 
 export const assignConversationBodySchema = z.object({ agentId: id.nullable() });
 
-export type AgentsResponse = { agents: (Pick<Agent, 'id' | 'name' | 'role'> & { online: boolean })[] };
+export type AgentsResponse = {
+  agents: (Pick<Agent, 'id' | 'name' | 'role' | 'permissions'> & { online: boolean })[];
+};
 
 export type AuditEntry = {
   id: string;

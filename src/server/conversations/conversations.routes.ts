@@ -7,6 +7,7 @@ import {
   messagesQuerySchema,
   updateConversationBodySchema,
 } from '../../contracts/api.ts';
+import { isAgentPermission } from '../../contracts/domain.ts';
 import { listActiveAgents } from '../auth/auth.service.ts';
 import { listAuditEntries } from '../audit/audit.service.ts';
 import { replyChannelMeta } from '../channels/channels.service.ts';
@@ -78,7 +79,14 @@ export function registerAgentConversationRoutes(app: App, deps: AppDeps): void {
   app.get('/api/agent/agents', { schema: { tags: ['agent: team'] }, preHandler }, async (request) => {
     const agents = await listActiveAgents(request.ctx);
     return {
-      agents: agents.map((a) => ({ id: a.id, name: a.name, role: a.role, online: deps.gateway.isAgentOnline(a.id) })),
+      agents: agents.map((a) => ({
+        id: a.id,
+        name: a.name,
+        role: a.role,
+        // For the admins' Agents page, which grants them.
+        permissions: a.permissions.filter(isAgentPermission),
+        online: deps.gateway.isAgentOnline(a.id),
+      })),
     };
   });
 

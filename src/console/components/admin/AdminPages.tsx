@@ -1,5 +1,6 @@
 import './admin.css';
 import { useI18n } from '../../i18n/locale.tsx';
+import { AgentsAdmin } from './AgentsAdmin.tsx';
 import { ADMIN_PAGES, type AdminPage, openAdminPage } from './admin-route.ts';
 import { EmailInboxes } from './EmailInboxes.tsx';
 import { OfficialChannels } from './OfficialChannels.tsx';
@@ -14,6 +15,7 @@ const TITLES = {
   email: 'email',
   telegram: 'telegram',
   retention: 'retention',
+  agents: 'agents',
 } as const;
 
 /** Replaces the three panes while an admin page is open; the inbox keeps its state underneath. */
@@ -47,6 +49,8 @@ export function AdminPages({ page, role }: { page: AdminPage; role: string }) {
           <TelegramInboxes canEdit={role === 'admin'} />
         ) : page === 'retention' ? (
           <Retention canEdit={role === 'admin'} />
+        ) : page === 'agents' ? (
+          <AgentsAdmin canEdit={role === 'admin'} />
         ) : (
           <PlatformStatus />
         )}

@@ -4,7 +4,14 @@ import { useEffect, useState } from 'react';
  * The admin pages live at `/admin/<page>` beside the inbox's `/conversations/<id>`: a reload or a shared link opens the
  * same page. Navigation goes through history + popstate, so the workspace's own router follows along.
  */
-export const ADMIN_PAGES = ['official-channels', 'platform-status', 'email', 'telegram', 'retention'] as const;
+export const ADMIN_PAGES = [
+  'official-channels',
+  'platform-status',
+  'email',
+  'telegram',
+  'retention',
+  'agents',
+] as const;
 export type AdminPage = (typeof ADMIN_PAGES)[number];
 
 function parseAdminPage(): AdminPage | null {
