@@ -142,7 +142,8 @@ const defaultMessages: Partial<Record<ErrorCode, string>> = {
   contact_merge_not_found: 'No such contact merge.',
   contact_merge_undone: 'This merge has already been undone.',
   workforce_uncovered: 'The shift rules cannot cover every interval: see the uncovered intervals.',
-  file_type_not_allowed: 'Only images (PNG, JPEG, GIF, WebP), PDF and plain text files can be sent.',
+  file_type_not_allowed:
+    'Only images (PNG, JPEG, GIF, WebP), PDF, plain text files, audio (OGG, MP3, M4A) and video (MP4, WebM) can be sent.',
   file_too_large: 'The file is too large.',
   file_not_found: 'No such file.',
 };
