@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -39,26 +40,81 @@ const RUNS_PER_ROUTE = 8 * FUZZ_RUNS;
 const DEPENDENCY_503 = new Set(['exchange_unavailable', 'chain_unavailable', 'service_unavailable']);
 const NOT_BUILT = new Set(['GET /', 'GET /widget.js', 'GET /demo.js', 'GET /demo']);
 /**
- * Routes whose schema-valid input reaches the network (IMAP servers, the Telegram Bot API, webhook receivers by DNS):
- * they get the malformed input only, so the fuzz never waits on a stranger's host.
+ * Routes whose schema-valid input reaches the network (IMAP servers, the Telegram Bot API, webhook receivers by DNS).
+ * They get schema-valid input too, pointed at this machine (`pinToLoopback`): every URL at the local receiver below
+ * (webhooks may reach loopback over http in tests: KEFU_WEBHOOK_ALLOW_PRIVATE), every IMAP host at 127.0.0.1 on a port
+ * nobody listens on (refused at once), the Telegram Bot API at the receiver (KEFU_TELEGRAM_API_ROOT). So they are
+ * fuzzed through their rules without the fuzz ever resolving or waiting on a stranger's host.
  */
 const REACHES_NETWORK = new Set([
   'POST /api/agent/email/inboxes/test-imap',
   'POST /api/agent/email/inboxes',
   'PATCH /api/agent/email/inboxes/:inboxId',
   'POST /api/agent/telegram/inboxes',
+  'PATCH /api/agent/telegram/inboxes/:inboxId',
   'POST /api/agent/webhooks',
   'PATCH /api/agent/webhooks/:webhookId',
   'POST /api/v1/webhooks',
   'PATCH /api/v1/webhooks/:webhookId',
   'POST /api/agent/webhooks/:webhookId/deliveries/:deliveryId/replay',
 ]);
+
+/** Where the fuzz's network traffic goes instead: the local receiver, and a loopback port that refuses connections. */
+type Loopback = { url: string; closedPort: number };
+
+/** Every `url` and `host` string of a generated body, wherever it is nested, pointed at this machine. */
+function pinToLoopback(value: unknown, loopback: Loopback): unknown {
+  if (Array.isArray(value)) return value.map((item) => pinToLoopback(item, loopback));
+  if (!value || typeof value !== 'object') return value;
+  const pinned: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key === 'url' && typeof item === 'string') pinned[key] = `${loopback.url}/hook`;
+    else if (key === 'host' && typeof item === 'string') {
+      pinned[key] = '127.0.0.1';
+      pinned.port = loopback.closedPort;
+    } else if (key === 'port' && 'host' in value) continue;
+    else pinned[key] = pinToLoopback(item, loopback);
+  }
+  return pinned;
+}
+
 /**
- * Routes whose valid input is known to keep the server busy for minutes, reported to their owners: schema-valid input
- * would stall the fuzz, so they get the malformed input only until fixed. Erlang A (`patienceSeconds`) costs seconds
- * at an offered load of 10 Erlangs and minutes at 100 (src/server/workforce/erlang.ts, erlangA's truncation loop).
+ * Answers what the fuzz sends out: webhook deliveries (204) and the Telegram Bot API (`ok` with a plausible result;
+ * getUpdates is held open like Telegram's long poll, until the fuzz ends, so a polling inbox does not spin).
  */
-const KNOWN_SLOW = new Set(['POST /api/agent/workforce/erlang-c']);
+async function startReceiver(): Promise<Loopback & { received: () => number; close(): Promise<void> }> {
+  const held = new Set<http.ServerResponse>();
+  let received = 0;
+  const server = http.createServer((request, response) => {
+    received++;
+    request.resume();
+    const method = request.url?.split('/').at(-1) ?? '';
+    if (!request.url?.startsWith('/bot')) return void response.writeHead(204).end();
+    if (method === 'getUpdates') return void held.add(response);
+    const results: Record<string, unknown> = {
+      getMe: { id: 1, is_bot: true, first_name: 'Fuzz', username: 'fuzz_bot' },
+      sendMessage: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } },
+      getWebhookInfo: { url: '', has_custom_certificate: false, pending_update_count: 0 },
+    };
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ok: true, result: results[method] ?? true }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const refusing = net.createServer();
+  await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+  const closedPort = (refusing.address() as net.AddressInfo).port;
+  await new Promise((resolve) => refusing.close(resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    closedPort,
+    received: () => received,
+    async close() {
+      for (const response of held) response.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Input generated from a route's schema
@@ -277,12 +333,18 @@ for (const database of fuzzed)
     let customer: VisitorClient;
     let apiKey: string;
     let conversationId: string;
+    let receiver: Awaited<ReturnType<typeof startReceiver>>;
     const fixtures: Record<string, string> = {};
 
     before(async () => {
       db = await database.open();
       // FUZZ_LOG=1: the server's errors (with their stacks) on stderr, to see what a 500 was.
-      server = await startTestServer(db, {}, process.env.FUZZ_LOG ? { log: pino({ level: 'error' }) } : {});
+      receiver = await startReceiver();
+      server = await startTestServer(
+        db,
+        { KEFU_WEBHOOK_ALLOW_PRIVATE: 'true', KEFU_TELEGRAM_API_ROOT: receiver.url },
+        process.env.FUZZ_LOG ? { log: pino({ level: 'error' }) } : {},
+      );
       org = await createTestOrg(db, undefined, { kb: true });
       admin = await loginAgent(server, org.agents.admin);
       customer = await startVisitor(server, org, { uid: 'fuzz-1', name: 'Fuzz' });
@@ -313,6 +375,7 @@ for (const database of fuzzed)
     });
     after(async () => {
       await server?.close();
+      await receiver?.close();
       await db?.drop();
     });
 
@@ -381,10 +444,22 @@ for (const database of fuzzed)
         const bodies: fc.Arbitrary<{ raw: string } | { json: unknown } | undefined> = !hasBody
           ? fc.constant(undefined)
           : fc.oneof(
-              ...(bodySchema && !REACHES_NETWORK.has(key) && !KNOWN_SLOW.has(key)
-                ? [{ weight: 4, arbitrary: shaped(bodySchema, bodySchema).map((json) => ({ json })) }]
+              ...(bodySchema
+                ? [
+                    {
+                      weight: 4,
+                      arbitrary: shaped(bodySchema, bodySchema).map((json) => ({
+                        json: REACHES_NETWORK.has(key) ? pinToLoopback(json, receiver) : json,
+                      })),
+                    },
+                  ]
                 : []),
-              { weight: 2, arbitrary: fc.oneof(junk, fc.jsonValue()).map((json) => ({ json })) },
+              {
+                weight: 2,
+                arbitrary: fc
+                  .oneof(junk, fc.jsonValue())
+                  .map((json) => ({ json: REACHES_NETWORK.has(key) ? pinToLoopback(json, receiver) : json })),
+              },
               { weight: 1, arbitrary: rawBodies.map((raw) => ({ raw })) },
             );
         const queries = fc.oneof(
@@ -429,7 +504,10 @@ for (const database of fuzzed)
       const health = await fetch(`${server.url}/api/health`);
       assert.equal(health.status, 200, 'the server answers /api/health after the fuzz');
       const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`);
-      console.log(`fuzz: ${routes.length} routes, ${calls} calls (${byStatus.join(' ')}), ${failures.length} failures`);
+      console.log(
+        `fuzz: ${routes.length} routes, ${calls} calls (${byStatus.join(' ')}), ${failures.length} failures, ` +
+          `${receiver.received()} requests to the local receiver`,
+      );
       // Some generated input must get through validation to the rules behind it.
       assert.ok(
         [...statuses].some(([status]) => status < 300),
