@@ -7,7 +7,14 @@ import {
   type WebhookEventType,
 } from '../../../contracts/public-api.ts';
 import { useI18n } from '../../i18n/locale.tsx';
-import { ConfirmButton, ErrorAlert, ListState, useAdminRun, useDescribeFailure } from '../admin/admin-forms.tsx';
+import {
+  ConfirmButton,
+  ErrorAlert,
+  FormActions,
+  ListState,
+  useAdminRun,
+  useDescribeFailure,
+} from '../admin/admin-forms.tsx';
 import {
   createApiKey,
   createWebhook,
@@ -73,6 +80,31 @@ function useReloadingList<T>(fetchList: () => Promise<T[]>) {
   return { items, error, busy, run };
 }
 
+/** A set of names to choose from (a key's scopes, a webhook's events), each a checkbox labelled with the name. */
+function CodeChecks<T extends string>(props: {
+  legend: string;
+  all: readonly T[];
+  chosen: T[];
+  onChange: (chosen: T[]) => void;
+}) {
+  const { chosen, onChange } = props;
+  return (
+    <fieldset className="integrations__checks">
+      <legend>{props.legend}</legend>
+      {props.all.map((name) => (
+        <label key={name}>
+          <input
+            type="checkbox"
+            checked={chosen.includes(name)}
+            onChange={() => onChange(chosen.includes(name) ? chosen.filter((n) => n !== name) : [...chosen, name])}
+          />{' '}
+          <code>{name}</code>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** API keys and webhook endpoints, for admins (the server checks every call). */
 export default function IntegrationsPage() {
   const { x } = useText();
@@ -103,9 +135,6 @@ function ApiKeysSection() {
       setName('');
     });
   }
-  const toggle = (scope: ApiKeyScope) =>
-    setScopes((current) => (current.includes(scope) ? current.filter((s) => s !== scope) : [...current, scope]));
-
   return (
     <section className="integrations__section" aria-labelledby="integrations-keys">
       <h2 id="integrations-keys">{x('apiKeys')}</h2>
@@ -116,18 +145,8 @@ function ApiKeysSection() {
           <span>{x('keyName')}</span>
           <input value={name} maxLength={80} onChange={(e) => setName(e.target.value)} data-testid="api-key-name" />
         </label>
-        <fieldset className="integrations__checks">
-          <legend>{x('scopes')}</legend>
-          {API_KEY_SCOPES.map((scope) => (
-            <label key={scope}>
-              <input type="checkbox" checked={scopes.includes(scope)} onChange={() => toggle(scope)} />{' '}
-              <code>{scope}</code>
-            </label>
-          ))}
-        </fieldset>
-        <button type="submit" className="button button--primary" disabled={busy || !name.trim() || !scopes.length}>
-          {x('createKey')}
-        </button>
+        <CodeChecks legend={x('scopes')} all={API_KEY_SCOPES} chosen={scopes} onChange={setScopes} />
+        <FormActions busy={busy} canSubmit={name.trim() !== '' && scopes.length > 0} submitLabel={x('createKey')} />
       </form>
       <ListState items={keys} emptyText={x('noKeys')} emptyClassName="integrations__empty">
         {(keys) => (
@@ -194,9 +213,6 @@ function WebhooksSection() {
       setDescription('');
     });
   }
-  const toggle = (type: WebhookEventType) =>
-    setEvents((current) => (current.includes(type) ? current.filter((e) => e !== type) : [...current, type]));
-
   return (
     <section className="integrations__section" aria-labelledby="integrations-hooks">
       <h2 id="integrations-hooks">{x('webhooks')}</h2>
@@ -217,18 +233,8 @@ function WebhooksSection() {
           <span>{x('description')}</span>
           <input value={description} maxLength={200} onChange={(e) => setDescription(e.target.value)} />
         </label>
-        <fieldset className="integrations__checks">
-          <legend>{x('events')}</legend>
-          {WEBHOOK_EVENTS.map((type) => (
-            <label key={type}>
-              <input type="checkbox" checked={events.includes(type)} onChange={() => toggle(type)} />{' '}
-              <code>{type}</code>
-            </label>
-          ))}
-        </fieldset>
-        <button type="submit" className="button button--primary" disabled={busy || !url.trim() || !events.length}>
-          {x('addWebhook')}
-        </button>
+        <CodeChecks legend={x('events')} all={WEBHOOK_EVENTS} chosen={events} onChange={setEvents} />
+        <FormActions busy={busy} canSubmit={url.trim() !== '' && events.length > 0} submitLabel={x('addWebhook')} />
       </form>
       <ListState items={hooks} emptyText={x('noWebhooks')} emptyClassName="integrations__empty">
         {(hooks) =>
