@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { AGENT_PERMISSIONS, type AgentPermission } from '../../../contracts/domain.ts';
 import { useI18n } from '../../i18n/locale.tsx';
-import { AdminOnly, AdminSection, AdminTable, ErrorAlert, useAdminRun } from './admin-forms.tsx';
+import { AdminOnly, AdminSection, AdminTable, ErrorAlert, RowButton, useAdminRun } from './admin-forms.tsx';
 import { grantedByRole, samePermissions } from './agent-permissions.ts';
 import { type AgentEntry, listAgentsWithPermissions, saveAgentPermissions } from './agents-api.ts';
 import { adminText } from './strings.ts';
@@ -88,15 +88,14 @@ export function AgentsAdmin({ canEdit }: { canEdit: boolean }) {
         actions={(agent) => {
           const dirty = !samePermissions(draftOf(agent), agent.permissions);
           return (
-            <button
-              type="button"
+            <RowButton
               className="button button--small button--primary"
-              data-testid="agent-save"
+              testId="agent-save"
               disabled={busy || !dirty}
               onClick={() => void save(agent)}
             >
               {dirty ? a('save') : a('saved')}
-            </button>
+            </RowButton>
           );
         }}
       />

@@ -5,10 +5,11 @@ import { AdminTextField, Field, SelectField } from '../fields.tsx';
 import {
   AdminOnly,
   AdminSection,
+  AdminTable,
   ConfirmButton,
   ErrorAlert,
   FormActions,
-  AdminTable,
+  RowButton,
   StatusNote,
   useAdminRun,
 } from './admin-forms.tsx';
@@ -260,15 +261,9 @@ export function EmailInboxes({ canEdit }: { canEdit: boolean }) {
         actionsLabel={a('remove')}
         actions={(inbox) => (
           <>
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="email-edit"
-              disabled={busy}
-              onClick={() => edit(inbox)}
-            >
+            <RowButton testId="email-edit" disabled={busy} onClick={() => edit(inbox)}>
               {a('edit')}
-            </button>{' '}
+            </RowButton>{' '}
             <ConfirmButton
               testId="email-remove"
               disabled={busy}

@@ -10,10 +10,11 @@ import { AdminTextField, Field, SelectField } from '../fields.tsx';
 import {
   AdminOnly,
   AdminSection,
+  AdminTable,
   ConfirmButton,
   ErrorAlert,
   FormActions,
-  AdminTable,
+  RowButton,
   StatusNote,
   useAdminRun,
 } from './admin-forms.tsx';
@@ -207,15 +208,9 @@ export function TelegramInboxes({ canEdit }: { canEdit: boolean }) {
         actionsLabel={a('edit')}
         actions={(inbox) => (
           <>
-            <button
-              type="button"
-              className="button button--small"
-              data-testid="telegram-edit"
-              disabled={busy}
-              onClick={() => edit(inbox)}
-            >
+            <RowButton testId="telegram-edit" disabled={busy} onClick={() => edit(inbox)}>
               {a('edit')}
-            </button>{' '}
+            </RowButton>{' '}
             {inbox.connected && (
               <ConfirmButton
                 testId="telegram-rotate"

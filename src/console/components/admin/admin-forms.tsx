@@ -180,26 +180,35 @@ export function AdminTable<T extends { id: string }>(props: {
   );
 }
 
-/** A button whose action runs only after the admin confirms `question` (deleting, revoking, rotating a secret). */
-export function ConfirmButton(props: {
-  question: string;
-  onConfirm: () => void;
-  disabled?: boolean;
-  testId?: string;
-  className?: string;
-  children: ReactNode;
-}) {
+type RowButtonProps = { disabled?: boolean; testId?: string; className?: string; children: ReactNode };
+
+/** A list row's small button (edit, save). */
+export function RowButton(props: RowButtonProps & { onClick: () => void }) {
   return (
     <button
       type="button"
       className={props.className ?? 'button button--small'}
       data-testid={props.testId}
       disabled={props.disabled}
-      onClick={() => {
-        if (window.confirm(props.question)) props.onConfirm();
-      }}
+      onClick={props.onClick}
     >
       {props.children}
     </button>
+  );
+}
+
+/** A row's button whose action runs only after the admin confirms `question` (deleting, revoking, rotating a secret). */
+export function ConfirmButton({
+  question,
+  onConfirm,
+  ...button
+}: RowButtonProps & { question: string; onConfirm: () => void }) {
+  return (
+    <RowButton
+      {...button}
+      onClick={() => {
+        if (window.confirm(question)) onConfirm();
+      }}
+    />
   );
 }
