@@ -102,7 +102,9 @@ for (const database of await testDatabases()) {
       const created = await admin.call('POST', '/api/agent/telegram/inboxes', {
         name: 'Telegram',
         token: TOKEN,
-        bot: false,
+        // The bot is on (routing reads the switch through a cache, so it is set once, here): it must not answer a
+        // file the channel refused.
+        bot: true,
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       telegramInboxId = created.body.inbox.id;
@@ -206,6 +208,52 @@ for (const database of await testDatabases()) {
       } finally {
         await socket.close();
       }
+    });
+
+    test('a refused sticker is answered by the channel (what can be sent), not by the bot\'s "I have your file"', async () => {
+      const from = { id: 6670002, is_bot: false, first_name: 'Bo', language_code: 'en' };
+      const chat = { id: from.id, type: 'private', first_name: from.first_name };
+      const deliver = (message: Record<string, unknown>) =>
+        request(`${server.url}/api/telegram/${telegramInboxId}/webhook`, {
+          method: 'POST',
+          body: { update_id: 100 + Number(message.message_id), message: { date: 1, chat, from, ...message } },
+          headers: { 'x-telegram-bot-api-secret-token': secret },
+        });
+      const sticker = {
+        file_id: 'bot-tgs',
+        file_unique_id: 'bt1',
+        type: 'regular',
+        width: 512,
+        height: 512,
+        is_animated: true,
+        is_video: false,
+        emoji: '🙈',
+      };
+      assert.equal((await deliver({ message_id: 1, sticker })).status, 200);
+      stub.files.set('bot-photo', { path: 'photos/bot.png', data: PNG });
+      const photo = [{ file_id: 'bot-photo', file_unique_id: 'bp1', width: 1, height: 1, file_size: PNG.length }];
+      assert.equal((await deliver({ message_id: 2, photo })).status, 200);
+      const conversation = await conversationWhere('the chat', (c) =>
+        c.contact.identities.some((i) => i.kind === 'telegram' && i.value === String(from.id)),
+      );
+      const inReplyTo = (m: Message) => (m.meta.bot as { inReplyTo?: string } | undefined)?.inReplyTo;
+      // The bot takes a conversation's turns in order: once the photo is answered, the sticker's turn is over too.
+      const messages = await until('the bot answers the photo', async () => {
+        const all = await messagesOf(conversation.id);
+        const photoMessage = all.find((m) => m.authorKind === 'customer' && m.attachments.length > 0);
+        return photoMessage && all.some((m) => m.authorKind === 'bot' && inReplyTo(m) === photoMessage.id)
+          ? all
+          : undefined;
+      });
+      const stickerMessage = messages.find((m) => m.body.startsWith('[sticker 🙈'));
+      assert.ok(stickerMessage);
+      assert.deepEqual(
+        messages.filter((m) => m.authorKind === 'bot' && inReplyTo(m) === stickerMessage.id).map((m) => m.body),
+        [],
+        'the bot says nothing about a file that was not taken',
+      );
+      const notice = messages.find((m) => m.authorKind === 'system');
+      assert.match(notice?.body ?? '', /could not accept this sticker: only images/);
     });
   });
 }

@@ -168,6 +168,11 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     return;
   }
 
+  if (refusedFileOnly(message)) {
+    // The channel has already told the customer this file could not be taken and what can be sent
+    // (telegram.service.ts): "I have your file" would contradict it, and there are no words to classify.
+    return;
+  }
   if (onlyFiles(message)) {
     // A screenshot or a file with no words gives the classifier nothing to place: the bot asks what it is about (and
     // repeats the warning about secrets in pictures) instead of "I did not get that", and it is no misunderstanding.
@@ -634,9 +639,14 @@ function round(n: number): number {
 }
 
 /**
- * A message that is only files: attachments (or a Telegram photo or document, attached just after the message is
- * stored) and no words besides a channel's placeholder such as "[photo]".
+ * A message that is only files: attachments (or a Telegram file, named in meta.telegram) and no words besides a
+ * channel's placeholder such as "[photo]".
  */
+function refusedFileOnly(message: DomainEventOf<'message.created'>['message']): boolean {
+  const refused = typeof (message.meta.telegram as { refused?: unknown } | undefined)?.refused === 'string';
+  return refused && message.attachments.length === 0 && /^(\[[^\]]*\])?$/.test(message.body.trim());
+}
+
 function onlyFiles(message: DomainEventOf<'message.created'>['message']): boolean {
   const telegramFile = typeof (message.meta.telegram as { fileId?: unknown } | undefined)?.fileId === 'string';
   if (message.attachments.length === 0 && !telegramFile) return false;
