@@ -16,6 +16,7 @@ import { createApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { openPostgres } from '../src/server/db/db.ts';
 import { migrate } from '../src/server/db/migrate.ts';
+import { withQueryStats } from './query-stats.ts';
 import { createRedisBus } from '../src/server/events/redis-bus.ts';
 import { serveParent } from './lib.ts';
 
@@ -28,13 +29,16 @@ const channel = process.env.KEFU_CLUSTER_CHANNEL;
 // Errors go to stderr; stdout belongs to whoever runs the cluster (a benchmark's report, a test's TAP stream).
 const log = pino({ level: config.logLevel }, pino.destination(2));
 
-const db = await openPostgres({
+const pooled = await openPostgres({
   url: config.databaseUrl,
   schema,
   max: Number(process.env.KEFU_CLUSTER_POOL ?? 10),
 });
 // The cluster migrated the schema before starting any node; this finds nothing to do, as on a production restart.
-await migrate(db);
+await migrate(pooled);
+// bench:surge --query-stats: every statement timed by its shape (bench/query-stats.ts).
+const queryStats = process.env.KEFU_QUERY_STATS === '1' ? withQueryStats(pooled) : undefined;
+const db = queryStats?.db ?? pooled;
 const events = await createRedisBus({ url: config.redisUrl, log, channel });
 const { app, bot } = await createApp({ config, db, log, events });
 await app.listen({ port: config.port, host: config.host });
@@ -101,6 +105,9 @@ serveParent({
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(profile));
     return { file };
+  },
+  async queryStats() {
+    return queryStats?.snapshot() ?? { transactions: 0, statements: [] };
   },
   async shutdown() {
     await shutdown();

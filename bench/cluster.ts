@@ -24,6 +24,7 @@ import { migrate } from '../src/server/db/migrate.ts';
 import { installSecretKey, parseSecretKey } from '../src/server/secrets/sealed.ts';
 import type { NodeReady } from './cluster-node.ts';
 import { type Child, sleep, startChild } from './lib.ts';
+import type { QueryStats } from './query-stats.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const NGINX_PATH = process.env.KEFU_NGINX ?? '/usr/sbin/nginx';
@@ -69,6 +70,8 @@ export type ClusterNode = {
   usage(mark?: boolean): Promise<NodeUsage>;
   profileStart(): Promise<void>;
   profileStop(file: string): Promise<void>;
+  /** The node's statement timings (all zero unless it was started with KEFU_QUERY_STATS=1). */
+  queryStats(): Promise<QueryStats>;
   /** Sends the signal (default SIGKILL) and waits for the process to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the node again on the same port (after kill or stop). */
@@ -328,6 +331,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         },
         async profileStop(file: string) {
           await child?.call('profileStop', { file }, 120_000);
+        },
+        async queryStats() {
+          if (!child || exited) return { transactions: 0, statements: [] };
+          return child.call<QueryStats>('queryStats', {}, 60_000);
         },
       };
       nodes.push(node);

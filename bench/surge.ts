@@ -3,7 +3,7 @@
  *
  *   npm run bench:surge -- [--connections 10000] [--nodes 2] [--duration 60] [--agents 50] [--load-procs N]
  *                          [--messages 3] [--drain 30] [--baseline-seconds 3] [--pool 10] [--no-nginx]
- *                          [--cpu-prof DIR] [--json-only] [--timeout SECONDS]
+ *                          [--cpu-prof DIR] [--query-stats] [--json-only] [--timeout SECONDS]
  *
  * Starts --nodes app nodes (bench/cluster.ts: own processes, PostgreSQL in a fresh schema dropped at the end, Redis
  * fan-out) behind Debian's nginx running deploy/nginx/kefu.conf (without nginx, or with --no-nginx, the load
@@ -21,7 +21,8 @@
  * Per-node peak RSS and CPU; nginx's, PostgreSQL's and Redis's CPU; and, in the same run, the machine's raw limits:
  * pooled single-row INSERTs through the same driver (node-postgres, as many in flight as the nodes' pools hold) and a
  * bare `ws` echo server's closed-loop rate, with kefu's ratio to each. --cpu-prof DIR writes a V8 CPU profile of each
- * node over the load and prints the functions that took the most time.
+ * node over the load and prints the functions that took the most time; --query-stats times every statement the nodes
+ * run (bench/query-stats.ts) and prints the costliest shapes.
  *
  * Open files: every process here holds its share of the sockets, nginx two per socket (client and upstream) in its
  * workers. 10,000 connections need `ulimit -n` ≥ 12,000 in the shell that runs it (this machine: 20,000), e.g.
@@ -59,6 +60,7 @@ import {
 } from './lib.ts';
 import type { AgentOptions, AgentResults, AgentStatus } from './surge-agents.ts';
 import type { LoadOptions, LoadResults, LoadStatus } from './surge-load.ts';
+import { mergeQueryStats } from './query-stats.ts';
 import { topFunctions } from './surge-profile.ts';
 import type { EchoReady } from './ws-echo-server.ts';
 
@@ -75,6 +77,7 @@ const { values } = parseArgs({
     pool: { type: 'string', default: '10' },
     'no-nginx': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'query-stats': { type: 'boolean', default: false },
     'json-only': { type: 'boolean', default: false },
     timeout: { type: 'string' },
   },
@@ -99,6 +102,7 @@ const opts = {
   pool: Math.floor(positive('pool', values.pool)),
   nginx: !values['no-nginx'],
   cpuProfDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : undefined,
+  queryStats: values['query-stats'] ?? false,
   jsonOnly: values['json-only'] ?? false,
   loadProcs: 0,
 };
@@ -283,7 +287,7 @@ async function main() {
     nodes: opts.nodes,
     nginx: opts.nginx ? 'auto' : false,
     pool: opts.pool,
-    env: { KEFU_WIDGET_RATE_LIMITS: rateLimits },
+    env: { KEFU_WIDGET_RATE_LIMITS: rateLimits, ...(opts.queryStats ? { KEFU_QUERY_STATS: '1' } : {}) },
   });
   const entryUrls = cluster.entryUrls();
   say(
@@ -462,6 +466,9 @@ async function main() {
       profiles.push(file);
     }
   }
+  const queryStats = opts.queryStats
+    ? mergeQueryStats(await Promise.all(cluster.nodes.filter((n) => n.running()).map((n) => n.queryStats())))
+    : undefined;
 
   // 7. Count, by client id on both sides.
   const loadResults = await Promise.all(loaders.map((l) => l.call<LoadResults>('results', {}, 120_000)));
@@ -588,6 +595,21 @@ async function main() {
     say(`  CPU profile ${file}; most self time:`);
     for (const f of topFunctions(JSON.parse(fs.readFileSync(file, 'utf8')), 12)) {
       say(`    ${fmt(f.share * 100, 1).padStart(5)}%  ${f.name}  ${f.where}`);
+    }
+  }
+
+  if (queryStats) {
+    const totalMs = queryStats.statements.reduce((sum, q) => sum + q.totalMs, 0);
+    const calls = queryStats.statements.reduce((sum, q) => sum + q.calls, 0);
+    say(
+      `  statements: ${calls} in ${queryStats.transactions} transactions, ${fmt(totalMs / 1000, 1)} s of wall time ` +
+        '(with pool waits); the costliest:',
+    );
+    for (const q of queryStats.statements.slice(0, 25)) {
+      say(
+        `    ${fmt((q.totalMs / totalMs) * 100, 1).padStart(5)}%  ${String(q.calls).padStart(7)}×  ` +
+          `${fmt(q.totalMs / q.calls, 2).padStart(6)} ms  ${q.sql.slice(0, 150)}`,
+      );
     }
   }
 
