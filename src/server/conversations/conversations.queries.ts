@@ -206,23 +206,27 @@ export async function selectConversations(
   );
 }
 
-/** Takes the next display number for the organization (row lock on the organization serialises it). */
-export async function nextConversationNumber(db: Queryable, orgId: string): Promise<number> {
-  const rows = await db.query<{ conversation_counter: number }>(
-    'UPDATE organizations SET conversation_counter = conversation_counter + 1 WHERE id = $1 RETURNING conversation_counter',
-    [orgId],
-  );
-  return rows[0].conversation_counter;
-}
-
-export async function insertConversation(
+/**
+ * A new conversation with the organization's next display number, in one statement: the number is taken by a row
+ * lock on the organization, and in one autocommitted statement that lock lasts only until its own commit. Taken in a
+ * transaction with more round trips after it, every conversation of the organization queued behind the lock for those
+ * round trips (and the node's event loop between them): under a surge it serialised conversation creation and
+ * exhausted the pool.
+ */
+export async function insertNumberedConversation(
   db: Queryable,
   orgId: string,
-  c: { number: number; inboxId: string; contactId: string; priority: Priority },
+  c: { inboxId: string; contactId: string; priority: Priority },
 ): Promise<string> {
   const rows = await db.query<{ id: string }>(
-    `INSERT INTO conversations (org_id, number, inbox_id, contact_id, priority) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [orgId, c.number, c.inboxId, c.contactId, c.priority],
+    `WITH counter AS (
+       UPDATE organizations SET conversation_counter = conversation_counter + 1 WHERE id = $1
+       RETURNING conversation_counter
+     )
+     INSERT INTO conversations (org_id, number, inbox_id, contact_id, priority)
+     SELECT $1, counter.conversation_counter, $2, $3, $4 FROM counter
+     RETURNING id`,
+    [orgId, c.inboxId, c.contactId, c.priority],
   );
   return rows[0].id;
 }

@@ -9,8 +9,7 @@ import {
   type ConversationRow,
   type MessageRow,
   type NewMessage,
-  insertConversation,
-  nextConversationNumber,
+  insertNumberedConversation,
   selectConversation,
   conversationSearch,
   selectConversations,
@@ -358,14 +357,10 @@ export async function startConversation(
     const existing = await findConversationByFirstClientId(ctx, input.contactId, input.firstMessage.clientId);
     if (existing) return existing;
   }
-  const id = await ctx.db.transaction(async (tx) => {
-    const number = await nextConversationNumber(tx, ctx.org.id);
-    return insertConversation(tx, ctx.org.id, {
-      number,
-      inboxId: input.inboxId,
-      contactId: input.contactId,
-      priority: 'normal',
-    });
+  const id = await insertNumberedConversation(ctx.db, ctx.org.id, {
+    inboxId: input.inboxId,
+    contactId: input.contactId,
+    priority: 'normal',
   });
   const row = await selectConversation(ctx.db, ctx.org.id, id);
   if (!row) throw new AppError('conversation_not_found');
