@@ -68,7 +68,40 @@ function unavailableOr(error: unknown): unknown {
   return new AppError('database_unavailable', undefined, { retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS });
 }
 
+/** Statement shapes a node prepares at most (beyond them, statements are planned each time, as before). */
+const MAX_PREPARED_STATEMENTS = 1000;
+/** Distinct statement texts counted at most, so statements built with varying text cannot grow the map forever. */
+const MAX_COUNTED_STATEMENTS = 20_000;
+
+/**
+ * Names for statements worth preparing: PostgreSQL parses and plans an unnamed statement on every execution, and for
+ * the short statements kefu runs that was a large part of the database's CPU under load. A text gets a name the
+ * second time it is seen (a text built once, with a varying list of placeholders, stays unnamed), and only with
+ * parameters: a parameterless text may hold several statements, which a prepared statement cannot. node-postgres
+ * prepares a name once per connection and reuses it.
+ */
+export function createStatementNamer(): (sql: string, params: Params | undefined) => string | undefined {
+  const seen = new Map<string, number>();
+  const names = new Map<string, string>();
+  return (sql, params) => {
+    if (!params || params.length === 0) return undefined;
+    const name = names.get(sql);
+    if (name !== undefined) return name;
+    const count = seen.get(sql);
+    if (count === undefined) {
+      if (seen.size < MAX_COUNTED_STATEMENTS) seen.set(sql, 1);
+      return undefined;
+    }
+    if (names.size >= MAX_PREPARED_STATEMENTS) return undefined;
+    const created = `kefu_${names.size}`;
+    names.set(sql, created);
+    seen.delete(sql);
+    return created;
+  };
+}
+
 export async function openPostgres(options: PostgresOptions): Promise<Db> {
+  const nameFor = createStatementNamer();
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
@@ -91,7 +124,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<T>(sql: string, params?: Params) {
       try {
-        const result = await client.query(sql, params as unknown[]);
+        const name = nameFor(sql, params);
+        const result = name
+          ? await client.query({ name, text: sql, values: params as unknown[] })
+          : await client.query(sql, params as unknown[]);
         return result.rows as T[];
       } catch (error) {
         throw unavailableOr(error);
