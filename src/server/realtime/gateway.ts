@@ -45,6 +45,8 @@ type Connection = {
   catchingUp: Map<string, Extract<DomainEvent, { type: 'message.created' }>[]>;
   /** Conversations this agent has open in the console (collision warning for the others). */
   viewing: Set<string>;
+  /** List updates (conversation.activity / .updated of conversations it does not follow) waiting for the flush. */
+  listPending: string[];
   alive: boolean;
 };
 
@@ -52,6 +54,12 @@ const REPLAY_PAGE = 500;
 /** A client that cannot keep up is disconnected (it will reconnect and catch up) rather than buffered forever. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
+/**
+ * How long a console's list updates of conversations it does not follow may wait to leave together: with 50 consoles
+ * each message was a write to every one of them (a sixth of a node's time in writev under a surge); a list row a
+ * tenth of a second late is not noticed, and messages of followed conversations still go at once.
+ */
+const LIST_UPDATE_WINDOW_MS = 100;
 /** WebSocket close codes the widget and console reconnect after (anything but their 4xxx "credentials refused"). */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 const CLOSE_SERVICE_RESTART = 1012;
@@ -124,6 +132,24 @@ export function createGateway(deps: {
     }
     cork(conn.socket);
     conn.socket.send(typeof event === 'string' ? event : JSON.stringify(event));
+  }
+
+  const withListUpdates = new Set<Connection>();
+  let listFlushTimer: NodeJS.Timeout | undefined;
+  function flushListUpdates(): void {
+    listFlushTimer = undefined;
+    for (const conn of withListUpdates) flushListUpdatesOf(conn);
+  }
+  function flushListUpdatesOf(conn: Connection): void {
+    for (const wire of conn.listPending) send(conn, wire);
+    conn.listPending = [];
+    withListUpdates.delete(conn);
+  }
+  /** Queues a list update for the next flush: all of them, in order (see the message.created case). */
+  function sendListUpdate(conn: Connection, wire: string): void {
+    conn.listPending.push(wire);
+    withListUpdates.add(conn);
+    listFlushTimer ??= setTimeout(flushListUpdates, LIST_UPDATE_WINDOW_MS);
   }
 
   function deliverMessage(
@@ -262,7 +288,7 @@ export function createGateway(deps: {
             },
             lastActivityAt: event.message.createdAt,
           } satisfies ServerEvent);
-          send(conn, delta);
+          sendListUpdate(conn, delta);
         }
         if (!event.message.private) {
           for (const conn of customersByContact.get(event.contactId) ?? []) deliverMessage(conn, event, full());
@@ -281,7 +307,13 @@ export function createGateway(deps: {
             type: 'conversation.updated',
             conversation: conversationForViewer(false, event.conversation),
           } satisfies ServerEvent));
-        for (const conn of agentsByOrg.get(event.orgId) ?? []) send(conn, seesFull(conn) ? wire : masked());
+        const conversationId = event.conversation.id;
+        // Followers (and viewers) get it at once; the other consoles with their next list flush.
+        for (const conn of agentsByOrg.get(event.orgId) ?? []) {
+          const forConn = seesFull(conn) ? wire : masked();
+          if (conn.followed.has(conversationId) || conn.viewing.has(conversationId)) send(conn, forConn);
+          else sendListUpdate(conn, forConn);
+        }
         sendToCustomer(event.orgId, event.conversation.contact.id, wire);
         return;
       }
@@ -292,9 +324,10 @@ export function createGateway(deps: {
           author: { kind: event.author.kind, name: event.author.name },
           typing: event.typing,
         } satisfies ServerEvent);
+        // Consoles show typing only in an open conversation: the others are not written to on every keystroke.
         for (const conn of agentsByOrg.get(event.orgId) ?? []) {
           if (conn.identity.role === 'agent' && conn.identity.agentId === event.author.id) continue;
-          send(conn, wire);
+          if (conn.followed.has(event.conversationId) || conn.viewing.has(event.conversationId)) send(conn, wire);
         }
         if (event.author.kind === 'agent') {
           for (const conn of customersByContact.get(event.contactId) ?? []) send(conn, wire);
@@ -502,6 +535,8 @@ export function createGateway(deps: {
           if (holding) conn.catchingUp.delete(conversationId);
           throw new AppError('conversation_not_found');
         }
+        // What is queued for its list row goes first, so no older update can land after the live ones.
+        flushListUpdatesOf(conn);
         conn.followed.add(conversationId);
         const held = holding ? (conn.catchingUp.get(conversationId) ?? []) : [];
         if (holding) conn.catchingUp.delete(conversationId);
@@ -545,6 +580,7 @@ export function createGateway(deps: {
         if (event.viewing) {
           if (conn.viewing.has(event.conversationId)) return;
           if (!(await findConversationFor(conn, event.conversationId))) throw new AppError('conversation_not_found');
+          flushListUpdatesOf(conn);
           conn.viewing.add(event.conversationId);
           publishViewing(conn, event.conversationId, true);
         } else if (conn.viewing.delete(event.conversationId) && !agentStillViewing(conn, event.conversationId)) {
@@ -636,6 +672,7 @@ export function createGateway(deps: {
         followed: new Set(),
         catchingUp: new Map(),
         viewing: new Set(),
+        listPending: [],
         alive: true,
       };
       if (identity.role === 'agent') {
@@ -678,6 +715,7 @@ export function createGateway(deps: {
     },
     close() {
       clearInterval(heartbeat);
+      clearTimeout(listFlushTimer);
       unsubscribe();
       stopResync?.();
       for (const set of [...agentsByOrg.values(), ...customersByContact.values()]) {
