@@ -366,7 +366,8 @@ export async function startConversation(
   if (!row) throw new AppError('conversation_not_found');
   ctx.events.publish({ type: 'conversation.created', orgId: ctx.org.id, conversation: toConversation(row) });
   const message = input.firstMessage ? await postMessage(ctx, row.id, input.firstMessage) : null;
-  return { conversation: await getConversation(ctx, id), message };
+  // Without a first message the row just read is the conversation (a surge opens thousands this way).
+  return { conversation: message ? await getConversation(ctx, id) : toConversation(row), message };
 }
 
 /** The conversation a "start with this message" created, if that first message was stored (a retried start). */

@@ -50,6 +50,41 @@ export async function findWebInbox(scope: OrgScope): Promise<InboxRow | undefine
   return selectWebInbox(scope.db, scope.org.id);
 }
 
+/**
+ * How long the widget's organization and inbox are remembered: every widget request needs them, and under a surge
+ * reading them each time was two statements of every session and request. Nothing edits them through the API; a
+ * change made in the database is seen within this time.
+ */
+const WIDGET_LOOKUP_TTL_MS = 10_000;
+const widgetLookups = new WeakMap<Queryable, Map<string, { value: unknown; until: number }>>();
+
+async function remembered<T>(db: Queryable, key: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
+  let perDb = widgetLookups.get(db);
+  if (!perDb) {
+    perDb = new Map();
+    widgetLookups.set(db, perDb);
+  }
+  const hit = perDb.get(key);
+  if (hit && hit.until > Date.now()) return hit.value as T;
+  const value = await read();
+  // Only what exists is remembered: an organization created a moment later must be found at once.
+  if (value !== undefined) {
+    if (perDb.size >= 10_000) perDb.clear();
+    perDb.set(key, { value, until: Date.now() + WIDGET_LOOKUP_TTL_MS });
+  }
+  return value;
+}
+
+/** findOrgBySlug for the public widget, remembered for a few seconds. */
+export function findWidgetOrg(scope: Scope, slug: string): Promise<OrgRow | undefined> {
+  return remembered(scope.db, `org:${slug}`, () => selectOrgBySlug(scope.db, slug));
+}
+
+/** findWebInbox for the public widget, remembered for a few seconds. */
+export function findWidgetInbox(scope: OrgScope): Promise<InboxRow | undefined> {
+  return remembered(scope.db, `inbox:${scope.org.id}`, () => selectWebInbox(scope.db, scope.org.id));
+}
+
 export async function findInbox(scope: OrgScope, inboxId: string): Promise<InboxRow | undefined> {
   return selectInbox(scope.db, scope.org.id, inboxId);
 }

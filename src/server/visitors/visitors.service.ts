@@ -15,7 +15,7 @@ import type { Ctx } from '../context.ts';
 import { latestConversationOfContact, toConversation } from '../conversations/conversations.service.ts';
 import type { Db } from '../db/db.ts';
 import { AppError } from '../errors.ts';
-import { findOrgBySlug, findWebInbox, type OrgRow } from '../orgs/orgs.service.ts';
+import { findWidgetInbox, findWidgetOrg, type OrgRow } from '../orgs/orgs.service.ts';
 import {
   isVisitorTokenExpired,
   readVisitorToken,
@@ -46,9 +46,9 @@ const DEFAULT_GREETING: WidgetConfigResponse['greeting'] = {
 };
 
 async function findOrgWithInbox(db: Db, slug: string) {
-  const org = await findOrgBySlug({ db }, slug);
+  const org = await findWidgetOrg({ db }, slug);
   if (!org) throw new AppError('org_not_found');
-  const inbox = await findWebInbox({ db, org });
+  const inbox = await findWidgetInbox({ db, org });
   if (!inbox) throw new AppError('inbox_not_found');
   return { org, inbox };
 }
@@ -112,14 +112,19 @@ export async function startWidgetSession(
       if (input.locale) await updateContact(scope, contactId, { locale: input.locale });
     }
   }
+  let contact: ContactRow | undefined;
+  let isNew = false;
   if (!contactId) {
-    const contact = await createContact(scope, { locale: input.locale });
+    contact = await createContact(scope, { locale: input.locale });
     await addContactIdentity(scope, contact.id, { kind: 'web_visitor', value: crypto.randomUUID() });
     contactId = contact.id;
+    isNew = true;
+  } else {
+    contact = await findContact(scope, contactId);
   }
-  const contact = await findContact(scope, contactId);
   if (!contact) throw new AppError('internal_error');
-  const latest = await latestConversationOfContact(scope, contactId);
+  // A visitor created just now has no conversation to resume.
+  const latest = isNew ? undefined : await latestConversationOfContact(scope, contactId);
   const resumable = latest && latest.status !== 'closed' ? latest : undefined;
   const issued = signVisitorToken(deps.visitorKey, org.id, contactId);
   return {
@@ -163,7 +168,7 @@ export async function authenticateVisitor(
   const scope = { db: deps.db, org: { id: visitor.orgId } };
   const contact = await findContact(scope, visitor.contactId);
   if (!contact) throw new AppError('visitor_token_invalid');
-  const inbox = await findWebInbox(scope);
+  const inbox = await findWidgetInbox(scope);
   if (!inbox) throw new AppError('inbox_not_found');
   return {
     org: { id: visitor.orgId },
