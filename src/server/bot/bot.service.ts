@@ -13,6 +13,7 @@ import {
   returnConversationToBot,
   updateBotState,
   mergeMessageMeta,
+  recordBotTurn,
 } from '../conversations/conversation-writes.ts';
 import {
   type BotState,
@@ -230,18 +231,22 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
       };
     }
   }
-  await mergeMessageMeta(db, event.orgId, message.id, {
-    bot: {
-      intent: understood.intent,
-      confidence: round(understood.confidence),
-      outOfScope: understood.outOfScope,
-      language: locale,
-      sentiment: understood.sentiment.label,
-      sentimentScore: round(understood.sentiment.score),
-      action: turn.action,
+  await recordBotTurn(db, event.orgId, {
+    conversationId: conversation.id,
+    messageId: message.id,
+    meta: {
+      bot: {
+        intent: understood.intent,
+        confidence: round(understood.confidence),
+        outOfScope: understood.outOfScope,
+        language: locale,
+        sentiment: understood.sentiment.label,
+        sentimentScore: round(understood.sentiment.score),
+        action: turn.action,
+      },
     },
+    state: { ...turn.state, locale },
   });
-  await updateBotState(db, event.orgId, conversation.id, { ...turn.state, locale });
   for (const [index, text] of turn.replies.entries()) {
     // An AI answer is stored with its model and sources, for review.
     const aiMeta = ai ? { ai: { model: ai.model, sources: ai.sources } } : {};
@@ -335,19 +340,18 @@ async function lookUpWhileQueued(
       clientId: `${key}:${message.id}`,
       meta: { bot: { inReplyTo: message.id, action, whileQueued: true } },
     });
-  await mergeMessageMeta(ctx.db, ctx.org.id, message.id, {
-    bot: {
-      intent: understood.intent,
-      confidence: round(understood.confidence),
-      action: turn.action,
-      whileQueued: true,
+  await recordBotTurn(ctx.db, ctx.org.id, {
+    conversationId: conversation.id,
+    messageId: message.id,
+    meta: {
+      bot: {
+        intent: understood.intent,
+        confidence: round(understood.confidence),
+        action: turn.action,
+        whileQueued: true,
+      },
     },
-  });
-  await updateBotState(ctx.db, ctx.org.id, conversation.id, {
-    ...turn.state,
-    active: false,
-    locale,
-    answeredWhileQueued: true,
+    state: { ...turn.state, active: false, locale, answeredWhileQueued: true },
   });
   const replies = [...turn.replies];
   let handoff = turn.lookup ? null : turn.handoff;

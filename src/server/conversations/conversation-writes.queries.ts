@@ -267,6 +267,24 @@ export async function clearConversationsTeam(db: Queryable, orgId: string, teamI
 }
 
 /** Adds the bot's reading of a customer message to it, for analytics and retraining. */
+/**
+ * A bot turn's record in one statement: its reading of the customer's message (merged into the message's meta) and the
+ * conversation's new bot state. Two statements were two waits for a pooled connection on every customer message.
+ */
+export async function recordBotTurn(
+  db: Queryable,
+  orgId: string,
+  turn: { conversationId: string; messageId: string; meta: Record<string, unknown>; state: unknown },
+): Promise<void> {
+  await db.query(
+    `WITH reading AS (
+       UPDATE messages SET meta = meta || $4::jsonb WHERE org_id = $1 AND id = $3 AND conversation_id = $2
+     )
+     UPDATE conversations SET bot_state = $5 WHERE org_id = $1 AND id = $2`,
+    [orgId, turn.conversationId, turn.messageId, JSON.stringify(turn.meta), JSON.stringify(turn.state)],
+  );
+}
+
 export async function mergeMessageMeta(
   db: Queryable,
   orgId: string,

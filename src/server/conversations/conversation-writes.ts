@@ -19,6 +19,7 @@ export {
   moveContactConversations,
   overflowWaitingConversations,
   raisePriorityByRule,
+  recordBotTurn,
   requeueAgentConversations,
   returnConversationToBot,
   returnConversationsToContact,
