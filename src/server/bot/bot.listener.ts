@@ -5,22 +5,20 @@ import type { JobQueue } from '../jobs/jobs.types.ts';
 import { findInbox } from '../orgs/orgs.service.ts';
 import { mayBeFreezeStep } from '../self-service/emergency-freeze.ts';
 import { sweepWithdrawalWatches } from '../self-service/withdrawal-watch.ts';
+import { createTtlCache } from '../ttl-cache.ts';
 
 const SWITCH_TTL_MS = 30_000;
 export const WITHDRAWAL_WATCH_JOB = 'self-service.withdrawal-watch';
 
 /** Whether an inbox has its bot on, remembered for half a minute (a switch flipped in settings applies within it). */
 function createInboxBotSwitch(db: Db) {
-  const cache = new Map<string, { enabled: boolean; until: number }>();
+  const cache = createTtlCache<string, boolean>(SWITCH_TTL_MS);
   return {
-    async isEnabled(orgId: string, inboxId: string): Promise<boolean> {
-      const hit = cache.get(inboxId);
-      if (hit && hit.until > Date.now()) return hit.enabled;
-      const inbox = await findInbox({ db, org: { id: orgId } }, inboxId);
-      const enabled = (inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true;
-      cache.set(inboxId, { enabled, until: Date.now() + SWITCH_TTL_MS });
-      return enabled;
-    },
+    isEnabled: (orgId: string, inboxId: string): Promise<boolean> =>
+      cache.get(inboxId, async () => {
+        const inbox = await findInbox({ db, org: { id: orgId } }, inboxId);
+        return (inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true;
+      }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
+import { createTtlCache, type TtlCache } from '../ttl-cache.ts';
 import {
   ensureAppSecret,
   type InboxRow,
@@ -56,33 +57,26 @@ export async function findWebInbox(scope: OrgScope): Promise<InboxRow | undefine
  * change made in the database is seen within this time.
  */
 const WIDGET_LOOKUP_TTL_MS = 10_000;
-const widgetLookups = new WeakMap<Queryable, Map<string, { value: unknown; until: number }>>();
-
-async function remembered<T>(db: Queryable, key: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
-  let perDb = widgetLookups.get(db);
-  if (!perDb) {
-    perDb = new Map();
-    widgetLookups.set(db, perDb);
+const widgetOrgs = new WeakMap<Queryable, TtlCache<string, OrgRow | undefined>>();
+const widgetInboxes = new WeakMap<Queryable, TtlCache<string, InboxRow | undefined>>();
+/** Per database (tests run several in one process); only what exists is remembered. */
+function perDb<V>(caches: WeakMap<Queryable, TtlCache<string, V | undefined>>, db: Queryable) {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = createTtlCache<string, V | undefined>(WIDGET_LOOKUP_TTL_MS, { keep: (v) => v !== undefined });
+    caches.set(db, cache);
   }
-  const hit = perDb.get(key);
-  if (hit && hit.until > Date.now()) return hit.value as T;
-  const value = await read();
-  // Only what exists is remembered: an organization created a moment later must be found at once.
-  if (value !== undefined) {
-    if (perDb.size >= 10_000) perDb.clear();
-    perDb.set(key, { value, until: Date.now() + WIDGET_LOOKUP_TTL_MS });
-  }
-  return value;
+  return cache;
 }
 
 /** findOrgBySlug for the public widget, remembered for a few seconds. */
 export function findWidgetOrg(scope: Scope, slug: string): Promise<OrgRow | undefined> {
-  return remembered(scope.db, `org:${slug}`, () => selectOrgBySlug(scope.db, slug));
+  return perDb(widgetOrgs, scope.db).get(slug, () => selectOrgBySlug(scope.db, slug));
 }
 
 /** findWebInbox for the public widget, remembered for a few seconds. */
 export function findWidgetInbox(scope: OrgScope): Promise<InboxRow | undefined> {
-  return remembered(scope.db, `inbox:${scope.org.id}`, () => selectWebInbox(scope.db, scope.org.id));
+  return perDb(widgetInboxes, scope.db).get(scope.org.id, () => selectWebInbox(scope.db, scope.org.id));
 }
 
 export async function findInbox(scope: OrgScope, inboxId: string): Promise<InboxRow | undefined> {

@@ -4,6 +4,7 @@ import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
+import { createTtlCache } from '../ttl-cache.ts';
 import { selectInboxSwitches } from './routing.queries.ts';
 import {
   DEFAULT_ROUTING_OPTIONS,
@@ -33,14 +34,9 @@ export function positionMemoryFor(events: EventBus): PositionMemory {
 
 /** Whether an inbox routes conversations (settings.routing.enabled) and has its bot on, remembered for a while. */
 function createInboxSwitches(db: Db) {
-  const cache = new Map<string, { value: { routing: boolean; bot: boolean }; until: number }>();
-  return async (orgId: string, inboxId: string) => {
-    const hit = cache.get(inboxId);
-    if (hit && hit.until > Date.now()) return hit.value;
-    const value = (await selectInboxSwitches(db, orgId, inboxId)) ?? { routing: false, bot: false };
-    cache.set(inboxId, { value, until: Date.now() + SWITCH_TTL_MS });
-    return value;
-  };
+  const cache = createTtlCache<string, { routing: boolean; bot: boolean }>(SWITCH_TTL_MS);
+  return (orgId: string, inboxId: string) =>
+    cache.get(inboxId, async () => (await selectInboxSwitches(db, orgId, inboxId)) ?? { routing: false, bot: false });
 }
 
 export type RoutingStartDeps = {

@@ -1,3 +1,4 @@
+import { createTtlCache, type TtlCache } from '../ttl-cache.ts';
 import type { Logger } from 'pino';
 import { DEFAULT_SLA_POLICY, type SlaMetric, type SlaPolicy, slaPolicySchema } from '../../contracts/sla.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -55,16 +56,15 @@ export const SLA_CHECK_JOB = 'sla-check';
  * on this node applies at once; one made on another node within POLICY_TTL_MS.
  */
 const POLICY_TTL_MS = 5_000;
-const policyCache = new WeakMap<Db, Map<string, { policy: SlaPolicy; until: number }>>();
+const policyCache = new WeakMap<Db, TtlCache<string, SlaPolicy>>();
 
 export async function loadSlaPolicy(db: Db, orgId: string, log?: Logger): Promise<SlaPolicy> {
-  const perDb = policyCache.get(db) ?? new Map<string, { policy: SlaPolicy; until: number }>();
-  policyCache.set(db, perDb);
-  const cached = perDb.get(orgId);
-  if (cached && cached.until > Date.now()) return cached.policy;
-  const policy = await readSlaPolicy(db, orgId, log);
-  perDb.set(orgId, { policy, until: Date.now() + POLICY_TTL_MS });
-  return policy;
+  let cache = policyCache.get(db);
+  if (!cache) {
+    cache = createTtlCache<string, SlaPolicy>(POLICY_TTL_MS);
+    policyCache.set(db, cache);
+  }
+  return cache.get(orgId, () => readSlaPolicy(db, orgId, log));
 }
 
 async function readSlaPolicy(db: Db, orgId: string, log?: Logger): Promise<SlaPolicy> {

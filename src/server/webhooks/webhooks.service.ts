@@ -1,3 +1,4 @@
+import { createTtlCache } from '../ttl-cache.ts';
 import crypto from 'node:crypto';
 import {
   type CreatedWebhook,
@@ -105,8 +106,8 @@ const auditDetails = (key: ApiKeyPrincipal | undefined, details: Record<string, 
 // ---------- Endpoints ----------
 
 /** Cached enabled endpoints per organization (a few seconds; changes on this node drop the entry at once). */
-const endpointCache = new Map<string, { rows: EndpointRow[]; until: number }>();
 const ENDPOINT_CACHE_MS = 5000;
+const endpointCache = createTtlCache<string, EndpointRow[]>(ENDPOINT_CACHE_MS);
 const forgetEndpoints = (orgId: string) => endpointCache.delete(orgId);
 
 export async function createWebhook(
@@ -229,12 +230,8 @@ export async function replayWebhookDelivery(
 type DeliveryDeps = { db: Db; log: Ctx['log']; jobs: JobQueue; settings: WebhookSettings };
 
 async function subscribedEndpoints(db: Db, orgId: string, type: WebhookEventType): Promise<EndpointRow[]> {
-  let cached = endpointCache.get(orgId);
-  if (!cached || cached.until < Date.now()) {
-    cached = { rows: await selectEnabledEndpoints(db, orgId), until: Date.now() + ENDPOINT_CACHE_MS };
-    endpointCache.set(orgId, cached);
-  }
-  return cached.rows.filter((row) => row.events.includes(type));
+  const rows = await endpointCache.get(orgId, () => selectEnabledEndpoints(db, orgId));
+  return rows.filter((row) => row.events.includes(type));
 }
 
 /** Whether any enabled endpoint of the organization wants this event (callers skip building its data otherwise). */
