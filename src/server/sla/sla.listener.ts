@@ -35,6 +35,12 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
    * if nothing else happened to the conversation while its verdict was being worked out (the `moves` counter).
    */
   const quiet = createQuietMarks(QUIET_TTL_MS);
+  /**
+   * Conversations known to have no clocks (the bot is answering: they start at the hand-off). Without this mark every
+   * message of such a conversation read its SLA row only to find none — a fifth of all statements under a surge.
+   * Only a start (conversation.created, a hand-off) clears it, on any node.
+   */
+  const noClocks = createQuietMarks(QUIET_TTL_MS);
   const enqueue = (conversationId: string, work: () => Promise<unknown>) => {
     const next = (chains.get(conversationId) ?? Promise.resolve())
       .then(async () => {
@@ -77,6 +83,11 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
       }
       case 'message.created': {
         const { orgId, conversationId, message } = event;
+        if (noClocks.isQuiet(conversationId)) return;
+        const clockMoves = noClocks.moves(conversationId);
+        const markIfNoClocks = (outcome: Awaited<ReturnType<typeof advanceSla>>) => {
+          if (outcome === 'no_clocks') noClocks.markIfStill(conversationId, clockMoves);
+        };
         if (message.authorKind === 'customer') {
           // A customer writing again while already waiting changes no clock: once seen, skip until something moves.
           if (quiet.isQuiet(conversationId)) return;
@@ -86,10 +97,11 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
               recordCustomerMessage(t, calendar, now),
             );
             if (outcome !== 'changed') quiet.markIfStill(conversationId, seen);
+            markIfNoClocks(outcome);
           });
         } else if (message.authorKind === 'agent' && !message.private) {
-          enqueue(conversationId, () =>
-            advanceSla(deps, orgId, conversationId, (t, _c, now) => recordAgentReply(t, now)),
+          enqueue(conversationId, async () =>
+            markIfNoClocks(await advanceSla(deps, orgId, conversationId, (t, _c, now) => recordAgentReply(t, now))),
           );
         }
         return;
@@ -105,6 +117,9 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
     if (event.type === 'conversation.updated' && !(event.changes.length === 1 && event.changes[0] === 'sla')) {
       quiet.moved(event.conversation.id);
     }
+    if (event.type === 'conversation.created') noClocks.moved(event.conversation.id);
+    if (event.type === 'conversation.updated' && event.changes.includes('handoff'))
+      noClocks.moved(event.conversation.id);
   };
   const stopForgetting = deps.events.subscribe(forgetQuiet, { scope: 'cluster' });
   const stopListening = deps.events.subscribe(onEvent);
