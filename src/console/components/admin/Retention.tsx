@@ -74,8 +74,15 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
   const describe = (report: RetentionReport, verb: string) => {
     if (report.days === null) return a('retention.off');
     if (!report.oldest || !report.newest) {
-      if (report.logs === 0) return a('retention.resultNone', { cutoff: dateOf(report.cutoff ?? '') });
-      return a('retention.resultLogs', { verb, logs: report.logs });
+      if (report.logs + report.feedbackComments + report.emailEvents === 0) {
+        return a('retention.resultNone', { cutoff: dateOf(report.cutoff ?? '') });
+      }
+      return a('retention.resultLogs', {
+        verb,
+        logs: report.logs,
+        comments: report.feedbackComments,
+        mailEvents: report.emailEvents,
+      });
     }
     return a('retention.result', {
       verb,
@@ -88,6 +95,8 @@ export function Retention({ canEdit }: { canEdit: boolean }) {
       files: report.files,
       contacts: report.contacts,
       logs: report.logs,
+      comments: report.feedbackComments,
+      mailEvents: report.emailEvents,
     });
   };
 
