@@ -15,6 +15,8 @@ export type BotConversationRow = {
   first_reply_at: Date | null;
   contact_locale: string | null;
   contact_name: string | null;
+  /** For the priority rules, which hear it with the bot's reading (message.understood). */
+  contact_vip_level: number;
   /**
    * The customer's exchange UID when the channel proves it is them: a widget session signed by the exchange, or the
    * exchange's own API. On email or Telegram a From address or a handle proves nothing, so there it is null and the bot
@@ -29,7 +31,7 @@ export type BotConversationRow = {
 export async function selectBotConversation(db: Queryable, orgId: string, conversationId: string) {
   const rows = await db.query<BotConversationRow>(
     `SELECT c.id, c.contact_id, c.inbox_id, c.status, c.priority, c.assignee_id, c.tags, c.bot_state, c.handoff_at,
-            c.first_reply_at, ct.locale AS contact_locale, ct.name AS contact_name, CASE WHEN i.kind IN ('web', 'api') THEN ct.exchange_uid END AS contact_exchange_uid,
+            c.first_reply_at, ct.locale AS contact_locale, ct.name AS contact_name, ct.vip_level AS contact_vip_level, CASE WHEN i.kind IN ('web', 'api') THEN ct.exchange_uid END AS contact_exchange_uid,
             o.name AS org_name,
             COALESCE((i.settings->'bot'->>'enabled')::boolean, false) AS bot_enabled
        FROM conversations c

@@ -192,6 +192,8 @@ export async function answerCustomerMessage(deps: BotDeps, event: DomainEventOf<
     confidence: understood.confidence,
     sentiment: { label: understood.sentiment.label, score: understood.sentiment.score },
     entities: understood.entities,
+    body: message.body,
+    vipLevel: conversation.contact_vip_level,
   });
   const readArticle = typeof message.meta.readArticle === 'string' ? message.meta.readArticle : undefined;
   if (readArticle)

@@ -492,6 +492,19 @@ export async function insertMessagesWithNextSeq(
 }
 
 /** Whether a conversation exists and is closed (to tell "closed" from "not found" after a refused send). */
+/** What the realtime gateway checks on subscribe, typing and viewing: whose it is and how far it has got. */
+export async function selectConversationAccess(
+  db: Queryable,
+  orgId: string,
+  id: string,
+): Promise<{ id: string; contact_id: string; last_seq: number } | undefined> {
+  const rows = await db.query<{ id: string; contact_id: string; last_seq: number }>(
+    'SELECT id, contact_id, last_seq FROM conversations WHERE org_id = $1 AND id = $2',
+    [orgId, id],
+  );
+  return rows[0];
+}
+
 export async function selectConversationStatus(
   db: Queryable,
   orgId: string,

@@ -11,6 +11,7 @@ import {
   type NewMessage,
   insertNumberedConversation,
   selectConversation,
+  selectConversationAccess,
   conversationSearch,
   selectConversations,
   selectLatestMessages,
@@ -94,6 +95,17 @@ type OrgScope = { db: Queryable; org: { id: string } };
  * Conversation contract: macros fill their variables from it, the socket checks whose conversation it is. No access
  * check: the caller decides who may see it.
  */
+/**
+ * Whose the conversation is and its last seq, without the joins of a full row: the gateway asks on every subscribe
+ * and typing event.
+ */
+export async function findConversationAccess(
+  scope: OrgScope,
+  conversationId: string,
+): Promise<{ id: string; contact_id: string; last_seq: number } | undefined> {
+  return selectConversationAccess(scope.db, scope.org.id, conversationId);
+}
+
 export async function findConversationRow(
   scope: OrgScope,
   conversationId: string,

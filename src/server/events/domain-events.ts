@@ -59,6 +59,9 @@ export type DomainEvent =
       confidence: number;
       sentiment: { label: string; score: number };
       entities: { amounts: { value: string; coin?: string }[] } & Record<string, unknown>;
+      /** What the priority rules need besides the reading, carried so that they read nothing per message. */
+      body: string;
+      vipLevel: number;
     }
   /** A conversation used the warning share of SLA targets (warning) or missed them (breached). */
   | { type: 'sla.warning'; orgId: string; conversationId: string; metrics: SlaMetric[] }

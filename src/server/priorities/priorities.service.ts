@@ -6,7 +6,6 @@ import type { Db } from '../db/db.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { DomainEvent } from '../events/domain-events.ts';
 import { loadSlaPolicy } from '../sla/sla.service.ts';
-import { selectPriorityContext } from './priorities.queries.ts';
 import { raisePriorityByRule } from '../conversations/conversation-writes.ts';
 import { decidePriority, mentionsUnauthorisedWithdrawal, type PriorityFacts } from './priority-rules.ts';
 
@@ -51,18 +50,16 @@ export function startPriorityRules(deps: PriorityDeps): () => void {
         applyPriorityRules(deps, orgId, conversation.id, { vipLevel: conversation.contact.vipLevel }),
       );
     } else if (event.type === 'message.understood') {
-      run(event.conversationId, async () => {
-        const context = await selectPriorityContext(deps.db, event.orgId, event.conversationId, event.messageId);
-        if (!context) return;
-        await applyPriorityRules(deps, event.orgId, event.conversationId, {
-          vipLevel: context.vip_level,
+      run(event.conversationId, () =>
+        applyPriorityRules(deps, event.orgId, event.conversationId, {
+          vipLevel: event.vipLevel,
           intent: event.intent,
           confidence: event.confidence,
           sentimentLabel: event.sentiment.label,
           amounts: event.entities.amounts,
-          unauthorisedWithdrawal: context.body ? mentionsUnauthorisedWithdrawal(context.body) : false,
-        });
-      });
+          unauthorisedWithdrawal: mentionsUnauthorisedWithdrawal(event.body),
+        }),
+      );
     }
   });
 }

@@ -4,7 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import { type ClientEvent, clientEventSchema, type ServerEvent } from '../../contracts/realtime.ts';
 import type { Ctx } from '../context.ts';
 import {
-  findConversationRow,
+  findConversationAccess,
   listMessageRowsAfter,
   postMessage,
   toMessage,
@@ -508,7 +508,7 @@ export function createGateway(deps: {
   }
 
   async function findConversationFor(conn: Connection, conversationId: string) {
-    const row = await findConversationRow({ db, org: { id: conn.identity.orgId } }, conversationId);
+    const row = await findConversationAccess({ db, org: { id: conn.identity.orgId } }, conversationId);
     if (!row) return undefined;
     if (conn.identity.role === 'customer' && row.contact_id !== conn.identity.contactId) return undefined;
     return row;
