@@ -206,27 +206,25 @@ export async function selectConversations(
   );
 }
 
-/**
- * A new conversation with the organization's next display number, in one statement: the number is taken by a row
- * lock on the organization, and in one autocommitted statement that lock lasts only until its own commit. Taken in a
- * transaction with more round trips after it, every conversation of the organization queued behind the lock for those
- * round trips (and the node's event loop between them): under a surge it serialised conversation creation and
- * exhausted the pool.
- */
-export async function insertNumberedConversation(
+/** Reserves `count` display numbers of the organization; returns the first (see conversation-numbers.ts). */
+export async function reserveConversationNumbers(db: Queryable, orgId: string, count: number): Promise<number> {
+  const rows = await db.query<{ first: number }>(
+    `UPDATE organizations SET conversation_counter = conversation_counter + $2 WHERE id = $1
+     RETURNING conversation_counter - $2 + 1 AS first`,
+    [orgId, count],
+  );
+  if (!rows[0]) throw new Error(`organization ${orgId} not found`);
+  return rows[0].first;
+}
+
+export async function insertConversation(
   db: Queryable,
   orgId: string,
-  c: { inboxId: string; contactId: string; priority: Priority },
+  c: { number: number; inboxId: string; contactId: string; priority: Priority },
 ): Promise<string> {
   const rows = await db.query<{ id: string }>(
-    `WITH counter AS (
-       UPDATE organizations SET conversation_counter = conversation_counter + 1 WHERE id = $1
-       RETURNING conversation_counter
-     )
-     INSERT INTO conversations (org_id, number, inbox_id, contact_id, priority)
-     SELECT $1, counter.conversation_counter, $2, $3, $4 FROM counter
-     RETURNING id`,
-    [orgId, c.inboxId, c.contactId, c.priority],
+    `INSERT INTO conversations (org_id, number, inbox_id, contact_id, priority) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [orgId, c.number, c.inboxId, c.contactId, c.priority],
   );
   return rows[0].id;
 }

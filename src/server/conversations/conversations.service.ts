@@ -5,11 +5,12 @@ import type { Queryable } from '../db/db.ts';
 import { AppError } from '../errors.ts';
 import { findActiveAgent } from '../auth/auth.service.ts';
 import { screenFreeText } from '../secrets/secret-guard.ts';
+import { takeConversationNumber } from './conversation-numbers.ts';
 import {
   type ConversationRow,
   type MessageRow,
   type NewMessage,
-  insertNumberedConversation,
+  insertConversation,
   selectConversation,
   selectConversationAccess,
   conversationSearch,
@@ -369,7 +370,8 @@ export async function startConversation(
     const existing = await findConversationByFirstClientId(ctx, input.contactId, input.firstMessage.clientId);
     if (existing) return existing;
   }
-  const id = await insertNumberedConversation(ctx.db, ctx.org.id, {
+  const id = await insertConversation(ctx.db, ctx.org.id, {
+    number: await takeConversationNumber(ctx.db, ctx.org.id),
     inboxId: input.inboxId,
     contactId: input.contactId,
     priority: 'normal',
