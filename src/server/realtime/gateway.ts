@@ -47,6 +47,8 @@ type Connection = {
   viewing: Set<string>;
   /** List updates (conversation.activity / .updated of conversations it does not follow) waiting for the flush. */
   listPending: string[];
+  /** Until when list updates wait for the flush (a write of them went out less than a window ago). */
+  listQuietUntil: number;
   alive: boolean;
 };
 
@@ -55,11 +57,12 @@ const REPLAY_PAGE = 500;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
 /**
- * How long a console's list updates of conversations it does not follow may wait to leave together: with 50 consoles
- * each message was a write to every one of them (a sixth of a node's time in writev under a surge); a list row a
- * tenth of a second late is not noticed, and messages of followed conversations still go at once.
+ * At most one write of list updates per console in this time: with 50 consoles each message was a write to every one
+ * of them (a sixth of a node's time in writev under a surge). The first update after a quiet spell goes at once; what
+ * follows within the window waits for it to end and leaves in one write. Messages of followed conversations always go
+ * at once.
  */
-const LIST_UPDATE_WINDOW_MS = 100;
+const LIST_UPDATE_WINDOW_MS = 25;
 /** WebSocket close codes the widget and console reconnect after (anything but their 4xxx "credentials refused"). */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 const CLOSE_SERVICE_RESTART = 1012;
@@ -141,12 +144,20 @@ export function createGateway(deps: {
     for (const conn of withListUpdates) flushListUpdatesOf(conn);
   }
   function flushListUpdatesOf(conn: Connection): void {
+    if (conn.listPending.length === 0) return;
     for (const wire of conn.listPending) send(conn, wire);
     conn.listPending = [];
+    conn.listQuietUntil = Date.now() + LIST_UPDATE_WINDOW_MS;
     withListUpdates.delete(conn);
   }
-  /** Queues a list update for the next flush: all of them, in order (see the message.created case). */
+  /** Sends a list update now or with the next flush: all of them, in order (see the message.created case). */
   function sendListUpdate(conn: Connection, wire: string): void {
+    const now = Date.now();
+    if (conn.listPending.length === 0 && now >= conn.listQuietUntil) {
+      conn.listQuietUntil = now + LIST_UPDATE_WINDOW_MS;
+      send(conn, wire);
+      return;
+    }
     conn.listPending.push(wire);
     withListUpdates.add(conn);
     listFlushTimer ??= setTimeout(flushListUpdates, LIST_UPDATE_WINDOW_MS);
@@ -678,6 +689,7 @@ export function createGateway(deps: {
         catchingUp: new Map(),
         viewing: new Set(),
         listPending: [],
+        listQuietUntil: 0,
         alive: true,
       };
       if (identity.role === 'agent') {
