@@ -1,26 +1,11 @@
 import { answerCustomerMessage, type BotDeps } from './bot.service.ts';
 import { getBuiltinIntentModel } from './model-store.ts';
-import type { Db } from '../db/db.ts';
 import type { JobQueue } from '../jobs/jobs.types.ts';
-import { findInbox } from '../orgs/orgs.service.ts';
+import { isInboxBotEnabled } from '../orgs/orgs.service.ts';
 import { mayBeFreezeStep } from '../self-service/emergency-freeze.ts';
 import { sweepWithdrawalWatches } from '../self-service/withdrawal-watch.ts';
-import { createTtlCache } from '../ttl-cache.ts';
 
-const SWITCH_TTL_MS = 30_000;
 export const WITHDRAWAL_WATCH_JOB = 'self-service.withdrawal-watch';
-
-/** Whether an inbox has its bot on, remembered for half a minute (a switch flipped in settings applies within it). */
-function createInboxBotSwitch(db: Db) {
-  const cache = createTtlCache<string, boolean>(SWITCH_TTL_MS);
-  return {
-    isEnabled: (orgId: string, inboxId: string): Promise<boolean> =>
-      cache.get(inboxId, async () => {
-        const inbox = await findInbox({ db, org: { id: orgId } }, inboxId);
-        return (inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true;
-      }),
-  };
-}
 
 /**
  * Subscribes the bot to customer messages. Turns of one conversation run one after another (a customer who sends
@@ -35,7 +20,6 @@ export type BotHandle = {
 
 export function startBot(deps: BotDeps & { jobs?: JobQueue }): BotHandle {
   const turns = new Map<string, Promise<void>>();
-  const botSwitch = createInboxBotSwitch(deps.db);
   const unsubscribe = deps.events.subscribe((event) => {
     if (event.type !== 'message.created' || event.message.authorKind !== 'customer') return;
     const previous = turns.get(event.conversationId) ?? Promise.resolve();
@@ -43,7 +27,8 @@ export function startBot(deps: BotDeps & { jobs?: JobQueue }): BotHandle {
       .then(async () => {
         // Most messages in a busy org go to conversations the bot is not part of: skip them without a query.
         const platformMatter = event.message.meta.redactions || mayBeFreezeStep(event.message.body, event.message.meta);
-        if (!platformMatter && !(await botSwitch.isEnabled(event.orgId, event.inboxId))) return;
+        if (!platformMatter && !(await isInboxBotEnabled({ db: deps.db, org: { id: event.orgId } }, event.inboxId)))
+          return;
         await answerCustomerMessage(deps, event);
       })
       .catch((error: unknown) =>

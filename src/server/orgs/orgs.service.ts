@@ -79,6 +79,26 @@ export function findWidgetInbox(scope: OrgScope): Promise<InboxRow | undefined> 
   return perDb(widgetInboxes, scope.db).get(scope.org.id, () => selectWebInbox(scope.db, scope.org.id));
 }
 
+/** How long an inbox's bot switch is trusted: a switch flipped in settings applies within it. */
+const BOT_SWITCH_TTL_MS = 30_000;
+const botSwitches = new WeakMap<Queryable, TtlCache<string, boolean>>();
+
+/**
+ * Whether the inbox has its bot on, remembered for half a minute: the bot asks on every customer message and the SLA
+ * clocks on every new conversation.
+ */
+export function isInboxBotEnabled(scope: OrgScope, inboxId: string): Promise<boolean> {
+  let cache = botSwitches.get(scope.db);
+  if (!cache) {
+    cache = createTtlCache<string, boolean>(BOT_SWITCH_TTL_MS);
+    botSwitches.set(scope.db, cache);
+  }
+  return cache.get(inboxId, async () => {
+    const inbox = await selectInbox(scope.db, scope.org.id, inboxId);
+    return (inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true;
+  });
+}
+
 export async function findInbox(scope: OrgScope, inboxId: string): Promise<InboxRow | undefined> {
   return selectInbox(scope.db, scope.org.id, inboxId);
 }

@@ -1,6 +1,5 @@
 import type { DomainEvent } from '../events/domain-events.ts';
-import { findInbox } from '../orgs/orgs.service.ts';
-import { createTtlCache } from '../ttl-cache.ts';
+import { isInboxBotEnabled } from '../orgs/orgs.service.ts';
 import { selectOverdueSlas } from './sla.queries.ts';
 import { advanceSla, SLA_CHECK_JOB, type SlaDeps, startSla } from './sla.service.ts';
 import { pauseTimers, recordAgentReply, recordCustomerMessage, resumeTimers } from './sla-timers.ts';
@@ -8,8 +7,6 @@ import { pauseTimers, recordAgentReply, recordCustomerMessage, resumeTimers } fr
 const SWEEP_JOB = 'sla-sweep';
 /** How long a "nothing to do" verdict for customer messages is trusted without any other event. */
 const QUIET_TTL_MS = 60_000;
-/** How long an inbox's bot switch is trusted (the bot's own switch uses the same). */
-const INBOX_TTL_MS = 30_000;
 const PAUSED_STATUSES = new Set(['pending', 'snoozed', 'resolved', 'closed']);
 /** Changes that move the targets or the calendar: priority and team. */
 const RETARGETING_CHANGES = new Set(['priority', 'team', 'teamId', 'escalation']);
@@ -32,13 +29,6 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
     }
   });
 
-  // Whether an inbox's bot is on, as the bot itself remembers it (bot.listener.ts): read once per inbox, not per conversation.
-  const inboxBot = createTtlCache<string, boolean>(INBOX_TTL_MS);
-  const botAnswers = (orgId: string, inboxId: string) =>
-    inboxBot.get(inboxId, async () => {
-      const inbox = await findInbox({ db: deps.db, org: { id: orgId } }, inboxId);
-      return (inbox?.settings.bot as { enabled?: boolean } | undefined)?.enabled === true;
-    });
   const chains = new Map<string, Promise<void>>();
   /**
    * Conversations whose next customer message is known to change no clock, until the mark expires. A mark only stands
@@ -69,7 +59,7 @@ export async function startSlaClocks(deps: SlaDeps, options: { sweepSeconds?: nu
         const { orgId, conversation } = event;
         enqueue(conversation.id, async () => {
           // While the bot answers, nobody is late: the clocks start at the hand-off.
-          if (await botAnswers(orgId, conversation.inboxId)) return;
+          if (await isInboxBotEnabled({ db: deps.db, org: { id: orgId } }, conversation.inboxId)) return;
           await startSla(deps, orgId, conversation.id);
         });
         return;
